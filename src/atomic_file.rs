@@ -1,0 +1,86 @@
+//! Replace a file so that a crash leaves either the old or the new contents, never a mix.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Write `contents` to `target` through a private temporary file in the same folder, fsync it,
+/// optionally copy the previous file to `backup` (also atomically), rename, and fsync the folder.
+pub fn write_atomic(target: &Path, contents: &[u8], backup: Option<&Path>) -> io::Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    // tempfile creates the file 0600, so a secret never sits in a readable file, even briefly.
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    if let Some(backup) = backup
+        && target.exists()
+    {
+        let mut bak = tempfile::Builder::new().prefix(".tmp-bak-").tempfile_in(dir)?;
+        io::copy(&mut File::open(target)?, &mut bak)?;
+        bak.as_file().sync_all()?;
+        bak.persist(backup).map_err(|e| e.error)?;
+    }
+    tmp.persist(target).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// Tighten a file to 0600 if others can read it; returns what was changed.
+#[cfg(unix)]
+pub fn private_file(path: &Path) -> io::Result<Option<String>> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::symlink_metadata(path)?.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return Ok(None);
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+    Ok(Some(format!("{} was readable by other users ({mode:o}); it is now 0600", path.display())))
+}
+
+#[cfg(not(unix))]
+pub fn private_file(_path: &Path) -> io::Result<Option<String>> {
+    Ok(None)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn replaces_keeps_a_backup_and_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("p.toml");
+        let bak = dir.path().join("p.toml.bak");
+        write_atomic(&target, b"one", Some(&bak)).unwrap();
+        assert!(!bak.exists());
+        write_atomic(&target, b"two", Some(&bak)).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"two");
+        assert_eq!(fs::read(&bak).unwrap(), b"one");
+        assert_eq!(fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o600);
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp")).collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn tightens_open_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("x");
+        fs::write(&f, "x").unwrap();
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(private_file(&f).unwrap().unwrap().contains("644"));
+        assert_eq!(fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(private_file(&f).unwrap().is_none());
+    }
+}

@@ -1,0 +1,219 @@
+//! The command line (clap). Parsing only; the commands live in `commands`.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit::EXIT_CODES_HELP;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "oauth-setup",
+    version,
+    about = "Set up, rotate and verify OAuth 2.0 API client accounts (Coupa, ServiceNow, any OAuth 2.0 server).",
+    long_about = "Set up, rotate and verify OAuth 2.0 API client accounts (Coupa, ServiceNow, any OAuth 2.0 server).\n\
+                  Non-secret fields are kept in profiles.toml; the client secret in the OS keyring \
+                  (or, by explicit choice, a private file).",
+    after_help = EXIT_CODES_HELP,
+)]
+pub struct Cli {
+    /// Config folder [default: $OAUTH_SETUP_CONFIG_DIR, else ~/.config/oauth-setup]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Total time allowed for one token request, in seconds (connecting gets at most 10 s)
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// Trust this PEM CA certificate (or bundle) besides the platform's trust store
+    #[arg(long, global = true, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// No colour in the output (NO_COLOR is honoured too)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Log what is sent and received, with secrets and tokens redacted
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a profile: check every field, prove the credentials with a live token request, save
+    #[command(after_help = SETUP_EXAMPLES)]
+    Setup(SetupArgs),
+    /// Replace a profile's client secret, only after the new one is proven to work
+    #[command(after_help = ROTATE_EXAMPLES)]
+    Rotate(RotateArgs),
+    /// Check profiles layer by layer: file, permissions, secret, network and TLS, token, scopes
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
+    /// Print an access token for scripts (the only command that prints a token)
+    #[command(after_help = TOKEN_EXAMPLES)]
+    Token(TokenArgs),
+    /// List the profiles
+    #[command(after_help = "Examples:\n  oauth-setup list\n  oauth-setup list --json | jq -r '.profiles[].name'")]
+    List(ListArgs),
+    /// Show one profile and where its secret is kept (never the secret)
+    #[command(after_help = "Examples:\n  oauth-setup show acme\n  oauth-setup show acme --json")]
+    Show(ShowArgs),
+    /// Delete a profile and its stored secret
+    #[command(after_help = "Examples:\n  oauth-setup delete acme\n  oauth-setup delete acme --yes")]
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SecretSource {
+    /// Read the client secret from standard input (surrounding whitespace is trimmed)
+    #[arg(long, conflicts_with = "client_secret_file")]
+    pub client_secret_stdin: bool,
+    /// Read the client secret from a file
+    #[arg(long, value_name = "PATH")]
+    pub client_secret_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// Take every field from options; never prompt
+    #[arg(long)]
+    pub non_interactive: bool,
+    /// Profile name [default: from the instance, e.g. acme]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// coupa, servicenow or generic
+    #[arg(long, value_name = "NAME")]
+    pub provider: Option<String>,
+    /// Instance address (acme, acme.coupahost.com, https://...); for generic, the full token URL
+    #[arg(long, value_name = "URL")]
+    pub instance: Option<String>,
+    #[arg(long, value_name = "TYPE", default_value = "client-credentials")]
+    pub grant_type: String,
+    /// The client's Name in Coupa
+    #[arg(long, value_name = "S")]
+    pub client_name: Option<String>,
+    /// The client's Login in Coupa (unique per instance)
+    #[arg(long, value_name = "S")]
+    pub login: Option<String>,
+    #[arg(long, value_name = "S")]
+    pub contact_first_name: Option<String>,
+    #[arg(long, value_name = "S")]
+    pub contact_last_name: Option<String>,
+    #[arg(long, value_name = "S")]
+    pub contact_email: Option<String>,
+    /// Scopes, space- or comma-separated, e.g. "core.common.read core.invoice.read"
+    #[arg(long, value_name = "LIST")]
+    pub scopes: Option<String>,
+    /// The client's Identifier
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    #[command(flatten)]
+    pub secret: SecretSource,
+    /// post (id and secret in the form body) or basic (HTTP Basic) [default: the provider's]
+    #[arg(long, value_name = "METHOD")]
+    pub client_auth: Option<String>,
+    /// Where the secret is kept
+    #[arg(long, value_enum, default_value_t = StoreChoice::Keyring)]
+    pub secret_store: StoreChoice,
+    /// Save even when the token test fails
+    #[arg(long)]
+    pub save_unverified: bool,
+    /// Make this the default profile
+    #[arg(long)]
+    pub default: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreChoice {
+    Keyring,
+    File,
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    pub profile: String,
+    #[command(flatten)]
+    pub secret: SecretSource,
+    /// A new client id, when the client was re-created
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Profiles to verify [default: the default profile]
+    pub profiles: Vec<String>,
+    /// Verify every profile
+    #[arg(long, conflicts_with = "profiles")]
+    pub all: bool,
+    /// A stable JSON document (schema_version 1) instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenFormat {
+    /// The token alone
+    Raw,
+    /// Authorization: Bearer <token>
+    Header,
+    /// access_token, token_type, expires_in, expires_at, scope
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Profile [default: the default profile]
+    pub profile: Option<String>,
+    #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
+    pub format: TokenFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    pub profile: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    pub profile: String,
+    /// Do not ask for confirmation
+    #[arg(long)]
+    pub yes: bool,
+}
+
+const SETUP_EXAMPLES: &str = "Examples:
+  # Coupa, secret piped in (never on the command line):
+  printf '%s' \"$SECRET\" | oauth-setup setup --non-interactive --provider coupa \\
+      --instance acme --scopes \"core.common.read core.invoice.read\" \\
+      --client-id 3f2a... --client-secret-stdin
+  # CI: the secret from the environment, kept in a private file on a headless runner:
+  OAUTH_SETUP_CLIENT_SECRET=... oauth-setup setup --non-interactive --provider coupa \\
+      --instance acme-test --scopes core.common.read --client-id 3f2a... --secret-store file
+  # Any OAuth 2.0 server: give the full token URL:
+  oauth-setup setup --non-interactive --provider generic --profile corp \\
+      --instance https://auth.example.com/oauth2/token --client-id app --client-secret-file ./secret
+
+The secret comes from --client-secret-stdin, --client-secret-file or OAUTH_SETUP_CLIENT_SECRET;
+no option takes the secret itself, so it never shows in shell history or the process list.";
+
+const ROTATE_EXAMPLES: &str = "Examples:
+  printf '%s' \"$NEW_SECRET\" | oauth-setup rotate acme --client-secret-stdin
+  oauth-setup rotate acme --client-secret-file ./new-secret --client-id 9b1c...
+
+The new secret is tested first; the stored one is replaced only when the test passes.";
+
+const VERIFY_EXAMPLES: &str = "Examples:
+  oauth-setup verify acme
+  oauth-setup verify --all --json | jq '.profiles[] | {name, ok}'";
+
+const TOKEN_EXAMPLES: &str = "Examples:
+  curl -H \"$(oauth-setup token acme --format header)\" https://acme.coupahost.com/api/currencies?limit=1
+  TOKEN=$(oauth-setup token acme)";

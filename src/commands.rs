@@ -1,0 +1,179 @@
+//! The commands: each reads the shared context, does its one job and returns an exit code.
+
+mod delete;
+mod list;
+mod output;
+mod read_secret;
+mod rotate;
+mod setup;
+mod show;
+mod token;
+mod verify;
+
+use std::time::Duration;
+
+use crate::cli::{Cli, Command};
+use crate::config_dir::ConfigDir;
+use crate::exit::ExitCode;
+use crate::fields::FieldError;
+use crate::profile::{Profile, ProfileError, ProfileStore, ProfilesFile};
+use crate::provider::Provider;
+use crate::secret_store::{SecretStores, StoreError};
+use crate::token::{ClientError, Context, HttpOptions, TokenClient, TokenRequest};
+
+pub use output::Style;
+
+/// Everything a command needs, built once from the global options.
+pub struct Ctx {
+    pub dir: ConfigDir,
+    pub profiles: ProfileStore,
+    pub secrets: SecretStores,
+    pub http: HttpOptions,
+    pub style: Style,
+}
+
+/// A command's failure: the exit code, what happened, and what to do.
+#[derive(Debug)]
+pub struct CmdError {
+    pub code: ExitCode,
+    pub message: String,
+    pub fix: Option<String>,
+}
+
+impl CmdError {
+    pub fn new(code: ExitCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), fix: None }
+    }
+
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ExitCode::Usage, message)
+    }
+
+    /// Several bad fields at once, so the user fixes them all in one go.
+    pub fn fields(errors: &[FieldError]) -> Self {
+        let lines: Vec<String> = errors.iter().map(|e| format!("  {} ({}): {}", e.field, e.field.flag(), e.message)).collect();
+        Self::usage(format!(
+            "{} field{} need{} fixing:\n{}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            if errors.len() == 1 { "s" } else { "" },
+            lines.join("\n")
+        ))
+    }
+
+    pub fn store(e: &StoreError, dir: &ConfigDir) -> Self {
+        Self::new(ExitCode::SecretStore, e.to_string()).with_fix(e.fix(dir))
+    }
+}
+
+impl From<ProfileError> for CmdError {
+    fn from(e: ProfileError) -> Self {
+        Self::usage(format!("profiles file: {e}"))
+    }
+}
+
+impl From<ClientError> for CmdError {
+    fn from(e: ClientError) -> Self {
+        match e {
+            ClientError::Build(_) => Self::new(ExitCode::Internal, e.to_string()),
+            _ => Self::usage(e.to_string()),
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), CmdError> {
+    crate::log::set_verbosity(cli.verbose);
+    let dir = ConfigDir::resolve(cli.config_dir.clone()).map_err(|e| CmdError::usage(e.to_string()))?;
+    let ctx = Ctx {
+        profiles: ProfileStore::new(dir.clone()),
+        secrets: SecretStores::new(&dir),
+        http: HttpOptions {
+            timeout: Duration::from_secs(cli.timeout),
+            connect_timeout: Duration::from_secs(cli.timeout.min(10)),
+            ca_file: cli.ca_file.clone(),
+        },
+        style: Style::detect(cli.no_color),
+        dir,
+    };
+    let Some(command) = cli.command else {
+        return Err(CmdError::usage("no command given; run oauth-setup --help"));
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CmdError::new(ExitCode::Internal, format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async move {
+        match command {
+            Command::Setup(a) => setup::run(&ctx, a).await,
+            Command::Rotate(a) => rotate::run(&ctx, a).await,
+            Command::Verify(a) => verify::run(&ctx, a).await,
+            Command::Token(a) => token::run(&ctx, a).await,
+            Command::List(a) => list::run(&ctx, &a),
+            Command::Show(a) => show::run(&ctx, &a),
+            Command::Delete(a) => delete::run(&ctx, &a),
+        }
+    })
+}
+
+impl Ctx {
+    pub fn client(&self) -> Result<TokenClient, CmdError> {
+        Ok(TokenClient::new(self.http.clone())?)
+    }
+
+    /// Print and apply permission fixes before anything reads the files.
+    pub fn fix_permissions(&self) -> Result<Vec<String>, CmdError> {
+        let fixed = self.profiles.fix_permissions()?;
+        for f in &fixed {
+            eprintln!("{} {f}", self.style.warn("warning:"));
+        }
+        Ok(fixed)
+    }
+}
+
+pub fn unknown_profile(name: &str, file: &ProfilesFile) -> CmdError {
+    let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+    let fix = if known.is_empty() {
+        "create one with: oauth-setup setup --non-interactive ... (see oauth-setup setup --help)".to_string()
+    } else {
+        format!("known profiles: {}", known.join(", "))
+    };
+    CmdError::usage(format!("no profile named \"{name}\"")).with_fix(fix)
+}
+
+/// The profile to act on: the one named, else the default.
+pub fn pick_profile<'a>(name: Option<&'a str>, file: &'a ProfilesFile) -> Result<(&'a str, &'a Profile), CmdError> {
+    let name = match name.or(file.default_profile.as_deref()) {
+        Some(n) => n,
+        None => {
+            return Err(CmdError::usage("no profile given and no default profile is set")
+                .with_fix("name a profile, or mark one with setup --default"));
+        }
+    };
+    file.profiles.get_key_value(name).map(|(k, p)| (k.as_str(), p)).ok_or_else(|| unknown_profile(name, file))
+}
+
+pub fn diagnosis_context(profile_provider: &str, instance_url: &str, token_url: &str) -> Context {
+    let provider = Provider::get(profile_provider);
+    Context {
+        provider_name: provider.map_or("The server".to_string(), |p| p.display_name.clone()),
+        token_url: token_url.to_string(),
+        clients_page: provider.and_then(|p| p.clients_page(instance_url)),
+        servicenow: profile_provider == "servicenow",
+    }
+}
+
+pub fn token_request(profile: &Profile, secret: crate::secret::Secret) -> TokenRequest {
+    TokenRequest {
+        token_url: profile.token_url.clone(),
+        client_id: profile.client_id.clone(),
+        secret,
+        scopes: profile.scopes.clone(),
+        auth: profile.client_auth,
+    }
+}

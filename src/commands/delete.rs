@@ -1,0 +1,50 @@
+//! `delete`: remove a profile, then its secret.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::{CmdError, Ctx, unknown_profile};
+use crate::cli::DeleteArgs;
+
+pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
+    let file = ctx.profiles.load()?;
+    if file.get(&args.profile).is_none() {
+        return Err(unknown_profile(&args.profile, &file));
+    }
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(CmdError::usage("refusing to delete without confirmation").with_fix("pass --yes"));
+        }
+        print!("Delete profile {} and its stored secret? [y/N] ", args.profile);
+        let _ = std::io::stdout().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("nothing deleted");
+            return Ok(());
+        }
+    }
+    let name = args.profile.clone();
+    // The profile goes first: a crash in between leaves an unused secret, never a profile
+    // that points at a missing one.
+    let removed = ctx.profiles.update(|file| {
+        let Some(p) = file.profiles.remove(&name) else {
+            return Err(CmdError::usage(format!("profile \"{name}\" was deleted meanwhile")));
+        };
+        if file.default_profile.as_deref() == Some(name.as_str()) {
+            file.default_profile = None;
+        }
+        Ok(p)
+    })??;
+    println!("deleted profile {name}");
+    match ctx.secrets.delete(removed.secret_store, &removed.secret_ref) {
+        Ok(true) => println!("deleted its secret from the {}", ctx.secrets.describe(removed.secret_store, &removed.secret_ref)),
+        Ok(false) => println!("it had no stored secret"),
+        Err(e) => {
+            return Err(CmdError::store(&e, &ctx.dir).with_fix(format!(
+                "the profile is gone, but its secret could not be removed from the {}; remove it by hand",
+                ctx.secrets.describe(removed.secret_store, &removed.secret_ref)
+            )));
+        }
+    }
+    Ok(())
+}

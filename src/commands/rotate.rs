@@ -1,0 +1,66 @@
+//! `rotate`: test the new secret first; replace the stored one only when it works.
+
+use super::output::{test_failure_lines, test_ok_lines};
+use super::{CmdError, Ctx, diagnosis_context, read_secret, unknown_profile};
+use crate::cli::RotateArgs;
+use crate::fields::parse_client_id;
+use crate::profile::Verification;
+use crate::timestamp;
+use crate::token::{TokenRequest, test_credentials};
+
+pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
+    ctx.fix_permissions()?;
+    let file = ctx.profiles.load()?;
+    let Some(profile) = file.get(&args.profile) else {
+        return Err(unknown_profile(&args.profile, &file));
+    };
+    let mut errors = Vec::new();
+    let secret = read_secret::read(&args.secret).map_err(|e| errors.push(e)).ok();
+    let client_id = match &args.client_id {
+        Some(id) => parse_client_id(id).map_err(|e| errors.push(e)).ok(),
+        None => Some(profile.client_id.clone()),
+    };
+    let (Some(secret), Some(client_id)) = (secret, client_id) else {
+        return Err(CmdError::fields(&errors));
+    };
+    for w in &secret.warnings {
+        eprintln!("{} {w}", ctx.style.warn("warning:"));
+    }
+    let req = TokenRequest {
+        token_url: profile.token_url.clone(),
+        client_id: client_id.clone(),
+        secret: secret.value,
+        scopes: profile.scopes.clone(),
+        auth: profile.client_auth,
+    };
+    println!("testing the new secret against {} ...", profile.token_url);
+    let ok = match test_credentials(&ctx.client()?, &req).await {
+        Ok(ok) => ok,
+        Err(f) => {
+            let dctx = diagnosis_context(&profile.provider, &profile.instance_url, &profile.token_url);
+            let (summary, fix) = test_failure_lines(&f, &dctx);
+            return Err(CmdError::new(f.failure.exit_code(), format!("{summary}; the stored secret was not changed and still works as before"))
+                .with_fix(fix));
+        }
+    };
+    println!("{} the new secret works", ctx.style.ok("ok:"));
+    for line in test_ok_lines(&ok, &req.scopes) {
+        println!("  {line}");
+    }
+    let name = args.profile.clone();
+    let outcome = ctx.profiles.update(|file| {
+        let Some(p) = file.profiles.get_mut(&name) else {
+            return Err(CmdError::usage(format!("profile \"{name}\" was deleted meanwhile; nothing was changed")));
+        };
+        ctx.secrets.set(p.secret_store, &p.secret_ref, &req.secret).map_err(|e| CmdError::store(&e, &ctx.dir))?;
+        let now = timestamp::now();
+        p.client_id = client_id.clone();
+        p.client_auth = ok.auth;
+        p.secret_rotated_at = Some(now.clone());
+        p.last_verification = Some(Verification { at: now, ok: true, result: "ok".into() });
+        Ok(ctx.secrets.describe(p.secret_store, &p.secret_ref))
+    })?;
+    let stored = outcome?;
+    println!("{} replaced the secret of {name} in the {stored}", ctx.style.ok("rotated:"));
+    Ok(())
+}

@@ -1,0 +1,52 @@
+//! `token`: an access token on stdout for scripts; everything else on stderr.
+
+use std::time::{Duration, SystemTime};
+
+use super::{CmdError, Ctx, diagnosis_context, pick_profile, token_request};
+use crate::cli::{TokenArgs, TokenFormat};
+use crate::secret::Secret;
+use crate::secret_store::ENV_CLIENT_SECRET;
+
+pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
+    let file = ctx.profiles.load()?;
+    let (_, profile) = pick_profile(args.profile.as_deref(), &file)?;
+    let secret = profile_secret(ctx, profile)?;
+    let req = token_request(profile, secret);
+    let granted = ctx.client()?.request(&req).await.map_err(|f| {
+        let dctx = diagnosis_context(&profile.provider, &profile.instance_url, &profile.token_url);
+        CmdError::new(f.exit_code(), f.summary(&dctx)).with_fix(f.fix(&dctx))
+    })?;
+    let token = granted.access_token.expose();
+    let out = match args.format {
+        TokenFormat::Raw => Secret::new(token),
+        TokenFormat::Header => Secret::new(format!("Authorization: Bearer {token}")),
+        TokenFormat::Json => {
+            let expires_at = granted.expires_in.map(|s| {
+                humantime::format_rfc3339_seconds(SystemTime::now() + Duration::from_secs(s)).to_string()
+            });
+            Secret::new(
+                serde_json::json!({
+                    "access_token": token,
+                    "token_type": granted.token_type,
+                    "expires_in": granted.expires_in,
+                    "expires_at": expires_at,
+                    "scope": granted.scope.as_ref().map(|s| s.join(" ")),
+                })
+                .to_string(),
+            )
+        }
+    };
+    println!("{}", out.expose());
+    Ok(())
+}
+
+/// The secret for one run: OAUTH_SETUP_CLIENT_SECRET when set, else the profile's store.
+pub fn profile_secret(ctx: &Ctx, profile: &crate::profile::Profile) -> Result<Secret, CmdError> {
+    if let Some(v) = std::env::var_os(ENV_CLIENT_SECRET) {
+        let raw = Secret::new(v.to_string_lossy());
+        return crate::fields::parse_secret(raw)
+            .map(|v| v.value)
+            .map_err(|e| CmdError::usage(format!("{ENV_CLIENT_SECRET}: {}", e.message)));
+    }
+    ctx.secrets.get(profile.secret_store, &profile.secret_ref).map_err(|e| CmdError::store(&e, &ctx.dir))
+}

@@ -1,0 +1,110 @@
+//! The config folder: where it is, creating it private, and the lock that serialises writers.
+
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub const ENV_CONFIG_DIR: &str = "OAUTH_SETUP_CONFIG_DIR";
+
+#[derive(Debug, Clone)]
+pub struct ConfigDir {
+    root: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigDirError {
+    #[error("cannot find a config folder (no home directory); pass --config-dir or set {ENV_CONFIG_DIR}")]
+    NoHome,
+    #[error("config folder {path}: cannot {action} ({source})")]
+    Io { path: String, action: &'static str, source: io::Error },
+}
+
+/// Holding this keeps other oauth-setup processes from writing the config folder.
+pub struct WriteLock {
+    _file: File,
+}
+
+impl ConfigDir {
+    /// `--config-dir`, else `$OAUTH_SETUP_CONFIG_DIR`, else the platform's config folder.
+    pub fn resolve(flag: Option<PathBuf>) -> Result<Self, ConfigDirError> {
+        let root = match flag {
+            Some(p) => p,
+            None => match std::env::var_os(ENV_CONFIG_DIR).filter(|v| !v.is_empty()) {
+                Some(p) => PathBuf::from(p),
+                None => directories::ProjectDirs::from("", "", "oauth-setup")
+                    .ok_or(ConfigDirError::NoHome)?
+                    .config_dir()
+                    .to_path_buf(),
+            },
+        };
+        Ok(Self { root })
+    }
+
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn profiles_path(&self) -> PathBuf {
+        self.root.join("profiles.toml")
+    }
+
+    pub fn backup_path(&self) -> PathBuf {
+        self.root.join("profiles.toml.bak")
+    }
+
+    pub fn secrets_path(&self) -> PathBuf {
+        self.root.join("secrets.toml")
+    }
+
+    fn io_err(&self, action: &'static str) -> impl FnOnce(io::Error) -> ConfigDirError + '_ {
+        move |source| ConfigDirError::Io { path: self.root.display().to_string(), action, source }
+    }
+
+    /// Create the folder (0700) if needed. Returns a warning when an existing folder was open to
+    /// other users and has been tightened.
+    pub fn ensure(&self) -> Result<Option<String>, ConfigDirError> {
+        if !self.root.exists() {
+            let mut builder = fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(&self.root).map_err(self.io_err("create it"))?;
+            return Ok(None);
+        }
+        private_dir(&self.root).map_err(self.io_err("restrict its permissions"))
+    }
+
+    /// Take the exclusive write lock (blocks until other writers finish).
+    pub fn lock(&self) -> Result<WriteLock, ConfigDirError> {
+        let mut opts = OpenOptions::new();
+        opts.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let file = opts.open(self.root.join(".lock")).map_err(self.io_err("create its lock file"))?;
+        file.lock().map_err(self.io_err("lock it"))?;
+        Ok(WriteLock { _file: file })
+    }
+}
+
+#[cfg(unix)]
+fn private_dir(path: &Path) -> io::Result<Option<String>> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(path)?.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return Ok(None);
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
+    Ok(Some(format!(
+        "{} was open to other users ({mode:o}); it is now 0700",
+        path.display()
+    )))
+}
+
+#[cfg(not(unix))]
+fn private_dir(_path: &Path) -> io::Result<Option<String>> {
+    Ok(None)
+}

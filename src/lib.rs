@@ -1,0 +1,18 @@
+//! oauth-setup: set up, rotate and verify OAuth 2.0 client-credentials accounts.
+//!
+//! The library holds everything the command line (and later the wizard) stands on: field rules,
+//! provider presets, profiles, secret stores and the diagnosing token test.
+
+pub mod cli;
+pub mod commands;
+pub mod atomic_file;
+pub mod config_dir;
+pub mod exit;
+pub mod fields;
+pub mod log;
+pub mod profile;
+pub mod provider;
+pub mod secret;
+pub mod secret_store;
+pub mod timestamp;
+pub mod token;

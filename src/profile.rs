@@ -1,0 +1,112 @@
+//! Account profiles: every non-secret field, kept in `profiles.toml`.
+
+mod store;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use store::{ProfileError, ProfileStore};
+
+use crate::secret_store::SecretStoreKind;
+use crate::token::ClientAuth;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilesFile {
+    pub schema_version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+impl Default for ProfilesFile {
+    fn default() -> Self {
+        Self { schema_version: SCHEMA_VERSION, default_profile: None, profiles: BTreeMap::new() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub provider: String,
+    pub instance_url: String,
+    pub token_url: String,
+    pub grant_type: String,
+    pub client_id: String,
+    pub client_auth: ClientAuth,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+    pub secret_store: SecretStoreKind,
+    /// The name the secret is kept under in its store (never the secret).
+    pub secret_ref: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_rotated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_verification: Option<Verification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    pub at: String,
+    pub ok: bool,
+    /// One line: "ok" or the failed check and its summary.
+    pub result: String,
+}
+
+impl ProfilesFile {
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        self.profiles.get(name)
+    }
+
+    /// (profile name, instance, login) of every profile, for the login uniqueness rule.
+    pub fn logins(&self) -> impl Iterator<Item = (&str, &str, Option<&str>)> {
+        self.profiles
+            .iter()
+            .map(|(n, p)| (n.as_str(), p.instance_url.as_str(), p.login.as_deref()))
+    }
+}
+
+/// A fresh store key for a profile's secret: unique even when two config folders hold a profile
+/// of the same name, so they never overwrite each other's keyring entries.
+pub fn new_secret_ref(profile: &str) -> String {
+    let mut bytes = [0u8; 6];
+    // Falls back to the clock and pid: uniqueness, not secrecy, is what matters here.
+    if getrandom::fill(&mut bytes).is_err() {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let mix = t ^ u128::from(std::process::id()) << 64;
+        bytes.copy_from_slice(&mix.to_le_bytes()[..6]);
+    }
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{profile}-{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_refs_are_distinct() {
+        let a = new_secret_ref("acme");
+        assert!(a.starts_with("acme-") && a.len() == "acme-".len() + 12, "{a}");
+        assert_ne!(a, new_secret_ref("acme"));
+    }
+}

@@ -1,0 +1,184 @@
+//! Loading and saving `profiles.toml`: atomic, backed up, private, locked, and never overwriting
+//! a file it could not read.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::{ProfilesFile, SCHEMA_VERSION};
+use crate::atomic_file::{private_file, write_atomic};
+use crate::config_dir::{ConfigDir, ConfigDirError};
+use crate::fields::parse_profile_name;
+use crate::provider::Provider;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("{path}:{line}:{column}: {message}. The file was left unchanged; fix it by hand or restore {backup}")]
+    Parse { path: String, line: usize, column: usize, message: String, backup: String },
+    #[error("{path}: schema version {found} was written by a newer oauth-setup (this one reads {SCHEMA_VERSION}); upgrade oauth-setup")]
+    FutureSchema { path: String, found: u32 },
+    #[error("{path}: {message}. The file was left unchanged; fix it by hand")]
+    Invalid { path: String, message: String },
+    #[error("{path}: cannot {action} ({source})")]
+    Io { path: String, action: &'static str, source: io::Error },
+    #[error(transparent)]
+    Dir(#[from] ConfigDirError),
+}
+
+pub struct ProfileStore {
+    dir: ConfigDir,
+}
+
+impl ProfileStore {
+    pub fn new(dir: ConfigDir) -> Self {
+        Self { dir }
+    }
+
+    pub fn dir(&self) -> &ConfigDir {
+        &self.dir
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.profiles_path()
+    }
+
+    /// The profiles, or an empty set when the file does not exist yet. Reading needs no lock:
+    /// writers replace the file by rename, so a reader sees one whole version.
+    pub fn load(&self) -> Result<ProfilesFile, ProfileError> {
+        let path = self.path();
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ProfilesFile::default()),
+            Err(source) => return Err(io_err(&path, "read it", source)),
+        };
+        parse(&text, &path, &self.dir.backup_path())
+    }
+
+    /// Run `change` on the current profiles under the write lock and save the result. Nothing is
+    /// written when the file cannot be read or `change` fails.
+    pub fn update<T, E>(&self, change: impl FnOnce(&mut ProfilesFile) -> Result<T, E>) -> Result<Result<T, E>, ProfileError> {
+        self.dir.ensure()?;
+        let _lock = self.dir.lock()?;
+        let mut file = self.load()?;
+        let out = match change(&mut file) {
+            Ok(v) => v,
+            Err(e) => return Ok(Err(e)),
+        };
+        self.save_locked(&file)?;
+        Ok(Ok(out))
+    }
+
+    fn save_locked(&self, file: &ProfilesFile) -> Result<(), ProfileError> {
+        let path = self.path();
+        let mut text = String::from(
+            "# oauth-setup profiles. No secrets here: each profile names the store that holds its secret.\n",
+        );
+        text.push_str(&toml::to_string_pretty(file).map_err(|e| ProfileError::Invalid {
+            path: path.display().to_string(),
+            message: format!("cannot be written ({e})"),
+        })?);
+        write_atomic(&path, text.as_bytes(), Some(&self.dir.backup_path()))
+            .map_err(|e| io_err(&path, "write it", e))
+    }
+
+    /// Tighten the folder and files if other users can read them; returns what was changed.
+    pub fn fix_permissions(&self) -> Result<Vec<String>, ProfileError> {
+        let mut fixed = Vec::new();
+        if !self.dir.root().exists() {
+            return Ok(fixed);
+        }
+        fixed.extend(self.dir.ensure()?);
+        for path in [self.path(), self.dir.backup_path(), self.dir.secrets_path()] {
+            match private_file(&path) {
+                Ok(change) => fixed.extend(change),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err(&path, "restrict its permissions", e)),
+            }
+        }
+        Ok(fixed)
+    }
+}
+
+fn io_err(path: &Path, action: &'static str, source: io::Error) -> ProfileError {
+    ProfileError::Io { path: path.display().to_string(), action, source }
+}
+
+fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, ProfileError> {
+    let shown = path.display().to_string();
+    // Read the schema version first, so a newer file gets "upgrade" rather than a field error.
+    if let Ok(table) = text.parse::<toml::Table>()
+        && let Some(v) = table.get("schema_version").and_then(toml::Value::as_integer)
+        && v > i64::from(SCHEMA_VERSION)
+    {
+        return Err(ProfileError::FutureSchema { path: shown, found: u32::try_from(v).unwrap_or(u32::MAX) });
+    }
+    let file: ProfilesFile = toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        ProfileError::Parse {
+            path: shown.clone(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+            backup: backup.display().to_string(),
+        }
+    })?;
+    let invalid = |message: String| ProfileError::Invalid { path: shown.clone(), message };
+    if file.schema_version != SCHEMA_VERSION {
+        return Err(invalid(format!("schema_version is {}, expected {SCHEMA_VERSION}", file.schema_version)));
+    }
+    for (name, p) in &file.profiles {
+        parse_profile_name(name).map_err(|e| invalid(format!("profile [{name}]: {e}")))?;
+        if Provider::get(&p.provider).is_none() {
+            return Err(invalid(format!(
+                "profile {name}: unknown provider \"{}\" (known: {})",
+                p.provider,
+                Provider::ids().join(", ")
+            )));
+        }
+    }
+    if let Some(d) = &file.default_profile
+        && !file.profiles.contains_key(d)
+    {
+        return Err(invalid(format!("default_profile \"{d}\" is not a profile")));
+    }
+    Ok(file)
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<ProfilesFile, ProfileError> {
+        parse(text, Path::new("/c/profiles.toml"), Path::new("/c/profiles.toml.bak"))
+    }
+
+    #[test]
+    fn parse_errors_name_file_line_and_column() {
+        let e = parse_str("schema_version = 1\n[profiles.acme]\nprovider = coupa\n").unwrap_err();
+        let s = e.to_string();
+        assert!(s.starts_with("/c/profiles.toml:3:12: "), "{s}");
+        assert!(s.contains("restore /c/profiles.toml.bak"), "{s}");
+    }
+
+    #[test]
+    fn future_schema_and_unknown_keys() {
+        let e = parse_str("schema_version = 7\n").unwrap_err();
+        assert!(e.to_string().contains("newer oauth-setup"), "{e}");
+        let e = parse_str("schema_version = 1\ncolour = \"red\"\n").unwrap_err();
+        assert!(e.to_string().contains("unknown field `colour`"), "{e}");
+        let e = parse_str("schema_version = 1\ndefault_profile = \"x\"\n").unwrap_err();
+        assert!(e.to_string().contains("\"x\" is not a profile"), "{e}");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncΩd", 6), (2, 3));
+    }
+}

@@ -1,0 +1,129 @@
+//! Where secrets live: the OS keyring (default) or, by explicit choice, a private file. A profile
+//! names its store; nothing ever moves a secret to another store behind the user's back.
+
+mod file;
+mod keyring;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config_dir::ConfigDir;
+use crate::secret::Secret;
+
+pub const KEYRING_SERVICE: &str = "oauth-setup";
+pub const ENV_KEYRING_TIMEOUT: &str = "OAUTH_SETUP_KEYRING_TIMEOUT";
+/// Supplies the client secret for one run (CI); stored only by commands that store.
+pub const ENV_CLIENT_SECRET: &str = "OAUTH_SETUP_CLIENT_SECRET";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretStoreKind {
+    Keyring,
+    File,
+}
+
+impl SecretStoreKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Keyring => "keyring",
+            Self::File => "file",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no secret is stored for this profile in the {store}")]
+    Missing { store: String },
+    #[error("the OS keyring is unusable: {reason}")]
+    KeyringUnavailable { reason: String },
+    #[error("the OS keyring did not answer within {secs} s; it is probably locked and waiting for an unlock prompt that cannot be shown here")]
+    KeyringTimeout { secs: u64 },
+    #[error("the OS keyring is locked or refused access: {reason}")]
+    KeyringLocked { reason: String },
+    #[error("the OS keyring failed: {reason}")]
+    Keyring { reason: String },
+    #[error("secrets file {path}: {detail}")]
+    File { path: String, detail: String },
+}
+
+impl StoreError {
+    /// What the user can do, naming the alternatives to an unusable keyring.
+    pub fn fix(&self, config_dir: &ConfigDir) -> String {
+        let alternatives = format!(
+            "or choose the file store with --secret-store file (unencrypted, 0600, in {}), \
+             or pass the secret for one run in {ENV_CLIENT_SECRET}",
+            config_dir.secrets_path().display()
+        );
+        match self {
+            Self::Missing { .. } => {
+                "store it again with: oauth-setup rotate PROFILE --client-secret-stdin".into()
+            }
+            Self::KeyringUnavailable { .. } => format!(
+                "run inside a desktop session or start a Secret Service (e.g. gnome-keyring-daemon \
+                 under dbus-run-session), {alternatives}"
+            ),
+            Self::KeyringTimeout { .. } | Self::KeyringLocked { .. } => format!(
+                "unlock the keyring (e.g. echo PASSWORD | gnome-keyring-daemon --unlock), \
+                 {alternatives}"
+            ),
+            Self::Keyring { .. } => format!("check the keyring service, {alternatives}"),
+            Self::File { .. } => format!(
+                "fix or remove {} (it must be a regular file you own)",
+                config_dir.secrets_path().display()
+            ),
+        }
+    }
+}
+
+/// The secret stores of one config folder.
+#[derive(Debug, Clone)]
+pub struct SecretStores {
+    secrets_path: PathBuf,
+    keyring_timeout: Duration,
+}
+
+impl SecretStores {
+    pub fn new(config_dir: &ConfigDir) -> Self {
+        let secs = std::env::var(ENV_KEYRING_TIMEOUT)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|s| *s > 0)
+            .unwrap_or(10);
+        Self { secrets_path: config_dir.secrets_path(), keyring_timeout: Duration::from_secs(secs) }
+    }
+
+    pub fn describe(&self, kind: SecretStoreKind, secret_ref: &str) -> String {
+        match kind {
+            SecretStoreKind::Keyring => {
+                format!("OS keyring (service {KEYRING_SERVICE}, account {secret_ref})")
+            }
+            SecretStoreKind::File => format!("file {} (unencrypted)", self.secrets_path.display()),
+        }
+    }
+
+    pub fn get(&self, kind: SecretStoreKind, secret_ref: &str) -> Result<Secret, StoreError> {
+        match kind {
+            SecretStoreKind::Keyring => keyring::get(secret_ref, self.keyring_timeout),
+            SecretStoreKind::File => file::get(&self.secrets_path, secret_ref),
+        }
+    }
+
+    /// Store the secret. The caller must hold the config folder's write lock for the file store.
+    pub fn set(&self, kind: SecretStoreKind, secret_ref: &str, secret: &Secret) -> Result<(), StoreError> {
+        match kind {
+            SecretStoreKind::Keyring => keyring::set(secret_ref, secret, self.keyring_timeout),
+            SecretStoreKind::File => file::set(&self.secrets_path, secret_ref, secret),
+        }
+    }
+
+    /// Remove the secret; `Ok(false)` when there was none.
+    pub fn delete(&self, kind: SecretStoreKind, secret_ref: &str) -> Result<bool, StoreError> {
+        match kind {
+            SecretStoreKind::Keyring => keyring::delete(secret_ref, self.keyring_timeout),
+            SecretStoreKind::File => file::delete(&self.secrets_path, secret_ref),
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! Sending the token request: timeouts, no redirects, a capped body, the platform's trust store
+//! plus `--ca-file`, and proxies from the environment.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION};
+
+use super::diagnosis::{Failure, TlsProblem};
+use super::request::{TokenRequest, basic_authorization, form_body, redacted_form};
+use super::response::{Granted, RawResponse, interpret, redact_body};
+use crate::log;
+
+const BODY_CAP: usize = 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub ca_file: Option<PathBuf>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self { timeout: Duration::from_secs(30), connect_timeout: Duration::from_secs(10), ca_file: None }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("--ca-file {path}: cannot read it ({source}); give a readable PEM file")]
+    CaUnreadable { path: String, source: std::io::Error },
+    #[error("--ca-file {path}: holds no PEM certificate ({detail}); give a PEM file (-----BEGIN CERTIFICATE-----)")]
+    CaInvalid { path: String, detail: String },
+    #[error("cannot set up HTTPS: {0}")]
+    Build(String),
+}
+
+#[derive(Clone)]
+pub struct TokenClient {
+    http: reqwest::Client,
+    opts: HttpOptions,
+}
+
+impl TokenClient {
+    pub fn new(opts: HttpOptions) -> Result<Self, ClientError> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("oauth-setup/", env!("CARGO_PKG_VERSION")))
+            // A redirect would carry the secret to another URL; report it instead.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(opts.connect_timeout)
+            .timeout(opts.timeout);
+        if let Some(path) = &opts.ca_file {
+            let shown = path.display().to_string();
+            let pem = std::fs::read(path)
+                .map_err(|source| ClientError::CaUnreadable { path: shown.clone(), source })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| ClientError::CaInvalid { path: shown.clone(), detail: e.to_string() })?;
+            if certs.is_empty() {
+                return Err(ClientError::CaInvalid { path: shown, detail: "no certificate found".into() });
+            }
+            builder = builder.tls_certs_merge(certs);
+        }
+        let http = builder.build().map_err(|e| ClientError::Build(e.to_string()))?;
+        Ok(Self { http, opts })
+    }
+
+    pub fn options(&self) -> &HttpOptions {
+        &self.opts
+    }
+
+    pub async fn request(&self, req: &TokenRequest) -> Result<Granted, Failure> {
+        let raw = self.send(req).await?;
+        let result = interpret(&raw);
+        if let Err(f) = &result {
+            log::debug(format_args!("diagnosis: {f:?}"));
+        }
+        result
+    }
+
+    async fn send(&self, req: &TokenRequest) -> Result<RawResponse, Failure> {
+        let body = form_body(req);
+        let mut builder = self
+            .http
+            .post(&req.token_url)
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body.expose().to_owned());
+        log::debug(format_args!("POST {}", req.token_url));
+        log::debug(format_args!("  body: {}", redacted_form(req)));
+        if let Some(auth) = basic_authorization(req) {
+            let mut value = HeaderValue::from_str(auth.expose())
+                .map_err(|_| Failure::Connection { detail: "the client id cannot be sent in a header".into() })?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+            log::debug("  Authorization: Basic [redacted]");
+        }
+        let mut resp = builder.send().await.map_err(|e| self.classify(&e, &req.token_url))?;
+        let status = resp.status().as_u16();
+        let header = |name| resp.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(String::from);
+        let mut raw = RawResponse::default();
+        raw.status = status;
+        raw.content_type = header(CONTENT_TYPE);
+        raw.location = header(LOCATION);
+        log::debug(format_args!(
+            "response: HTTP {status}, content-type {}",
+            raw.content_type.as_deref().unwrap_or("-")
+        ));
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e, &req.token_url))? {
+            if raw.body.len() + chunk.len() > BODY_CAP {
+                raw.truncated = true;
+                break;
+            }
+            raw.body.extend_from_slice(&chunk);
+        }
+        log::debug(format_args!("  body: {}", redact_body(status, &raw.body)));
+        Ok(raw)
+    }
+
+    fn classify(&self, err: &reqwest::Error, url: &str) -> Failure {
+        log::debug(format_args!("transport error: {}", error_chain(err)));
+        classify_transport(err, url, &self.opts)
+    }
+}
+
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        parts.push(e.to_string());
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+fn tls_problem(e: &rustls::Error) -> TlsProblem {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => TlsProblem::UnknownIssuer,
+        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            TlsProblem::NameMismatch
+        }
+        rustls::Error::InvalidCertificate(
+            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
+        ) => TlsProblem::Expired,
+        other => TlsProblem::Other(other.to_string()),
+    }
+}
+
+/// Walk the error's sources down to the layer that failed.
+fn classify_transport(err: &reqwest::Error, url: &str, opts: &HttpOptions) -> Failure {
+    let target = reqwest::Url::parse(url)
+        .ok()
+        .map(|u| format!("{}:{}", u.host_str().unwrap_or("?"), u.port_or_known_default().unwrap_or(0)))
+        .unwrap_or_else(|| url.to_string());
+    let host = target.rsplit_once(':').map_or(target.as_str(), |(h, _)| h).to_string();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Failure::Tls(tls_problem(tls));
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                return Failure::Tls(tls_problem(tls));
+            }
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return Failure::Refused { target },
+                std::io::ErrorKind::TimedOut => {
+                    return Failure::ConnectTimeout { secs: opts.connect_timeout.as_secs() };
+                }
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted => {
+                    return Failure::Connection { detail: "the server reset the connection".into() };
+                }
+                _ => {}
+            }
+        }
+        let text = e.to_string();
+        if text.contains("dns error") || text.contains("failed to lookup address") {
+            return Failure::Dns { host };
+        }
+        if text.contains("407") || text.contains("proxy") && text.contains("tunnel") {
+            return Failure::Proxy { detail: text };
+        }
+        cur = e.source();
+    }
+    if err.is_timeout() {
+        return if err.is_connect() {
+            Failure::ConnectTimeout { secs: opts.connect_timeout.as_secs() }
+        } else {
+            Failure::Timeout { secs: opts.timeout.as_secs() }
+        };
+    }
+    let chain = error_chain(err);
+    if chain.contains("connection closed") || chain.contains("IncompleteMessage") {
+        return Failure::Connection { detail: "the server closed the connection before answering".into() };
+    }
+    Failure::Connection { detail: chain }
+}
