@@ -15,7 +15,9 @@ pub fn write_atomic(target: &Path, contents: &[u8], backup: Option<&Path>) -> io
     if let Some(backup) = backup
         && target.exists()
     {
-        let mut bak = tempfile::Builder::new().prefix(".tmp-bak-").tempfile_in(dir)?;
+        let mut bak = tempfile::Builder::new()
+            .prefix(".tmp-bak-")
+            .tempfile_in(dir)?;
         io::copy(&mut File::open(target)?, &mut bak)?;
         bak.as_file().sync_all()?;
         bak.persist(backup).map_err(|e| e.error)?;
@@ -43,7 +45,10 @@ pub fn private_file(path: &Path) -> io::Result<Option<String>> {
         return Ok(None);
     }
     fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
-    Ok(Some(format!("{} was readable by other users ({mode:o}); it is now 0600", path.display())))
+    Ok(Some(format!(
+        "{} was readable by other users ({mode:o}); it is now 0600",
+        path.display()
+    )))
 }
 
 #[cfg(not(unix))]
@@ -67,9 +72,15 @@ mod tests {
         write_atomic(&target, b"two", Some(&bak)).unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"two");
         assert_eq!(fs::read(&bak).unwrap(), b"one");
-        assert_eq!(fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o600);
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().filter_map(Result::ok)
-            .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp")).collect();
+        assert_eq!(
+            fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 
@@ -80,7 +91,10 @@ mod tests {
         fs::write(&f, "x").unwrap();
         fs::set_permissions(&f, fs::Permissions::from_mode(0o644)).unwrap();
         assert!(private_file(&f).unwrap().unwrap().contains("644"));
-        assert_eq!(fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         assert!(private_file(&f).unwrap().is_none());
     }
 }

@@ -15,6 +15,7 @@ use crate::exit::EXIT_CODES_HELP;
                   Non-secret fields are kept in profiles.toml; the client secret in the OS keyring \
                   (or, by explicit choice, a private file).",
     after_help = EXIT_CODES_HELP,
+    arg_required_else_help = true,
 )]
 pub struct Cli {
     /// Config folder [default: $OAUTH_SETUP_CONFIG_DIR, else ~/.config/oauth-setup]
@@ -41,7 +42,7 @@ pub struct Cli {
 pub enum Command {
     /// Create a profile: check every field, prove the credentials with a live token request, save
     #[command(after_help = SETUP_EXAMPLES)]
-    Setup(SetupArgs),
+    Setup(Box<SetupArgs>),
     /// Replace a profile's client secret, only after the new one is proven to work
     #[command(after_help = ROTATE_EXAMPLES)]
     Rotate(RotateArgs),
@@ -52,7 +53,9 @@ pub enum Command {
     #[command(after_help = TOKEN_EXAMPLES)]
     Token(TokenArgs),
     /// List the profiles
-    #[command(after_help = "Examples:\n  oauth-setup list\n  oauth-setup list --json | jq -r '.profiles[].name'")]
+    #[command(
+        after_help = "Examples:\n  oauth-setup list\n  oauth-setup list --json | jq -r '.profiles[].name'"
+    )]
     List(ListArgs),
     /// Show one profile and where its secret is kept (never the secret)
     #[command(after_help = "Examples:\n  oauth-setup show acme\n  oauth-setup show acme --json")]

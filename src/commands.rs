@@ -42,7 +42,11 @@ pub struct CmdError {
 
 impl CmdError {
     pub fn new(code: ExitCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), fix: None }
+        Self {
+            code,
+            message: message.into(),
+            fix: None,
+        }
     }
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
@@ -56,7 +60,10 @@ impl CmdError {
 
     /// Several bad fields at once, so the user fixes them all in one go.
     pub fn fields(errors: &[FieldError]) -> Self {
-        let lines: Vec<String> = errors.iter().map(|e| format!("  {} ({}): {}", e.field, e.field.flag(), e.message)).collect();
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| format!("  {} ({}): {}", e.field, e.field.flag(), e.message))
+            .collect();
         Self::usage(format!(
             "{} field{} need{} fixing:\n{}",
             errors.len(),
@@ -88,7 +95,8 @@ impl From<ClientError> for CmdError {
 
 pub fn run(cli: Cli) -> Result<(), CmdError> {
     crate::log::set_verbosity(cli.verbose);
-    let dir = ConfigDir::resolve(cli.config_dir.clone()).map_err(|e| CmdError::usage(e.to_string()))?;
+    let dir =
+        ConfigDir::resolve(cli.config_dir.clone()).map_err(|e| CmdError::usage(e.to_string()))?;
     let ctx = Ctx {
         profiles: ProfileStore::new(dir.clone()),
         secrets: SecretStores::new(&dir),
@@ -103,6 +111,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
     let Some(command) = cli.command else {
         return Err(CmdError::usage("no command given; run oauth-setup --help"));
     };
+
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -110,7 +119,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         .map_err(|e| CmdError::new(ExitCode::Internal, format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
         match command {
-            Command::Setup(a) => setup::run(&ctx, a).await,
+            Command::Setup(a) => setup::run(&ctx, *a).await,
             Command::Rotate(a) => rotate::run(&ctx, a).await,
             Command::Verify(a) => verify::run(&ctx, a).await,
             Command::Token(a) => token::run(&ctx, a).await,
@@ -139,7 +148,8 @@ impl Ctx {
 pub fn unknown_profile(name: &str, file: &ProfilesFile) -> CmdError {
     let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
     let fix = if known.is_empty() {
-        "create one with: oauth-setup setup --non-interactive ... (see oauth-setup setup --help)".to_string()
+        "create one with: oauth-setup setup --non-interactive ... (see oauth-setup setup --help)"
+            .to_string()
     } else {
         format!("known profiles: {}", known.join(", "))
     };
@@ -147,15 +157,23 @@ pub fn unknown_profile(name: &str, file: &ProfilesFile) -> CmdError {
 }
 
 /// The profile to act on: the one named, else the default.
-pub fn pick_profile<'a>(name: Option<&'a str>, file: &'a ProfilesFile) -> Result<(&'a str, &'a Profile), CmdError> {
+pub fn pick_profile<'a>(
+    name: Option<&'a str>,
+    file: &'a ProfilesFile,
+) -> Result<(&'a str, &'a Profile), CmdError> {
     let name = match name.or(file.default_profile.as_deref()) {
         Some(n) => n,
         None => {
-            return Err(CmdError::usage("no profile given and no default profile is set")
-                .with_fix("name a profile, or mark one with setup --default"));
+            return Err(
+                CmdError::usage("no profile given and no default profile is set")
+                    .with_fix("name a profile, or mark one with setup --default"),
+            );
         }
     };
-    file.profiles.get_key_value(name).map(|(k, p)| (k.as_str(), p)).ok_or_else(|| unknown_profile(name, file))
+    file.profiles
+        .get_key_value(name)
+        .map(|(k, p)| (k.as_str(), p))
+        .ok_or_else(|| unknown_profile(name, file))
 }
 
 pub fn diagnosis_context(profile_provider: &str, instance_url: &str, token_url: &str) -> Context {

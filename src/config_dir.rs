@@ -13,10 +13,16 @@ pub struct ConfigDir {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigDirError {
-    #[error("cannot find a config folder (no home directory); pass --config-dir or set {ENV_CONFIG_DIR}")]
+    #[error(
+        "cannot find a config folder (no home directory); pass --config-dir or set {ENV_CONFIG_DIR}"
+    )]
     NoHome,
     #[error("config folder {path}: cannot {action} ({source})")]
-    Io { path: String, action: &'static str, source: io::Error },
+    Io {
+        path: String,
+        action: &'static str,
+        source: io::Error,
+    },
 }
 
 /// Holding this keeps other oauth-setup processes from writing the config folder.
@@ -61,7 +67,11 @@ impl ConfigDir {
     }
 
     fn io_err(&self, action: &'static str) -> impl FnOnce(io::Error) -> ConfigDirError + '_ {
-        move |source| ConfigDirError::Io { path: self.root.display().to_string(), action, source }
+        move |source| ConfigDirError::Io {
+            path: self.root.display().to_string(),
+            action,
+            source,
+        }
     }
 
     /// Create the folder (0700) if needed. Returns a warning when an existing folder was open to
@@ -72,7 +82,9 @@ impl ConfigDir {
             builder.recursive(true);
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder.create(&self.root).map_err(self.io_err("create it"))?;
+            builder
+                .create(&self.root)
+                .map_err(self.io_err("create it"))?;
             return Ok(None);
         }
         private_dir(&self.root).map_err(self.io_err("restrict its permissions"))
@@ -84,7 +96,9 @@ impl ConfigDir {
         opts.create(true).truncate(false).write(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        let file = opts.open(self.root.join(".lock")).map_err(self.io_err("create its lock file"))?;
+        let file = opts
+            .open(self.root.join(".lock"))
+            .map_err(self.io_err("create its lock file"))?;
         file.lock().map_err(self.io_err("lock it"))?;
         Ok(WriteLock { _file: file })
     }

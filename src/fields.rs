@@ -93,7 +93,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: Field, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -106,7 +109,10 @@ pub struct Validated<T> {
 
 impl<T> Validated<T> {
     pub fn ok(value: T) -> Self {
-        Self { value, warnings: Vec::new() }
+        Self {
+            value,
+            warnings: Vec::new(),
+        }
     }
 }
 
@@ -129,7 +135,10 @@ pub fn parse_grant_type(input: &str) -> Result<GrantType, FieldError> {
             "only client-credentials is supported so far; create the client with \
              the Client credentials grant type",
         )),
-        "" => Err(FieldError::new(Field::GrantType, "is empty; use client-credentials")),
+        "" => Err(FieldError::new(
+            Field::GrantType,
+            "is empty; use client-credentials",
+        )),
         other => Err(FieldError::new(
             Field::GrantType,
             format!("\"{other}\" is not a grant type; use client-credentials"),
@@ -162,19 +171,45 @@ mod tests {
 
     #[test]
     fn grant_type_accepts_both_spellings() {
-        assert_eq!(parse_grant_type("client-credentials"), Ok(GrantType::ClientCredentials));
-        assert_eq!(parse_grant_type(" Client_Credentials "), Ok(GrantType::ClientCredentials));
+        assert_eq!(
+            parse_grant_type("client-credentials"),
+            Ok(GrantType::ClientCredentials)
+        );
+        assert_eq!(
+            parse_grant_type(" Client_Credentials "),
+            Ok(GrantType::ClientCredentials)
+        );
         let e = parse_grant_type("authorization-code").unwrap_err();
-        assert!(e.to_string().starts_with("grant type: only client-credentials"), "{e}");
-        assert!(parse_grant_type("").unwrap_err().to_string().contains("is empty"));
-        assert!(parse_grant_type("password").unwrap_err().to_string().contains("\"password\""));
+        assert!(
+            e.to_string()
+                .starts_with("grant type: only client-credentials"),
+            "{e}"
+        );
+        assert!(
+            parse_grant_type("")
+                .unwrap_err()
+                .to_string()
+                .contains("is empty")
+        );
+        assert!(
+            parse_grant_type("password")
+                .unwrap_err()
+                .to_string()
+                .contains("\"password\"")
+        );
     }
 
     #[test]
     fn client_auth_names() {
         assert_eq!(parse_client_auth("post"), Ok(ClientAuth::Post));
-        assert_eq!(parse_client_auth("client_secret_basic"), Ok(ClientAuth::Basic));
+        assert_eq!(
+            parse_client_auth("client_secret_basic"),
+            Ok(ClientAuth::Basic)
+        );
         let e = parse_client_auth("jwt").unwrap_err();
-        assert!(e.to_string().contains("client authentication: \"jwt\""), "{e}");
+        assert!(
+            e.to_string().contains("client authentication: \"jwt\""),
+            "{e}"
+        );
     }
 }

@@ -3,9 +3,9 @@
 //! The library holds everything the command line (and later the wizard) stands on: field rules,
 //! provider presets, profiles, secret stores and the diagnosing token test.
 
+pub mod atomic_file;
 pub mod cli;
 pub mod commands;
-pub mod atomic_file;
 pub mod config_dir;
 pub mod exit;
 pub mod fields;

@@ -25,7 +25,11 @@ pub struct ProfilesFile {
 
 impl Default for ProfilesFile {
     fn default() -> Self {
-        Self { schema_version: SCHEMA_VERSION, default_profile: None, profiles: BTreeMap::new() }
+        Self {
+            schema_version: SCHEMA_VERSION,
+            default_profile: None,
+            profiles: BTreeMap::new(),
+        }
     }
 }
 
@@ -106,7 +110,10 @@ mod tests {
     #[test]
     fn secret_refs_are_distinct() {
         let a = new_secret_ref("acme");
-        assert!(a.starts_with("acme-") && a.len() == "acme-".len() + 12, "{a}");
+        assert!(
+            a.starts_with("acme-") && a.len() == "acme-".len() + 12,
+            "{a}"
+        );
         assert_ne!(a, new_secret_ref("acme"));
     }
 }

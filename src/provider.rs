@@ -8,7 +8,10 @@ use crate::token::ClientAuth;
 
 const SOURCES: [(&str, &str); 3] = [
     ("coupa", include_str!("../assets/providers/coupa.toml")),
-    ("servicenow", include_str!("../assets/providers/servicenow.toml")),
+    (
+        "servicenow",
+        include_str!("../assets/providers/servicenow.toml"),
+    ),
     ("generic", include_str!("../assets/providers/generic.toml")),
 ];
 
@@ -108,7 +111,9 @@ impl Provider {
 
     /// The page where an administrator manages clients, when the provider has one.
     pub fn clients_page(&self, instance_url: &str) -> Option<String> {
-        self.clients_path.as_ref().map(|p| format!("{instance_url}{p}"))
+        self.clients_path
+            .as_ref()
+            .map(|p| format!("{instance_url}{p}"))
     }
 }
 
@@ -128,7 +133,11 @@ mod tests {
     #[test]
     fn coupa_catalogue_is_complete_and_unique() {
         let coupa = Provider::get("coupa").unwrap();
-        assert!(coupa.scopes.len() >= 180, "only {} scopes", coupa.scopes.len());
+        assert!(
+            coupa.scopes.len() >= 180,
+            "only {} scopes",
+            coupa.scopes.len()
+        );
         let mut names: Vec<_> = coupa.scopes.iter().map(|s| &s.name).collect();
         names.sort();
         names.dedup();
@@ -136,8 +145,14 @@ mod tests {
         let common = coupa.scope("core.common.read").unwrap();
         assert_eq!(common.access, Access::Read);
         assert_eq!(common.area, "Common");
-        assert_eq!(coupa.scope("core.invoice.delete").unwrap().access, Access::Delete);
-        assert_eq!(coupa.scope("core.invoice.approval.bypass").unwrap().access, Access::Special);
+        assert_eq!(
+            coupa.scope("core.invoice.delete").unwrap().access,
+            Access::Delete
+        );
+        assert_eq!(
+            coupa.scope("core.invoice.approval.bypass").unwrap().access,
+            Access::Special
+        );
         assert_eq!(coupa.token_path.as_deref(), Some("/oauth2/token"));
     }
 

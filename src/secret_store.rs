@@ -39,7 +39,9 @@ pub enum StoreError {
     Missing { store: String },
     #[error("the OS keyring is unusable: {reason}")]
     KeyringUnavailable { reason: String },
-    #[error("the OS keyring did not answer within {secs} s; it is probably locked and waiting for an unlock prompt that cannot be shown here")]
+    #[error(
+        "the OS keyring did not answer within {secs} s; it is probably locked and waiting for an unlock prompt that cannot be shown here"
+    )]
     KeyringTimeout { secs: u64 },
     #[error("the OS keyring is locked or refused access: {reason}")]
     KeyringLocked { reason: String },
@@ -92,7 +94,10 @@ impl SecretStores {
             .and_then(|v| v.parse::<u64>().ok())
             .filter(|s| *s > 0)
             .unwrap_or(10);
-        Self { secrets_path: config_dir.secrets_path(), keyring_timeout: Duration::from_secs(secs) }
+        Self {
+            secrets_path: config_dir.secrets_path(),
+            keyring_timeout: Duration::from_secs(secs),
+        }
     }
 
     pub fn describe(&self, kind: SecretStoreKind, secret_ref: &str) -> String {
@@ -112,7 +117,12 @@ impl SecretStores {
     }
 
     /// Store the secret. The caller must hold the config folder's write lock for the file store.
-    pub fn set(&self, kind: SecretStoreKind, secret_ref: &str, secret: &Secret) -> Result<(), StoreError> {
+    pub fn set(
+        &self,
+        kind: SecretStoreKind,
+        secret_ref: &str,
+        secret: &Secret,
+    ) -> Result<(), StoreError> {
         match kind {
             SecretStoreKind::Keyring => keyring::set(secret_ref, secret, self.keyring_timeout),
             SecretStoreKind::File => file::set(&self.secrets_path, secret_ref, secret),

@@ -12,9 +12,14 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
     }
     if !args.yes {
         if !std::io::stdin().is_terminal() {
-            return Err(CmdError::usage("refusing to delete without confirmation").with_fix("pass --yes"));
+            return Err(
+                CmdError::usage("refusing to delete without confirmation").with_fix("pass --yes")
+            );
         }
-        print!("Delete profile {} and its stored secret? [y/N] ", args.profile);
+        print!(
+            "Delete profile {} and its stored secret? [y/N] ",
+            args.profile
+        );
         let _ = std::io::stdout().flush();
         let mut answer = String::new();
         let _ = std::io::stdin().lock().read_line(&mut answer);
@@ -28,7 +33,9 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
     // that points at a missing one.
     let removed = ctx.profiles.update(|file| {
         let Some(p) = file.profiles.remove(&name) else {
-            return Err(CmdError::usage(format!("profile \"{name}\" was deleted meanwhile")));
+            return Err(CmdError::usage(format!(
+                "profile \"{name}\" was deleted meanwhile"
+            )));
         };
         if file.default_profile.as_deref() == Some(name.as_str()) {
             file.default_profile = None;
@@ -36,8 +43,15 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
         Ok(p)
     })??;
     println!("deleted profile {name}");
-    match ctx.secrets.delete(removed.secret_store, &removed.secret_ref) {
-        Ok(true) => println!("deleted its secret from the {}", ctx.secrets.describe(removed.secret_store, &removed.secret_ref)),
+    match ctx
+        .secrets
+        .delete(removed.secret_store, &removed.secret_ref)
+    {
+        Ok(true) => println!(
+            "deleted its secret from the {}",
+            ctx.secrets
+                .describe(removed.secret_store, &removed.secret_ref)
+        ),
         Ok(false) => println!("it had no stored secret"),
         Err(e) => {
             return Err(CmdError::store(&e, &ctx.dir).with_fix(format!(

@@ -25,22 +25,44 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json!({"schema_version": 1, "profiles": profiles})).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"schema_version": 1, "profiles": profiles}))
+                .unwrap_or_default()
+        );
         return Ok(());
     }
     if file.profiles.is_empty() {
-        println!("no profiles yet in {}; create one with oauth-setup setup", ctx.profiles.path().display());
+        println!(
+            "no profiles yet in {}; create one with oauth-setup setup",
+            ctx.profiles.path().display()
+        );
         return Ok(());
     }
     let now = SystemTime::now();
-    println!("  {:<20} {:<11} {:<40} {:<8} LAST VERIFIED", "NAME", "PROVIDER", "INSTANCE", "SECRET");
+    println!(
+        "  {:<20} {:<11} {:<40} {:<8} LAST VERIFIED",
+        "NAME", "PROVIDER", "INSTANCE", "SECRET"
+    );
     for (name, p) in &file.profiles {
-        let mark = if file.default_profile.as_deref() == Some(name) { "*" } else { " " };
-        let verified = p.last_verification.as_ref().map_or("never".to_string(), |v| {
-            let age = timestamp::age(&v.at, now).unwrap_or_else(|| v.at.clone());
-            format!("{} {age}", if v.ok { "ok" } else { "FAILED" })
-        });
-        println!("{mark} {name:<20} {:<11} {:<40} {:<8} {verified}", p.provider, p.instance_url, p.secret_store.as_str());
+        let mark = if file.default_profile.as_deref() == Some(name) {
+            "*"
+        } else {
+            " "
+        };
+        let verified = p
+            .last_verification
+            .as_ref()
+            .map_or("never".to_string(), |v| {
+                let age = timestamp::age(&v.at, now).unwrap_or_else(|| v.at.clone());
+                format!("{} {age}", if v.ok { "ok" } else { "FAILED" })
+            });
+        println!(
+            "{mark} {name:<20} {:<11} {:<40} {:<8} {verified}",
+            p.provider,
+            p.instance_url,
+            p.secret_store.as_str()
+        );
     }
     println!("(* default profile)");
     Ok(())

@@ -12,11 +12,17 @@ pub struct Style {
 impl Style {
     pub fn detect(no_color: bool) -> Self {
         let env_off = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Self { color: !no_color && !env_off && std::io::stdout().is_terminal() }
+        Self {
+            color: !no_color && !env_off && std::io::stdout().is_terminal(),
+        }
     }
 
     fn paint(self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     pub fn ok(self, text: &str) -> String {
@@ -43,10 +49,24 @@ pub fn describe_lifetime(expires_in: Option<u64>) -> String {
 /// The success report of a token test, without the token.
 pub fn test_ok_lines(ok: &TestOk, requested: &[String]) -> Vec<String> {
     let g = &ok.granted;
-    let mut lines = vec![format!("token: {} token, {}", g.token_type, describe_lifetime(g.expires_in))];
+    let mut lines = vec![format!(
+        "token: {} token, {}",
+        g.token_type,
+        describe_lifetime(g.expires_in)
+    )];
     match &g.scope {
-        Some(granted) => lines.push(format!("granted scopes: {}", if granted.is_empty() { "(none)".into() } else { granted.join(" ") })),
-        None if !requested.is_empty() => lines.push(format!("requested scopes: {} (the server did not list what it granted)", requested.join(" "))),
+        Some(granted) => lines.push(format!(
+            "granted scopes: {}",
+            if granted.is_empty() {
+                "(none)".into()
+            } else {
+                granted.join(" ")
+            }
+        )),
+        None if !requested.is_empty() => lines.push(format!(
+            "requested scopes: {} (the server did not list what it granted)",
+            requested.join(" ")
+        )),
         None => {}
     }
     if !ok.not_granted.is_empty() {
@@ -59,7 +79,10 @@ pub fn test_ok_lines(ok: &TestOk, requested: &[String]) -> Vec<String> {
 pub fn test_failure_lines(f: &TestFailure, ctx: &Context) -> (String, String) {
     let mut summary = f.failure.summary(ctx);
     if !f.missing_scopes.is_empty() {
-        summary.push_str(&format!("; the client lacks: {}", f.missing_scopes.join(" ")));
+        summary.push_str(&format!(
+            "; the client lacks: {}",
+            f.missing_scopes.join(" ")
+        ));
     }
     if !f.unchecked_scopes.is_empty() {
         summary.push_str(&format!(" (not checked: {})", f.unchecked_scopes.join(" ")));

@@ -20,7 +20,10 @@ pub fn read(source: &SecretSource) -> Result<Validated<Secret>, FieldError> {
         from_file(path)?
     } else if let Some(v) = std::env::var_os(ENV_CLIENT_SECRET) {
         let mut v = v.into_string().map_err(|_| {
-            FieldError::new(Field::ClientSecret, format!("{ENV_CLIENT_SECRET} is not valid UTF-8 text; set it again"))
+            FieldError::new(
+                Field::ClientSecret,
+                format!("{ENV_CLIENT_SECRET} is not valid UTF-8 text; set it again"),
+            )
         })?;
         let s = Secret::new(v.as_str());
         v.zeroize();
@@ -28,7 +31,9 @@ pub fn read(source: &SecretSource) -> Result<Validated<Secret>, FieldError> {
     } else {
         return Err(FieldError::new(
             Field::ClientSecret,
-            format!("is missing; pipe it to --client-secret-stdin, name a file with --client-secret-file PATH, or set {ENV_CLIENT_SECRET}"),
+            format!(
+                "is missing; pipe it to --client-secret-stdin, name a file with --client-secret-file PATH, or set {ENV_CLIENT_SECRET}"
+            ),
         ));
     };
     parse_secret(raw)
@@ -36,7 +41,13 @@ pub fn read(source: &SecretSource) -> Result<Validated<Secret>, FieldError> {
 
 fn from_file(path: &Path) -> Result<Secret, FieldError> {
     let file = std::fs::File::open(path).map_err(|e| {
-        FieldError::new(Field::ClientSecret, format!("cannot read {} ({e}); check the path given to --client-secret-file", path.display()))
+        FieldError::new(
+            Field::ClientSecret,
+            format!(
+                "cannot read {} ({e}); check the path given to --client-secret-file",
+                path.display()
+            ),
+        )
     })?;
     from_reader(file, &path.display().to_string())
 }
@@ -46,7 +57,9 @@ fn from_reader(reader: impl Read, what: &str) -> Result<Secret, FieldError> {
     let read = reader.take(MAX_SECRET + 1).read_to_end(&mut bytes);
     let result = match read {
         Err(e) => Err(format!("cannot read {what} ({e})")),
-        Ok(_) if bytes.len() as u64 > MAX_SECRET => Err(format!("{what} holds more than 64 KiB; that is not a client secret")),
+        Ok(_) if bytes.len() as u64 > MAX_SECRET => Err(format!(
+            "{what} holds more than 64 KiB; that is not a client secret"
+        )),
         Ok(_) => match std::str::from_utf8(&bytes) {
             Ok(s) => Ok(Secret::new(s)),
             Err(_) => Err(format!("{what} is not UTF-8 text; copy the secret as text")),

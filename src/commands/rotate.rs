@@ -15,7 +15,9 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
         return Err(unknown_profile(&args.profile, &file));
     };
     let mut errors = Vec::new();
-    let secret = read_secret::read(&args.secret).map_err(|e| errors.push(e)).ok();
+    let secret = read_secret::read(&args.secret)
+        .map_err(|e| errors.push(e))
+        .ok();
     let client_id = match &args.client_id {
         Some(id) => parse_client_id(id).map_err(|e| errors.push(e)).ok(),
         None => Some(profile.client_id.clone()),
@@ -37,10 +39,14 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
     let ok = match test_credentials(&ctx.client()?, &req).await {
         Ok(ok) => ok,
         Err(f) => {
-            let dctx = diagnosis_context(&profile.provider, &profile.instance_url, &profile.token_url);
+            let dctx =
+                diagnosis_context(&profile.provider, &profile.instance_url, &profile.token_url);
             let (summary, fix) = test_failure_lines(&f, &dctx);
-            return Err(CmdError::new(f.failure.exit_code(), format!("{summary}; the stored secret was not changed and still works as before"))
-                .with_fix(fix));
+            return Err(CmdError::new(
+                f.failure.exit_code(),
+                format!("{summary}; the stored secret was not changed and still works as before"),
+            )
+            .with_fix(fix));
         }
     };
     println!("{} the new secret works", ctx.style.ok("ok:"));
@@ -50,17 +56,28 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
     let name = args.profile.clone();
     let outcome = ctx.profiles.update(|file| {
         let Some(p) = file.profiles.get_mut(&name) else {
-            return Err(CmdError::usage(format!("profile \"{name}\" was deleted meanwhile; nothing was changed")));
+            return Err(CmdError::usage(format!(
+                "profile \"{name}\" was deleted meanwhile; nothing was changed"
+            )));
         };
-        ctx.secrets.set(p.secret_store, &p.secret_ref, &req.secret).map_err(|e| CmdError::store(&e, &ctx.dir))?;
+        ctx.secrets
+            .set(p.secret_store, &p.secret_ref, &req.secret)
+            .map_err(|e| CmdError::store(&e, &ctx.dir))?;
         let now = timestamp::now();
         p.client_id = client_id.clone();
         p.client_auth = ok.auth;
         p.secret_rotated_at = Some(now.clone());
-        p.last_verification = Some(Verification { at: now, ok: true, result: "ok".into() });
+        p.last_verification = Some(Verification {
+            at: now,
+            ok: true,
+            result: "ok".into(),
+        });
         Ok(ctx.secrets.describe(p.secret_store, &p.secret_ref))
     })?;
     let stored = outcome?;
-    println!("{} replaced the secret of {name} in the {stored}", ctx.style.ok("rotated:"));
+    println!(
+        "{} replaced the secret of {name} in the {stored}",
+        ctx.style.ok("rotated:")
+    );
     Ok(())
 }

@@ -20,8 +20,10 @@ struct Draft {
 
 pub async fn run(ctx: &Ctx, args: SetupArgs) -> Result<(), CmdError> {
     if !args.non_interactive {
-        return Err(CmdError::usage("the interactive wizard is not available in this version")
-            .with_fix("pass --non-interactive with the fields (see oauth-setup setup --help)"));
+        return Err(
+            CmdError::usage("the interactive wizard is not available in this version")
+                .with_fix("pass --non-interactive with the fields (see oauth-setup setup --help)"),
+        );
     }
     ctx.fix_permissions()?;
     let existing = ctx.profiles.load()?;
@@ -37,8 +39,15 @@ pub async fn run(ctx: &Ctx, args: SetupArgs) -> Result<(), CmdError> {
         auth: draft.profile.client_auth,
     };
     let client = ctx.client()?;
-    let dctx = diagnosis_context(&draft.profile.provider, &draft.profile.instance_url, &draft.profile.token_url);
-    println!("testing the credentials against {} ...", draft.profile.token_url);
+    let dctx = diagnosis_context(
+        &draft.profile.provider,
+        &draft.profile.instance_url,
+        &draft.profile.token_url,
+    );
+    println!(
+        "testing the credentials against {} ...",
+        draft.profile.token_url
+    );
     let mut draft = draft;
     let mut failed: Option<CmdError> = None;
     match test_credentials(&client, &req).await {
@@ -54,19 +63,28 @@ pub async fn run(ctx: &Ctx, args: SetupArgs) -> Result<(), CmdError> {
                 );
                 draft.profile.client_auth = ok.auth;
             }
-            draft.profile.last_verification =
-                Some(Verification { at: timestamp::now(), ok: true, result: "ok".into() });
+            draft.profile.last_verification = Some(Verification {
+                at: timestamp::now(),
+                ok: true,
+                result: "ok".into(),
+            });
         }
         Err(f) => {
             let (summary, fix) = test_failure_lines(&f, &dctx);
-            draft.profile.last_verification =
-                Some(Verification { at: timestamp::now(), ok: false, result: summary.clone() });
+            draft.profile.last_verification = Some(Verification {
+                at: timestamp::now(),
+                ok: false,
+                result: summary.clone(),
+            });
             failed = Some(CmdError::new(f.failure.exit_code(), summary).with_fix(fix));
         }
     }
     if let Some(err) = failed {
         if !args.save_unverified {
-            return Err(CmdError { message: format!("{}; nothing was saved", err.message), ..err });
+            return Err(CmdError {
+                message: format!("{}; nothing was saved", err.message),
+                ..err
+            });
         }
         eprintln!("{} {}", ctx.style.fail("token test failed:"), err.message);
         if let Some(fix) = &err.fix {
@@ -78,17 +96,25 @@ pub async fn run(ctx: &Ctx, args: SetupArgs) -> Result<(), CmdError> {
 }
 
 fn save(ctx: &Ctx, draft: Draft, make_default: bool) -> Result<(), CmdError> {
-    let Draft { name, profile, secret } = draft;
+    let Draft {
+        name,
+        profile,
+        secret,
+    } = draft;
     let kind = profile.secret_store;
     let secret_ref = profile.secret_ref.clone();
     let stored_where = ctx.secrets.describe(kind, &secret_ref);
     let outcome = ctx.profiles.update(|file| {
         if file.profiles.contains_key(&name) {
-            return Err(CmdError::usage(format!("profile \"{name}\" was created meanwhile by another run; nothing was saved")));
+            return Err(CmdError::usage(format!(
+                "profile \"{name}\" was created meanwhile by another run; nothing was saved"
+            )));
         }
         // The secret goes first: a crash in between leaves an unused secret, never a profile
         // that points at nothing.
-        ctx.secrets.set(kind, &secret_ref, &secret).map_err(|e| CmdError::store(&e, &ctx.dir))?;
+        ctx.secrets
+            .set(kind, &secret_ref, &secret)
+            .map_err(|e| CmdError::store(&e, &ctx.dir))?;
         if make_default || file.default_profile.is_none() {
             file.default_profile = Some(name.clone());
         }
@@ -111,25 +137,42 @@ fn save(ctx: &Ctx, draft: Draft, make_default: bool) -> Result<(), CmdError> {
             ctx.dir.secrets_path().display()
         );
     }
-    println!("{} saved profile {name} in {}", ctx.style.ok("saved:"), ctx.profiles.path().display());
+    println!(
+        "{} saved profile {name} in {}",
+        ctx.style.ok("saved:"),
+        ctx.profiles.path().display()
+    );
     println!("  secret: {stored_where}");
     println!("next:\n  oauth-setup verify {name}\n  oauth-setup token {name}");
     Ok(())
 }
 
 fn required(field: Field, value: Option<&String>) -> Result<&str, FieldError> {
-    value.map(String::as_str).ok_or_else(|| FieldError::new(field, format!("is missing; pass {}", field.flag())))
+    value
+        .map(String::as_str)
+        .ok_or_else(|| FieldError::new(field, format!("is missing; pass {}", field.flag())))
 }
 
 /// Check every field and collect every problem, so the user sees them all at once.
-fn check_fields(args: &SetupArgs, existing: &crate::profile::ProfilesFile) -> Result<(Draft, Vec<String>), CmdError> {
+fn check_fields(
+    args: &SetupArgs,
+    existing: &crate::profile::ProfilesFile,
+) -> Result<(Draft, Vec<String>), CmdError> {
     let mut errors: Vec<FieldError> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
-    let keep = |r: Result<String, FieldError>, errors: &mut Vec<FieldError>| r.map_err(|e| errors.push(e)).ok();
+    let keep = |r: Result<String, FieldError>, errors: &mut Vec<FieldError>| {
+        r.map_err(|e| errors.push(e)).ok()
+    };
 
     let provider = match required(Field::Provider, args.provider.as_ref()) {
         Ok(id) => Provider::get(&id.trim().to_ascii_lowercase()).or_else(|| {
-            errors.push(FieldError::new(Field::Provider, format!("\"{id}\" is not known; use one of {}", Provider::ids().join(", "))));
+            errors.push(FieldError::new(
+                Field::Provider,
+                format!(
+                    "\"{id}\" is not known; use one of {}",
+                    Provider::ids().join(", ")
+                ),
+            ));
             None
         }),
         Err(e) => {
@@ -138,8 +181,12 @@ fn check_fields(args: &SetupArgs, existing: &crate::profile::ProfilesFile) -> Re
         }
     };
     let instance: Option<Instance> = provider.and_then(|p| {
-        let raw = required(Field::InstanceUrl, args.instance.as_ref()).map_err(|e| errors.push(e)).ok()?;
-        let v = fields::parse_instance_url(raw, p).map_err(|e| errors.push(e)).ok()?;
+        let raw = required(Field::InstanceUrl, args.instance.as_ref())
+            .map_err(|e| errors.push(e))
+            .ok()?;
+        let v = fields::parse_instance_url(raw, p)
+            .map_err(|e| errors.push(e))
+            .ok()?;
         warnings.extend(v.warnings.into_iter().map(|w| format!("instance URL: {w}")));
         Some(v.value)
     });
@@ -147,26 +194,49 @@ fn check_fields(args: &SetupArgs, existing: &crate::profile::ProfilesFile) -> Re
         errors.push(e);
     }
     let scopes = provider.and_then(|p| {
-        let v = fields::parse_scopes(args.scopes.as_deref().unwrap_or(""), p).map_err(|e| errors.push(e)).ok()?;
+        let v = fields::parse_scopes(args.scopes.as_deref().unwrap_or(""), p)
+            .map_err(|e| errors.push(e))
+            .ok()?;
         warnings.extend(v.warnings.into_iter().map(|w| format!("scopes: {w}")));
         Some(v.value)
     });
-    let client_id = keep(required(Field::ClientId, args.client_id.as_ref()).and_then(fields::parse_client_id), &mut errors);
-    let optional = |value: &Option<String>, rule: &dyn Fn(&str) -> Result<String, FieldError>, errors: &mut Vec<FieldError>| {
-        value.as_deref().and_then(|v| rule(v).map_err(|e| errors.push(e)).ok())
+    let client_id = keep(
+        required(Field::ClientId, args.client_id.as_ref()).and_then(fields::parse_client_id),
+        &mut errors,
+    );
+    let optional = |value: &Option<String>,
+                    rule: &dyn Fn(&str) -> Result<String, FieldError>,
+                    errors: &mut Vec<FieldError>| {
+        value
+            .as_deref()
+            .and_then(|v| rule(v).map_err(|e| errors.push(e)).ok())
     };
     let client_name = optional(&args.client_name, &fields::parse_client_name, &mut errors);
     let login = optional(&args.login, &fields::parse_login, &mut errors);
-    let first = optional(&args.contact_first_name, &|v| fields::parse_contact_name(Field::ContactFirstName, v), &mut errors);
-    let last = optional(&args.contact_last_name, &|v| fields::parse_contact_name(Field::ContactLastName, v), &mut errors);
-    let email = optional(&args.contact_email, &fields::parse_contact_email, &mut errors);
+    let first = optional(
+        &args.contact_first_name,
+        &|v| fields::parse_contact_name(Field::ContactFirstName, v),
+        &mut errors,
+    );
+    let last = optional(
+        &args.contact_last_name,
+        &|v| fields::parse_contact_name(Field::ContactLastName, v),
+        &mut errors,
+    );
+    let email = optional(
+        &args.contact_email,
+        &fields::parse_contact_email,
+        &mut errors,
+    );
     if let (Some(login), Some(inst)) = (&login, &instance)
         && let Err(e) = fields::check_login_unique(login, &inst.url, existing.logins())
     {
         errors.push(e);
     }
     let auth = match &args.client_auth {
-        Some(a) => fields::parse_client_auth(a).map_err(|e| errors.push(e)).ok(),
+        Some(a) => fields::parse_client_auth(a)
+            .map_err(|e| errors.push(e))
+            .ok(),
         None => provider.map(|p| p.default_client_auth),
     };
     let name = match (&args.profile, &instance) {
@@ -192,8 +262,26 @@ fn check_fields(args: &SetupArgs, existing: &crate::profile::ProfilesFile) -> Re
             None
         }
     };
-    match (errors.is_empty(), provider, instance, scopes, client_id, auth, name, secret) {
-        (true, Some(p), Some(inst), Some(scopes), Some(client_id), Some(auth), Some(name), Some(secret)) => {
+    match (
+        errors.is_empty(),
+        provider,
+        instance,
+        scopes,
+        client_id,
+        auth,
+        name,
+        secret,
+    ) {
+        (
+            true,
+            Some(p),
+            Some(inst),
+            Some(scopes),
+            Some(client_id),
+            Some(auth),
+            Some(name),
+            Some(secret),
+        ) => {
             let profile = Profile {
                 provider: p.id.clone(),
                 instance_url: inst.url,
@@ -216,7 +304,14 @@ fn check_fields(args: &SetupArgs, existing: &crate::profile::ProfilesFile) -> Re
                 secret_rotated_at: None,
                 last_verification: None,
             };
-            Ok((Draft { name, profile, secret }, warnings))
+            Ok((
+                Draft {
+                    name,
+                    profile,
+                    secret,
+                },
+                warnings,
+            ))
         }
         _ => Err(CmdError::fields(&errors)),
     }
@@ -224,6 +319,11 @@ fn check_fields(args: &SetupArgs, existing: &crate::profile::ProfilesFile) -> Re
 
 /// `https://acme-test.coupahost.com` → `acme-test`.
 fn derive_name(inst: &Instance) -> String {
-    let first = inst.host.trim_start_matches('[').split(['.', ':', ']']).next().unwrap_or("profile");
+    let first = inst
+        .host
+        .trim_start_matches('[')
+        .split(['.', ':', ']'])
+        .next()
+        .unwrap_or("profile");
     fields::parse_profile_name(first).unwrap_or_else(|_| "profile".into())
 }

@@ -22,22 +22,49 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
         value["name"] = json!(args.profile);
         value["default"] = json!(file.default_profile.as_deref() == Some(args.profile.as_str()));
         value["secret"] = json!({"store": p.secret_store.as_str(), "location": location, "status": presence.0, "error": presence.1});
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
         return Ok(());
     }
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    println!("profile:        {}{}", args.profile, if file.default_profile.as_deref() == Some(args.profile.as_str()) { " (default)" } else { "" });
+    println!(
+        "profile:        {}{}",
+        args.profile,
+        if file.default_profile.as_deref() == Some(args.profile.as_str()) {
+            " (default)"
+        } else {
+            ""
+        }
+    );
     println!("provider:       {}", p.provider);
     println!("instance:       {}", p.instance_url);
     println!("token URL:      {}", p.token_url);
     println!("grant type:     {}", p.grant_type);
     println!("client id:      {}", p.client_id);
     println!("client auth:    {}", p.client_auth);
-    println!("scopes:         {}", if p.scopes.is_empty() { "-".into() } else { p.scopes.join(" ") });
+    println!(
+        "scopes:         {}",
+        if p.scopes.is_empty() {
+            "-".into()
+        } else {
+            p.scopes.join(" ")
+        }
+    );
     println!("client name:    {}", opt(&p.client_name));
     println!("login:          {}", opt(&p.login));
-    println!("contact:        {} {} <{}>", opt(&p.contact_first_name), opt(&p.contact_last_name), opt(&p.contact_email));
-    println!("secret:         {} in the {location}{}", presence.0, presence.1.map(|e| format!(" ({e})")).unwrap_or_default());
+    println!(
+        "contact:        {} {} <{}>",
+        opt(&p.contact_first_name),
+        opt(&p.contact_last_name),
+        opt(&p.contact_email)
+    );
+    println!(
+        "secret:         {} in the {location}{}",
+        presence.0,
+        presence.1.map(|e| format!(" ({e})")).unwrap_or_default()
+    );
     println!("created:        {}", p.created_at);
     println!("secret rotated: {}", opt(&p.secret_rotated_at));
     match &p.last_verification {

@@ -22,7 +22,8 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
         TokenFormat::Header => Secret::new(format!("Authorization: Bearer {token}")),
         TokenFormat::Json => {
             let expires_at = granted.expires_in.map(|s| {
-                humantime::format_rfc3339_seconds(SystemTime::now() + Duration::from_secs(s)).to_string()
+                humantime::format_rfc3339_seconds(SystemTime::now() + Duration::from_secs(s))
+                    .to_string()
             });
             Secret::new(
                 serde_json::json!({
@@ -48,5 +49,7 @@ pub fn profile_secret(ctx: &Ctx, profile: &crate::profile::Profile) -> Result<Se
             .map(|v| v.value)
             .map_err(|e| CmdError::usage(format!("{ENV_CLIENT_SECRET}: {}", e.message)));
     }
-    ctx.secrets.get(profile.secret_store, &profile.secret_ref).map_err(|e| CmdError::store(&e, &ctx.dir))
+    ctx.secrets
+        .get(profile.secret_store, &profile.secret_ref)
+        .map_err(|e| CmdError::store(&e, &ctx.dir))
 }

@@ -52,7 +52,12 @@ struct Document<'a> {
 }
 
 fn check(name: &'static str, status: Status, detail: impl Into<String>) -> Check {
-    Check { name, status, detail: detail.into(), fix: None }
+    Check {
+        name,
+        status,
+        detail: detail.into(),
+        fix: None,
+    }
 }
 
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
@@ -66,7 +71,10 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
                 instance_url: None,
                 ok: false,
                 exit_code: ExitCode::Usage.code(),
-                checks: vec![Check { fix: Some("fix the file by hand, or restore the backup".into()), ..check("profile", Status::Fail, e.to_string()) }],
+                checks: vec![Check {
+                    fix: Some("fix the file by hand, or restore the backup".into()),
+                    ..check("profile", Status::Fail, e.to_string())
+                }],
             };
             return finish(ctx, &args, vec![report]);
         }
@@ -78,28 +86,54 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
     } else {
         match &file.default_profile {
             Some(d) => vec![d.clone()],
-            None => return Err(CmdError::usage("no profile given and no default profile is set").with_fix("name profiles, or use --all")),
+            None => {
+                return Err(
+                    CmdError::usage("no profile given and no default profile is set")
+                        .with_fix("name profiles, or use --all"),
+                );
+            }
         }
     };
     if names.is_empty() {
-        return Err(CmdError::usage("there are no profiles to verify").with_fix("create one with oauth-setup setup --non-interactive ..."));
+        return Err(CmdError::usage("there are no profiles to verify")
+            .with_fix("create one with oauth-setup setup --non-interactive ..."));
     }
     let perm_check = match &perm_fixes {
-        Ok(fixed) if fixed.is_empty() => check("permissions", Status::Ok, "files 0600 in a 0700 folder"),
-        Ok(fixed) => check("permissions", Status::Warn, format!("fixed: {}", fixed.join("; "))),
-        Err(e) => Check { fix: Some("make the config folder and its files yours, 0700 and 0600".into()), ..check("permissions", Status::Fail, e.to_string()) },
+        Ok(fixed) if fixed.is_empty() => {
+            check("permissions", Status::Ok, "files 0600 in a 0700 folder")
+        }
+        Ok(fixed) => check(
+            "permissions",
+            Status::Warn,
+            format!("fixed: {}", fixed.join("; ")),
+        ),
+        Err(e) => Check {
+            fix: Some("make the config folder and its files yours, 0700 and 0600".into()),
+            ..check("permissions", Status::Fail, e.to_string())
+        },
     };
     let client = ctx.client()?;
     let mut tasks = tokio::task::JoinSet::new();
     for (i, name) in names.iter().enumerate() {
         let profile = file.get(name).cloned();
         let (name, perm, client) = (name.clone(), clone_check(&perm_check), client.clone());
-        let secrets_ctx = SecretsHandle { ctx_secrets: ctx.secrets.clone(), dir: ctx.dir.clone() };
-        tasks.spawn(async move { (i, verify_one(name, profile, perm, &client, secrets_ctx).await) });
+        let secrets_ctx = SecretsHandle {
+            ctx_secrets: ctx.secrets.clone(),
+            dir: ctx.dir.clone(),
+        };
+        tasks.spawn(async move {
+            (
+                i,
+                verify_one(name, profile, perm, &client, secrets_ctx).await,
+            )
+        });
     }
     let mut reports: Vec<(usize, ProfileReport)> = Vec::new();
     while let Some(joined) = tasks.join_next().await {
-        reports.push(joined.map_err(|e| CmdError::new(ExitCode::Internal, format!("a check crashed: {e}")))?);
+        reports.push(
+            joined
+                .map_err(|e| CmdError::new(ExitCode::Internal, format!("a check crashed: {e}")))?,
+        );
     }
     reports.sort_by_key(|(i, _)| *i);
     let reports: Vec<ProfileReport> = reports.into_iter().map(|(_, r)| r).collect();
@@ -108,7 +142,12 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
 }
 
 fn clone_check(c: &Check) -> Check {
-    Check { name: c.name, status: c.status, detail: c.detail.clone(), fix: c.fix.clone() }
+    Check {
+        name: c.name,
+        status: c.status,
+        detail: c.detail.clone(),
+        fix: c.fix.clone(),
+    }
 }
 
 struct SecretsHandle {
@@ -116,19 +155,49 @@ struct SecretsHandle {
     dir: crate::config_dir::ConfigDir,
 }
 
-async fn verify_one(name: String, profile: Option<Profile>, perm: Check, client: &TokenClient, secrets: SecretsHandle) -> ProfileReport {
-    let mut report = ProfileReport { name: name.clone(), provider: None, instance_url: None, ok: false, exit_code: 0, checks: Vec::new() };
+async fn verify_one(
+    name: String,
+    profile: Option<Profile>,
+    perm: Check,
+    client: &TokenClient,
+    secrets: SecretsHandle,
+) -> ProfileReport {
+    let mut report = ProfileReport {
+        name: name.clone(),
+        provider: None,
+        instance_url: None,
+        ok: false,
+        exit_code: 0,
+        checks: Vec::new(),
+    };
     let Some(profile) = profile else {
-        report.checks.push(Check { fix: Some("run oauth-setup list to see the profiles".into()), ..check("profile", Status::Fail, format!("no profile named \"{name}\"")) });
+        report.checks.push(Check {
+            fix: Some("run oauth-setup list to see the profiles".into()),
+            ..check(
+                "profile",
+                Status::Fail,
+                format!("no profile named \"{name}\""),
+            )
+        });
         return finalise(report, ExitCode::Usage);
     };
     report.provider = Some(profile.provider.clone());
     report.instance_url = Some(profile.instance_url.clone());
-    report.checks.push(check("profile", Status::Ok, format!("{} client {} at {}", profile.provider, profile.client_id, profile.instance_url)));
+    report.checks.push(check(
+        "profile",
+        Status::Ok,
+        format!(
+            "{} client {} at {}",
+            profile.provider, profile.client_id, profile.instance_url
+        ),
+    ));
     let perm_failed = perm.status == Status::Fail;
     report.checks.push(perm);
     if perm_failed {
-        return skip_rest(finalise(report, ExitCode::Usage), &["secret", "connection", "token", "scopes"]);
+        return skip_rest(
+            finalise(report, ExitCode::Usage),
+            &["secret", "connection", "token", "scopes"],
+        );
     }
     let kind = profile.secret_store;
     let secret_ref = profile.secret_ref.clone();
@@ -143,69 +212,170 @@ async fn verify_one(name: String, profile: Option<Profile>, perm: Check, client:
     .await;
     let secret = match secret {
         Ok(Ok(Some(s))) => {
-            report.checks.push(check("secret", Status::Ok, format!("readable from the {}", secrets.ctx_secrets.describe(kind, &profile.secret_ref))));
+            report.checks.push(check(
+                "secret",
+                Status::Ok,
+                format!(
+                    "readable from the {}",
+                    secrets.ctx_secrets.describe(kind, &profile.secret_ref)
+                ),
+            ));
             s
         }
-        Ok(Ok(None)) => match crate::fields::parse_secret(crate::secret::Secret::new(std::env::var(ENV_CLIENT_SECRET).unwrap_or_default())) {
+        Ok(Ok(None)) => match crate::fields::parse_secret(crate::secret::Secret::new(
+            std::env::var(ENV_CLIENT_SECRET).unwrap_or_default(),
+        )) {
             Ok(v) => {
-                report.checks.push(check("secret", Status::Ok, format!("from {ENV_CLIENT_SECRET} (for this run; the stored one is not read)")));
+                report.checks.push(check(
+                    "secret",
+                    Status::Ok,
+                    format!("from {ENV_CLIENT_SECRET} (for this run; the stored one is not read)"),
+                ));
                 v.value
             }
             Err(e) => {
-                report.checks.push(check("secret", Status::Fail, format!("{ENV_CLIENT_SECRET}: {}", e.message)));
-                return skip_rest(finalise(report, ExitCode::Usage), &["connection", "token", "scopes"]);
+                report.checks.push(check(
+                    "secret",
+                    Status::Fail,
+                    format!("{ENV_CLIENT_SECRET}: {}", e.message),
+                ));
+                return skip_rest(
+                    finalise(report, ExitCode::Usage),
+                    &["connection", "token", "scopes"],
+                );
             }
         },
         Ok(Err(e)) => {
-            report.checks.push(Check { fix: Some(e.fix(&secrets.dir).replace("PROFILE", &name)), ..check("secret", Status::Fail, e.to_string()) });
-            return skip_rest(finalise(report, ExitCode::SecretStore), &["connection", "token", "scopes"]);
+            report.checks.push(Check {
+                fix: Some(e.fix(&secrets.dir).replace("PROFILE", &name)),
+                ..check("secret", Status::Fail, e.to_string())
+            });
+            return skip_rest(
+                finalise(report, ExitCode::SecretStore),
+                &["connection", "token", "scopes"],
+            );
         }
         Err(e) => {
-            report.checks.push(check("secret", Status::Fail, format!("the secret store call crashed: {e}")));
-            return skip_rest(finalise(report, ExitCode::Internal), &["connection", "token", "scopes"]);
+            report.checks.push(check(
+                "secret",
+                Status::Fail,
+                format!("the secret store call crashed: {e}"),
+            ));
+            return skip_rest(
+                finalise(report, ExitCode::Internal),
+                &["connection", "token", "scopes"],
+            );
         }
     };
     let req = token_request(&profile, secret);
     let dctx = diagnosis_context(&profile.provider, &profile.instance_url, &profile.token_url);
-    let host = reqwest::Url::parse(&profile.token_url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default();
+    let host = reqwest::Url::parse(&profile.token_url)
+        .ok()
+        .and_then(|u| u.host_str().map(String::from))
+        .unwrap_or_default();
     match test_credentials(client, &req).await {
         Ok(ok) => {
-            let scheme = if profile.token_url.starts_with("https") { "over TLS" } else { "over plain HTTP (loopback)" };
-            report.checks.push(check("connection", Status::Ok, format!("reached {host} {scheme}")));
-            let mut detail = format!("{} token, {}", ok.granted.token_type, describe_lifetime(ok.granted.expires_in));
+            let scheme = if profile.token_url.starts_with("https") {
+                "over TLS"
+            } else {
+                "over plain HTTP (loopback)"
+            };
+            report.checks.push(check(
+                "connection",
+                Status::Ok,
+                format!("reached {host} {scheme}"),
+            ));
+            let mut detail = format!(
+                "{} token, {}",
+                ok.granted.token_type,
+                describe_lifetime(ok.granted.expires_in)
+            );
             if ok.auth != profile.client_auth {
-                detail.push_str(&format!("; only {} works (the profile says {}); run setup again or edit client_auth", ok.auth, profile.client_auth));
+                detail.push_str(&format!(
+                    "; only {} works (the profile says {}); run setup again or edit client_auth",
+                    ok.auth, profile.client_auth
+                ));
             }
-            let token_status = if ok.auth == profile.client_auth { Status::Ok } else { Status::Warn };
+            let token_status = if ok.auth == profile.client_auth {
+                Status::Ok
+            } else {
+                Status::Warn
+            };
             report.checks.push(check("token", token_status, detail));
-            report.checks.push(scope_check(&profile.scopes, ok.granted.scope.as_deref(), &ok.not_granted, dctx.clients_page.as_deref()));
+            report.checks.push(scope_check(
+                &profile.scopes,
+                ok.granted.scope.as_deref(),
+                &ok.not_granted,
+                dctx.clients_page.as_deref(),
+            ));
             finalise(report, ExitCode::Ok)
         }
         Err(f) => {
             let (summary, fix) = test_failure_lines(&f, &dctx);
             let code = f.failure.exit_code();
             if f.failure.layer() == Layer::Connection {
-                report.checks.push(Check { fix: Some(fix), ..check("connection", Status::Fail, summary) });
+                report.checks.push(Check {
+                    fix: Some(fix),
+                    ..check("connection", Status::Fail, summary)
+                });
                 skip_rest(finalise(report, code), &["token", "scopes"])
             } else {
-                report.checks.push(check("connection", Status::Ok, format!("reached {host}")));
-                report.checks.push(Check { fix: Some(fix), ..check("token", Status::Fail, summary) });
+                report
+                    .checks
+                    .push(check("connection", Status::Ok, format!("reached {host}")));
+                report.checks.push(Check {
+                    fix: Some(fix),
+                    ..check("token", Status::Fail, summary)
+                });
                 skip_rest(finalise(report, code), &["scopes"])
             }
         }
     }
 }
 
-fn scope_check(requested: &[String], granted: Option<&[String]>, not_granted: &[String], page: Option<&str>) -> Check {
+fn scope_check(
+    requested: &[String],
+    granted: Option<&[String]>,
+    not_granted: &[String],
+    page: Option<&str>,
+) -> Check {
     if !not_granted.is_empty() {
-        let fix = page.map_or("add them to the client on the server".to_string(), |p| format!("add them to the client on {p}"));
-        return Check { fix: Some(fix), ..check("scopes", Status::Warn, format!("not granted: {}", not_granted.join(" "))) };
+        let fix = page.map_or("add them to the client on the server".to_string(), |p| {
+            format!("add them to the client on {p}")
+        });
+        return Check {
+            fix: Some(fix),
+            ..check(
+                "scopes",
+                Status::Warn,
+                format!("not granted: {}", not_granted.join(" ")),
+            )
+        };
     }
     match (requested.is_empty(), granted) {
-        (true, Some(g)) => check("scopes", Status::Ok, format!("none requested; granted: {}", g.join(" "))),
-        (true, None) => check("scopes", Status::Ok, "none requested; the client's defaults apply"),
-        (false, Some(_)) => check("scopes", Status::Ok, format!("all {} requested scopes granted", requested.len())),
-        (false, None) => check("scopes", Status::Ok, format!("{} requested scopes accepted (the server does not list what it granted)", requested.len())),
+        (true, Some(g)) => check(
+            "scopes",
+            Status::Ok,
+            format!("none requested; granted: {}", g.join(" ")),
+        ),
+        (true, None) => check(
+            "scopes",
+            Status::Ok,
+            "none requested; the client's defaults apply",
+        ),
+        (false, Some(_)) => check(
+            "scopes",
+            Status::Ok,
+            format!("all {} requested scopes granted", requested.len()),
+        ),
+        (false, None) => check(
+            "scopes",
+            Status::Ok,
+            format!(
+                "{} requested scopes accepted (the server does not list what it granted)",
+                requested.len()
+            ),
+        ),
     }
 }
 
@@ -217,7 +387,11 @@ fn finalise(mut report: ProfileReport, code: ExitCode) -> ProfileReport {
 
 fn skip_rest(mut report: ProfileReport, names: &[&'static str]) -> ProfileReport {
     for n in names {
-        report.checks.push(check(n, Status::Skip, "not checked: an earlier check failed"));
+        report.checks.push(check(
+            n,
+            Status::Skip,
+            "not checked: an earlier check failed",
+        ));
     }
     report
 }
@@ -228,25 +402,49 @@ fn record(ctx: &Ctx, reports: &[ProfileReport]) {
     let result = ctx.profiles.update(|file| {
         for r in reports {
             if let Some(p) = file.profiles.get_mut(&r.name) {
-                let result = r.checks.iter().find(|c| c.status == Status::Fail).map_or("ok".to_string(), |c| format!("{}: {}", c.name, c.detail));
-                p.last_verification = Some(Verification { at: now.clone(), ok: r.ok, result });
+                let result = r
+                    .checks
+                    .iter()
+                    .find(|c| c.status == Status::Fail)
+                    .map_or("ok".to_string(), |c| format!("{}: {}", c.name, c.detail));
+                p.last_verification = Some(Verification {
+                    at: now.clone(),
+                    ok: r.ok,
+                    result,
+                });
             }
         }
         Ok::<(), ()>(())
     });
     if let Err(e) = result {
-        eprintln!("{} could not record the result: {e}", ctx.style.warn("warning:"));
+        eprintln!(
+            "{} could not record the result: {e}",
+            ctx.style.warn("warning:")
+        );
     }
 }
 
 fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(), CmdError> {
     let code = reports.iter().find(|r| !r.ok).map_or(0, |r| r.exit_code);
     if args.json {
-        let doc = Document { schema_version: JSON_SCHEMA_VERSION, ok: code == 0, exit_code: code, profiles: &reports };
-        println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| CmdError::new(ExitCode::Internal, e.to_string()))?);
+        let doc = Document {
+            schema_version: JSON_SCHEMA_VERSION,
+            ok: code == 0,
+            exit_code: code,
+            profiles: &reports,
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc)
+                .map_err(|e| CmdError::new(ExitCode::Internal, e.to_string()))?
+        );
     } else {
         for r in &reports {
-            let where_ = r.instance_url.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
+            let where_ = r
+                .instance_url
+                .as_deref()
+                .map(|u| format!(" ({u})"))
+                .unwrap_or_default();
             println!("{}{where_}", r.name);
             for c in &r.checks {
                 let word = match c.status {
@@ -264,7 +462,11 @@ fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(
     }
     match code {
         0 => Ok(()),
-        _ => Err(CmdError { code: exit_from(code), message: String::new(), fix: None }),
+        _ => Err(CmdError {
+            code: exit_from(code),
+            message: String::new(),
+            fix: None,
+        }),
     }
 }
 

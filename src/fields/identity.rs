@@ -27,11 +27,19 @@ fn required_text(field: Field, input: &str, example: &str) -> Result<String, Fie
 }
 
 pub fn parse_client_name(input: &str) -> Result<String, FieldError> {
-    required_text(Field::ClientName, input, "a name for the client, e.g. \"ERP invoice sync\"")
+    required_text(
+        Field::ClientName,
+        input,
+        "a name for the client, e.g. \"ERP invoice sync\"",
+    )
 }
 
 pub fn parse_contact_name(field: Field, input: &str) -> Result<String, FieldError> {
-    required_text(field, input, "the name of the person responsible for this integration")
+    required_text(
+        field,
+        input,
+        "the name of the person responsible for this integration",
+    )
 }
 
 pub fn parse_login(input: &str) -> Result<String, FieldError> {
@@ -70,7 +78,11 @@ pub fn check_login_unique<'a>(
 }
 
 pub fn parse_contact_email(input: &str) -> Result<String, FieldError> {
-    let value = required_text(Field::ContactEmail, input, "an address, e.g. jane.doe@example.com")?;
+    let value = required_text(
+        Field::ContactEmail,
+        input,
+        "an address, e.g. jane.doe@example.com",
+    )?;
     // A real mailbox needs a domain with a dot; RFC 5321 alone would accept "jane@localhost".
     let options = Options::default()
         .with_required_tld()
@@ -79,9 +91,13 @@ pub fn parse_contact_email(input: &str) -> Result<String, FieldError> {
     EmailAddress::parse_with_options(&value, options)
         .map(|e| e.as_str().to_string())
         .map_err(|e| {
+            let reason = e.to_string();
+            let reason = reason.trim_end_matches('.');
+            let mut chars = reason.chars();
+            let reason: String = chars.next().map(|c| c.to_ascii_lowercase()).into_iter().chain(chars).collect();
             FieldError::new(
                 Field::ContactEmail,
-                format!("\"{value}\" is not an email address ({e}); enter e.g. jane.doe@example.com"),
+                format!("\"{value}\" is not an email address ({reason}); enter e.g. jane.doe@example.com"),
             )
         })
 }
@@ -106,12 +122,21 @@ pub fn parse_client_id(input: &str) -> Result<String, FieldError> {
 pub fn parse_profile_name(input: &str) -> Result<String, FieldError> {
     let value = input.trim();
     if value.is_empty() {
-        return Err(FieldError::new(Field::Profile, "is empty; enter a name, e.g. acme"));
+        return Err(FieldError::new(
+            Field::Profile,
+            "is empty; enter a name, e.g. acme",
+        ));
     }
     if value.chars().count() > 64 {
-        return Err(FieldError::new(Field::Profile, "is longer than 64 characters; shorten it"));
+        return Err(FieldError::new(
+            Field::Profile,
+            "is longer than 64 characters; shorten it",
+        ));
     }
-    if let Some(bad) = value.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+    if let Some(bad) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
         return Err(FieldError::new(
             Field::Profile,
             format!("\"{value}\" contains {bad:?}; use only letters, digits, '.', '_' and '-'"),
@@ -127,11 +152,27 @@ mod tests {
     #[test]
     fn names_are_trimmed_and_required() {
         assert_eq!(parse_client_name("  ERP sync "), Ok("ERP sync".into()));
-        assert_eq!(parse_client_name("Überweisung ✓"), Ok("Überweisung ✓".into()));
+        assert_eq!(
+            parse_client_name("Überweisung ✓"),
+            Ok("Überweisung ✓".into())
+        );
         let e = parse_client_name("   ").unwrap_err();
-        assert!(e.to_string().starts_with("client name: is empty; enter"), "{e}");
-        assert!(parse_client_name("a\u{1b}[31m").unwrap_err().message.contains("control"));
-        assert!(parse_client_name(&"x".repeat(256)).unwrap_err().message.contains("255"));
+        assert!(
+            e.to_string().starts_with("client name: is empty; enter"),
+            "{e}"
+        );
+        assert!(
+            parse_client_name("a\u{1b}[31m")
+                .unwrap_err()
+                .message
+                .contains("control")
+        );
+        assert!(
+            parse_client_name(&"x".repeat(256))
+                .unwrap_err()
+                .message
+                .contains("255")
+        );
         let e = parse_contact_name(Field::ContactLastName, "").unwrap_err();
         assert!(e.to_string().starts_with("contact last name: is empty"));
     }
@@ -150,10 +191,21 @@ mod tests {
 
     #[test]
     fn email_is_a_real_address_check() {
-        assert_eq!(parse_contact_email(" jane.doe@example.com "), Ok("jane.doe@example.com".into()));
+        assert_eq!(
+            parse_contact_email(" jane.doe@example.com "),
+            Ok("jane.doe@example.com".into())
+        );
         assert!(parse_contact_email("o'brien+erp@mail.example.co.uk").is_ok());
-        for bad in ["jane", "jane@", "@example.com", "jane@localhost", "jane doe@example.com",
-                    "Jane <jane@example.com>", "jane@@example.com", "jane@exa mple.com"] {
+        for bad in [
+            "jane",
+            "jane@",
+            "@example.com",
+            "jane@localhost",
+            "jane doe@example.com",
+            "Jane <jane@example.com>",
+            "jane@@example.com",
+            "jane@exa mple.com",
+        ] {
             let e = parse_contact_email(bad).unwrap_err();
             assert!(e.to_string().starts_with("contact email: "), "{bad}: {e}");
         }
@@ -162,18 +214,34 @@ mod tests {
     #[test]
     fn client_id_has_no_whitespace() {
         assert_eq!(parse_client_id(" 3f2a9c\n"), Ok("3f2a9c".into()));
-        assert!(parse_client_id("").unwrap_err().message.contains("Identifier"));
-        assert!(parse_client_id("3f2a 9c").unwrap_err().message.contains("spaces"));
+        assert!(
+            parse_client_id("")
+                .unwrap_err()
+                .message
+                .contains("Identifier")
+        );
+        assert!(
+            parse_client_id("3f2a 9c")
+                .unwrap_err()
+                .message
+                .contains("spaces")
+        );
     }
 
     #[test]
     fn profile_names() {
-        assert_eq!(parse_profile_name("acme-test.v2_1"), Ok("acme-test.v2_1".into()));
+        assert_eq!(
+            parse_profile_name("acme-test.v2_1"),
+            Ok("acme-test.v2_1".into())
+        );
         assert!(parse_profile_name(&"a".repeat(64)).is_ok());
         assert!(parse_profile_name(&"a".repeat(65)).is_err());
         assert!(parse_profile_name("").is_err());
         let e = parse_profile_name("acme/prod").unwrap_err();
-        assert_eq!(e.to_string(), "profile name: \"acme/prod\" contains '/'; use only letters, digits, '.', '_' and '-'");
+        assert_eq!(
+            e.to_string(),
+            "profile name: \"acme/prod\" contains '/'; use only letters, digits, '.', '_' and '-'"
+        );
         assert!(parse_profile_name("ácme").is_err());
         assert!(parse_profile_name("a b").is_err());
     }

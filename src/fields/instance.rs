@@ -34,7 +34,10 @@ fn err(message: impl Into<String>) -> FieldError {
     FieldError::new(Field::InstanceUrl, message)
 }
 
-pub fn parse_instance_url(input: &str, provider: &Provider) -> Result<Validated<Instance>, FieldError> {
+pub fn parse_instance_url(
+    input: &str,
+    provider: &Provider,
+) -> Result<Validated<Instance>, FieldError> {
     let raw = input.trim();
     let example = example_for(provider);
     if raw.is_empty() {
@@ -53,8 +56,11 @@ pub fn parse_instance_url(input: &str, provider: &Provider) -> Result<Validated<
         )));
     }
     let with_scheme = with_scheme(raw, provider)?;
-    let url = Url::parse(&with_scheme)
-        .map_err(|e| err(format!("\"{raw}\" is not a web address ({e}); enter e.g. {example}")))?;
+    let url = Url::parse(&with_scheme).map_err(|e| {
+        err(format!(
+            "\"{raw}\" is not a web address ({e}); enter e.g. {example}"
+        ))
+    })?;
     let host = url
         .host()
         .ok_or_else(|| err(format!("\"{raw}\" has no host name; enter e.g. {example}")))?;
@@ -65,7 +71,11 @@ pub fn parse_instance_url(input: &str, provider: &Provider) -> Result<Validated<
              (the secret is asked for separately)",
         ));
     }
-    let host_text = url.host_str().unwrap_or_default().trim_end_matches('.').to_string();
+    let host_text = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_end_matches('.')
+        .to_string();
     // host_str() keeps an IPv6 address in brackets, so the origin is always well-formed.
     let origin = match url.port() {
         Some(port) => format!("{}://{host_text}:{port}", url.scheme()),
@@ -80,7 +90,11 @@ pub fn parse_instance_url(input: &str, provider: &Provider) -> Result<Validated<
     if let Some(rules) = &provider.instance
         && label.is_none()
     {
-        let domains: Vec<_> = rules.domains.iter().map(|d| d.suffix.trim_start_matches('.')).collect();
+        let domains: Vec<_> = rules
+            .domains
+            .iter()
+            .map(|d| d.suffix.trim_start_matches('.'))
+            .collect();
         warnings.push(format!(
             "{host_text} is not a {} domain ({}); check the address if this is not intended",
             provider.display_name,
@@ -88,14 +102,23 @@ pub fn parse_instance_url(input: &str, provider: &Provider) -> Result<Validated<
         ));
     }
     Ok(Validated {
-        value: Instance { url: origin, host: host_text, token_url, label, is_test },
+        value: Instance {
+            url: origin,
+            host: host_text,
+            token_url,
+            label,
+            is_test,
+        },
         warnings,
     })
 }
 
 fn example_for(provider: &Provider) -> String {
     match &provider.instance {
-        Some(r) => format!("{} or https://{}{}", r.example, r.example, r.bare_name_suffix),
+        Some(r) => format!(
+            "{} or https://{}{}",
+            r.example, r.example, r.bare_name_suffix
+        ),
         None => "https://auth.example.com/oauth2/token".into(),
     }
 }
@@ -149,9 +172,15 @@ fn check_scheme(url: &Url, host: &Host<&str>) -> Result<(), FieldError> {
     }
 }
 
-fn generic_token_url(url: &Url, origin: &str, warnings: &mut Vec<String>) -> Result<String, FieldError> {
+fn generic_token_url(
+    url: &Url,
+    origin: &str,
+    warnings: &mut Vec<String>,
+) -> Result<String, FieldError> {
     if url.fragment().is_some() {
-        return Err(err("contains a '#' fragment; enter the token endpoint URL without it"));
+        return Err(err(
+            "contains a '#' fragment; enter the token endpoint URL without it",
+        ));
     }
     if url.path() == "/" {
         warnings.push(
@@ -169,14 +198,19 @@ fn generic_token_url(url: &Url, origin: &str, warnings: &mut Vec<String>) -> Res
 }
 
 fn classify(provider: &Provider, host: &str) -> (Option<String>, bool) {
-    let Some(rules) = &provider.instance else { return (None, false) };
+    let Some(rules) = &provider.instance else {
+        return (None, false);
+    };
     let label = rules
         .domains
         .iter()
         .find(|d| host.ends_with(&d.suffix))
         .map(|d| d.label.clone());
     let first = host.split('.').next().unwrap_or_default();
-    let is_test = rules.test_marker.as_ref().is_some_and(|m| first.ends_with(m.as_str()));
+    let is_test = rules
+        .test_marker
+        .as_ref()
+        .is_some_and(|m| first.ends_with(m.as_str()));
     (label, is_test)
 }
 
@@ -222,16 +256,28 @@ mod tests {
         let v = coupa("https://coupa.internal.example.com/").unwrap();
         assert_eq!(v.value.url, "https://coupa.internal.example.com");
         assert_eq!(v.warnings.len(), 1);
-        assert!(v.warnings[0].contains("not a Coupa domain"), "{:?}", v.warnings);
+        assert!(
+            v.warnings[0].contains("not a Coupa domain"),
+            "{:?}",
+            v.warnings
+        );
     }
 
     #[test]
     fn http_only_for_loopback() {
-        for ok in ["http://127.0.0.1:8080", "http://127.3.4.5", "http://localhost:9", "http://[::1]:443"] {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.3.4.5",
+            "http://localhost:9",
+            "http://[::1]:443",
+        ] {
             let v = coupa(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
             assert!(v.value.url.starts_with("http://"));
         }
-        assert_eq!(coupa("http://[::1]:8443/x").unwrap().value.url, "http://[::1]:8443");
+        assert_eq!(
+            coupa("http://[::1]:8443/x").unwrap().value.url,
+            "http://[::1]:8443"
+        );
         let e = coupa("http://acme.coupahost.com").unwrap_err();
         assert!(e.message.contains("use https://"), "{e}");
         let e = coupa("ftp://acme.coupahost.com").unwrap_err();
@@ -241,13 +287,41 @@ mod tests {
     #[test]
     fn bad_input_names_the_field_and_the_fix() {
         let e = coupa("").unwrap_err();
-        assert_eq!(e.to_string(), "instance URL: is empty; enter your address, e.g. acme or https://acme.coupahost.com");
-        assert!(coupa("acme corp").unwrap_err().message.contains("contains spaces"));
+        assert_eq!(
+            e.to_string(),
+            "instance URL: is empty; enter your address, e.g. acme or https://acme.coupahost.com"
+        );
+        assert!(
+            coupa("acme corp")
+                .unwrap_err()
+                .message
+                .contains("contains spaces")
+        );
         assert!(coupa("acmé").unwrap_err().message.contains("non-ASCII"));
-        assert!(coupa("acme_corp").unwrap_err().message.contains("not an organisation name"));
-        assert!(coupa("-acme").unwrap_err().message.contains("not an organisation name"));
-        assert!(coupa("https://user:pw@acme.coupahost.com").unwrap_err().message.contains("user name or password"));
-        assert!(coupa("https://").unwrap_err().message.contains("not a web address"));
+        assert!(
+            coupa("acme_corp")
+                .unwrap_err()
+                .message
+                .contains("not an organisation name")
+        );
+        assert!(
+            coupa("-acme")
+                .unwrap_err()
+                .message
+                .contains("not an organisation name")
+        );
+        assert!(
+            coupa("https://user:pw@acme.coupahost.com")
+                .unwrap_err()
+                .message
+                .contains("user name or password")
+        );
+        assert!(
+            coupa("https://")
+                .unwrap_err()
+                .message
+                .contains("not a web address")
+        );
     }
 
     #[test]
@@ -263,10 +337,18 @@ mod tests {
         let g = Provider::get("generic").unwrap();
         let v = parse_instance_url("https://Auth.Example.com/realms/x/token?a=1", g).unwrap();
         assert_eq!(v.value.url, "https://auth.example.com");
-        assert_eq!(v.value.token_url, "https://auth.example.com/realms/x/token?a=1");
+        assert_eq!(
+            v.value.token_url,
+            "https://auth.example.com/realms/x/token?a=1"
+        );
         assert!(v.warnings.is_empty());
         let v = parse_instance_url("auth.example.com", g).unwrap();
         assert!(v.warnings[0].contains("no path"));
-        assert!(parse_instance_url("acme", g).unwrap_err().message.contains("not a full address"));
+        assert!(
+            parse_instance_url("acme", g)
+                .unwrap_err()
+                .message
+                .contains("not a full address")
+        );
     }
 }

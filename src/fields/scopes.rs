@@ -3,7 +3,10 @@
 use super::{Field, FieldError, Validated};
 use crate::provider::{Access, Provider};
 
-pub fn parse_scopes(input: &str, provider: &Provider) -> Result<Validated<Vec<String>>, FieldError> {
+pub fn parse_scopes(
+    input: &str,
+    provider: &Provider,
+) -> Result<Validated<Vec<String>>, FieldError> {
     let mut scopes: Vec<String> = Vec::new();
     for name in input.split(|c: char| c.is_whitespace() || c == ',') {
         if !name.is_empty() && !scopes.iter().any(|s| s == name) {
@@ -44,13 +47,18 @@ pub fn parse_scopes(input: &str, provider: &Provider) -> Result<Validated<Vec<St
             unknown.join(", ")
         ));
     }
-    Ok(Validated { value: scopes, warnings })
+    Ok(Validated {
+        value: scopes,
+        warnings,
+    })
 }
 
 /// Why a name cannot be a scope. Coupa names follow `service.object.right` in lower case;
 /// elsewhere RFC 6749 §3.3 allows any printable ASCII except space, `"` and `\`.
 fn malformed(name: &str, strict: bool) -> Option<&'static str> {
-    let rfc_ok = name.chars().all(|c| c.is_ascii_graphic() && c != '"' && c != '\\');
+    let rfc_ok = name
+        .chars()
+        .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\');
     if !rfc_ok {
         return Some("only printable ASCII without quotes or backslashes is allowed");
     }
@@ -61,7 +69,9 @@ fn malformed(name: &str, strict: bool) -> Option<&'static str> {
         return Some("scope names are lower case");
     }
     let parts_ok = name.split('.').all(|p| {
-        !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     });
     if !parts_ok {
         return Some("use lower-case words joined by dots, like core.common.read");
@@ -81,7 +91,10 @@ pub fn write_without_read<'a>(scopes: &'a [String], provider: &Provider) -> Vec<
         .iter()
         .filter(|s| provider.scope(s).is_some_and(|i| i.access == Access::Write))
         .filter(|s| {
-            let read = format!("{}.read", s.rsplit_once('.').map_or(s.as_str(), |(base, _)| base));
+            let read = format!(
+                "{}.read",
+                s.rsplit_once('.').map_or(s.as_str(), |(base, _)| base)
+            );
             provider.scope(&read).is_some() && !scopes.contains(&read)
         })
         .map(String::as_str)
@@ -98,8 +111,12 @@ mod tests {
 
     #[test]
     fn space_or_comma_separated_with_duplicates_dropped() {
-        let v = coupa("core.common.read, core.invoice.read core.common.read\n core.user.read,,").unwrap();
-        assert_eq!(v.value, ["core.common.read", "core.invoice.read", "core.user.read"]);
+        let v = coupa("core.common.read, core.invoice.read core.common.read\n core.user.read,,")
+            .unwrap();
+        assert_eq!(
+            v.value,
+            ["core.common.read", "core.invoice.read", "core.user.read"]
+        );
         assert!(v.warnings.is_empty());
     }
 
@@ -107,7 +124,11 @@ mod tests {
     fn unknown_but_well_formed_is_a_warning() {
         let v = coupa("core.common.read core.brand_new.read").unwrap();
         assert_eq!(v.value.len(), 2);
-        assert!(v.warnings[0].contains("core.brand_new.read"), "{:?}", v.warnings);
+        assert!(
+            v.warnings[0].contains("core.brand_new.read"),
+            "{:?}",
+            v.warnings
+        );
     }
 
     #[test]
@@ -117,9 +138,24 @@ mod tests {
             e.to_string(),
             "scopes: \"Core.Common.Read\" is not a scope name (scope names are lower case); did you mean core.common.read?"
         );
-        assert!(coupa("core..read").unwrap_err().message.contains("joined by dots"));
-        assert!(coupa("core.cömmon.read").unwrap_err().message.contains("printable ASCII"));
-        assert!(coupa("\"core.common.read\"").unwrap_err().message.contains("printable ASCII"));
+        assert!(
+            coupa("core..read")
+                .unwrap_err()
+                .message
+                .contains("joined by dots")
+        );
+        assert!(
+            coupa("core.cömmon.read")
+                .unwrap_err()
+                .message
+                .contains("printable ASCII")
+        );
+        assert!(
+            coupa("\"core.common.read\"")
+                .unwrap_err()
+                .message
+                .contains("printable ASCII")
+        );
     }
 
     #[test]
@@ -127,7 +163,13 @@ mod tests {
         assert!(coupa("  , ").unwrap_err().message.starts_with("is empty"));
         let g = Provider::get("generic").unwrap();
         assert!(parse_scopes("", g).unwrap().value.is_empty());
-        assert_eq!(parse_scopes("read:org api://x/.default", g).unwrap().value.len(), 2);
+        assert_eq!(
+            parse_scopes("read:org api://x/.default", g)
+                .unwrap()
+                .value
+                .len(),
+            2
+        );
     }
 
     #[test]

@@ -28,7 +28,11 @@ pub fn parse_secret(raw: Secret) -> Result<Validated<Secret>, FieldError> {
             "client secret: contains spaces inside; secrets rarely do, so check the copy".into(),
         );
     }
-    let value = if trimmed.len() == text.len() { raw } else { Secret::new(trimmed) };
+    let value = if trimmed.len() == text.len() {
+        raw
+    } else {
+        Secret::new(trimmed)
+    };
     Ok(Validated { value, warnings })
 }
 
@@ -56,7 +60,10 @@ mod tests {
     fn paste_artefacts_are_trimmed_and_reported() {
         let v = parse_secret(Secret::new("s3cr3t\n")).unwrap();
         assert_eq!(v.value.expose(), "s3cr3t");
-        assert_eq!(v.warnings, ["client secret: received 6 characters; a trailing newline was removed"]);
+        assert_eq!(
+            v.warnings,
+            ["client secret: received 6 characters; a trailing newline was removed"]
+        );
         let v = parse_secret(Secret::new("  s3cr3t\t\r\n")).unwrap();
         assert_eq!(v.value.expose(), "s3cr3t");
         assert!(v.warnings[0].contains("5 surrounding whitespace characters were removed"));

@@ -13,14 +13,28 @@ use crate::provider::Provider;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
-    #[error("{path}:{line}:{column}: {message}. The file was left unchanged; fix it by hand or restore {backup}")]
-    Parse { path: String, line: usize, column: usize, message: String, backup: String },
-    #[error("{path}: schema version {found} was written by a newer oauth-setup (this one reads {SCHEMA_VERSION}); upgrade oauth-setup")]
+    #[error(
+        "{path}:{line}:{column}: {message}. The file was left unchanged; fix it by hand or restore {backup}"
+    )]
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+        backup: String,
+    },
+    #[error(
+        "{path}: schema version {found} was written by a newer oauth-setup (this one reads {SCHEMA_VERSION}); upgrade oauth-setup"
+    )]
     FutureSchema { path: String, found: u32 },
     #[error("{path}: {message}. The file was left unchanged; fix it by hand")]
     Invalid { path: String, message: String },
     #[error("{path}: cannot {action} ({source})")]
-    Io { path: String, action: &'static str, source: io::Error },
+    Io {
+        path: String,
+        action: &'static str,
+        source: io::Error,
+    },
     #[error(transparent)]
     Dir(#[from] ConfigDirError),
 }
@@ -56,7 +70,10 @@ impl ProfileStore {
 
     /// Run `change` on the current profiles under the write lock and save the result. Nothing is
     /// written when the file cannot be read or `change` fails.
-    pub fn update<T, E>(&self, change: impl FnOnce(&mut ProfilesFile) -> Result<T, E>) -> Result<Result<T, E>, ProfileError> {
+    pub fn update<T, E>(
+        &self,
+        change: impl FnOnce(&mut ProfilesFile) -> Result<T, E>,
+    ) -> Result<Result<T, E>, ProfileError> {
         self.dir.ensure()?;
         let _lock = self.dir.lock()?;
         let mut file = self.load()?;
@@ -73,10 +90,12 @@ impl ProfileStore {
         let mut text = String::from(
             "# oauth-setup profiles. No secrets here: each profile names the store that holds its secret.\n",
         );
-        text.push_str(&toml::to_string_pretty(file).map_err(|e| ProfileError::Invalid {
-            path: path.display().to_string(),
-            message: format!("cannot be written ({e})"),
-        })?);
+        text.push_str(
+            &toml::to_string_pretty(file).map_err(|e| ProfileError::Invalid {
+                path: path.display().to_string(),
+                message: format!("cannot be written ({e})"),
+            })?,
+        );
         write_atomic(&path, text.as_bytes(), Some(&self.dir.backup_path()))
             .map_err(|e| io_err(&path, "write it", e))
     }
@@ -100,17 +119,26 @@ impl ProfileStore {
 }
 
 fn io_err(path: &Path, action: &'static str, source: io::Error) -> ProfileError {
-    ProfileError::Io { path: path.display().to_string(), action, source }
+    ProfileError::Io {
+        path: path.display().to_string(),
+        action,
+        source,
+    }
 }
 
 fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, ProfileError> {
     let shown = path.display().to_string();
     // Read the schema version first, so a newer file gets "upgrade" rather than a field error.
     if let Ok(table) = text.parse::<toml::Table>()
-        && let Some(v) = table.get("schema_version").and_then(toml::Value::as_integer)
+        && let Some(v) = table
+            .get("schema_version")
+            .and_then(toml::Value::as_integer)
         && v > i64::from(SCHEMA_VERSION)
     {
-        return Err(ProfileError::FutureSchema { path: shown, found: u32::try_from(v).unwrap_or(u32::MAX) });
+        return Err(ProfileError::FutureSchema {
+            path: shown,
+            found: u32::try_from(v).unwrap_or(u32::MAX),
+        });
     }
     let file: ProfilesFile = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
@@ -122,9 +150,15 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
             backup: backup.display().to_string(),
         }
     })?;
-    let invalid = |message: String| ProfileError::Invalid { path: shown.clone(), message };
+    let invalid = |message: String| ProfileError::Invalid {
+        path: shown.clone(),
+        message,
+    };
     if file.schema_version != SCHEMA_VERSION {
-        return Err(invalid(format!("schema_version is {}, expected {SCHEMA_VERSION}", file.schema_version)));
+        return Err(invalid(format!(
+            "schema_version is {}, expected {SCHEMA_VERSION}",
+            file.schema_version
+        )));
     }
     for (name, p) in &file.profiles {
         parse_profile_name(name).map_err(|e| invalid(format!("profile [{name}]: {e}")))?;
@@ -156,7 +190,11 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<ProfilesFile, ProfileError> {
-        parse(text, Path::new("/c/profiles.toml"), Path::new("/c/profiles.toml.bak"))
+        parse(
+            text,
+            Path::new("/c/profiles.toml"),
+            Path::new("/c/profiles.toml.bak"),
+        )
     }
 
     #[test]

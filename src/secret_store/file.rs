@@ -24,7 +24,10 @@ impl Drop for Secrets {
 }
 
 fn err(path: &Path, detail: impl Into<String>) -> StoreError {
-    StoreError::File { path: path.display().to_string(), detail: detail.into() }
+    StoreError::File {
+        path: path.display().to_string(),
+        detail: detail.into(),
+    }
 }
 
 fn read(path: &Path) -> Result<Secrets, StoreError> {
@@ -35,7 +38,10 @@ fn read(path: &Path) -> Result<Secrets, StoreError> {
     };
     // A symlink could point into another user's file; refuse rather than follow.
     if !meta.file_type().is_file() {
-        return Err(err(path, "is not a regular file (a symlink?); refusing to follow it"));
+        return Err(err(
+            path,
+            "is not a regular file (a symlink?); refusing to follow it",
+        ));
     }
     check_owner(path, &meta)?;
     let mut text = String::new();
@@ -44,7 +50,8 @@ fn read(path: &Path) -> Result<Secrets, StoreError> {
         .map_err(|e| err(path, format!("cannot read it ({e})")))?;
     let parsed: Result<toml::Table, _> = text.parse();
     text.zeroize();
-    let table = parsed.map_err(|e| err(path, format!("does not parse ({})", e.message().trim())))?;
+    let table =
+        parsed.map_err(|e| err(path, format!("does not parse ({})", e.message().trim())))?;
     let mut secrets = Secrets::default();
     for (k, v) in table {
         match v {
@@ -60,15 +67,27 @@ fn read(path: &Path) -> Result<Secrets, StoreError> {
 #[cfg(unix)]
 fn check_owner(path: &Path, meta: &fs::Metadata) -> Result<(), StoreError> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let me = fs::metadata(path.parent().unwrap_or(Path::new("."))).map(|m| m.uid()).ok();
+    let me = fs::metadata(path.parent().unwrap_or(Path::new(".")))
+        .map(|m| m.uid())
+        .ok();
     if me.is_some_and(|uid| uid != meta.uid()) {
-        return Err(err(path, "belongs to another user than its folder; refusing to use it"));
+        return Err(err(
+            path,
+            "belongs to another user than its folder; refusing to use it",
+        ));
     }
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600))
-            .map_err(|e| err(path, format!("is readable by others ({mode:o}) and cannot be fixed ({e})")))?;
-        eprintln!("warning: {} was readable by other users ({mode:o}); it is now 0600", path.display());
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| {
+            err(
+                path,
+                format!("is readable by others ({mode:o}) and cannot be fixed ({e})"),
+            )
+        })?;
+        eprintln!(
+            "warning: {} was readable by other users ({mode:o}); it is now 0600",
+            path.display()
+        );
     }
     Ok(())
 }
@@ -102,12 +121,17 @@ pub fn get(path: &Path, secret_ref: &str) -> Result<Secret, StoreError> {
         .0
         .get(secret_ref)
         .map(|s| Secret::new(s.as_str()))
-        .ok_or_else(|| StoreError::Missing { store: format!("secrets file {}", path.display()) })
+        .ok_or_else(|| StoreError::Missing {
+            store: format!("secrets file {}", path.display()),
+        })
 }
 
 pub fn set(path: &Path, secret_ref: &str, secret: &Secret) -> Result<(), StoreError> {
     let mut secrets = read(path)?;
-    if let Some(mut old) = secrets.0.insert(secret_ref.to_string(), secret.expose().to_string()) {
+    if let Some(mut old) = secrets
+        .0
+        .insert(secret_ref.to_string(), secret.expose().to_string())
+    {
         old.zeroize();
     }
     write(path, &secrets)
@@ -138,10 +162,16 @@ mod tests {
         set(&path, "acme-1", &Secret::new("s3cret \"quoted\"")).unwrap();
         set(&path, "beta-2", &Secret::new("other")).unwrap();
         assert_eq!(get(&path, "acme-1").unwrap().expose(), "s3cret \"quoted\"");
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         assert!(delete(&path, "acme-1").unwrap());
         assert!(!delete(&path, "acme-1").unwrap());
-        assert!(matches!(get(&path, "acme-1"), Err(StoreError::Missing { .. })));
+        assert!(matches!(
+            get(&path, "acme-1"),
+            Err(StoreError::Missing { .. })
+        ));
         assert_eq!(get(&path, "beta-2").unwrap().expose(), "other");
 
         let link = dir.path().join("link.toml");

@@ -12,7 +12,9 @@ use crate::secret::Secret;
 
 pub fn get(secret_ref: &str, timeout: Duration) -> Result<Secret, StoreError> {
     let user = secret_ref.to_string();
-    run(timeout, move || entry(&user)?.get_password().map(Secret::new))
+    run(timeout, move || {
+        entry(&user)?.get_password().map(Secret::new)
+    })
 }
 
 pub fn set(secret_ref: &str, secret: &Secret, timeout: Duration) -> Result<(), StoreError> {
@@ -60,7 +62,9 @@ fn platform_store() -> Result<Arc<CredentialStore>, Error> {
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
 fn platform_store() -> Result<Arc<CredentialStore>, Error> {
-    Err(Error::NotSupportedByStore("no OS keyring is supported on this platform".into()))
+    Err(Error::NotSupportedByStore(
+        "no OS keyring is supported on this platform".into(),
+    ))
 }
 
 /// Run a keyring call on its own thread and give up after `timeout`. A thread stuck in a hung
@@ -75,15 +79,24 @@ fn run<T: Send + 'static>(
     });
     match rx.recv_timeout(timeout) {
         Ok(result) => result,
-        Err(_) => Err(StoreError::KeyringTimeout { secs: timeout.as_secs() }),
+        Err(_) => Err(StoreError::KeyringTimeout {
+            secs: timeout.as_secs(),
+        }),
     }
 }
 
 fn map_error(e: &Error) -> StoreError {
     let detail = platform_detail(e);
     match e {
-        Error::NoEntry => StoreError::Missing { store: "OS keyring".into() },
-        Error::NoStorageAccess(_) => StoreError::KeyringLocked { reason: detail },
+        Error::NoEntry => StoreError::Missing {
+            store: "OS keyring".into(),
+        },
+        Error::NoStorageAccess(_) => {
+            crate::log::debug(format_args!("keyring: {detail}"));
+            StoreError::KeyringLocked {
+                reason: "no unlocked collection, and the unlock prompt could not be shown".into(),
+            }
+        }
         Error::NoDefaultStore => StoreError::KeyringUnavailable { reason: detail },
         Error::PlatformFailure(_) if no_bus(&detail) => StoreError::KeyringUnavailable {
             reason: format!("no D-Bus session bus or Secret Service is reachable ({detail})"),

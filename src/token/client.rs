@@ -22,15 +22,24 @@ pub struct HttpOptions {
 
 impl Default for HttpOptions {
     fn default() -> Self {
-        Self { timeout: Duration::from_secs(30), connect_timeout: Duration::from_secs(10), ca_file: None }
+        Self {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            ca_file: None,
+        }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     #[error("--ca-file {path}: cannot read it ({source}); give a readable PEM file")]
-    CaUnreadable { path: String, source: std::io::Error },
-    #[error("--ca-file {path}: holds no PEM certificate ({detail}); give a PEM file (-----BEGIN CERTIFICATE-----)")]
+    CaUnreadable {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "--ca-file {path}: holds no PEM certificate ({detail}); give a PEM file (-----BEGIN CERTIFICATE-----)"
+    )]
     CaInvalid { path: String, detail: String },
     #[error("cannot set up HTTPS: {0}")]
     Build(String),
@@ -52,16 +61,27 @@ impl TokenClient {
             .timeout(opts.timeout);
         if let Some(path) = &opts.ca_file {
             let shown = path.display().to_string();
-            let pem = std::fs::read(path)
-                .map_err(|source| ClientError::CaUnreadable { path: shown.clone(), source })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| ClientError::CaInvalid { path: shown.clone(), detail: e.to_string() })?;
+            let pem = std::fs::read(path).map_err(|source| ClientError::CaUnreadable {
+                path: shown.clone(),
+                source,
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                ClientError::CaInvalid {
+                    path: shown.clone(),
+                    detail: e.to_string(),
+                }
+            })?;
             if certs.is_empty() {
-                return Err(ClientError::CaInvalid { path: shown, detail: "no certificate found".into() });
+                return Err(ClientError::CaInvalid {
+                    path: shown,
+                    detail: "no certificate found".into(),
+                });
             }
             builder = builder.tls_certs_merge(certs);
         }
-        let http = builder.build().map_err(|e| ClientError::Build(e.to_string()))?;
+        let http = builder
+            .build()
+            .map_err(|e| ClientError::Build(e.to_string()))?;
         Ok(Self { http, opts })
     }
 
@@ -89,15 +109,25 @@ impl TokenClient {
         log::debug(format_args!("POST {}", req.token_url));
         log::debug(format_args!("  body: {}", redacted_form(req)));
         if let Some(auth) = basic_authorization(req) {
-            let mut value = HeaderValue::from_str(auth.expose())
-                .map_err(|_| Failure::Connection { detail: "the client id cannot be sent in a header".into() })?;
+            let mut value =
+                HeaderValue::from_str(auth.expose()).map_err(|_| Failure::Connection {
+                    detail: "the client id cannot be sent in a header".into(),
+                })?;
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
             log::debug("  Authorization: Basic [redacted]");
         }
-        let mut resp = builder.send().await.map_err(|e| self.classify(&e, &req.token_url))?;
+        let mut resp = builder
+            .send()
+            .await
+            .map_err(|e| self.classify(&e, &req.token_url))?;
         let status = resp.status().as_u16();
-        let header = |name| resp.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(String::from);
+        let header = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(String::from)
+        };
         let mut raw = RawResponse::default();
         raw.status = status;
         raw.content_type = header(CONTENT_TYPE);
@@ -106,7 +136,11 @@ impl TokenClient {
             "response: HTTP {status}, content-type {}",
             raw.content_type.as_deref().unwrap_or("-")
         ));
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e, &req.token_url))? {
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| self.classify(&e, &req.token_url))?
+        {
             if raw.body.len() + chunk.len() > BODY_CAP {
                 raw.truncated = true;
                 break;
@@ -137,9 +171,9 @@ fn tls_problem(e: &rustls::Error) -> TlsProblem {
     use rustls::CertificateError as C;
     match e {
         rustls::Error::InvalidCertificate(C::UnknownIssuer) => TlsProblem::UnknownIssuer,
-        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
-            TlsProblem::NameMismatch
-        }
+        rustls::Error::InvalidCertificate(
+            C::NotValidForName | C::NotValidForNameContext { .. },
+        ) => TlsProblem::NameMismatch,
         rustls::Error::InvalidCertificate(
             C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
         ) => TlsProblem::Expired,
@@ -147,52 +181,94 @@ fn tls_problem(e: &rustls::Error) -> TlsProblem {
     }
 }
 
+/// A failure recognised by the type of one error in the chain (rustls, or an I/O kind).
+fn typed_failure(
+    e: &(dyn std::error::Error + 'static),
+    target: &str,
+    opts: &HttpOptions,
+) -> Option<Failure> {
+    if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+        return Some(Failure::Tls(tls_problem(tls)));
+    }
+    let mut io = e.downcast_ref::<std::io::Error>()?;
+    // io::Error::source() skips the error it wraps, and connectors nest io::Errors, so unwrap
+    // them by hand down to the rustls error, if any.
+    while let Some(inner) = io.get_ref() {
+        if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+            return Some(Failure::Tls(tls_problem(tls)));
+        }
+        match inner.downcast_ref::<std::io::Error>() {
+            Some(next) => io = next,
+            None => break,
+        }
+    }
+    match io.kind() {
+        std::io::ErrorKind::ConnectionRefused => Some(Failure::Refused {
+            target: target.to_string(),
+        }),
+        std::io::ErrorKind::TimedOut => Some(Failure::ConnectTimeout {
+            secs: opts.connect_timeout.as_secs(),
+        }),
+        std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted => {
+            Some(Failure::Connection {
+                detail: "the server reset the connection".into(),
+            })
+        }
+        _ => None,
+    }
+}
+
 /// Walk the error's sources down to the layer that failed.
 fn classify_transport(err: &reqwest::Error, url: &str, opts: &HttpOptions) -> Failure {
     let target = reqwest::Url::parse(url)
         .ok()
-        .map(|u| format!("{}:{}", u.host_str().unwrap_or("?"), u.port_or_known_default().unwrap_or(0)))
+        .map(|u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or("?"),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        })
         .unwrap_or_else(|| url.to_string());
-    let host = target.rsplit_once(':').map_or(target.as_str(), |(h, _)| h).to_string();
+    let host = target
+        .rsplit_once(':')
+        .map_or(target.as_str(), |(h, _)| h)
+        .to_string();
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = cur {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Failure::Tls(tls_problem(tls));
+        if let Some(found) = typed_failure(e, &target, opts) {
+            return found;
         }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                return Failure::Tls(tls_problem(tls));
-            }
-            match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => return Failure::Refused { target },
-                std::io::ErrorKind::TimedOut => {
-                    return Failure::ConnectTimeout { secs: opts.connect_timeout.as_secs() };
-                }
-                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted => {
-                    return Failure::Connection { detail: "the server reset the connection".into() };
-                }
-                _ => {}
-            }
-        }
+        cur = e.source();
+    }
+    // Text is the last resort, and only below the top level, whose message holds the URL.
+    let mut cur = std::error::Error::source(err);
+    while let Some(e) = cur {
         let text = e.to_string();
         if text.contains("dns error") || text.contains("failed to lookup address") {
             return Failure::Dns { host };
         }
-        if text.contains("407") || text.contains("proxy") && text.contains("tunnel") {
+        if text.contains("unsuccessful tunnel") || text.contains("proxy authorization required") {
             return Failure::Proxy { detail: text };
         }
         cur = e.source();
     }
     if err.is_timeout() {
         return if err.is_connect() {
-            Failure::ConnectTimeout { secs: opts.connect_timeout.as_secs() }
+            Failure::ConnectTimeout {
+                secs: opts.connect_timeout.as_secs(),
+            }
         } else {
-            Failure::Timeout { secs: opts.timeout.as_secs() }
+            Failure::Timeout {
+                secs: opts.timeout.as_secs(),
+            }
         };
     }
     let chain = error_chain(err);
     if chain.contains("connection closed") || chain.contains("IncompleteMessage") {
-        return Failure::Connection { detail: "the server closed the connection before answering".into() };
+        return Failure::Connection {
+            detail: "the server closed the connection before answering".into(),
+        };
     }
     Failure::Connection { detail: chain }
 }

@@ -49,23 +49,57 @@ pub enum TlsProblem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
-    Dns { host: String },
-    Refused { target: String },
-    ConnectTimeout { secs: u64 },
-    Timeout { secs: u64 },
+    Dns {
+        host: String,
+    },
+    Refused {
+        target: String,
+    },
+    ConnectTimeout {
+        secs: u64,
+    },
+    Timeout {
+        secs: u64,
+    },
     Tls(TlsProblem),
-    Proxy { detail: String },
-    Connection { detail: String },
-    Redirect { status: u16, location: Option<String> },
-    OAuth { status: u16, error: OAuthError, description: Option<String> },
-    Unauthorized { status: u16 },
-    HtmlPage { status: u16 },
+    Proxy {
+        detail: String,
+    },
+    Connection {
+        detail: String,
+    },
+    Redirect {
+        status: u16,
+        location: Option<String>,
+    },
+    OAuth {
+        status: u16,
+        error: OAuthError,
+        description: Option<String>,
+    },
+    Unauthorized {
+        status: u16,
+    },
+    HtmlPage {
+        status: u16,
+    },
     NotFound,
-    ServerError { status: u16 },
-    Empty { status: u16 },
-    UnexpectedStatus { status: u16, snippet: String },
-    Malformed { reason: String },
-    TooLarge { status: u16 },
+    ServerError {
+        status: u16,
+    },
+    Empty {
+        status: u16,
+    },
+    UnexpectedStatus {
+        status: u16,
+        snippet: String,
+    },
+    Malformed {
+        reason: String,
+    },
+    TooLarge {
+        status: u16,
+    },
 }
 
 /// Which layer of the stack failed, for `verify`'s one-line-per-check report.
@@ -120,7 +154,10 @@ impl Failure {
     pub fn is_client_rejected(&self) -> bool {
         matches!(
             self,
-            Self::OAuth { error: OAuthError::InvalidClient, .. } | Self::Unauthorized { status: 401 }
+            Self::OAuth {
+                error: OAuthError::InvalidClient,
+                ..
+            } | Self::Unauthorized { status: 401 }
         ) || matches!(self, Self::OAuth { status: 401, .. })
     }
 
@@ -227,15 +264,26 @@ mod tests {
     #[test]
     fn each_failure_has_a_layer_an_exit_code_and_a_fix() {
         let all = [
-            Failure::Dns { host: "acme.coupahost.com".into() },
-            Failure::Refused { target: "127.0.0.1:1".into() },
+            Failure::Dns {
+                host: "acme.coupahost.com".into(),
+            },
+            Failure::Refused {
+                target: "127.0.0.1:1".into(),
+            },
             Failure::ConnectTimeout { secs: 10 },
             Failure::Timeout { secs: 30 },
             Failure::Tls(TlsProblem::UnknownIssuer),
             Failure::Tls(TlsProblem::NameMismatch),
             Failure::Tls(TlsProblem::Expired),
-            Failure::Redirect { status: 302, location: None },
-            Failure::OAuth { status: 400, error: OAuthError::InvalidScope, description: None },
+            Failure::Redirect {
+                status: 302,
+                location: None,
+            },
+            Failure::OAuth {
+                status: 400,
+                error: OAuthError::InvalidScope,
+                description: None,
+            },
             Failure::Unauthorized { status: 401 },
             Failure::HtmlPage { status: 200 },
             Failure::NotFound,
@@ -252,11 +300,25 @@ mod tests {
 
     #[test]
     fn invalid_client_points_at_the_clients_page() {
-        let f = Failure::OAuth { status: 401, error: OAuthError::InvalidClient, description: None };
-        assert_eq!(f.summary(&ctx()), "Coupa refused the request: invalid_client [HTTP 401]");
-        assert!(f.fix(&ctx()).contains("https://acme.coupahost.com/oauth2/clients"));
+        let f = Failure::OAuth {
+            status: 401,
+            error: OAuthError::InvalidClient,
+            description: None,
+        };
+        assert_eq!(
+            f.summary(&ctx()),
+            "Coupa refused the request: invalid_client [HTTP 401]"
+        );
+        assert!(
+            f.fix(&ctx())
+                .contains("https://acme.coupahost.com/oauth2/clients")
+        );
         assert!(f.is_client_rejected());
         assert_eq!(f.layer(), Layer::Token);
-        assert!(Failure::Tls(TlsProblem::UnknownIssuer).fix(&ctx()).contains("--ca-file"));
+        assert!(
+            Failure::Tls(TlsProblem::UnknownIssuer)
+                .fix(&ctx())
+                .contains("--ca-file")
+        );
     }
 }

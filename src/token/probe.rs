@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
+use super::ClientAuth;
 use super::client::TokenClient;
 use super::diagnosis::{Failure, OAuthError};
 use super::request::TokenRequest;
 use super::response::Granted;
-use super::ClientAuth;
 use crate::log;
 
 /// At most this many single-scope requests when hunting for missing scopes.
@@ -36,12 +36,19 @@ pub struct TestFailure {
 
 pub fn scope_diff(requested: &[String], granted: Option<&[String]>) -> Vec<String> {
     match granted {
-        Some(g) => requested.iter().filter(|s| !g.contains(s)).cloned().collect(),
+        Some(g) => requested
+            .iter()
+            .filter(|s| !g.contains(s))
+            .cloned()
+            .collect(),
         None => Vec::new(),
     }
 }
 
-pub async fn test_credentials(client: &TokenClient, req: &TokenRequest) -> Result<TestOk, TestFailure> {
+pub async fn test_credentials(
+    client: &TokenClient,
+    req: &TokenRequest,
+) -> Result<TestOk, TestFailure> {
     let first = client.request(req).await;
     let failure = match first {
         Ok(granted) => return Ok(ok(req, req.auth, granted)),
@@ -49,25 +56,56 @@ pub async fn test_credentials(client: &TokenClient, req: &TokenRequest) -> Resul
     };
     if failure.is_client_rejected() {
         let other = req.auth.other();
-        log::debug(format_args!("client rejected with {}; trying {other} once", req.auth));
+        log::debug(format_args!(
+            "client rejected with {}; trying {other} once",
+            req.auth
+        ));
         if let Ok(granted) = client.request(&req.with_auth(other)).await {
             return Ok(ok(req, other, granted));
         }
-        return Err(TestFailure { failure, missing_scopes: vec![], unchecked_scopes: vec![], tried_other_auth: true });
+        return Err(TestFailure {
+            failure,
+            missing_scopes: vec![],
+            unchecked_scopes: vec![],
+            tried_other_auth: true,
+        });
     }
-    if matches!(failure, Failure::OAuth { error: OAuthError::InvalidScope, .. }) {
+    if matches!(
+        failure,
+        Failure::OAuth {
+            error: OAuthError::InvalidScope,
+            ..
+        }
+    ) {
         let (missing, unchecked) = find_missing_scopes(client, req).await;
-        return Err(TestFailure { failure, missing_scopes: missing, unchecked_scopes: unchecked, tried_other_auth: false });
+        return Err(TestFailure {
+            failure,
+            missing_scopes: missing,
+            unchecked_scopes: unchecked,
+            tried_other_auth: false,
+        });
     }
-    Err(TestFailure { failure, missing_scopes: vec![], unchecked_scopes: vec![], tried_other_auth: false })
+    Err(TestFailure {
+        failure,
+        missing_scopes: vec![],
+        unchecked_scopes: vec![],
+        tried_other_auth: false,
+    })
 }
 
 fn ok(req: &TokenRequest, auth: ClientAuth, granted: Granted) -> TestOk {
     let not_granted = scope_diff(&req.scopes, granted.scope.as_deref());
-    TestOk { granted, auth, not_granted }
+    TestOk {
+        granted,
+        auth,
+        not_granted,
+    }
 }
 
-async fn find_missing_scopes(client: &TokenClient, req: &TokenRequest) -> (Vec<String>, Vec<String>) {
+async fn find_missing_scopes(
+    client: &TokenClient,
+    req: &TokenRequest,
+) -> (Vec<String>, Vec<String>) {
     if req.scopes.len() == 1 {
         return (req.scopes.clone(), vec![]);
     }
@@ -79,7 +117,10 @@ async fn find_missing_scopes(client: &TokenClient, req: &TokenRequest) -> (Vec<S
         }
         match client.request(&req.with_scopes(vec![scope.clone()])).await {
             Ok(_) => {}
-            Err(Failure::OAuth { error: OAuthError::InvalidScope, .. }) => missing.push(scope.clone()),
+            Err(Failure::OAuth {
+                error: OAuthError::InvalidScope,
+                ..
+            }) => missing.push(scope.clone()),
             // Anything else (rate limit, network) makes the rest of the search meaningless.
             Err(other) => {
                 log::debug(format_args!("scope search stopped: {other:?}"));

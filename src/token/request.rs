@@ -17,11 +17,17 @@ pub struct TokenRequest {
 
 impl TokenRequest {
     pub fn with_auth(&self, auth: ClientAuth) -> Self {
-        Self { auth, ..self.clone() }
+        Self {
+            auth,
+            ..self.clone()
+        }
     }
 
     pub fn with_scopes(&self, scopes: Vec<String>) -> Self {
-        Self { scopes, ..self.clone() }
+        Self {
+            scopes,
+            ..self.clone()
+        }
     }
 }
 
@@ -65,7 +71,10 @@ pub fn basic_authorization(req: &TokenRequest) -> Option<Secret> {
         form_urlencoded::byte_serialize(req.secret.expose().as_bytes()).collect::<String>(),
     );
     let pair = Secret::new(format!("{id}:{}", secret.expose()));
-    Some(Secret::new(format!("Basic {}", STANDARD.encode(pair.expose()))))
+    Some(Secret::new(format!(
+        "Basic {}",
+        STANDARD.encode(pair.expose())
+    )))
 }
 
 #[cfg(test)]
@@ -103,8 +112,13 @@ mod tests {
             "grant_type=client_credentials&scope=core.common.read+core.user.read"
         );
         let header = basic_authorization(&r).unwrap();
-        let decoded = STANDARD.decode(header.expose().strip_prefix("Basic ").unwrap()).unwrap();
-        assert_eq!(String::from_utf8(decoded).unwrap(), "my+client:s%3Ae%25c+r%2Bt");
+        let decoded = STANDARD
+            .decode(header.expose().strip_prefix("Basic ").unwrap())
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(decoded).unwrap(),
+            "my+client:s%3Ae%25c+r%2Bt"
+        );
     }
 
     #[test]

@@ -53,7 +53,10 @@ pub fn interpret(resp: &RawResponse) -> Result<Granted, Failure> {
         return Err(Failure::TooLarge { status });
     }
     if (300..400).contains(&status) {
-        return Err(Failure::Redirect { status, location: resp.location.clone() });
+        return Err(Failure::Redirect {
+            status,
+            location: resp.location.clone(),
+        });
     }
     if (200..300).contains(&status) {
         return parse_success(resp);
@@ -76,28 +79,43 @@ fn parse_success(resp: &RawResponse) -> Result<Granted, Failure> {
     if looks_like_html(resp) {
         return Err(Failure::HtmlPage { status });
     }
-    let mut body: SuccessBody = serde_json::from_slice(&resp.body).map_err(|e| Failure::Malformed {
-        reason: format!("the body is not JSON ({})", e.classify_name()),
-    })?;
+    let mut body: SuccessBody =
+        serde_json::from_slice(&resp.body).map_err(|e| Failure::Malformed {
+            reason: format!("the body is not JSON ({})", e.classify_name()),
+        })?;
     let Some(token) = body.access_token.take().filter(|t| !t.is_empty()) else {
-        return Err(Failure::Malformed { reason: "it has no access_token".into() });
+        return Err(Failure::Malformed {
+            reason: "it has no access_token".into(),
+        });
     };
     let access_token = Secret::new(token);
     let Some(token_type) = body.token_type.filter(|t| !t.is_empty()) else {
-        return Err(Failure::Malformed { reason: "it has no token_type".into() });
+        return Err(Failure::Malformed {
+            reason: "it has no token_type".into(),
+        });
     };
     let expires_in = match body.expires_in {
         None | Some(serde_json::Value::Null) => None,
         // Some servers send the number as a string.
         Some(serde_json::Value::String(s)) => Some(s.parse().map_err(|_| Failure::Malformed {
-            reason: format!("expires_in is \"{}\", not a number of seconds", one_line(&s, 40)),
+            reason: format!(
+                "expires_in is \"{}\", not a number of seconds",
+                one_line(&s, 40)
+            ),
         })?),
         Some(v) => Some(v.as_u64().ok_or_else(|| Failure::Malformed {
             reason: "expires_in is not a whole number of seconds".into(),
         })?),
     };
-    let scope = body.scope.map(|s| s.split_whitespace().map(String::from).collect());
-    Ok(Granted { access_token, token_type, expires_in, scope })
+    let scope = body
+        .scope
+        .map(|s| s.split_whitespace().map(String::from).collect());
+    Ok(Granted {
+        access_token,
+        token_type,
+        expires_in,
+        scope,
+    })
 }
 
 trait ClassifyName {
@@ -116,8 +134,12 @@ impl ClassifyName for serde_json::Error {
 }
 
 fn looks_like_html(resp: &RawResponse) -> bool {
-    let ct_html = resp.content_type.as_deref().is_some_and(|c| c.contains("html"));
-    let start = String::from_utf8_lossy(&resp.body[..resp.body.len().min(512)]).to_ascii_lowercase();
+    let ct_html = resp
+        .content_type
+        .as_deref()
+        .is_some_and(|c| c.contains("html"));
+    let start =
+        String::from_utf8_lossy(&resp.body[..resp.body.len().min(512)]).to_ascii_lowercase();
     let start = start.trim_start();
     ct_html || start.starts_with("<!doctype") || start.starts_with("<html")
 }
@@ -139,14 +161,20 @@ fn non_oauth(resp: &RawResponse) -> Failure {
         _ if looks_like_html(resp) => Failure::HtmlPage { status },
         _ => Failure::UnexpectedStatus {
             status,
-            snippet: one_line(&String::from_utf8_lossy(&resp.body[..resp.body.len().min(200)]), 120),
+            snippet: one_line(
+                &String::from_utf8_lossy(&resp.body[..resp.body.len().min(200)]),
+                120,
+            ),
         },
     }
 }
 
 /// Server text shown to the user: one line, bounded, no control characters.
 fn one_line(s: &str, max: usize) -> String {
-    let clean: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
     if clean.chars().count() > max {
         format!("{}…", clean.chars().take(max).collect::<String>())
@@ -198,7 +226,12 @@ mod tests {
         assert_eq!(g.token_type, "bearer");
         assert_eq!(g.expires_in, Some(86399));
         assert_eq!(g.scope.unwrap(), ["a", "b"]);
-        let g = interpret(&resp(200, "application/json", r#"{"access_token":"t","token_type":"Bearer","expires_in":"1800"}"#)).unwrap();
+        let g = interpret(&resp(
+            200,
+            "application/json",
+            r#"{"access_token":"t","token_type":"Bearer","expires_in":"1800"}"#,
+        ))
+        .unwrap();
         assert_eq!(g.expires_in, Some(1800));
         assert!(g.scope.is_none());
     }
@@ -209,7 +242,10 @@ mod tests {
             ("", "Empty"),
             ("{\"token_type\":\"Bearer\"}", "no access_token"),
             ("{\"access_token\":\"t\"}", "no token_type"),
-            ("{\"access_token\":\"t\",\"token_type\":\"x\",\"expires_in\":-1}", "whole number"),
+            (
+                "{\"access_token\":\"t\",\"token_type\":\"x\",\"expires_in\":-1}",
+                "whole number",
+            ),
             ("{\"access_token\":\"t\",", "ends too early"),
             ("<!DOCTYPE html><title>Login</title>", "HtmlPage"),
         ];
@@ -223,31 +259,80 @@ mod tests {
 
     #[test]
     fn oauth_errors() {
-        let f = interpret(&resp(400, "application/json", r#"{"error":"invalid_scope","error_description":"bad\nscope"}"#)).unwrap_err();
-        assert!(matches!(&f, Failure::OAuth { status: 400, error: OAuthError::InvalidScope, description: Some(d) } if d == "bad scope"), "{f:?}");
-        let f = interpret(&resp(401, "application/json", r#"{"error":"invalid_client"}"#)).unwrap_err();
-        assert!(matches!(f, Failure::OAuth { error: OAuthError::InvalidClient, .. }));
+        let f = interpret(&resp(
+            400,
+            "application/json",
+            r#"{"error":"invalid_scope","error_description":"bad\nscope"}"#,
+        ))
+        .unwrap_err();
+        assert!(
+            matches!(&f, Failure::OAuth { status: 400, error: OAuthError::InvalidScope, description: Some(d) } if d == "bad scope"),
+            "{f:?}"
+        );
+        let f = interpret(&resp(
+            401,
+            "application/json",
+            r#"{"error":"invalid_client"}"#,
+        ))
+        .unwrap_err();
+        assert!(matches!(
+            f,
+            Failure::OAuth {
+                error: OAuthError::InvalidClient,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn answers_that_are_not_oauth() {
-        assert!(matches!(interpret(&resp(401, "", "")).unwrap_err(), Failure::Unauthorized { status: 401 }));
-        assert!(matches!(interpret(&resp(404, "text/html", "<html>nope")).unwrap_err(), Failure::NotFound));
-        assert!(matches!(interpret(&resp(502, "text/plain", "bad gateway")).unwrap_err(), Failure::ServerError { status: 502 }));
-        assert!(matches!(interpret(&resp(400, "text/html", "<html>")).unwrap_err(), Failure::HtmlPage { status: 400 }));
+        assert!(matches!(
+            interpret(&resp(401, "", "")).unwrap_err(),
+            Failure::Unauthorized { status: 401 }
+        ));
+        assert!(matches!(
+            interpret(&resp(404, "text/html", "<html>nope")).unwrap_err(),
+            Failure::NotFound
+        ));
+        assert!(matches!(
+            interpret(&resp(502, "text/plain", "bad gateway")).unwrap_err(),
+            Failure::ServerError { status: 502 }
+        ));
+        assert!(matches!(
+            interpret(&resp(400, "text/html", "<html>")).unwrap_err(),
+            Failure::HtmlPage { status: 400 }
+        ));
         let mut r = resp(302, "", "");
         r.location = Some("https://sso.example.com/login".into());
-        assert!(matches!(interpret(&r).unwrap_err(), Failure::Redirect { status: 302, location: Some(_) }));
+        assert!(matches!(
+            interpret(&r).unwrap_err(),
+            Failure::Redirect {
+                status: 302,
+                location: Some(_)
+            }
+        ));
         let mut r = resp(200, "application/json", "{");
         r.truncated = true;
-        assert!(matches!(interpret(&r).unwrap_err(), Failure::TooLarge { .. }));
+        assert!(matches!(
+            interpret(&r).unwrap_err(),
+            Failure::TooLarge { .. }
+        ));
     }
 
     #[test]
     fn log_redaction() {
-        let b = redact_body(200, br#"{"access_token":"canary-tok","token_type":"Bearer","refresh_token":"r"}"#);
-        assert!(!b.contains("canary") && b.contains("[redacted]") && b.contains("Bearer"), "{b}");
-        assert_eq!(redact_body(200, b"access_token=canary"), "[19 bytes, not JSON, not shown]");
+        let b = redact_body(
+            200,
+            br#"{"access_token":"canary-tok","token_type":"Bearer","refresh_token":"r"}"#,
+        );
+        assert!(
+            !b.contains("canary") && b.contains("[redacted]") && b.contains("Bearer"),
+            "{b}"
+        );
+        assert_eq!(
+            redact_body(200, b"access_token=canary"),
+            "[19 bytes, not JSON, not shown]"
+        );
         assert_eq!(redact_body(500, b"oops\nbroken"), "oops broken");
     }
 }

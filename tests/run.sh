@@ -1,0 +1,28 @@
+#!/bin/sh
+# The whole test suite, as CI runs it. Installs what the tests need when it is missing (Debian or
+# Ubuntu: apt-get, as root or through sudo), starts a private D-Bus session with an unlocked
+# gnome-keyring, and runs `cargo test --locked` inside it. Extra arguments go to cargo test.
+set -eu
+cd "$(dirname "$0")/.."
+
+missing=""
+command -v dbus-run-session >/dev/null 2>&1 || missing="$missing dbus"
+command -v gnome-keyring-daemon >/dev/null 2>&1 || missing="$missing gnome-keyring"
+command -v secret-tool >/dev/null 2>&1 || missing="$missing libsecret-tools"
+if [ -n "$missing" ]; then
+    echo "tests/run.sh: installing$missing"
+    if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get update
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+fi
+command -v cargo >/dev/null 2>&1 || { echo "tests/run.sh: cargo is needed (https://rustup.rs)" >&2; exit 1; }
+
+# The keyring lives in a throw-away data folder, unlocked with a throw-away password.
+keyring_data=$(mktemp -d)
+trap 'rm -rf "$keyring_data"' EXIT
+export XDG_DATA_HOME="$keyring_data"
+export OAUTH_SETUP_TEST_KEYRING=1
+dbus-run-session -- sh -c '
+    printf "%s" "test-only-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    exec cargo test --locked "$@"
+' sh "$@"

@@ -1,0 +1,221 @@
+//! The keyring store against a real Secret Service (gnome-keyring under dbus-run-session, started
+//! by tests/run.sh), and its failure modes.
+
+use std::process::Command;
+
+use crate::support::cli::{Env, all_files, contains};
+use crate::support::oauth::OAuthConfig;
+
+/// tests/run.sh sets this inside a session with an unlocked keyring; without it these tests
+/// cannot mean anything, so they say so and stop.
+fn keyring_session() -> bool {
+    let on = std::env::var("OAUTH_SETUP_TEST_KEYRING").as_deref() == Ok("1");
+    if !on {
+        eprintln!("skipped: needs a Secret Service; run tests/run.sh");
+    }
+    on
+}
+
+fn lookup(secret_ref: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "oauth-setup", "username", secret_ref])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn secret_ref(env: &Env, profile: &str) -> String {
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.run(&["show", profile, "--json"]).stdout).unwrap();
+    shown["secret_ref"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn keyring_lifecycle_in_a_real_secret_service() {
+    if !keyring_session() {
+        return;
+    }
+    const SECRET: &str = "KEYRING-CANARY-9d8e7f";
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    let server = oauth.start();
+    let env = Env::new();
+    let run = env.setup(
+        "acme",
+        &server.url(""),
+        "id",
+        SECRET,
+        "core.common.read",
+        &["--secret-store", "keyring"],
+    );
+    run.expect(0);
+    assert!(
+        run.stdout
+            .contains("OS keyring (service oauth-setup, account acme-"),
+        "{}",
+        run.stdout
+    );
+    assert!(env.read_profiles().contains("secret_store = \"keyring\""));
+    let r = secret_ref(&env, "acme");
+    assert_eq!(lookup(&r).as_deref(), Some(SECRET));
+    for (path, bytes) in all_files(env.dir.path()) {
+        assert!(
+            !contains(&bytes, SECRET),
+            "{} holds the keyring secret",
+            path.display()
+        );
+    }
+    env.run(&["verify", "acme"]).expect(0);
+    oauth.set_secrets(&["KEYRING-NEW"]);
+    env.run_stdin(&["rotate", "acme", "--client-secret-stdin"], "KEYRING-NEW")
+        .expect(0);
+    assert_eq!(lookup(&r).as_deref(), Some("KEYRING-NEW"));
+    env.run(&["token", "acme"]).expect(0);
+    env.run(&["delete", "acme", "--yes"]).expect(0);
+    assert_eq!(lookup(&r), None);
+}
+
+#[test]
+fn no_session_bus_is_a_clear_error_and_saves_nothing() {
+    let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "coupa",
+            "--profile",
+            "acme",
+            "--instance",
+            &server.url(""),
+            "--scopes",
+            "core.common.read",
+            "--client-id",
+            "id",
+            "--client-secret-stdin",
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env("OAUTH_SETUP_KEYRING_TIMEOUT", "5")
+        .write_stdin("sec")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("the OS keyring is unusable: no D-Bus session bus"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--secret-store file") && stderr.contains("OAUTH_SETUP_CLIENT_SECRET"),
+        "{stderr}"
+    );
+    assert!(!env.profiles().exists() || !env.read_profiles().contains("acme"));
+}
+
+#[test]
+fn a_locked_keyring_gives_a_clear_error_within_the_timeout() {
+    if !keyring_session() {
+        return;
+    }
+    let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
+    let env = Env::new();
+    let home = env.dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    // A fresh session bus whose keyring daemon has no unlocked collection: storing waits on a
+    // prompt nobody can answer.
+    let started = std::time::Instant::now();
+    let out = Command::new("dbus-run-session")
+        .args([
+            "--",
+            env!("CARGO_BIN_EXE_oauth-setup"),
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "coupa",
+            "--profile",
+            "acme",
+            "--instance",
+            &server.url(""),
+            "--scopes",
+            "core.common.read",
+            "--client-id",
+            "id",
+        ])
+        .env("HOME", &home)
+        .env("OAUTH_SETUP_CONFIG_DIR", env.config())
+        .env("OAUTH_SETUP_KEYRING_TIMEOUT", "3")
+        .env("OAUTH_SETUP_CLIENT_SECRET", "sec")
+        .env("NO_PROXY", "127.0.0.1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("did not answer within 3 s") || stderr.contains("locked"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--secret-store file"), "{stderr}");
+    assert!(started.elapsed().as_secs() < 60);
+    assert!(!env.read_profiles().contains("[profiles.acme]"));
+}
+
+#[test]
+fn a_secret_service_that_never_answers_times_out() {
+    use std::os::unix::net::UnixListener;
+    let env = Env::new();
+    let bus = env.dir.path().join("bus");
+    let listener = UnixListener::bind(&bus).unwrap();
+    // Accept connections and never say a word, like a wedged D-Bus daemon.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
+    let started = std::time::Instant::now();
+    let out = env
+        .cmd()
+        .args([
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "coupa",
+            "--profile",
+            "acme",
+            "--instance",
+            &server.url(""),
+            "--scopes",
+            "core.common.read",
+            "--client-id",
+            "id",
+            "--client-secret-stdin",
+        ])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", bus.display()),
+        )
+        .env("OAUTH_SETUP_KEYRING_TIMEOUT", "2")
+        .write_stdin("sec")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("the OS keyring did not answer within 2 s"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--secret-store file"), "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        !env.read_profiles().contains("[profiles.acme]"),
+        "nothing may be saved"
+    );
+}

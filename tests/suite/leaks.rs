@@ -1,0 +1,99 @@
+//! A canary secret and token through every command: they must appear nowhere but the chosen
+//! store and `token`'s stdout.
+
+use oauth_setup::secret::Secret;
+use oauth_setup::token::{ClientAuth, TokenRequest};
+
+use crate::support::cli::{Env, all_files, contains};
+use crate::support::oauth::OAuthConfig;
+
+const SECRET: &str = "CANARY-SECRET-7f3e9b2a";
+const SECRET2: &str = "CANARY-SECRET2-0c4d11aa";
+const TOKEN: &str = "CANARY-TOKEN-51c0d8e4";
+
+#[test]
+fn canaries_stay_in_their_store() {
+    let mut oauth = OAuthConfig::new("id-1", SECRET, &["core.common.read"]);
+    oauth.token = TOKEN.into();
+    let server = oauth.start();
+    let env = Env::new();
+    let url = server.url("");
+    let mut runs = vec![
+        env.setup("acme", &url, "id-1", SECRET, "core.common.read", &["-v"]),
+        env.run(&["-v", "verify", "acme"]),
+        env.run(&["-v", "verify", "--all", "--json"]),
+        env.run(&["list"]),
+        env.run(&["list", "--json"]),
+        env.run(&["show", "acme"]),
+        env.run(&["show", "acme", "--json"]),
+        env.run_stdin(&["-v", "rotate", "acme", "--client-secret-stdin"], "wrong"),
+    ];
+    oauth.set_secrets(&[SECRET2]);
+    runs.push(env.run_stdin(&["-v", "rotate", "acme", "--client-secret-stdin"], SECRET2));
+    let token = env.run(&["-v", "token", "acme"]);
+    token.expect(0);
+    assert_eq!(token.stdout.trim(), TOKEN);
+    assert!(
+        !token.stderr.contains(TOKEN) && !token.stderr.contains(SECRET2),
+        "{}",
+        token.stderr
+    );
+    let verbose = &runs[1].stderr;
+    assert!(
+        verbose.contains("debug: POST") && verbose.contains("client_secret=%5Bredacted%5D"),
+        "-v must log: {verbose}"
+    );
+    assert!(
+        verbose.contains("\"access_token\":\"[redacted]\""),
+        "{verbose}"
+    );
+    for (i, run) in runs.iter().enumerate() {
+        for canary in [SECRET, SECRET2, TOKEN] {
+            assert!(
+                !run.all().contains(canary),
+                "run {i} printed {canary}:\n{}",
+                run.all()
+            );
+        }
+    }
+    // Files: the secret only in the file store it was put in; the token nowhere; the old
+    // secret gone after rotation.
+    for (path, bytes) in all_files(env.dir.path()) {
+        let is_store = path.ends_with("secrets.toml");
+        assert!(
+            !contains(&bytes, TOKEN),
+            "{} holds the token",
+            path.display()
+        );
+        assert!(
+            !contains(&bytes, SECRET),
+            "{} still holds the rotated-out secret",
+            path.display()
+        );
+        assert_eq!(contains(&bytes, SECRET2), is_store, "{}", path.display());
+    }
+    env.run(&["delete", "acme", "--yes"]).expect(0);
+    for (path, bytes) in all_files(env.dir.path()) {
+        assert!(
+            !contains(&bytes, SECRET2),
+            "{} holds the secret after delete",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn debug_output_of_requests_is_redacted() {
+    let req = TokenRequest {
+        token_url: "https://acme.coupahost.com/oauth2/token".into(),
+        client_id: "id".into(),
+        secret: Secret::new(SECRET),
+        scopes: vec![],
+        auth: ClientAuth::Basic,
+    };
+    let dbg = format!(
+        "{req:?} {:?}",
+        oauth_setup::token::basic_authorization(&req)
+    );
+    assert!(!dbg.contains(SECRET) && dbg.contains("[redacted]"), "{dbg}");
+}

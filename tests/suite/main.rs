@@ -1,0 +1,8 @@
+//! Integration tests: the real binary against real servers on 127.0.0.1, real files, and (when
+//! the test script provides one) a real Secret Service.
+
+mod commands;
+mod keyring;
+mod leaks;
+mod support;
+mod token_http;

@@ -1,0 +1,147 @@
+//! Running the real binary against a private config folder.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Self {
+        Self {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+
+    #[track_caller]
+    pub fn expect(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "exit code; stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+impl Env {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    pub fn profiles(&self) -> PathBuf {
+        self.config().join("profiles.toml")
+    }
+
+    /// The binary with a clean environment: this config folder, no proxies, no secret override.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_oauth-setup"));
+        for v in [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "OAUTH_SETUP_CLIENT_SECRET",
+            "NO_COLOR",
+        ] {
+            c.env_remove(v);
+        }
+        c.env("NO_PROXY", "127.0.0.1,localhost,::1");
+        c.env("OAUTH_SETUP_CONFIG_DIR", self.config());
+        c.timeout(std::time::Duration::from_secs(120));
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.cmd().args(args).output().unwrap())
+    }
+
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        Run::from(self.cmd().args(args).write_stdin(stdin).output().unwrap())
+    }
+
+    /// `setup --non-interactive` for a loopback server, secret on stdin, file store by default.
+    pub fn setup(
+        &self,
+        profile: &str,
+        instance: &str,
+        client_id: &str,
+        secret: &str,
+        scopes: &str,
+        extra: &[&str],
+    ) -> Run {
+        let mut args = vec![
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "coupa",
+            "--profile",
+            profile,
+            "--instance",
+            instance,
+            "--scopes",
+            scopes,
+            "--client-id",
+            client_id,
+            "--client-secret-stdin",
+        ];
+        if !extra.contains(&"--secret-store") {
+            args.extend(["--secret-store", "file"]);
+        }
+        args.extend(extra);
+        self.run_stdin(&args, secret)
+    }
+
+    pub fn read_profiles(&self) -> String {
+        std::fs::read_to_string(self.profiles()).unwrap_or_default()
+    }
+}
+
+/// Every file under `root`, with its bytes.
+pub fn all_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                out.push((p, bytes));
+            }
+        }
+    }
+    out
+}
+
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
