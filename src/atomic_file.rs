@@ -15,15 +15,34 @@ pub fn write_atomic(target: &Path, contents: &[u8], backup: Option<&Path>) -> io
     if let Some(backup) = backup
         && target.exists()
     {
-        let mut bak = tempfile::Builder::new()
-            .prefix(".tmp-bak-")
-            .tempfile_in(dir)?;
-        io::copy(&mut File::open(target)?, &mut bak)?;
-        bak.as_file().sync_all()?;
-        bak.persist(backup).map_err(|e| e.error)?;
+        keep_backup(dir, target, backup)?;
     }
     tmp.persist(target).map_err(|e| e.error)?;
     sync_dir(dir)
+}
+
+/// Make `backup` the current `target`, atomically. A hard link costs no copy and no fsync: the old
+/// file's data is already on disk, and the rename that follows leaves it only under `backup`.
+fn keep_backup(dir: &Path, target: &Path, backup: &Path) -> io::Result<()> {
+    let link = dir.join(format!(".tmp-bak-{}-{:x}", std::process::id(), nanos()));
+    match fs::hard_link(target, &link) {
+        Ok(()) => fs::rename(&link, backup),
+        Err(_) => {
+            let mut bak = tempfile::Builder::new()
+                .prefix(".tmp-bak-")
+                .tempfile_in(dir)?;
+            io::copy(&mut File::open(target)?, &mut bak)?;
+            bak.as_file().sync_all()?;
+            bak.persist(backup).map(drop).map_err(|e| e.error)
+        }
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
 }
 
 #[cfg(unix)]

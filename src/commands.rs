@@ -112,8 +112,8 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         return Err(CmdError::usage("no command given; run oauth-setup --help"));
     };
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread is plenty: the work is a few concurrent HTTP requests, and it starts fastest.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CmdError::new(ExitCode::Internal, format!("cannot start the runtime: {e}")))?;

@@ -392,3 +392,86 @@ fn a_connection_closed_without_an_answer() {
         run.stderr
     );
 }
+
+#[test]
+fn servicenow_preset_and_its_401_body() {
+    // ServiceNow answers a refused client with 401 {"error":"server_error","error_description":"access_denied"}.
+    let server = Server::start(|r| {
+        assert_eq!(r.path, "/oauth_token.do");
+        Reply::json(
+            401,
+            &json!({"error": "server_error", "error_description": "access_denied"}),
+        )
+    });
+    let env = Env::new();
+    let run = env.run_stdin(
+        &[
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "servicenow",
+            "--profile",
+            "sn",
+            "--instance",
+            &server.url(""),
+            "--client-id",
+            ID,
+            "--client-secret-stdin",
+            "--secret-store",
+            "file",
+        ],
+        SECRET,
+    );
+    run.expect(4);
+    assert!(
+        run.stderr
+            .contains("ServiceNow refused the request: server_error (access_denied) [HTTP 401]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("OAuth Application User"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn generic_preset_takes_the_full_token_url_and_uses_basic() {
+    let mut oauth = OAuthConfig::new(ID, SECRET, &["read", "write"]);
+    oauth.path = "/realms/x/protocol/openid-connect/token".into();
+    oauth.echo_scope = false;
+    let server = oauth.start();
+    let env = Env::new();
+    let run = env.run_stdin(
+        &[
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "generic",
+            "--profile",
+            "corp",
+            "--instance",
+            &server.url("/realms/x/protocol/openid-connect/token"),
+            "--scopes",
+            "read",
+            "--client-id",
+            ID,
+            "--client-secret-stdin",
+            "--secret-store",
+            "file",
+        ],
+        SECRET,
+    );
+    run.expect(0);
+    assert!(
+        run.stdout
+            .contains("requested scopes: read (the server did not list what it granted)"),
+        "{}",
+        run.stdout
+    );
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].basic(), Some((ID.to_string(), SECRET.to_string())));
+    assert!(reqs[0].form_value("client_secret").is_none());
+}

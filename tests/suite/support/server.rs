@@ -2,7 +2,7 @@
 //! every request and answers through a handler. Hand-written so tests can also misbehave on purpose.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -242,9 +242,4 @@ fn read_request<S: Read>(stream: &mut S) -> Option<Request> {
 pub fn closed_port() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
-}
-
-#[allow(dead_code)]
-pub fn connect(addr: SocketAddr) -> TcpStream {
-    TcpStream::connect(addr).unwrap()
 }
