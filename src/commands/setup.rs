@@ -14,6 +14,8 @@ use crate::token::{TokenRequest, test_credentials};
 /// The checked fields of a new profile.
 struct Draft {
     name: String,
+    /// What kind of instance it is ("customer instance, test"), shown before the test.
+    instance_kind: String,
     profile: Profile,
     secret: Secret,
 }
@@ -43,6 +45,10 @@ pub async fn run(ctx: &Ctx, args: SetupArgs) -> Result<(), CmdError> {
         &draft.profile.provider,
         &draft.profile.instance_url,
         &draft.profile.token_url,
+    );
+    println!(
+        "profile {}: {} ({})",
+        draft.name, draft.profile.instance_url, draft.instance_kind
     );
     println!(
         "testing the credentials against {} ...",
@@ -100,6 +106,7 @@ fn save(ctx: &Ctx, draft: Draft, make_default: bool) -> Result<(), CmdError> {
         name,
         profile,
         secret,
+        ..
     } = draft;
     let kind = profile.secret_store;
     let secret_ref = profile.secret_ref.clone();
@@ -282,6 +289,7 @@ fn check_fields(
             Some(name),
             Some(secret),
         ) => {
+            let instance_kind = inst.describe();
             let profile = Profile {
                 provider: p.id.clone(),
                 instance_url: inst.url,
@@ -307,6 +315,7 @@ fn check_fields(
             Ok((
                 Draft {
                     name,
+                    instance_kind,
                     profile,
                     secret,
                 },
@@ -319,11 +328,28 @@ fn check_fields(
 
 /// `https://acme-test.coupahost.com` → `acme-test`.
 fn derive_name(inst: &Instance) -> String {
-    let first = inst
-        .host
-        .trim_start_matches('[')
-        .split(['.', ':', ']'])
-        .next()
-        .unwrap_or("profile");
+    let host = inst.host.trim_start_matches('[').trim_end_matches(']');
+    if host == "localhost" || host.parse::<std::net::IpAddr>().is_ok() {
+        return "local".into();
+    }
+    let first = host.split('.').next().unwrap_or_default();
     fields::parse_profile_name(first).unwrap_or_else(|_| "profile".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::Provider;
+
+    #[test]
+    fn profile_names_come_from_the_instance() {
+        let name = |input: &str| {
+            let p = Provider::get("coupa").unwrap();
+            derive_name(&fields::parse_instance_url(input, p).unwrap().value)
+        };
+        assert_eq!(name("https://Acme-Test.coupahost.com/x"), "acme-test");
+        assert_eq!(name("acme"), "acme");
+        assert_eq!(name("http://127.0.0.1:8080"), "local");
+        assert_eq!(name("http://[::1]:8080"), "local");
+    }
 }

@@ -34,20 +34,15 @@ impl TokenRequest {
 /// The `application/x-www-form-urlencoded` body. With `client_secret_post` it holds the secret,
 /// hence the `Secret` wrapper.
 pub fn form_body(req: &TokenRequest) -> Secret {
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    form.append_pair("grant_type", "client_credentials");
-    if !req.scopes.is_empty() {
-        form.append_pair("scope", &req.scopes.join(" "));
-    }
-    if req.auth == ClientAuth::Post {
-        form.append_pair("client_id", &req.client_id);
-        form.append_pair("client_secret", req.secret.expose());
-    }
-    Secret::new(form.finish())
+    Secret::new(form(req, req.secret.expose()))
 }
 
 /// The same body with the secret replaced, for `-v` logs.
 pub fn redacted_form(req: &TokenRequest) -> String {
+    form(req, "[redacted]")
+}
+
+fn form(req: &TokenRequest, secret: &str) -> String {
     let mut form = form_urlencoded::Serializer::new(String::new());
     form.append_pair("grant_type", "client_credentials");
     if !req.scopes.is_empty() {
@@ -55,7 +50,7 @@ pub fn redacted_form(req: &TokenRequest) -> String {
     }
     if req.auth == ClientAuth::Post {
         form.append_pair("client_id", &req.client_id);
-        form.append_pair("client_secret", "[redacted]");
+        form.append_pair("client_secret", secret);
     }
     form.finish()
 }

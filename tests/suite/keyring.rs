@@ -26,6 +26,29 @@ fn lookup(secret_ref: &str) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// `setup` into the default (keyring) store, the secret on stdin.
+fn keyring_setup(env: &Env, instance: &str) -> assert_cmd::Command {
+    let mut cmd = env.cmd();
+    cmd.args([
+        "setup",
+        "--non-interactive",
+        "--provider",
+        "coupa",
+        "--profile",
+        "acme",
+    ]);
+    cmd.args([
+        "--instance",
+        instance,
+        "--scopes",
+        "core.common.read",
+        "--client-id",
+        "id",
+    ]);
+    cmd.arg("--client-secret-stdin");
+    cmd
+}
+
 fn secret_ref(env: &Env, profile: &str) -> String {
     let shown: serde_json::Value =
         serde_json::from_str(&env.run(&["show", profile, "--json"]).stdout).unwrap();
@@ -80,23 +103,7 @@ fn keyring_lifecycle_in_a_real_secret_service() {
 fn no_session_bus_is_a_clear_error_and_saves_nothing() {
     let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
     let env = Env::new();
-    let out = env
-        .cmd()
-        .args([
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "coupa",
-            "--profile",
-            "acme",
-            "--instance",
-            &server.url(""),
-            "--scopes",
-            "core.common.read",
-            "--client-id",
-            "id",
-            "--client-secret-stdin",
-        ])
+    let out = keyring_setup(&env, &server.url(""))
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .env("OAUTH_SETUP_KEYRING_TIMEOUT", "5")
         .write_stdin("sec")
@@ -177,23 +184,7 @@ fn a_secret_service_that_never_answers_times_out() {
     });
     let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
     let started = std::time::Instant::now();
-    let out = env
-        .cmd()
-        .args([
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "coupa",
-            "--profile",
-            "acme",
-            "--instance",
-            &server.url(""),
-            "--scopes",
-            "core.common.read",
-            "--client-id",
-            "id",
-            "--client-secret-stdin",
-        ])
+    let out = keyring_setup(&env, &server.url(""))
         .env(
             "DBUS_SESSION_BUS_ADDRESS",
             format!("unix:path={}", bus.display()),
