@@ -5,9 +5,13 @@ use serde::Serialize;
 use super::output::{describe_lifetime, test_failure_lines};
 use super::{CmdError, Ctx, diagnosis_context, token_request};
 use crate::cli::VerifyArgs;
+use crate::config_dir::ConfigDir;
 use crate::exit::ExitCode;
+use crate::fields::parse_secret;
 use crate::profile::{Profile, Verification};
+use crate::secret::Secret;
 use crate::secret_store::ENV_CLIENT_SECRET;
+use crate::secret_store::SecretStores;
 use crate::timestamp;
 use crate::token::{Layer, TokenClient, test_credentials};
 
@@ -22,7 +26,7 @@ pub enum Status {
     Skip,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Check {
     pub name: &'static str,
     pub status: Status,
@@ -116,17 +120,12 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
     let mut tasks = tokio::task::JoinSet::new();
     for (i, name) in names.iter().enumerate() {
         let profile = file.get(name).cloned();
-        let (name, perm, client) = (name.clone(), clone_check(&perm_check), client.clone());
-        let secrets_ctx = SecretsHandle {
-            ctx_secrets: ctx.secrets.clone(),
+        let (name, perm, client) = (name.clone(), perm_check.clone(), client.clone());
+        let stores = Stores {
+            secrets: ctx.secrets.clone(),
             dir: ctx.dir.clone(),
         };
-        tasks.spawn(async move {
-            (
-                i,
-                verify_one(name, profile, perm, &client, secrets_ctx).await,
-            )
-        });
+        tasks.spawn(async move { (i, verify_one(name, profile, perm, &client, stores).await) });
     }
     let mut reports: Vec<(usize, ProfileReport)> = Vec::new();
     while let Some(joined) = tasks.join_next().await {
@@ -141,26 +140,20 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
     finish(ctx, &args, reports)
 }
 
-fn clone_check(c: &Check) -> Check {
-    Check {
-        name: c.name,
-        status: c.status,
-        detail: c.detail.clone(),
-        fix: c.fix.clone(),
-    }
+/// What a verification task needs from the context; owned, so tasks share nothing.
+struct Stores {
+    secrets: SecretStores,
+    dir: ConfigDir,
 }
 
-struct SecretsHandle {
-    ctx_secrets: crate::secret_store::SecretStores,
-    dir: crate::config_dir::ConfigDir,
-}
+const AFTER_SECRET: [&str; 3] = ["connection", "token", "scopes"];
 
 async fn verify_one(
     name: String,
     profile: Option<Profile>,
     perm: Check,
     client: &TokenClient,
-    secrets: SecretsHandle,
+    stores: Stores,
 ) -> ProfileReport {
     let mut report = ProfileReport {
         name: name.clone(),
@@ -183,91 +176,84 @@ async fn verify_one(
     };
     report.provider = Some(profile.provider.clone());
     report.instance_url = Some(profile.instance_url.clone());
-    report.checks.push(check(
-        "profile",
-        Status::Ok,
-        format!(
-            "{} client {} at {}",
-            profile.provider, profile.client_id, profile.instance_url
-        ),
-    ));
+    let detail = format!(
+        "{} client {} at {}",
+        profile.provider, profile.client_id, profile.instance_url
+    );
+    report.checks.push(check("profile", Status::Ok, detail));
     let perm_failed = perm.status == Status::Fail;
     report.checks.push(perm);
     if perm_failed {
-        return skip_rest(
-            finalise(report, ExitCode::Usage),
-            &["secret", "connection", "token", "scopes"],
-        );
+        let rest = ["secret", "connection", "token", "scopes"];
+        return skip_rest(finalise(report, ExitCode::Usage), &rest);
     }
-    let kind = profile.secret_store;
-    let secret_ref = profile.secret_ref.clone();
-    let stores = secrets.ctx_secrets.clone();
-    let from_env = std::env::var_os(ENV_CLIENT_SECRET).is_some();
-    let secret = tokio::task::spawn_blocking(move || {
-        if from_env {
-            return Ok(None);
+    let secret = match read_secret(&name, &profile, &stores).await {
+        Ok((secret, ok)) => {
+            report.checks.push(ok);
+            secret
         }
-        stores.get(kind, &secret_ref).map(Some)
-    })
-    .await;
-    let secret = match secret {
-        Ok(Ok(Some(s))) => {
-            report.checks.push(check(
-                "secret",
-                Status::Ok,
-                format!(
-                    "readable from the {}",
-                    secrets.ctx_secrets.describe(kind, &profile.secret_ref)
-                ),
-            ));
-            s
-        }
-        Ok(Ok(None)) => match crate::fields::parse_secret(crate::secret::Secret::new(
-            std::env::var(ENV_CLIENT_SECRET).unwrap_or_default(),
-        )) {
-            Ok(v) => {
-                report.checks.push(check(
-                    "secret",
-                    Status::Ok,
-                    format!("from {ENV_CLIENT_SECRET} (for this run; the stored one is not read)"),
-                ));
-                v.value
-            }
-            Err(e) => {
-                report.checks.push(check(
-                    "secret",
-                    Status::Fail,
-                    format!("{ENV_CLIENT_SECRET}: {}", e.message),
-                ));
-                return skip_rest(
-                    finalise(report, ExitCode::Usage),
-                    &["connection", "token", "scopes"],
-                );
-            }
-        },
-        Ok(Err(e)) => {
-            report.checks.push(Check {
-                fix: Some(e.fix(&secrets.dir).replace("PROFILE", &name)),
-                ..check("secret", Status::Fail, e.to_string())
-            });
-            return skip_rest(
-                finalise(report, ExitCode::SecretStore),
-                &["connection", "token", "scopes"],
-            );
-        }
-        Err(e) => {
-            report.checks.push(check(
-                "secret",
-                Status::Fail,
-                format!("the secret store call crashed: {e}"),
-            ));
-            return skip_rest(
-                finalise(report, ExitCode::Internal),
-                &["connection", "token", "scopes"],
-            );
+        Err((failed, code)) => {
+            report.checks.push(failed);
+            return skip_rest(finalise(report, code), &AFTER_SECRET);
         }
     };
-    let req = token_request(&profile, secret);
+    let code = check_token(&mut report.checks, &profile, secret, client).await;
+    finalise(report, code)
+}
+
+/// The secret for this run: OAUTH_SETUP_CLIENT_SECRET when set, else the profile's store.
+async fn read_secret(
+    name: &str,
+    profile: &Profile,
+    stores: &Stores,
+) -> Result<(Secret, Check), (Check, ExitCode)> {
+    if let Ok(raw) = std::env::var(ENV_CLIENT_SECRET) {
+        return match parse_secret(Secret::new(raw)) {
+            Ok(v) => {
+                let detail =
+                    format!("from {ENV_CLIENT_SECRET} (for this run; the stored one is not read)");
+                Ok((v.value, check("secret", Status::Ok, detail)))
+            }
+            Err(e) => {
+                let detail = format!("{ENV_CLIENT_SECRET}: {}", e.message);
+                Err((check("secret", Status::Fail, detail), ExitCode::Usage))
+            }
+        };
+    }
+    let (kind, secret_ref) = (profile.secret_store, profile.secret_ref.clone());
+    let secrets = stores.secrets.clone();
+    let read = tokio::task::spawn_blocking(move || secrets.get(kind, &secret_ref)).await;
+    let where_ = stores.secrets.describe(kind, &profile.secret_ref);
+    match read {
+        Ok(Ok(secret)) => Ok((
+            secret,
+            check("secret", Status::Ok, format!("readable from the {where_}")),
+        )),
+        Ok(Err(e)) => {
+            let fix = e.fix(&stores.dir).replace("PROFILE", name);
+            Err((
+                Check {
+                    fix: Some(fix),
+                    ..check("secret", Status::Fail, e.to_string())
+                },
+                ExitCode::SecretStore,
+            ))
+        }
+        Err(e) => {
+            let detail = format!("the secret store call crashed: {e}");
+            Err((check("secret", Status::Fail, detail), ExitCode::Internal))
+        }
+    }
+}
+
+/// The connection, token and scope checks, from one token test.
+async fn check_token(
+    checks: &mut Vec<Check>,
+    profile: &Profile,
+    secret: Secret,
+    client: &TokenClient,
+) -> ExitCode {
+    let req = token_request(profile, secret);
     let dctx = diagnosis_context(&profile.provider, &profile.instance_url, &profile.token_url);
     let host = reqwest::Url::parse(&profile.token_url)
         .ok()
@@ -275,60 +261,62 @@ async fn verify_one(
         .unwrap_or_default();
     match test_credentials(client, &req).await {
         Ok(ok) => {
-            let scheme = if profile.token_url.starts_with("https") {
+            let over = if profile.token_url.starts_with("https") {
                 "over TLS"
             } else {
                 "over plain HTTP (loopback)"
             };
-            report.checks.push(check(
+            checks.push(check(
                 "connection",
                 Status::Ok,
-                format!("reached {host} {scheme}"),
+                format!("reached {host} {over}"),
             ));
             let mut detail = format!(
                 "{} token, {}",
                 ok.granted.token_type,
                 describe_lifetime(ok.granted.expires_in)
             );
-            if ok.auth != profile.client_auth {
+            let status = if ok.auth == profile.client_auth {
+                Status::Ok
+            } else {
                 detail.push_str(&format!(
                     "; only {} works (the profile says {}); run setup again or edit client_auth",
                     ok.auth, profile.client_auth
                 ));
-            }
-            let token_status = if ok.auth == profile.client_auth {
-                Status::Ok
-            } else {
                 Status::Warn
             };
-            report.checks.push(check("token", token_status, detail));
-            report.checks.push(scope_check(
+            checks.push(check("token", status, detail));
+            checks.push(scope_check(
                 &profile.scopes,
                 ok.granted.scope.as_deref(),
                 &ok.not_granted,
                 dctx.clients_page.as_deref(),
             ));
-            finalise(report, ExitCode::Ok)
+            ExitCode::Ok
         }
         Err(f) => {
             let (summary, fix) = test_failure_lines(&f, &dctx);
-            let code = f.failure.exit_code();
+            let failed = |name| Check {
+                fix: Some(fix.clone()),
+                ..check(name, Status::Fail, summary.clone())
+            };
             if f.failure.layer() == Layer::Connection {
-                report.checks.push(Check {
-                    fix: Some(fix),
-                    ..check("connection", Status::Fail, summary)
-                });
-                skip_rest(finalise(report, code), &["token", "scopes"])
+                checks.push(failed("connection"));
+                checks.push(check(
+                    "token",
+                    Status::Skip,
+                    "not checked: an earlier check failed",
+                ));
             } else {
-                report
-                    .checks
-                    .push(check("connection", Status::Ok, format!("reached {host}")));
-                report.checks.push(Check {
-                    fix: Some(fix),
-                    ..check("token", Status::Fail, summary)
-                });
-                skip_rest(finalise(report, code), &["scopes"])
+                checks.push(check("connection", Status::Ok, format!("reached {host}")));
+                checks.push(failed("token"));
             }
+            checks.push(check(
+                "scopes",
+                Status::Skip,
+                "not checked: an earlier check failed",
+            ));
+            f.failure.exit_code()
         }
     }
 }
