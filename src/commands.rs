@@ -12,14 +12,14 @@ mod verify;
 
 use std::time::Duration;
 
+use crate::account::AccountError;
 use crate::cli::{Cli, Command};
 use crate::config_dir::ConfigDir;
 use crate::exit::ExitCode;
 use crate::fields::FieldError;
 use crate::profile::{Profile, ProfileError, ProfileStore, ProfilesFile};
-use crate::provider::Provider;
 use crate::secret_store::{SecretStores, StoreError};
-use crate::token::{ClientError, Context, HttpOptions, TokenClient, TokenRequest};
+use crate::token::{ClientError, HttpOptions, TokenClient};
 
 pub use output::Style;
 
@@ -131,6 +131,14 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
 }
 
 impl Ctx {
+    pub fn account_error(&self, e: AccountError) -> CmdError {
+        match e {
+            AccountError::Store(s) => CmdError::store(&s, &self.dir),
+            AccountError::Profile(p) => p.into(),
+            other => CmdError::usage(format!("{other}; nothing was changed")),
+        }
+    }
+
     pub fn client(&self) -> Result<TokenClient, CmdError> {
         Ok(TokenClient::new(self.http.clone())?)
     }
@@ -174,24 +182,4 @@ pub fn pick_profile<'a>(
         .get_key_value(name)
         .map(|(k, p)| (k.as_str(), p))
         .ok_or_else(|| unknown_profile(name, file))
-}
-
-pub fn diagnosis_context(profile_provider: &str, instance_url: &str, token_url: &str) -> Context {
-    let provider = Provider::get(profile_provider);
-    Context {
-        provider_name: provider.map_or("The server".to_string(), |p| p.display_name.clone()),
-        token_url: token_url.to_string(),
-        clients_page: provider.and_then(|p| p.clients_page(instance_url)),
-        servicenow: profile_provider == "servicenow",
-    }
-}
-
-pub fn token_request(profile: &Profile, secret: crate::secret::Secret) -> TokenRequest {
-    TokenRequest {
-        token_url: profile.token_url.clone(),
-        client_id: profile.client_id.clone(),
-        secret,
-        scopes: profile.scopes.clone(),
-        auth: profile.client_auth,
-    }
 }

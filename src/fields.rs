@@ -9,8 +9,8 @@ mod secret_input;
 use std::fmt;
 
 pub use identity::{
-    check_login_unique, parse_client_id, parse_client_name, parse_contact_email,
-    parse_contact_name, parse_login, parse_profile_name,
+    check_login_unique, derive_profile_name, parse_client_id, parse_client_name,
+    parse_contact_email, parse_contact_name, parse_login, parse_profile_name,
 };
 pub use instance::{Instance, parse_instance_url};
 pub use scopes::{parse_scopes, write_without_read};

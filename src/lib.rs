@@ -3,6 +3,7 @@
 //! The library holds everything the command line (and later the wizard) stands on: field rules,
 //! provider presets, profiles, secret stores and the diagnosing token test.
 
+pub mod account;
 pub mod atomic_file;
 pub mod cli;
 pub mod commands;
@@ -12,7 +13,9 @@ pub mod fields;
 pub mod log;
 pub mod profile;
 pub mod provider;
+pub mod report;
 pub mod secret;
 pub mod secret_store;
 pub mod timestamp;
 pub mod token;
+pub mod verify;

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 pub use store::{ProfileError, ProfileStore};
 
+use crate::provider::Provider;
+use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
-use crate::token::ClientAuth;
+use crate::token::{ClientAuth, Context, TokenRequest};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -71,6 +73,28 @@ pub struct Verification {
     pub ok: bool,
     /// One line: "ok" or the failed check and its summary.
     pub result: String,
+}
+
+impl Profile {
+    pub fn token_request(&self, secret: Secret) -> TokenRequest {
+        TokenRequest {
+            token_url: self.token_url.clone(),
+            client_id: self.client_id.clone(),
+            secret,
+            scopes: self.scopes.clone(),
+            auth: self.client_auth,
+        }
+    }
+
+    pub fn diagnosis_context(&self) -> Context {
+        let provider = Provider::get(&self.provider);
+        Context {
+            provider_name: provider.map_or("The server".to_string(), |p| p.display_name.clone()),
+            token_url: self.token_url.clone(),
+            clients_page: provider.and_then(|p| p.clients_page(&self.instance_url)),
+            servicenow: self.provider == "servicenow",
+        }
+    }
 }
 
 impl ProfilesFile {

@@ -3,6 +3,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::{CmdError, Ctx, unknown_profile};
+use crate::account;
 use crate::cli::DeleteArgs;
 
 pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
@@ -29,34 +30,16 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
         }
     }
     let name = args.profile.clone();
-    // The profile goes first: a crash in between leaves an unused secret, never a profile
-    // that points at a missing one.
-    let removed = ctx.profiles.update(|file| {
-        let Some(p) = file.profiles.remove(&name) else {
-            return Err(CmdError::usage(format!(
-                "profile \"{name}\" was deleted meanwhile"
-            )));
-        };
-        if file.default_profile.as_deref() == Some(name.as_str()) {
-            file.default_profile = None;
-        }
-        Ok(p)
-    })??;
+    let deleted =
+        account::delete(&ctx.profiles, &ctx.secrets, &name).map_err(|e| ctx.account_error(e))?;
     println!("deleted profile {name}");
-    match ctx
-        .secrets
-        .delete(removed.secret_store, &removed.secret_ref)
-    {
-        Ok(true) => println!(
-            "deleted its secret from the {}",
-            ctx.secrets
-                .describe(removed.secret_store, &removed.secret_ref)
-        ),
+    match deleted.secret_removed {
+        Ok(true) => println!("deleted its secret from the {}", deleted.secret_location),
         Ok(false) => println!("it had no stored secret"),
         Err(e) => {
             return Err(CmdError::store(&e, &ctx.dir).with_fix(format!(
                 "the profile is gone, but its secret could not be removed from the {}; remove it by hand",
-                ctx.secrets.describe(removed.secret_store, &removed.secret_ref)
+                deleted.secret_location
             )));
         }
     }

@@ -1,11 +1,10 @@
 //! `rotate`: test the new secret first; replace the stored one only when it works.
 
-use super::output::{test_failure_lines, test_ok_lines};
-use super::{CmdError, Ctx, diagnosis_context, read_secret, unknown_profile};
+use super::{CmdError, Ctx, read_secret, unknown_profile};
+use crate::account;
 use crate::cli::RotateArgs;
 use crate::fields::parse_client_id;
-use crate::profile::Verification;
-use crate::timestamp;
+use crate::report::{test_failure_lines, test_ok_lines};
 use crate::token::{TokenRequest, test_credentials};
 
 pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
@@ -39,8 +38,7 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
     let ok = match test_credentials(&ctx.client()?, &req).await {
         Ok(ok) => ok,
         Err(f) => {
-            let dctx =
-                diagnosis_context(&profile.provider, &profile.instance_url, &profile.token_url);
+            let dctx = profile.diagnosis_context();
             let (summary, fix) = test_failure_lines(&f, &dctx);
             return Err(CmdError::new(
                 f.failure.exit_code(),
@@ -54,27 +52,15 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
         println!("  {line}");
     }
     let name = args.profile.clone();
-    let outcome = ctx.profiles.update(|file| {
-        let Some(p) = file.profiles.get_mut(&name) else {
-            return Err(CmdError::usage(format!(
-                "profile \"{name}\" was deleted meanwhile; nothing was changed"
-            )));
-        };
-        ctx.secrets
-            .set(p.secret_store, &p.secret_ref, &req.secret)
-            .map_err(|e| CmdError::store(&e, &ctx.dir))?;
-        let now = timestamp::now();
-        p.client_id = client_id.clone();
-        p.client_auth = ok.auth;
-        p.secret_rotated_at = Some(now.clone());
-        p.last_verification = Some(Verification {
-            at: now,
-            ok: true,
-            result: "ok".into(),
-        });
-        Ok(ctx.secrets.describe(p.secret_store, &p.secret_ref))
-    })?;
-    let stored = outcome?;
+    let stored = account::replace_secret(
+        &ctx.profiles,
+        &ctx.secrets,
+        &name,
+        &client_id,
+        ok.auth,
+        &req.secret,
+    )
+    .map_err(|e| ctx.account_error(e))?;
     println!(
         "{} replaced the secret of {name} in the {stored}",
         ctx.style.ok("rotated:")

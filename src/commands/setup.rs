@@ -1,11 +1,12 @@
 //! `setup --non-interactive`: check every field, prove the credentials, save.
 
-use super::output::{test_failure_lines, test_ok_lines};
-use super::{CmdError, Ctx, diagnosis_context, read_secret};
+use super::{CmdError, Ctx, read_secret};
+use crate::account;
 use crate::cli::{SetupArgs, StoreChoice};
 use crate::fields::{self, Field, FieldError, Instance};
 use crate::profile::{Profile, Verification, new_secret_ref};
 use crate::provider::Provider;
+use crate::report::{test_failure_lines, test_ok_lines};
 use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
 use crate::timestamp;
@@ -41,11 +42,7 @@ pub async fn run(ctx: &Ctx, args: SetupArgs) -> Result<(), CmdError> {
         auth: draft.profile.client_auth,
     };
     let client = ctx.client()?;
-    let dctx = diagnosis_context(
-        &draft.profile.provider,
-        &draft.profile.instance_url,
-        &draft.profile.token_url,
-    );
+    let dctx = draft.profile.diagnosis_context();
     println!(
         "profile {}: {} ({})",
         draft.name, draft.profile.instance_url, draft.instance_kind
@@ -109,34 +106,16 @@ fn save(ctx: &Ctx, draft: Draft, make_default: bool) -> Result<(), CmdError> {
         ..
     } = draft;
     let kind = profile.secret_store;
-    let secret_ref = profile.secret_ref.clone();
-    let stored_where = ctx.secrets.describe(kind, &secret_ref);
-    let outcome = ctx.profiles.update(|file| {
-        if file.profiles.contains_key(&name) {
-            return Err(CmdError::usage(format!(
-                "profile \"{name}\" was created meanwhile by another run; nothing was saved"
-            )));
-        }
-        // The secret goes first: a crash in between leaves an unused secret, never a profile
-        // that points at nothing.
-        ctx.secrets
-            .set(kind, &secret_ref, &secret)
-            .map_err(|e| CmdError::store(&e, &ctx.dir))?;
-        if make_default || file.default_profile.is_none() {
-            file.default_profile = Some(name.clone());
-        }
-        file.profiles.insert(name.clone(), profile.clone());
-        Ok(())
-    });
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return Err(e),
-        Err(e) => {
-            // The profile was not written, so the secret just stored would be orphaned.
-            let _ = ctx.secrets.delete(kind, &secret_ref);
-            return Err(e.into());
-        }
-    }
+    let stored_where = ctx.secrets.describe(kind, &profile.secret_ref);
+    account::create(
+        &ctx.profiles,
+        &ctx.secrets,
+        &name,
+        &profile,
+        &secret,
+        make_default,
+    )
+    .map_err(|e| ctx.account_error(e))?;
     if kind == SecretStoreKind::File {
         eprintln!(
             "{} the secret is stored UNENCRYPTED in {} (readable only by you). Prefer the OS keyring where one is available.",
@@ -248,7 +227,7 @@ fn check_fields(
     };
     let name = match (&args.profile, &instance) {
         (Some(n), _) => keep(fields::parse_profile_name(n), &mut errors),
-        (None, Some(inst)) => Some(derive_name(inst)),
+        (None, Some(inst)) => Some(fields::derive_profile_name(inst)),
         (None, None) => None,
     };
     if let Some(n) = &name
@@ -323,33 +302,5 @@ fn check_fields(
             ))
         }
         _ => Err(CmdError::fields(&errors)),
-    }
-}
-
-/// `https://acme-test.coupahost.com` → `acme-test`.
-fn derive_name(inst: &Instance) -> String {
-    let host = inst.host.trim_start_matches('[').trim_end_matches(']');
-    if host == "localhost" || host.parse::<std::net::IpAddr>().is_ok() {
-        return "local".into();
-    }
-    let first = host.split('.').next().unwrap_or_default();
-    fields::parse_profile_name(first).unwrap_or_else(|_| "profile".into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::provider::Provider;
-
-    #[test]
-    fn profile_names_come_from_the_instance() {
-        let name = |input: &str| {
-            let p = Provider::get("coupa").unwrap();
-            derive_name(&fields::parse_instance_url(input, p).unwrap().value)
-        };
-        assert_eq!(name("https://Acme-Test.coupahost.com/x"), "acme-test");
-        assert_eq!(name("acme"), "acme");
-        assert_eq!(name("http://127.0.0.1:8080"), "local");
-        assert_eq!(name("http://[::1]:8080"), "local");
     }
 }

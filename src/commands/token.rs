@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::{CmdError, Ctx, diagnosis_context, pick_profile, token_request};
+use super::{CmdError, Ctx, pick_profile};
 use crate::cli::{TokenArgs, TokenFormat};
 use crate::secret::Secret;
 use crate::secret_store::ENV_CLIENT_SECRET;
@@ -11,9 +11,9 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
     let file = ctx.profiles.load()?;
     let (_, profile) = pick_profile(args.profile.as_deref(), &file)?;
     let secret = profile_secret(ctx, profile)?;
-    let req = token_request(profile, secret);
+    let req = profile.token_request(secret);
     let granted = ctx.client()?.request(&req).await.map_err(|f| {
-        let dctx = diagnosis_context(&profile.provider, &profile.instance_url, &profile.token_url);
+        let dctx = profile.diagnosis_context();
         CmdError::new(f.exit_code(), f.summary(&dctx)).with_fix(f.fix(&dctx))
     })?;
     let token = granted.access_token.expose();

@@ -2,50 +2,14 @@
 
 use serde::Serialize;
 
-use super::output::{describe_lifetime, test_failure_lines};
-use super::{CmdError, Ctx, diagnosis_context, token_request};
+use super::{CmdError, Ctx};
 use crate::cli::VerifyArgs;
-use crate::config_dir::ConfigDir;
 use crate::exit::ExitCode;
-use crate::fields::parse_secret;
-use crate::profile::{Profile, Verification};
-use crate::secret::Secret;
-use crate::secret_store::ENV_CLIENT_SECRET;
-use crate::secret_store::SecretStores;
-use crate::timestamp;
-use crate::token::{Layer, TokenClient, test_credentials};
+use crate::verify::{
+    Check, ProfileReport, Status, Stores, check, permission_check, record, verify_many,
+};
 
 pub const JSON_SCHEMA_VERSION: u32 = 1;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Ok,
-    Warn,
-    Fail,
-    Skip,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Check {
-    pub name: &'static str,
-    pub status: Status,
-    pub detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ProfileReport {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub instance_url: Option<String>,
-    pub ok: bool,
-    pub exit_code: i32,
-    pub checks: Vec<Check>,
-}
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -55,17 +19,7 @@ struct Document<'a> {
     profiles: &'a [ProfileReport],
 }
 
-fn check(name: &'static str, status: Status, detail: impl Into<String>) -> Check {
-    Check {
-        name,
-        status,
-        detail: detail.into(),
-        fix: None,
-    }
-}
-
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
-    let perm_fixes = ctx.profiles.fix_permissions();
     let file = match ctx.profiles.load() {
         Ok(f) => f,
         Err(e) => {
@@ -102,314 +56,19 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
         return Err(CmdError::usage("there are no profiles to verify")
             .with_fix("create one with oauth-setup setup --non-interactive ..."));
     }
-    let perm_check = match &perm_fixes {
-        Ok(fixed) if fixed.is_empty() => {
-            check("permissions", Status::Ok, "files 0600 in a 0700 folder")
-        }
-        Ok(fixed) => check(
-            "permissions",
-            Status::Warn,
-            format!("fixed: {}", fixed.join("; ")),
-        ),
-        Err(e) => Check {
-            fix: Some("make the config folder and its files yours, 0700 and 0600".into()),
-            ..check("permissions", Status::Fail, e.to_string())
-        },
+    let perm = permission_check(&ctx.profiles);
+    let stores = Stores {
+        secrets: ctx.secrets.clone(),
+        dir: ctx.dir.clone(),
     };
-    let client = ctx.client()?;
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, name) in names.iter().enumerate() {
-        let profile = file.get(name).cloned();
-        let (name, perm, client) = (name.clone(), perm_check.clone(), client.clone());
-        let stores = Stores {
-            secrets: ctx.secrets.clone(),
-            dir: ctx.dir.clone(),
-        };
-        tasks.spawn(async move { (i, verify_one(name, profile, perm, &client, stores).await) });
-    }
-    let mut reports: Vec<(usize, ProfileReport)> = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        reports.push(
-            joined
-                .map_err(|e| CmdError::new(ExitCode::Internal, format!("a check crashed: {e}")))?,
-        );
-    }
-    reports.sort_by_key(|(i, _)| *i);
-    let reports: Vec<ProfileReport> = reports.into_iter().map(|(_, r)| r).collect();
-    record(ctx, &reports);
-    finish(ctx, &args, reports)
-}
-
-/// What a verification task needs from the context; owned, so tasks share nothing.
-struct Stores {
-    secrets: SecretStores,
-    dir: ConfigDir,
-}
-
-const AFTER_SECRET: [&str; 3] = ["connection", "token", "scopes"];
-
-async fn verify_one(
-    name: String,
-    profile: Option<Profile>,
-    perm: Check,
-    client: &TokenClient,
-    stores: Stores,
-) -> ProfileReport {
-    let mut report = ProfileReport {
-        name: name.clone(),
-        provider: None,
-        instance_url: None,
-        ok: false,
-        exit_code: 0,
-        checks: Vec::new(),
-    };
-    let Some(profile) = profile else {
-        report.checks.push(Check {
-            fix: Some("run oauth-setup list to see the profiles".into()),
-            ..check(
-                "profile",
-                Status::Fail,
-                format!("no profile named \"{name}\""),
-            )
-        });
-        return finalise(report, ExitCode::Usage);
-    };
-    report.provider = Some(profile.provider.clone());
-    report.instance_url = Some(profile.instance_url.clone());
-    let detail = format!(
-        "{} client {} at {}",
-        profile.provider, profile.client_id, profile.instance_url
-    );
-    report.checks.push(check("profile", Status::Ok, detail));
-    let perm_failed = perm.status == Status::Fail;
-    report.checks.push(perm);
-    if perm_failed {
-        let rest = ["secret", "connection", "token", "scopes"];
-        return skip_rest(finalise(report, ExitCode::Usage), &rest);
-    }
-    let secret = match read_secret(&name, &profile, &stores).await {
-        Ok((secret, ok)) => {
-            report.checks.push(ok);
-            secret
-        }
-        Err((failed, code)) => {
-            report.checks.push(failed);
-            return skip_rest(finalise(report, code), &AFTER_SECRET);
-        }
-    };
-    let code = check_token(&mut report.checks, &profile, secret, client).await;
-    finalise(report, code)
-}
-
-/// The secret for this run: OAUTH_SETUP_CLIENT_SECRET when set, else the profile's store.
-async fn read_secret(
-    name: &str,
-    profile: &Profile,
-    stores: &Stores,
-) -> Result<(Secret, Check), (Check, ExitCode)> {
-    if let Ok(raw) = std::env::var(ENV_CLIENT_SECRET) {
-        return match parse_secret(Secret::new(raw)) {
-            Ok(v) => {
-                let detail =
-                    format!("from {ENV_CLIENT_SECRET} (for this run; the stored one is not read)");
-                Ok((v.value, check("secret", Status::Ok, detail)))
-            }
-            Err(e) => {
-                let detail = format!("{ENV_CLIENT_SECRET}: {}", e.message);
-                Err((check("secret", Status::Fail, detail), ExitCode::Usage))
-            }
-        };
-    }
-    let (kind, secret_ref) = (profile.secret_store, profile.secret_ref.clone());
-    let secrets = stores.secrets.clone();
-    let read = tokio::task::spawn_blocking(move || secrets.get(kind, &secret_ref)).await;
-    let where_ = stores.secrets.describe(kind, &profile.secret_ref);
-    match read {
-        Ok(Ok(secret)) => Ok((
-            secret,
-            check("secret", Status::Ok, format!("readable from the {where_}")),
-        )),
-        Ok(Err(e)) => {
-            let fix = e.fix(&stores.dir).replace("PROFILE", name);
-            Err((
-                Check {
-                    fix: Some(fix),
-                    ..check("secret", Status::Fail, e.to_string())
-                },
-                ExitCode::SecretStore,
-            ))
-        }
-        Err(e) => {
-            let detail = format!("the secret store call crashed: {e}");
-            Err((check("secret", Status::Fail, detail), ExitCode::Internal))
-        }
-    }
-}
-
-/// The connection, token and scope checks, from one token test.
-async fn check_token(
-    checks: &mut Vec<Check>,
-    profile: &Profile,
-    secret: Secret,
-    client: &TokenClient,
-) -> ExitCode {
-    let req = token_request(profile, secret);
-    let dctx = diagnosis_context(&profile.provider, &profile.instance_url, &profile.token_url);
-    let host = reqwest::Url::parse(&profile.token_url)
-        .ok()
-        .and_then(|u| u.host_str().map(String::from))
-        .unwrap_or_default();
-    match test_credentials(client, &req).await {
-        Ok(ok) => {
-            let over = if profile.token_url.starts_with("https") {
-                "over TLS"
-            } else {
-                "over plain HTTP (loopback)"
-            };
-            checks.push(check(
-                "connection",
-                Status::Ok,
-                format!("reached {host} {over}"),
-            ));
-            let mut detail = format!(
-                "{} token, {}",
-                ok.granted.token_type,
-                describe_lifetime(ok.granted.expires_in)
-            );
-            let status = if ok.auth == profile.client_auth {
-                Status::Ok
-            } else {
-                detail.push_str(&format!(
-                    "; only {} works (the profile says {}); run setup again or edit client_auth",
-                    ok.auth, profile.client_auth
-                ));
-                Status::Warn
-            };
-            checks.push(check("token", status, detail));
-            checks.push(scope_check(
-                &profile.scopes,
-                ok.granted.scope.as_deref(),
-                &ok.not_granted,
-                dctx.clients_page.as_deref(),
-            ));
-            ExitCode::Ok
-        }
-        Err(f) => {
-            let (summary, fix) = test_failure_lines(&f, &dctx);
-            let failed = |name| Check {
-                fix: Some(fix.clone()),
-                ..check(name, Status::Fail, summary.clone())
-            };
-            if f.failure.layer() == Layer::Connection {
-                checks.push(failed("connection"));
-                checks.push(check(
-                    "token",
-                    Status::Skip,
-                    "not checked: an earlier check failed",
-                ));
-            } else {
-                checks.push(check("connection", Status::Ok, format!("reached {host}")));
-                checks.push(failed("token"));
-            }
-            checks.push(check(
-                "scopes",
-                Status::Skip,
-                "not checked: an earlier check failed",
-            ));
-            f.failure.exit_code()
-        }
-    }
-}
-
-fn scope_check(
-    requested: &[String],
-    granted: Option<&[String]>,
-    not_granted: &[String],
-    page: Option<&str>,
-) -> Check {
-    if !not_granted.is_empty() {
-        let fix = page.map_or("add them to the client on the server".to_string(), |p| {
-            format!("add them to the client on {p}")
-        });
-        return Check {
-            fix: Some(fix),
-            ..check(
-                "scopes",
-                Status::Warn,
-                format!("not granted: {}", not_granted.join(" ")),
-            )
-        };
-    }
-    match (requested.is_empty(), granted) {
-        (true, Some(g)) => check(
-            "scopes",
-            Status::Ok,
-            format!("none requested; granted: {}", g.join(" ")),
-        ),
-        (true, None) => check(
-            "scopes",
-            Status::Ok,
-            "none requested; the client's defaults apply",
-        ),
-        (false, Some(_)) => check(
-            "scopes",
-            Status::Ok,
-            format!("all {} requested scopes granted", requested.len()),
-        ),
-        (false, None) => check(
-            "scopes",
-            Status::Ok,
-            format!(
-                "{} requested scopes accepted (the server does not list what it granted)",
-                requested.len()
-            ),
-        ),
-    }
-}
-
-fn finalise(mut report: ProfileReport, code: ExitCode) -> ProfileReport {
-    report.ok = code == ExitCode::Ok;
-    report.exit_code = code.code();
-    report
-}
-
-fn skip_rest(mut report: ProfileReport, names: &[&'static str]) -> ProfileReport {
-    for n in names {
-        report.checks.push(check(
-            n,
-            Status::Skip,
-            "not checked: an earlier check failed",
-        ));
-    }
-    report
-}
-
-/// Remember each verified profile's result; a failure to record is a warning, not a failed verify.
-fn record(ctx: &Ctx, reports: &[ProfileReport]) {
-    let now = timestamp::now();
-    let result = ctx.profiles.update(|file| {
-        for r in reports {
-            if let Some(p) = file.profiles.get_mut(&r.name) {
-                let result = r
-                    .checks
-                    .iter()
-                    .find(|c| c.status == Status::Fail)
-                    .map_or("ok".to_string(), |c| format!("{}: {}", c.name, c.detail));
-                p.last_verification = Some(Verification {
-                    at: now.clone(),
-                    ok: r.ok,
-                    result,
-                });
-            }
-        }
-        Ok::<(), ()>(())
-    });
-    if let Err(e) = result {
+    let reports = verify_many(&file, &names, &perm, &ctx.client()?, &stores).await;
+    if let Err(e) = record(&ctx.profiles, &reports) {
         eprintln!(
             "{} could not record the result: {e}",
             ctx.style.warn("warning:")
         );
     }
+    finish(ctx, &args, reports)
 }
 
 fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(), CmdError> {

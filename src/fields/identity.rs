@@ -2,7 +2,7 @@
 
 use email_address::{EmailAddress, Options};
 
-use super::{Field, FieldError, has_control};
+use super::{Field, FieldError, Instance, has_control};
 
 const MAX_TEXT: usize = 255;
 
@@ -145,6 +145,16 @@ pub fn parse_profile_name(input: &str) -> Result<String, FieldError> {
     Ok(value.to_string())
 }
 
+/// `https://acme-test.coupahost.com` → `acme-test`.
+pub fn derive_profile_name(inst: &Instance) -> String {
+    let host = inst.host.trim_start_matches('[').trim_end_matches(']');
+    if host == "localhost" || host.parse::<std::net::IpAddr>().is_ok() {
+        return "local".into();
+    }
+    let first = host.split('.').next().unwrap_or_default();
+    parse_profile_name(first).unwrap_or_else(|_| "profile".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +254,17 @@ mod tests {
         );
         assert!(parse_profile_name("ácme").is_err());
         assert!(parse_profile_name("a b").is_err());
+    }
+
+    #[test]
+    fn profile_names_come_from_the_instance() {
+        let name = |input: &str| {
+            let p = crate::provider::Provider::get("coupa").unwrap();
+            derive_profile_name(&super::super::parse_instance_url(input, p).unwrap().value)
+        };
+        assert_eq!(name("https://Acme-Test.coupahost.com/x"), "acme-test");
+        assert_eq!(name("acme"), "acme");
+        assert_eq!(name("http://127.0.0.1:8080"), "local");
+        assert_eq!(name("http://[::1]:8080"), "local");
     }
 }
