@@ -15,7 +15,6 @@ use crate::exit::EXIT_CODES_HELP;
                   Non-secret fields are kept in profiles.toml; the client secret in the OS keyring \
                   (or, by explicit choice, a private file).",
     after_help = EXIT_CODES_HELP,
-    arg_required_else_help = true,
 )]
 pub struct Cli {
     /// Config folder [default: $OAUTH_SETUP_CONFIG_DIR, else ~/.config/oauth-setup]
@@ -34,6 +33,7 @@ pub struct Cli {
     /// Log what is sent and received, with secrets and tokens redacted
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
+    /// Without a command, in a terminal: the interactive app (profiles, setup wizard, rotate, verify)
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -77,7 +77,8 @@ pub struct SecretSource {
 
 #[derive(Debug, Args)]
 pub struct SetupArgs {
-    /// Take every field from options; never prompt
+    /// Take every field from options; never prompt (without it, a terminal opens the wizard,
+    /// with any fields given here filled in)
     #[arg(long)]
     pub non_interactive: bool,
     /// Profile name [default: from the instance, e.g. acme]
@@ -134,6 +135,9 @@ pub enum StoreChoice {
 #[derive(Debug, Args)]
 pub struct RotateArgs {
     pub profile: String,
+    /// Never open the rotate screen; the secret must come from stdin, a file or the environment
+    #[arg(long)]
+    pub non_interactive: bool,
     #[command(flatten)]
     pub secret: SecretSource,
     /// A new client id, when the client was re-created
@@ -145,6 +149,9 @@ pub struct RotateArgs {
 pub struct VerifyArgs {
     /// Profiles to verify [default: the default profile]
     pub profiles: Vec<String>,
+    /// Plain text even in a terminal (a terminal otherwise opens the verify screen)
+    #[arg(long)]
+    pub non_interactive: bool,
     /// Verify every profile
     #[arg(long, conflicts_with = "profiles")]
     pub all: bool,

@@ -20,6 +20,7 @@ use crate::fields::FieldError;
 use crate::profile::{Profile, ProfileError, ProfileStore, ProfilesFile};
 use crate::secret_store::{SecretStores, StoreError};
 use crate::token::{ClientError, HttpOptions, TokenClient};
+use crate::tui::{Deps, Entry, Prefill, Theme};
 
 pub use output::Style;
 
@@ -108,16 +109,20 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         style: Style::detect(cli.no_color),
         dir,
     };
-    let Some(command) = cli.command else {
-        return Err(CmdError::usage("no command given; run oauth-setup --help"));
-    };
-
+    let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let command = cli.command;
     // One thread is plenty: the work is a few concurrent HTTP requests, and it starts fastest.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CmdError::new(ExitCode::Internal, format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
+        if let Some(entry) = interactive_entry(command.as_ref(), &ctx)? {
+            return run_app(&ctx, entry, colour).await;
+        }
+        let Some(command) = command else {
+            return Err(no_terminal());
+        };
         match command {
             Command::Setup(a) => setup::run(&ctx, *a).await,
             Command::Rotate(a) => rotate::run(&ctx, a).await,
@@ -128,6 +133,81 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
             Command::Delete(a) => delete::run(&ctx, &a),
         }
     })
+}
+
+fn no_terminal() -> CmdError {
+    CmdError::usage("no terminal for the interactive app")
+        .with_fix("use a command with --non-interactive, e.g. oauth-setup setup --non-interactive ... (see oauth-setup --help)")
+}
+
+/// Which screen of the app a command opens, if any: only in a terminal, and only without the
+/// options that make it a script.
+fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entry>, CmdError> {
+    let terminal = crate::tui::has_terminal();
+    let entry = match command {
+        None => Entry::Start,
+        Some(Command::Setup(a)) if !a.non_interactive => {
+            if !terminal {
+                return Err(no_terminal());
+            }
+            Entry::Wizard(Prefill {
+                provider: a.provider.clone(),
+                instance: a.instance.clone(),
+                client_name: a.client_name.clone(),
+                login: a.login.clone(),
+                first_name: a.contact_first_name.clone(),
+                last_name: a.contact_last_name.clone(),
+                email: a.contact_email.clone(),
+                scopes: a.scopes.clone(),
+                client_id: a.client_id.clone(),
+            })
+        }
+        Some(Command::Rotate(a))
+            if terminal
+                && !a.non_interactive
+                && !a.secret.client_secret_stdin
+                && a.secret.client_secret_file.is_none()
+                && std::env::var_os(crate::secret_store::ENV_CLIENT_SECRET).is_none() =>
+        {
+            Entry::Rotate(a.profile.clone())
+        }
+        Some(Command::Verify(a)) if !a.non_interactive && !a.json && terminal => {
+            let file = ctx.profiles.load()?;
+            let names = if a.all {
+                file.profiles.keys().cloned().collect()
+            } else if a.profiles.is_empty() {
+                vec![pick_profile(None, &file)?.0.to_string()]
+            } else {
+                a.profiles.clone()
+            };
+            Entry::Verify(names)
+        }
+        _ => return Ok(None),
+    };
+    if !terminal {
+        return Err(no_terminal());
+    }
+    Ok(Some(entry))
+}
+
+async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> {
+    let deps = Deps {
+        dir: ctx.dir.clone(),
+        secrets: ctx.secrets.clone(),
+        client: ctx.client()?,
+    };
+    let farewell = crate::tui::run(entry, deps, Theme { color: colour })
+        .await
+        .map_err(|e| {
+            CmdError::new(
+                ExitCode::Internal,
+                format!("the interactive app failed: {e}"),
+            )
+        })?;
+    if let Some(line) = farewell {
+        eprintln!("{line}");
+    }
+    Ok(())
 }
 
 impl Ctx {

@@ -18,4 +18,5 @@ pub mod secret;
 pub mod secret_store;
 pub mod timestamp;
 pub mod token;
+pub mod tui;
 pub mod verify;

@@ -15,6 +15,10 @@ impl Style {
         }
     }
 
+    pub fn enabled(self) -> bool {
+        self.color
+    }
+
     fn paint(self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")

@@ -1,0 +1,131 @@
+//! The home screen: the profiles, and what to do with them.
+
+use std::time::SystemTime;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::layout::{self, Chrome};
+use super::theme::Theme;
+use crate::profile::ProfilesFile;
+use crate::timestamp;
+
+#[derive(Debug, Default)]
+pub struct Home {
+    pub cursor: usize,
+    pub confirm_delete: Option<String>,
+    pub message: Option<String>,
+}
+
+/// What the user picked on the home screen.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HomeAction {
+    None,
+    New,
+    Rotate(String),
+    Verify(Vec<String>),
+    Delete(String),
+    Quit,
+}
+
+impl Home {
+    pub fn on_key(&mut self, key: KeyEvent, profiles: &ProfilesFile) -> HomeAction {
+        let names: Vec<&String> = profiles.profiles.keys().collect();
+        if let Some(name) = self.confirm_delete.take() {
+            return if matches!(key.code, KeyCode::Char('y')) {
+                HomeAction::Delete(name)
+            } else {
+                HomeAction::None
+            };
+        }
+        self.message = None;
+        let current = names
+            .get(self.cursor.min(names.len().saturating_sub(1)))
+            .map(|s| s.to_string());
+        match key.code {
+            KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down => self.cursor = (self.cursor + 1).min(names.len().saturating_sub(1)),
+            KeyCode::Char('n') => return HomeAction::New,
+            KeyCode::Char('r') => return current.map_or(HomeAction::None, HomeAction::Rotate),
+            KeyCode::Char('v') | KeyCode::Enter => {
+                return current.map_or(HomeAction::None, |n| HomeAction::Verify(vec![n]));
+            }
+            KeyCode::Char('a') if !names.is_empty() => {
+                return HomeAction::Verify(names.iter().map(|s| s.to_string()).collect());
+            }
+            KeyCode::Char('d') => self.confirm_delete = current,
+            KeyCode::Char('q') | KeyCode::Esc => return HomeAction::Quit,
+            _ => {}
+        }
+        HomeAction::None
+    }
+
+    pub fn render(&self, frame: &mut Frame, theme: Theme, profiles: &ProfilesFile) {
+        let keys = vec![
+            ("↑↓", "choose"),
+            ("n", "new"),
+            ("r", "rotate"),
+            ("v", "verify"),
+            ("a", "verify all"),
+            ("d", "delete"),
+            ("q", "quit"),
+        ];
+        let chrome = Chrome {
+            title: "oauth-setup · profiles".into(),
+            indicator: format!("{} profiles", profiles.profiles.len()),
+            steps: vec![],
+            keys,
+        };
+        let area = layout::draw(frame, theme, &chrome);
+        let now = SystemTime::now();
+        let mut lines = vec![Line::styled(
+            format!(
+                "  {:<18} {:<34} {:<11} {:<8} {}",
+                "NAME", "INSTANCE", "PROVIDER", "SECRET", "LAST VERIFIED"
+            ),
+            theme.dim(),
+        )];
+        for (i, (name, p)) in profiles.profiles.iter().enumerate() {
+            let verified = p
+                .last_verification
+                .as_ref()
+                .map_or("never".to_string(), |v| {
+                    let age = timestamp::age(&v.at, now).unwrap_or_else(|| v.at.clone());
+                    format!("{} {age}", if v.ok { "✓ ok" } else { "✗ failed" })
+                });
+            let default = if profiles.default_profile.as_deref() == Some(name) {
+                "*"
+            } else {
+                " "
+            };
+            let here = if i == self.cursor { "▸" } else { " " };
+            let line = Line::raw(format!(
+                "{here}{default}{name:<18} {:<34} {:<11} {:<8} {verified}",
+                p.instance_url,
+                p.provider,
+                p.secret_store.as_str()
+            ));
+            lines.push(if i == self.cursor {
+                line.style(theme.selected())
+            } else {
+                line
+            });
+        }
+        lines.push(Line::raw(""));
+        if let Some(name) = &self.confirm_delete {
+            lines.push(Line::styled(
+                format!("Delete profile {name} and its stored secret? y/n"),
+                theme.warn(),
+            ));
+        }
+        if let Some(m) = &self.message {
+            lines.push(Line::from(vec![
+                Span::styled("• ", theme.ok()),
+                Span::raw(m.clone()),
+            ]));
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+}

@@ -1,0 +1,144 @@
+//! The frame around every screen: title and step indicator, an optional side list of steps, the
+//! footer of keys, the too-small message and the overlays.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::theme::Theme;
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 18;
+/// The side list of steps appears from this width on.
+pub const SIDE_LIST_WIDTH: u16 = 100;
+
+pub struct Chrome<'a> {
+    pub title: String,
+    pub indicator: String,
+    /// (label, done, current) per step, for the side list.
+    pub steps: Vec<(&'a str, bool, bool)>,
+    pub keys: Vec<(&'a str, &'a str)>,
+}
+
+pub fn too_small(frame: &mut Frame, area: Rect) -> bool {
+    if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
+        return false;
+    }
+    let text = format!(
+        "terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{})",
+        area.width, area.height
+    );
+    let y = area.y + area.height / 2;
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: true }),
+        Rect {
+            y,
+            height: area.height - area.height / 2,
+            ..area
+        },
+    );
+    true
+}
+
+/// Draw the frame and return the body area.
+pub fn draw(frame: &mut Frame, theme: Theme, chrome: &Chrome) -> Rect {
+    let area = frame.area();
+    let [top, middle, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let indicator_w = chrome.indicator.chars().count() as u16;
+    let [title_area, ind_area] =
+        Layout::horizontal([Constraint::Min(1), Constraint::Length(indicator_w + 1)]).areas(top);
+    frame.render_widget(
+        Paragraph::new(Span::styled(chrome.title.clone(), theme.title())),
+        title_area,
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(chrome.indicator.clone(), theme.title())),
+        ind_area,
+    );
+    let mut keys = Vec::new();
+    for (i, (k, what)) in chrome.keys.iter().enumerate() {
+        if i > 0 {
+            keys.push(Span::raw(" "));
+        }
+        keys.push(Span::styled(*k, theme.key()));
+        keys.push(Span::raw(format!(" {what}")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(keys)), bottom);
+    if area.width >= SIDE_LIST_WIDTH && !chrome.steps.is_empty() {
+        let [side, body] =
+            Layout::horizontal([Constraint::Length(24), Constraint::Min(1)]).areas(middle);
+        let lines: Vec<Line> = chrome
+            .steps
+            .iter()
+            .map(|(label, done, current)| {
+                let mark = if *current {
+                    "▸"
+                } else if *done {
+                    "✓"
+                } else {
+                    " "
+                };
+                let style = if *current {
+                    theme.focus()
+                } else if *done {
+                    theme.ok()
+                } else {
+                    theme.dim()
+                };
+                Line::styled(format!("{mark} {label}"), style)
+            })
+            .collect();
+        frame.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::RIGHT)
+                    .border_style(theme.dim()),
+            ),
+            side,
+        );
+        return inset(body);
+    }
+    inset(middle)
+}
+
+fn inset(area: Rect) -> Rect {
+    Rect {
+        x: area.x + 1,
+        width: area.width.saturating_sub(2),
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+    }
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+pub fn overlay(frame: &mut Frame, theme: Theme, title: &str, lines: Vec<Line>) {
+    let height = lines.len() as u16 + 2;
+    let area = centered(frame.area(), 64, height);
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+        .border_style(theme.focus());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

@@ -1,0 +1,158 @@
+//! The secret input: masked unless the user reveals it, with a receipt for every paste.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use zeroize::Zeroize;
+
+use super::text_field::TextField;
+use super::theme::Theme;
+use crate::fields::{FieldError, Validated, parse_secret};
+use crate::secret::Secret;
+
+#[derive(Debug, Clone)]
+pub struct SecretField {
+    pub field: TextField,
+    pub revealed: bool,
+    /// What the last paste delivered, never its content: "received 64 characters; …".
+    pub receipt: Option<String>,
+}
+
+impl SecretField {
+    pub fn new(label: &'static str) -> Self {
+        Self {
+            field: TextField::new(label),
+            revealed: false,
+            receipt: None,
+        }
+    }
+
+    pub fn toggle_reveal(&mut self) {
+        self.revealed = !self.revealed;
+    }
+
+    pub fn hide(&mut self) {
+        self.revealed = false;
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) {
+        self.field.on_key(key);
+        self.receipt = None;
+    }
+
+    pub fn on_paste(&mut self, text: &str) {
+        match parse_secret(Secret::new(text)) {
+            Ok(v) => {
+                let note = v
+                    .warnings
+                    .iter()
+                    .find_map(|w| w.strip_prefix("client secret: received "))
+                    .map(|w| format!("received {w}"))
+                    .unwrap_or_else(|| format!("received {} characters", v.value.char_count()));
+                self.field.on_paste(v.value.expose());
+                self.receipt = Some(note);
+            }
+            Err(e) => {
+                self.field.error = Some(format!("the paste was refused: {}", e.message));
+                self.receipt = None;
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.field.value().is_empty()
+    }
+
+    /// The typed or pasted value, checked by the core's rule.
+    pub fn validated(&self) -> Result<Validated<Secret>, FieldError> {
+        parse_secret(Secret::new(self.field.value()))
+    }
+
+    /// Forget the value, wiping the copy the input hands back.
+    pub fn clear(&mut self) {
+        let mut old = self.field.input.value_and_reset();
+        old.zeroize();
+        self.receipt = None;
+        self.revealed = false;
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, focused: bool, theme: Theme) {
+        let masked = "•".repeat(self.field.value().chars().count());
+        let shown = if self.revealed {
+            None
+        } else {
+            Some(masked.as_str())
+        };
+        self.field.render(
+            frame,
+            Rect {
+                height: 3.min(area.height),
+                ..area
+            },
+            focused,
+            theme,
+            shown,
+        );
+        let state = if self.revealed {
+            "shown (Ctrl+R hides it)"
+        } else {
+            "hidden (Ctrl+R shows it)"
+        };
+        let mut lines = vec![Line::from(vec![
+            Span::styled("  secret is ", theme.dim()),
+            Span::raw(state),
+        ])];
+        if let Some(r) = &self.receipt {
+            lines.push(Line::from(vec![
+                Span::styled("✓ paste: ", theme.ok()),
+                Span::raw(r.clone()),
+            ]));
+        }
+        if let Some(e) = &self.field.error {
+            lines.push(Line::from(vec![
+                Span::styled("✗ error: ", theme.error()),
+                Span::raw(e.clone()),
+            ]));
+        }
+        for w in &self.field.warnings {
+            lines.push(Line::from(vec![
+                Span::styled("! warning: ", theme.warn()),
+                Span::raw(w.clone()),
+            ]));
+        }
+        if area.height > 3 {
+            let rest = Rect {
+                y: area.y + 3,
+                height: area.height - 3,
+                ..area
+            };
+            frame.render_widget(
+                Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+                rest,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paste_gives_a_receipt_without_the_content() {
+        let mut s = SecretField::new("secret");
+        s.on_paste("abc123\n");
+        assert_eq!(
+            s.receipt.as_deref(),
+            Some("received 6 characters; a trailing newline was removed")
+        );
+        assert_eq!(s.field.value(), "abc123");
+        s.clear();
+        s.on_paste("xyz");
+        assert_eq!(s.receipt.as_deref(), Some("received 3 characters"));
+        s.on_paste(" \n");
+        assert!(s.field.error.as_deref().unwrap().contains("is empty"));
+    }
+}

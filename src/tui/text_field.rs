@@ -1,0 +1,182 @@
+//! One labelled text input with its error and warning lines.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::theme::Theme;
+
+#[derive(Debug, Default, Clone)]
+pub struct TextField {
+    pub label: &'static str,
+    pub input: Input,
+    pub error: Option<String>,
+    /// Warnings shown for `warned_value`; a second Enter on the same value accepts them.
+    pub warnings: Vec<String>,
+    warned_value: Option<String>,
+}
+
+/// What Enter on a field decided.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Submit {
+    Accept,
+    Stay,
+}
+
+impl TextField {
+    pub fn new(label: &'static str) -> Self {
+        Self {
+            label,
+            ..Self::default()
+        }
+    }
+
+    pub fn with_value(mut self, value: &str) -> Self {
+        self.input = Input::new(value.to_string());
+        self
+    }
+
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    pub fn set_value(&mut self, value: &str) {
+        self.input = Input::new(value.to_string());
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) {
+        if self
+            .input
+            .handle_event(&Event::Key(key))
+            .is_some_and(|r| r.value)
+        {
+            self.error = None;
+            self.warnings.clear();
+        }
+    }
+
+    /// Pasted text goes in at the cursor; line breaks and other control characters are dropped.
+    pub fn on_paste(&mut self, text: &str) {
+        for c in text.chars().filter(|c| !c.is_control()) {
+            self.input.handle(tui_input::InputRequest::InsertChar(c));
+        }
+        self.error = None;
+        self.warnings.clear();
+    }
+
+    /// Apply a rule's verdict: an error keeps the step; new warnings keep it once.
+    pub fn judge<T>(&mut self, verdict: Result<(T, Vec<String>), String>) -> (Submit, Option<T>) {
+        match verdict {
+            Err(e) => {
+                self.error = Some(e);
+                self.warnings.clear();
+                (Submit::Stay, None)
+            }
+            Ok((v, warnings)) => {
+                self.error = None;
+                if warnings.is_empty() || self.warned_value.as_deref() == Some(self.value()) {
+                    self.warnings.clear();
+                    return (Submit::Accept, Some(v));
+                }
+                self.warnings = warnings;
+                self.warned_value = Some(self.value().to_string());
+                (Submit::Stay, None)
+            }
+        }
+    }
+
+    /// Draw the field in `area` (3 rows for the box, then error and warning lines).
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        focused: bool,
+        theme: Theme,
+        shown: Option<&str>,
+    ) {
+        let border = if focused { theme.focus() } else { theme.dim() };
+        let title = if focused {
+            format!(" {} ▸ ", self.label)
+        } else {
+            format!(" {} ", self.label)
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(border)
+            .title(title);
+        let box_area = Rect {
+            height: 3.min(area.height),
+            ..area
+        };
+        let inner_width = box_area.width.saturating_sub(2) as usize;
+        let scroll = self.input.visual_scroll(inner_width.max(1));
+        let text = shown.map_or_else(|| self.value().to_string(), str::to_string);
+        let visible: String = text.chars().skip(scroll).take(inner_width).collect();
+        frame.render_widget(Paragraph::new(visible).block(block), box_area);
+        if focused {
+            let x = box_area.x + 1 + (self.input.visual_cursor().saturating_sub(scroll)) as u16;
+            frame.set_cursor_position(Position::new(
+                x.min(box_area.right().saturating_sub(2)),
+                box_area.y + 1,
+            ));
+        }
+        let mut lines = Vec::new();
+        if let Some(e) = &self.error {
+            lines.push(Line::from(vec![
+                Span::styled("✗ error: ", theme.error()),
+                Span::raw(e.clone()),
+            ]));
+        }
+        for w in &self.warnings {
+            lines.push(Line::from(vec![
+                Span::styled("! warning: ", theme.warn()),
+                Span::raw(w.clone()),
+            ]));
+        }
+        if !self.warnings.is_empty() {
+            lines.push(Line::styled(
+                "  press Enter again to accept, or change the value",
+                theme.warn(),
+            ));
+        }
+        if area.height > 3 && !lines.is_empty() {
+            let rest = Rect {
+                y: area.y + 3,
+                height: area.height - 3,
+                ..area
+            };
+            frame.render_widget(
+                Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+                rest,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    use super::*;
+
+    #[test]
+    fn typing_clears_the_error_and_warnings_need_a_second_enter() {
+        let mut f = TextField::new("x");
+        f.on_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
+        assert_eq!(f.value(), "a");
+        assert_eq!(f.judge::<()>(Err("bad".into())), (Submit::Stay, None));
+        assert!(f.error.is_some());
+        f.on_key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE));
+        assert!(f.error.is_none());
+        let warn = || Ok(((), vec!["hmm".to_string()]));
+        assert_eq!(f.judge(warn()).0, Submit::Stay);
+        assert_eq!(f.warnings, ["hmm"]);
+        assert_eq!(f.judge(warn()).0, Submit::Accept);
+        f.on_paste("c\n");
+        assert_eq!(f.value(), "abc");
+    }
+}

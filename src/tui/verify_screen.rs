@@ -1,0 +1,101 @@
+//! The verify screen: the layered checks of one profile or all, with a status for each.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::command::Command;
+use super::layout::{self, Chrome};
+use super::theme::Theme;
+use crate::verify::{ProfileReport, Status};
+
+#[derive(Debug)]
+pub struct VerifyScreen {
+    pub names: Vec<String>,
+    pub reports: Option<Vec<ProfileReport>>,
+    pub spinner: usize,
+    pub leave: bool,
+}
+
+impl VerifyScreen {
+    pub fn start(names: Vec<String>) -> (Self, Command) {
+        let cmd = Command::Verify {
+            names: names.clone(),
+        };
+        (
+            Self {
+                names,
+                reports: None,
+                spinner: 0,
+                leave: false,
+            },
+            cmd,
+        )
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        match key.code {
+            KeyCode::Char('r') if self.reports.is_some() => {
+                self.reports = None;
+                vec![Command::Verify {
+                    names: self.names.clone(),
+                }]
+            }
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') if self.reports.is_some() => {
+                self.leave = true;
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, theme: Theme) {
+        let keys = if self.reports.is_some() {
+            vec![("r", "run again"), ("Esc", "back")]
+        } else {
+            vec![("…", "checking")]
+        };
+        let chrome = Chrome {
+            title: format!("oauth-setup · verify {}", self.names.join(", ")),
+            indicator: String::new(),
+            steps: vec![],
+            keys,
+        };
+        let area = layout::draw(frame, theme, &chrome);
+        let Some(reports) = &self.reports else {
+            let spin = ["|", "/", "-", "\\"][self.spinner % 4];
+            frame.render_widget(Paragraph::new(format!("{spin} checking …")), area);
+            return;
+        };
+        let mut lines = Vec::new();
+        for r in reports {
+            let verdict = if r.ok {
+                Span::styled("✓ ok", theme.ok())
+            } else {
+                Span::styled(format!("✗ failed (exit {})", r.exit_code), theme.error())
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", r.name), theme.title()),
+                verdict,
+            ]));
+            for c in &r.checks {
+                let (word, style) = match c.status {
+                    Status::Ok => ("ok  ", theme.ok()),
+                    Status::Warn => ("warn", theme.warn()),
+                    Status::Fail => ("FAIL", theme.error()),
+                    Status::Skip => ("skip", theme.dim()),
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {word} "), style),
+                    Span::raw(format!("{:<11} {}", c.name, c.detail)),
+                ]));
+                if let Some(fix) = &c.fix {
+                    lines.push(Line::raw(format!("       fix: {fix}")));
+                }
+            }
+            lines.push(Line::raw(""));
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+}
