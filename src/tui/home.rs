@@ -74,7 +74,10 @@ impl Home {
         ];
         let chrome = Chrome {
             title: "oauth-setup · profiles".into(),
-            indicator: format!("{} profiles", profiles.profiles.len()),
+            indicator: match profiles.profiles.len() {
+                1 => "1 profile".into(),
+                n => format!("{n} profiles"),
+            },
             steps: vec![],
             keys,
         };
@@ -128,4 +131,14 @@ impl Home {
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     }
+}
+
+/// Cut `s` to `width` characters, marking the cut.
+fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut cut: String = s.chars().take(width - 1).collect();
+    cut.push('…');
+    cut
 }

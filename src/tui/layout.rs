@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, theme: Theme, chrome: &Chrome) -> Rect {
     let mut keys = Vec::new();
     for (i, (k, what)) in chrome.keys.iter().enumerate() {
         if i > 0 {
-            keys.push(Span::raw(" "));
+            keys.push(Span::raw("  "));
         }
         keys.push(Span::styled(*k, theme.key()));
         keys.push(Span::raw(format!(" {what}")));

@@ -409,7 +409,7 @@ fn secret_from_the_environment_and_from_a_file() {
 }
 
 #[test]
-fn help_lists_exit_codes_and_no_command_prints_help() {
+fn help_lists_exit_codes_and_without_a_terminal_points_to_non_interactive() {
     let env = Env::new();
     let help = env.run(&["--help"]);
     help.expect(0);
@@ -426,11 +426,19 @@ fn help_lists_exit_codes_and_no_command_prints_help() {
         h.expect(0);
         assert!(h.stdout.contains("Examples:"), "{cmd}");
     }
-    let none = env.run(&[]);
-    none.expect(2);
-    assert!(
-        none.stderr.contains("Usage: oauth-setup"),
-        "{}",
-        none.stderr
-    );
+    // Without a terminal the app cannot open; the user is told to use --non-interactive.
+    for args in [
+        &[][..],
+        &["setup"][..],
+        &["setup", "--provider", "coupa"][..],
+    ] {
+        let run = env.run(args);
+        run.expect(2);
+        assert!(
+            run.stderr.contains("no terminal for the interactive app"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("--non-interactive"), "{}", run.stderr);
+    }
 }

@@ -6,3 +6,5 @@ mod keyring;
 mod leaks;
 mod support;
 mod token_http;
+mod tui_render;
+mod tui_update;

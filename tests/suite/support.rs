@@ -5,3 +5,4 @@ pub mod cli;
 pub mod oauth;
 pub mod server;
 pub mod tls;
+pub mod tui;

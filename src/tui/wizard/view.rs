@@ -369,7 +369,7 @@ impl Wizard {
                 }
             }
         }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     }
 
     fn render_save(&self, frame: &mut Frame, area: Rect, theme: Theme) {
@@ -435,7 +435,7 @@ impl Wizard {
             height: area.height.saturating_sub(name_area.height),
             ..area
         };
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), rest);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
     }
 
     fn render_done(&self, frame: &mut Frame, area: Rect, theme: Theme) {
@@ -449,7 +449,7 @@ impl Wizard {
             Line::raw(format!("  oauth-setup verify {}", saved.name)),
             Line::raw(format!("  oauth-setup token {}", saved.name)),
         ];
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     }
 
     pub fn diagnosis_context(&self) -> crate::token::Context {
