@@ -85,7 +85,7 @@ impl Home {
         let now = SystemTime::now();
         let mut lines = vec![Line::styled(
             format!(
-                "  {:<18} {:<34} {:<11} {:<8} {}",
+                "  {:<14} {:<26} {:<10} {:<8} {}",
                 "NAME", "INSTANCE", "PROVIDER", "SECRET", "LAST VERIFIED"
             ),
             theme.dim(),
@@ -105,8 +105,9 @@ impl Home {
             };
             let here = if i == self.cursor { "▸" } else { " " };
             let line = Line::raw(format!(
-                "{here}{default}{name:<18} {:<34} {:<11} {:<8} {verified}",
-                p.instance_url,
+                "{here}{default}{:<14} {:<26} {:<10} {:<8} {verified}",
+                fit(name, 14),
+                fit(p.instance_url.trim_start_matches("https://"), 26),
                 p.provider,
                 p.secret_store.as_str()
             ));
