@@ -6,5 +6,6 @@ mod keyring;
 mod leaks;
 mod support;
 mod token_http;
+mod tui_pty;
 mod tui_render;
 mod tui_update;

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod oauth;
+pub mod pty;
 pub mod server;
 pub mod tls;
 pub mod tui;
