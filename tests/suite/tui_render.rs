@@ -53,7 +53,7 @@ fn secret_revealed(d: &Driver) -> bool {
 /// A wizard with every value filled in, at the review.
 fn reviewed() -> Driver {
     let mut d = Driver::wizard();
-    d.to_review();
+    d.walk_to_review();
     d
 }
 

@@ -165,7 +165,7 @@ fn warnings_need_a_second_enter_and_going_back_keeps_values() {
 #[test]
 fn reveal_toggle_and_rehide_on_leaving() {
     let mut d = Driver::wizard();
-    d.to_review();
+    d.walk_to_review();
     d.press(KeyCode::Up).press(KeyCode::Enter);
     assert_eq!(d.step(), Step::ClientSecret);
     assert!(!d.w().secret.revealed);
@@ -188,7 +188,7 @@ fn reveal_toggle_and_rehide_on_leaving() {
 #[test]
 fn review_jumps_to_any_step() {
     let mut d = Driver::wizard();
-    d.to_review();
+    d.walk_to_review();
     let rows = d.w().review_rows();
     assert_eq!(rows.last().unwrap().2, "Run the live test");
     assert!(rows.iter().any(|r| r.2 == "6 characters, hidden"));
@@ -213,7 +213,7 @@ fn review_jumps_to_any_step() {
 #[test]
 fn a_running_test_can_be_cancelled_and_stale_results_are_ignored() {
     let mut d = Driver::wizard();
-    d.to_review();
+    d.walk_to_review();
     d.take();
     d.enter();
     let first = test_attempt(&d.take());
@@ -238,7 +238,7 @@ fn a_running_test_can_be_cancelled_and_stale_results_are_ignored() {
 #[test]
 fn a_failed_test_offers_change_retry_and_save_unverified() {
     let mut d = Driver::wizard();
-    d.to_review();
+    d.walk_to_review();
     d.take();
     d.enter();
     let a = test_attempt(&d.take());
@@ -282,7 +282,7 @@ fn a_failed_test_offers_change_retry_and_save_unverified() {
 #[test]
 fn an_unusable_keyring_offers_the_file_store() {
     let mut d = Driver::wizard();
-    d.to_review();
+    d.walk_to_review();
     d.enter();
     let a = test_attempt(&d.take());
     d.send(Msg::TestDone {
@@ -351,7 +351,7 @@ fn question_mark_is_help_except_where_it_is_typed() {
 fn login_must_be_unique_on_the_instance() {
     let mut file = ProfilesFile::default();
     let mut other = Driver::wizard();
-    other.to_review().enter();
+    other.walk_to_review().enter();
     let a = test_attempt(&other.take());
     other
         .send(Msg::TestDone {

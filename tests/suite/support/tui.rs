@@ -71,7 +71,7 @@ impl Driver {
     }
 
     /// Walk a Coupa setup to the review, with valid values.
-    pub fn to_review(&mut self) -> &mut Self {
+    pub fn walk_to_review(&mut self) -> &mut Self {
         self.enter() // Coupa
             .typ("acme")
             .enter()
@@ -135,7 +135,7 @@ pub fn test_attempt(cmds: &[Command]) -> u64 {
 
 pub fn one_profile() -> ProfilesFile {
     let mut other = Driver::wizard();
-    other.to_review().enter();
+    other.walk_to_review().enter();
     let a = test_attempt(&other.take());
     other
         .send(Msg::TestDone {
