@@ -1,0 +1,103 @@
+//! Speed of the interactive app, measured (not asserted by tests):
+//! - start to first frame of the real binary in a pseudo terminal (target: at most 50 ms);
+//! - one frame of the scope picker with the whole Coupa catalogue (target: under 2 ms).
+//!
+//! Run with `cargo bench --bench tui`. Prints medians and the 90th percentiles.
+
+use std::io::Read;
+use std::num::NonZeroU16;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use oauth_setup::profile::ProfilesFile;
+use oauth_setup::tui::msg::Msg;
+use oauth_setup::tui::{App, Entry, Prefill, Theme};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    (samples[samples.len() / 2], samples[samples.len() * 9 / 10])
+}
+
+/// The app at the scopes step, all 186 scopes listed, a few selected.
+fn app_at_scopes() -> App {
+    let prefill = Prefill {
+        instance: Some("acme".into()),
+        client_name: Some("ERP".into()),
+        login: Some("erp".into()),
+        first_name: Some("Jane".into()),
+        last_name: Some("Doe".into()),
+        email: Some("jane@example.com".into()),
+        scopes: Some("core.common.read core.invoice.read core.user.read".into()),
+        ..Prefill::default()
+    };
+    let (mut app, _) = App::new(Entry::Wizard(prefill), ProfilesFile::default(), Theme { color: true });
+    for _ in 0..7 {
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    }
+    app
+}
+
+fn scope_picker_frames() {
+    let mut app = app_at_scopes();
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|f| app.render(f)).unwrap();
+        assert!(format!("{}", terminal.backend()).contains("Scopes"), "not at the scopes step");
+        let mut samples = Vec::with_capacity(2000);
+        for i in 0..2000 {
+            // Move the cursor so every frame differs, as when the user scrolls.
+            let code = if i % 200 < 100 { KeyCode::Down } else { KeyCode::Up };
+            app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+            let start = Instant::now();
+            terminal.draw(|f| app.render(f)).unwrap();
+            samples.push(start.elapsed());
+        }
+        let (median, p90) = percentiles(samples);
+        println!("scope picker frame {w}x{h}: median {median:?}, p90 {p90:?} (target < 2 ms)");
+    }
+}
+
+fn start_to_first_frame() {
+    let bin = env!("CARGO_BIN_EXE_oauth-setup");
+    let config = tempfile::tempdir().unwrap();
+    let mut samples = Vec::new();
+    for _ in 0..30 {
+        let pair = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let mut cmd = CommandBuilder::new(bin);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("OAUTH_SETUP_CONFIG_DIR", config.path());
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let start = Instant::now();
+        let mut child = pair.slave.spawn_command(cmd).unwrap();
+        std::thread::spawn(move || {
+            let mut parser = vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0);
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                parser.process(&buf[..n]);
+                if parser.screen().contents().contains("1/14 Provider") {
+                    let _ = tx.send(start.elapsed());
+                    break;
+                }
+            }
+        });
+        let elapsed = rx.recv_timeout(Duration::from_secs(10)).expect("no first frame within 10 s");
+        samples.push(elapsed);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let (median, p90) = percentiles(samples);
+    println!("start to first frame: median {median:?}, p90 {p90:?} (target <= 50 ms)");
+}
+
+fn main() {
+    scope_picker_frames();
+    start_to_first_frame();
+}
