@@ -216,6 +216,7 @@ fn readme_screens_are_current() {
         if update {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &text).unwrap();
+            continue;
         }
         assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), text, "{} is stale", path.display());
         assert!(readme.contains(&text), "README.md does not show the current {name} screen (copy it from {})", path.display());
