@@ -34,7 +34,11 @@ fn app_at_scopes() -> App {
         scopes: Some("core.common.read core.invoice.read core.user.read".into()),
         ..Prefill::default()
     };
-    let (mut app, _) = App::new(Entry::Wizard(prefill), ProfilesFile::default(), Theme { color: true });
+    let (mut app, _) = App::new(
+        Entry::Wizard(prefill),
+        ProfilesFile::default(),
+        Theme { color: true },
+    );
     for _ in 0..7 {
         app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     }
@@ -46,11 +50,18 @@ fn scope_picker_frames() {
     for (w, h) in [(80u16, 24u16), (200, 60)] {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
         terminal.draw(|f| app.render(f)).unwrap();
-        assert!(format!("{}", terminal.backend()).contains("Scopes"), "not at the scopes step");
+        assert!(
+            format!("{}", terminal.backend()).contains("Scopes"),
+            "not at the scopes step"
+        );
         let mut samples = Vec::with_capacity(2000);
         for i in 0..2000 {
             // Move the cursor so every frame differs, as when the user scrolls.
-            let code = if i % 200 < 100 { KeyCode::Down } else { KeyCode::Up };
+            let code = if i % 200 < 100 {
+                KeyCode::Down
+            } else {
+                KeyCode::Up
+            };
             app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
             let start = Instant::now();
             terminal.draw(|f| app.render(f)).unwrap();
@@ -66,7 +77,14 @@ fn start_to_first_frame() {
     let config = tempfile::tempdir().unwrap();
     let mut samples = Vec::new();
     for _ in 0..30 {
-        let pair = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
         let mut cmd = CommandBuilder::new(bin);
         cmd.env("TERM", "xterm-256color");
         cmd.env("OAUTH_SETUP_CONFIG_DIR", config.path());
@@ -75,7 +93,11 @@ fn start_to_first_frame() {
         let start = Instant::now();
         let mut child = pair.slave.spawn_command(cmd).unwrap();
         std::thread::spawn(move || {
-            let mut parser = vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0);
+            let mut parser = vt100::Parser::new(
+                NonZeroU16::new(24).unwrap(),
+                NonZeroU16::new(80).unwrap(),
+                0,
+            );
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -88,7 +110,9 @@ fn start_to_first_frame() {
                 }
             }
         });
-        let elapsed = rx.recv_timeout(Duration::from_secs(10)).expect("no first frame within 10 s");
+        let elapsed = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("no first frame within 10 s");
         samples.push(elapsed);
         let _ = child.kill();
         let _ = child.wait();

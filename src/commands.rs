@@ -196,7 +196,7 @@ async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> 
         secrets: ctx.secrets.clone(),
         client: ctx.client()?,
     };
-    let farewell = crate::tui::run(entry, deps, Theme { color: colour })
+    let ending = crate::tui::run(entry, deps, Theme { color: colour })
         .await
         .map_err(|e| {
             CmdError::new(
@@ -204,10 +204,14 @@ async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> 
                 format!("the interactive app failed: {e}"),
             )
         })?;
-    if let Some(line) = farewell {
-        eprintln!("{line}");
+    match (ending.failed, ending.farewell) {
+        (true, note) => Err(CmdError::usage(note.unwrap_or_default())),
+        (false, Some(line)) => {
+            eprintln!("{line}");
+            Ok(())
+        }
+        (false, None) => Ok(()),
     }
-    Ok(())
 }
 
 impl Ctx {

@@ -47,6 +47,8 @@ pub struct App {
     pub quit: bool,
     /// Printed after the terminal is restored.
     pub farewell: Option<String>,
+    /// The app could not do what it was opened for (an unknown profile).
+    pub failed: bool,
     /// Opened on one screen by a command: leaving it quits instead of going home.
     direct: bool,
 }
@@ -60,6 +62,7 @@ impl App {
             theme,
             quit: false,
             farewell: None,
+            failed: false,
             direct: true,
         };
         let cmds = match entry {
@@ -85,6 +88,7 @@ impl App {
                 }
                 None => {
                     app.quit = true;
+                    app.failed = true;
                     app.farewell = Some(format!("no profile named \"{name}\""));
                     vec![]
                 }

@@ -35,15 +35,24 @@ impl Deps {
     }
 }
 
-/// Run the app until the user leaves; returns a line to print once the terminal is back.
-pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Option<String>> {
+/// What the app leaves behind: a line to print once the terminal is back, and whether it failed.
+pub struct Ending {
+    pub farewell: Option<String>,
+    pub failed: bool,
+}
+
+/// Run the app until the user leaves.
+pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
     let profiles = deps
         .profiles()
         .load()
         .map_err(|e| io::Error::other(e.to_string()))?;
     let (mut app, first) = App::new(entry, profiles, theme);
     if app.quit {
-        return Ok(app.farewell);
+        return Ok(Ending {
+            farewell: app.farewell,
+            failed: app.failed,
+        });
     }
     let mut guard = TerminalGuard::enter()?;
     let (tx, mut rx) = unbounded_channel::<Msg>();
@@ -77,7 +86,10 @@ pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Option<St
         t.abort();
     }
     drop(guard);
-    Ok(app.farewell)
+    Ok(Ending {
+        farewell: app.farewell,
+        failed: app.failed,
+    })
 }
 
 fn execute(

@@ -224,3 +224,12 @@ fn too_small_then_back_to_80x24() {
     t.send(CTRL_C);
     assert_eq!(t.wait_exit(), 0);
 }
+
+#[test]
+fn rotating_an_unknown_profile_is_a_usage_error() {
+    let env = Env::new();
+    let mut t = Pty::spawn(&env, &["rotate", "nope"], &[]);
+    assert_eq!(t.wait_exit(), 2);
+    t.wait_for("no profile named \"nope\"");
+    assert!(!t.alternate_screen());
+}

@@ -204,21 +204,50 @@ fn the_hidden_secret_is_never_in_the_buffer() {
 fn readme_screens_are_current() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut scopes = Driver::wizard();
-    scopes.enter().typ("acme").enter().enter().typ("ERP invoice sync").enter().typ("erp-invoice-sync").enter();
-    scopes.typ("Jane").press(KeyCode::Tab).typ("Doe").enter().typ("jane.doe@example.com").enter();
-    scopes.typ("invoice").press(KeyCode::Char(' ')).press(KeyCode::Down);
+    scopes
+        .enter()
+        .typ("acme")
+        .enter()
+        .enter()
+        .typ("ERP invoice sync")
+        .enter()
+        .typ("erp-invoice-sync")
+        .enter();
+    scopes
+        .typ("Jane")
+        .press(KeyCode::Tab)
+        .typ("Doe")
+        .enter()
+        .typ("jane.doe@example.com")
+        .enter();
+    scopes
+        .typ("invoice")
+        .press(KeyCode::Char(' '))
+        .press(KeyCode::Down);
     let review = reviewed();
     let update = std::env::var("OAUTH_SETUP_UPDATE_SCREENS").as_deref() == Ok("1");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     for (name, d) in [("scopes", &scopes), ("review", &review)] {
-        let text: String = screen_text(&draw(&d.app, 80, 24)).lines().map(|l| format!("{}\n", l.trim_end())).collect();
+        let text: String = screen_text(&draw(&d.app, 80, 24))
+            .lines()
+            .map(|l| format!("{}\n", l.trim_end()))
+            .collect();
         let path = root.join("assets/screens").join(format!("{name}.txt"));
         if update {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &text).unwrap();
             continue;
         }
-        assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), text, "{} is stale", path.display());
-        assert!(readme.contains(&text), "README.md does not show the current {name} screen (copy it from {})", path.display());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap_or_default(),
+            text,
+            "{} is stale",
+            path.display()
+        );
+        assert!(
+            readme.contains(&text),
+            "README.md does not show the current {name} screen (copy it from {})",
+            path.display()
+        );
     }
 }
