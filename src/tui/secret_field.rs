@@ -4,10 +4,9 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use zeroize::Zeroize;
 
-use super::text_field::TextField;
+use super::text_field::{TextField, problem_lines, render_below};
 use super::theme::Theme;
 use crate::fields::{FieldError, Validated, parse_secret};
 use crate::secret::Secret;
@@ -110,29 +109,12 @@ impl SecretField {
                 Span::raw(r.clone()),
             ]));
         }
-        if let Some(e) = &self.field.error {
-            lines.push(Line::from(vec![
-                Span::styled("✗ error: ", theme.error()),
-                Span::raw(e.clone()),
-            ]));
-        }
-        for w in &self.field.warnings {
-            lines.push(Line::from(vec![
-                Span::styled("! warning: ", theme.warn()),
-                Span::raw(w.clone()),
-            ]));
-        }
-        if area.height > 3 {
-            let rest = Rect {
-                y: area.y + 3,
-                height: area.height - 3,
-                ..area
-            };
-            frame.render_widget(
-                Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
-                rest,
-            );
-        }
+        lines.extend(problem_lines(
+            self.field.error.as_deref(),
+            &self.field.warnings,
+            theme,
+        ));
+        render_below(frame, area, lines);
     }
 }
 

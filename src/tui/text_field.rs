@@ -124,36 +124,47 @@ impl TextField {
                 box_area.y + 1,
             ));
         }
-        let mut lines = Vec::new();
-        if let Some(e) = &self.error {
-            lines.push(Line::from(vec![
-                Span::styled("✗ error: ", theme.error()),
-                Span::raw(e.clone()),
-            ]));
-        }
-        for w in &self.warnings {
-            lines.push(Line::from(vec![
-                Span::styled("! warning: ", theme.warn()),
-                Span::raw(w.clone()),
-            ]));
-        }
+        let mut lines = problem_lines(self.error.as_deref(), &self.warnings, theme);
         if !self.warnings.is_empty() {
             lines.push(Line::styled(
                 "  press Enter again to accept, or change the value",
                 theme.warn(),
             ));
         }
-        if area.height > 3 && !lines.is_empty() {
-            let rest = Rect {
-                y: area.y + 3,
-                height: area.height - 3,
-                ..area
-            };
-            frame.render_widget(
-                Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
-                rest,
-            );
-        }
+        render_below(frame, area, lines);
+    }
+}
+
+/// "✗ error: …" and "! warning: …" lines, marked in words so colour is never needed.
+pub fn problem_lines(error: Option<&str>, warnings: &[String], theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if let Some(e) = error {
+        lines.push(Line::from(vec![
+            Span::styled("✗ error: ", theme.error()),
+            Span::raw(e.to_string()),
+        ]));
+    }
+    for w in warnings {
+        lines.push(Line::from(vec![
+            Span::styled("! warning: ", theme.warn()),
+            Span::raw(w.clone()),
+        ]));
+    }
+    lines
+}
+
+/// Lines under a field's 3-row box.
+pub fn render_below(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
+    if area.height > 3 && !lines.is_empty() {
+        let rest = Rect {
+            y: area.y + 3,
+            height: area.height - 3,
+            ..area
+        };
+        frame.render_widget(
+            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+            rest,
+        );
     }
 }
 

@@ -1,5 +1,7 @@
 //! The setup wizard: state, and a pure update from keys and results to state and commands.
 
+mod live_test;
+mod save;
 pub mod step;
 mod view;
 
@@ -7,16 +9,15 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use self::step::Step;
 use super::command::Command;
-use super::msg::{KEYRING_PREFIX, Msg, Saved};
+use super::msg::{Msg, Saved};
 use super::scope_picker::{PickerFocus, ScopePicker};
 use super::secret_field::SecretField;
 use super::text_field::{Submit, TextField};
 use crate::fields::{self, Field, Instance};
-use crate::profile::{Profile, ProfilesFile, Verification, new_secret_ref};
+use crate::profile::ProfilesFile;
 use crate::provider::Provider;
 use crate::secret_store::SecretStoreKind;
-use crate::timestamp;
-use crate::token::{ClientAuth, Failure, Layer, OAuthError, TestFailure, TestOk, TokenRequest};
+use crate::token::{ClientAuth, TestFailure, TestOk, TokenRequest};
 
 pub const GRANT_TYPES: [(&str, bool); 3] = [
     ("Client credentials", true),
@@ -606,238 +607,5 @@ impl Wizard {
             scopes: self.scope_values.clone(),
             auth: self.auth,
         })
-    }
-
-    fn start_test(&mut self) -> Vec<Command> {
-        let Some(request) = self.request() else {
-            // Unreachable through the steps, which validate first; go back rather than guess.
-            self.step = Step::Review;
-            return vec![];
-        };
-        self.attempt += 1;
-        self.test = TestState::Running {
-            attempt: self.attempt,
-        };
-        vec![Command::Test {
-            attempt: self.attempt,
-            request,
-        }]
-    }
-
-    fn on_test_done(&mut self, attempt: u64, result: Result<TestOk, TestFailure>) {
-        if !matches!(self.test, TestState::Running { attempt: a } if a == attempt) {
-            return; // a cancelled or superseded run
-        }
-        self.test = match result {
-            Ok(ok) => {
-                self.auth = ok.auth;
-                TestState::Passed(Box::new(ok))
-            }
-            Err(failure) => TestState::Failed {
-                failure: Box::new(failure),
-                confirm_unverified: false,
-            },
-        };
-    }
-
-    fn set_confirm(&mut self, on: bool) {
-        if let TestState::Failed {
-            confirm_unverified, ..
-        } = &mut self.test
-        {
-            *confirm_unverified = on;
-        }
-    }
-
-    /// The step to change for a failure: where the field it points at is entered.
-    pub fn failing_step(failure: &Failure) -> Step {
-        match failure {
-            Failure::OAuth {
-                error: OAuthError::InvalidClient,
-                ..
-            }
-            | Failure::Unauthorized { .. } => Step::ClientSecret,
-            Failure::OAuth {
-                error: OAuthError::InvalidScope,
-                ..
-            } => Step::Scopes,
-            Failure::OAuth {
-                error: OAuthError::UnauthorizedClient,
-                ..
-            } => Step::CreateClient,
-            f if f.layer() == Layer::Connection => Step::Instance,
-            Failure::NotFound | Failure::HtmlPage { .. } | Failure::Redirect { .. } => {
-                Step::Instance
-            }
-            _ => Step::Review,
-        }
-    }
-
-    fn on_test_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        let code = key.code;
-        match &self.test {
-            TestState::Passed(_) if code == KeyCode::Enter => {
-                self.save.verified = true;
-                self.go(Step::Save)
-            }
-            TestState::Cancelled if matches!(code, KeyCode::Enter | KeyCode::Char('r')) => {
-                self.start_test()
-            }
-            TestState::Failed {
-                confirm_unverified: true,
-                ..
-            } => match code {
-                KeyCode::Char('y') => {
-                    self.save.verified = false;
-                    self.go(Step::Save)
-                }
-                KeyCode::Char('n') => {
-                    self.set_confirm(false);
-                    vec![]
-                }
-                _ => vec![],
-            },
-            TestState::Failed { failure, .. } => match code {
-                KeyCode::Char('r') | KeyCode::Enter => self.start_test(),
-                KeyCode::Char('u') => {
-                    self.set_confirm(true);
-                    vec![]
-                }
-                KeyCode::Char('c') => {
-                    let target = Self::failing_step(&failure.failure);
-                    self.from_review = target < Step::Review;
-                    self.go(target)
-                }
-                _ => vec![],
-            },
-            _ => vec![],
-        }
-    }
-
-    fn on_save_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        if self.save.saving {
-            return vec![];
-        }
-        let form = &mut self.save;
-        match key.code {
-            KeyCode::Tab => {
-                form.focus = match form.focus {
-                    SaveFocus::Name => SaveFocus::Default,
-                    SaveFocus::Default => SaveFocus::Store,
-                    SaveFocus::Store => SaveFocus::Name,
-                };
-            }
-            KeyCode::BackTab => {
-                form.focus = match form.focus {
-                    SaveFocus::Name => SaveFocus::Store,
-                    SaveFocus::Default => SaveFocus::Name,
-                    SaveFocus::Store => SaveFocus::Default,
-                };
-            }
-            KeyCode::Char(' ') if form.focus == SaveFocus::Default => {
-                form.make_default = !form.make_default
-            }
-            KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right
-                if form.focus == SaveFocus::Store =>
-            {
-                form.store = match form.store {
-                    SecretStoreKind::Keyring => SecretStoreKind::File,
-                    SecretStoreKind::File => SecretStoreKind::Keyring,
-                };
-                form.error = None;
-            }
-            KeyCode::Enter => return self.submit_save(),
-            _ if form.focus == SaveFocus::Name => form.name.on_key(key),
-            _ => {}
-        }
-        vec![]
-    }
-
-    fn submit_save(&mut self) -> Vec<Command> {
-        let name = match fields::parse_profile_name(self.save.name.value()) {
-            Ok(n) if self.existing.profiles.contains_key(&n) => {
-                self.save.name.error = Some(format!("\"{n}\" already exists; choose another name"));
-                self.save.focus = SaveFocus::Name;
-                return vec![];
-            }
-            Ok(n) => n,
-            Err(e) => {
-                self.save.name.error = Some(e.message);
-                self.save.focus = SaveFocus::Name;
-                return vec![];
-            }
-        };
-        let (Some(request), Some(instance)) = (self.request(), self.instance_value.clone()) else {
-            self.save.error = Some("a field is missing; go back to the review".into());
-            return vec![];
-        };
-        let optional = |f: &TextField| Some(f.value().trim().to_string()).filter(|s| !s.is_empty());
-        let coupa = Step::Login.applies(self.provider);
-        let result = match &self.test {
-            TestState::Failed { failure, .. } => {
-                format!(
-                    "{} (saved unverified)",
-                    failure.failure.summary(&Default::default())
-                )
-            }
-            _ => "ok".into(),
-        };
-        let profile = Profile {
-            provider: self.provider.id.clone(),
-            instance_url: instance.url,
-            token_url: instance.token_url,
-            grant_type: "client_credentials".into(),
-            client_id: request.client_id,
-            client_auth: self.auth,
-            scopes: self.scope_values.clone(),
-            client_name: optional(&self.client_name),
-            login: if coupa { optional(&self.login) } else { None },
-            contact_first_name: if coupa {
-                optional(&self.first_name)
-            } else {
-                None
-            },
-            contact_last_name: if coupa {
-                optional(&self.last_name)
-            } else {
-                None
-            },
-            contact_email: if coupa { optional(&self.email) } else { None },
-            secret_store: self.save.store,
-            secret_ref: new_secret_ref(&name),
-            created_at: timestamp::now(),
-            secret_rotated_at: None,
-            last_verification: Some(Verification {
-                at: timestamp::now(),
-                ok: self.save.verified,
-                result,
-            }),
-        };
-        self.save.saving = true;
-        self.save.error = None;
-        vec![Command::Save {
-            name,
-            profile: Box::new(profile),
-            secret: request.secret,
-            make_default: self.save.make_default,
-        }]
-    }
-
-    fn on_saved(&mut self, result: Result<Saved, String>) {
-        self.save.saving = false;
-        match result {
-            Ok(saved) => {
-                self.saved = Some(saved);
-                self.secret.clear();
-                self.step = Step::Done;
-            }
-            Err(e) => match e.strip_prefix(KEYRING_PREFIX) {
-                Some(why) => {
-                    self.save.keyring_problem = Some(why.to_string());
-                    self.save.focus = SaveFocus::Store;
-                }
-                None => self.save.error = Some(e),
-            },
-        }
     }
 }

@@ -349,21 +349,7 @@ fn question_mark_is_help_except_where_it_is_typed() {
 
 #[test]
 fn login_must_be_unique_on_the_instance() {
-    let mut file = ProfilesFile::default();
-    let mut other = Driver::wizard();
-    other.walk_to_review().enter();
-    let a = test_attempt(&other.take());
-    other
-        .send(Msg::TestDone {
-            attempt: a,
-            result: Box::new(Ok(granted())),
-        })
-        .enter()
-        .enter();
-    let Command::Save { profile, .. } = other.take().remove(0) else {
-        panic!()
-    };
-    file.profiles.insert("acme".into(), *profile);
+    let file = one_profile();
     let mut d = Driver::new(Entry::Wizard(Prefill::default()), file);
     d.enter()
         .typ("acme")
