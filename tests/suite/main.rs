@@ -2,6 +2,7 @@
 //! the test script provides one) a real Secret Service.
 
 mod commands;
+mod fuzz_props;
 mod keyring;
 mod leaks;
 mod support;

@@ -1,0 +1,169 @@
+//! Property tests (bounded, in the normal run): the field rules, the profiles loader and the
+//! token-response parser never panic, and every rejection is a clear message.
+
+use oauth_setup::config_dir::ConfigDir;
+use oauth_setup::fields::{self, Field};
+use oauth_setup::profile::ProfileStore;
+use oauth_setup::provider::Provider;
+use oauth_setup::secret::Secret;
+use oauth_setup::token::{Context, RawResponse, interpret};
+use proptest::prelude::*;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 300,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+fn clear(field: Field, e: &fields::FieldError) {
+    let text = e.to_string();
+    assert!(text.starts_with(field.label()), "{text}");
+    assert!(e.message.len() > 10, "too terse: {text}");
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn instance_rule(input in "\\PC{0,60}|[a-zA-Z0-9:/.\\[\\]@%?#-]{0,60}") {
+        for provider in Provider::all() {
+            match fields::parse_instance_url(&input, provider) {
+                Ok(v) => {
+                    let url = &v.value.url;
+                    prop_assert!(url.starts_with("https://") || url.starts_with("http://"), "{url}");
+                    prop_assert!(!url[8..].contains('/'), "origin only: {url}");
+                    prop_assert!(v.value.token_url.starts_with(url.as_str()));
+                }
+                Err(e) => clear(Field::InstanceUrl, &e),
+            }
+        }
+    }
+
+    #[test]
+    fn text_rules(input in "\\PC{0,80}|[\\x00-\\x7f]{0,80}") {
+        let checks: [(Field, fn(&str) -> Result<String, fields::FieldError>); 5] = [
+            (Field::ClientName, fields::parse_client_name),
+            (Field::Login, fields::parse_login),
+            (Field::ContactEmail, fields::parse_contact_email),
+            (Field::ClientId, fields::parse_client_id),
+            (Field::Profile, fields::parse_profile_name),
+        ];
+        for (field, rule) in checks {
+            match rule(&input) {
+                Ok(v) => prop_assert!(!v.is_empty() && v.trim() == v),
+                Err(e) => clear(field, &e),
+            }
+        }
+        let _ = fields::parse_grant_type(&input);
+        let _ = fields::parse_client_auth(&input);
+    }
+
+    #[test]
+    fn scope_rule(input in "[a-z_., \\n\\t]{0,120}|\\PC{0,60}") {
+        for provider in Provider::all() {
+            match fields::parse_scopes(&input, provider) {
+                Ok(v) => {
+                    let mut sorted = v.value.clone();
+                    sorted.sort();
+                    sorted.dedup();
+                    prop_assert_eq!(sorted.len(), v.value.len(), "duplicates kept");
+                    prop_assert!(v.value.iter().all(|s| !s.is_empty() && !s.contains([' ', ','])));
+                }
+                Err(e) => clear(Field::Scopes, &e),
+            }
+        }
+    }
+
+    #[test]
+    fn secret_rule_never_echoes(secret in "[A-Za-z0-9]{16,40}", noise in "[\\x00-\\x1f ]{0,4}") {
+        let raw = format!("{noise}{secret}{noise}");
+        match fields::parse_secret(Secret::new(raw.as_str())) {
+            Ok(v) => prop_assert_eq!(v.value.expose().trim(), v.value.expose()),
+            Err(e) => {
+                prop_assert!(!e.to_string().contains(&secret), "the secret leaked into: {e}");
+                clear(Field::ClientSecret, &e);
+            }
+        }
+    }
+
+    #[test]
+    fn token_response_parser(
+        status in 100u16..600,
+        ct in prop_oneof![Just("application/json".to_string()), Just("text/html".to_string()), "\\PC{0,20}"],
+        body in prop::collection::vec(any::<u8>(), 0..400),
+        truncated in any::<bool>(),
+    ) {
+        let mut r = RawResponse::default();
+        r.status = status;
+        r.content_type = Some(ct);
+        r.body = body;
+        r.truncated = truncated;
+        if let Err(f) = interpret(&r) {
+            let ctx = Context { provider_name: "Coupa".into(), ..Context::default() };
+            prop_assert!(!f.summary(&ctx).is_empty() && !f.fix(&ctx).is_empty());
+        }
+    }
+
+    #[test]
+    fn token_response_json_shapes(
+        token in proptest::option::of("[a-z]{0,5}"),
+        token_type in proptest::option::of("[A-Za-z]{0,6}"),
+        expires in proptest::option::of(prop_oneof![Just(serde_json::json!(-5)), Just(serde_json::json!("12")), Just(serde_json::json!(1.5)), Just(serde_json::json!(3600))]),
+        error in proptest::option::of("[a-z_]{0,20}"),
+    ) {
+        let mut v = serde_json::json!({});
+        if let Some(t) = &token { v["access_token"] = serde_json::json!(t); }
+        if let Some(t) = &token_type { v["token_type"] = serde_json::json!(t); }
+        if let Some(e) = &expires { v["expires_in"] = e.clone(); }
+        if let Some(e) = &error { v["error"] = serde_json::json!(e); }
+        for status in [200u16, 400, 401] {
+            let mut r = RawResponse::default();
+            r.status = status;
+            r.body = v.to_string().into_bytes();
+            let _ = interpret(&r);
+        }
+    }
+}
+
+const VALID: &str = r#"schema_version = 1
+default_profile = "acme"
+
+[profiles.acme]
+provider = "coupa"
+instance_url = "https://acme.coupahost.com"
+token_url = "https://acme.coupahost.com/oauth2/token"
+grant_type = "client_credentials"
+client_id = "id"
+client_auth = "client_secret_post"
+scopes = ["core.common.read"]
+secret_store = "keyring"
+secret_ref = "acme-0123456789ab"
+created_at = "2026-01-01T00:00:00Z"
+"#;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A hand-edited file: a valid one with a random cut, insertion or replacement.
+    #[test]
+    fn profiles_loader(at in 0usize..VALID.len(), cut in 0usize..12, insert in "\\PC{0,6}") {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(ConfigDir::new(dir.path()));
+        let mut text = VALID.to_string();
+        let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        let end = (at + cut).min(text.len());
+        let end = (end..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+        text.replace_range(at..end, &insert);
+        std::fs::write(store.path(), &text).unwrap();
+        match store.load() {
+            Ok(file) => prop_assert!(file.schema_version == 1),
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(msg.contains("profiles.toml"), "{msg}");
+            }
+        }
+        prop_assert_eq!(std::fs::read_to_string(store.path()).unwrap(), text, "loading never writes");
+    }
+}
