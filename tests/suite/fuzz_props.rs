@@ -17,6 +17,8 @@ fn config() -> ProptestConfig {
     }
 }
 
+type Rule = fn(&str) -> Result<String, fields::FieldError>;
+
 fn clear(field: Field, e: &fields::FieldError) {
     let text = e.to_string();
     assert!(text.starts_with(field.label()), "{text}");
@@ -43,7 +45,7 @@ proptest! {
 
     #[test]
     fn text_rules(input in "\\PC{0,80}|[\\x00-\\x7f]{0,80}") {
-        let checks: [(Field, fn(&str) -> Result<String, fields::FieldError>); 5] = [
+        let checks: [(Field, Rule); 5] = [
             (Field::ClientName, fields::parse_client_name),
             (Field::Login, fields::parse_login),
             (Field::ContactEmail, fields::parse_contact_email),
