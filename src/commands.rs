@@ -98,9 +98,11 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
     crate::log::set_verbosity(cli.verbose);
     let dir =
         ConfigDir::resolve(cli.config_dir.clone()).map_err(|e| CmdError::usage(e.to_string()))?;
+    check_environment()?;
+    let keyring_timeout = SecretStores::timeout_from_env().map_err(CmdError::usage)?;
     let ctx = Ctx {
         profiles: ProfileStore::new(dir.clone()),
-        secrets: SecretStores::new(&dir),
+        secrets: SecretStores::new(&dir, keyring_timeout),
         http: HttpOptions {
             timeout: Duration::from_secs(cli.timeout),
             connect_timeout: Duration::from_secs(cli.timeout.min(10)),
@@ -133,6 +135,47 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
             Command::Delete(a) => delete::run(&ctx, &a),
         }
     })
+}
+
+/// Environment values the program reads are checked up front, so a typo is named rather than
+/// silently ignored.
+fn check_environment() -> Result<(), CmdError> {
+    for var in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        let Some(value) = std::env::var_os(var) else {
+            continue;
+        };
+        let text = value.to_string_lossy();
+        let with_scheme = if text.contains("://") {
+            text.to_string()
+        } else {
+            format!("http://{text}")
+        };
+        if !text.is_empty()
+            && url::Url::parse(&with_scheme).map_or(true, |u| u.host_str().is_none())
+        {
+            // Not echoed: a proxy address may carry a password.
+            return Err(
+                CmdError::usage(format!("{var} is not a proxy address")).with_fix(format!(
+                    "set {var} to a URL such as http://proxy.example.com:3128, or unset it"
+                )),
+            );
+        }
+    }
+    if std::env::var_os(crate::config_dir::ENV_CONFIG_DIR).is_some_and(|v| v.to_str().is_none()) {
+        return Err(CmdError::usage(format!(
+            "{} is not valid text",
+            crate::config_dir::ENV_CONFIG_DIR
+        ))
+        .with_fix("set it to a folder path, or pass --config-dir"));
+    }
+    Ok(())
 }
 
 fn no_terminal() -> CmdError {

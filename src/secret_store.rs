@@ -88,15 +88,26 @@ pub struct SecretStores {
 }
 
 impl SecretStores {
-    pub fn new(config_dir: &ConfigDir) -> Self {
-        let secs = std::env::var(ENV_KEYRING_TIMEOUT)
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-            .filter(|s| *s > 0)
-            .unwrap_or(10);
+    pub fn new(config_dir: &ConfigDir, keyring_timeout: Duration) -> Self {
         Self {
             secrets_path: config_dir.secrets_path(),
-            keyring_timeout: Duration::from_secs(secs),
+            keyring_timeout,
+        }
+    }
+
+    /// The keyring timeout from `OAUTH_SETUP_KEYRING_TIMEOUT` (seconds, 1 to 600), else 10 s.
+    pub fn timeout_from_env() -> Result<Duration, String> {
+        match std::env::var(ENV_KEYRING_TIMEOUT) {
+            Err(std::env::VarError::NotPresent) => Ok(Duration::from_secs(10)),
+            Err(std::env::VarError::NotUnicode(_)) => Err(format!(
+                "{ENV_KEYRING_TIMEOUT} is not valid text; set it to a number of seconds, e.g. 10"
+            )),
+            Ok(v) => match v.trim().parse::<u64>() {
+                Ok(s @ 1..=600) => Ok(Duration::from_secs(s)),
+                _ => Err(format!(
+                    "{ENV_KEYRING_TIMEOUT} is \"{v}\"; set it to a number of seconds from 1 to 600"
+                )),
+            },
         }
     }
 

@@ -142,11 +142,17 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
     }
     let file: ProfilesFile = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        let mut message = e.message().trim().to_string();
+        if let Some(key) = key_on_line(text, line)
+            && !message.contains(&key)
+        {
+            message.push_str(&format!(" (key `{key}`)"));
+        }
         ProfileError::Parse {
             path: shown.clone(),
             line,
             column,
-            message: e.message().trim().to_string(),
+            message,
             backup: backup.display().to_string(),
         }
     })?;
@@ -176,6 +182,18 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
         return Err(invalid(format!("default_profile \"{d}\" is not a profile")));
     }
     Ok(file)
+}
+
+/// The key a `key = value` line sets; only the key, since a value could be a pasted secret.
+fn key_on_line(text: &str, line: usize) -> Option<String> {
+    let (key, _) = text.lines().nth(line - 1)?.split_once('=')?;
+    let key = key.trim();
+    let plain = !key.is_empty()
+        && key.len() <= 64
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    plain.then(|| key.to_string())
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

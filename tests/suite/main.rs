@@ -1,6 +1,7 @@
 //! Integration tests: the real binary against real servers on 127.0.0.1, real files, and (when
 //! the test script provides one) a real Secret Service.
 
+mod bad_input;
 mod commands;
 mod fuzz_props;
 mod keyring;
