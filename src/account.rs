@@ -1,6 +1,7 @@
 //! Saving, rotating and deleting an account: a profile and its secret, changed together in the
 //! order that never leaves a profile pointing at a missing secret.
 
+use crate::fault::crash_point;
 use crate::profile::{Profile, ProfileError, ProfileStore, Verification};
 use crate::secret::Secret;
 use crate::secret_store::{SecretStores, StoreError};
@@ -35,6 +36,7 @@ pub fn create(
         // The secret goes first: a crash in between leaves an unused secret, never a profile
         // that points at nothing.
         secrets.set(profile.secret_store, &profile.secret_ref, secret)?;
+        crash_point("create", "secret-stored");
         if make_default || file.default_profile.is_none() {
             file.default_profile = Some(name.to_string());
         }
@@ -45,7 +47,9 @@ pub fn create(
         Ok(result) => result,
         Err(e) => {
             // The profile was not written, so the secret just stored would be orphaned.
-            let _ = secrets.delete(profile.secret_store, &profile.secret_ref);
+            if let Ok(_lock) = profiles.lock() {
+                let _ = secrets.delete(profile.secret_store, &profile.secret_ref);
+            }
             Err(e.into())
         }
     }
@@ -67,6 +71,7 @@ pub fn replace_secret(
             .get_mut(name)
             .ok_or_else(|| AccountError::Missing(name.to_string()))?;
         secrets.set(p.secret_store, &p.secret_ref, secret)?;
+        crash_point("rotate", "secret-stored");
         let now = timestamp::now();
         p.client_id = client_id.to_string();
         p.client_auth = auth;
@@ -102,6 +107,9 @@ pub fn delete(
         }
         Ok::<_, AccountError>(p)
     })??;
+    crash_point("delete", "profile-removed");
+    // The file store is shared by every profile: change it only under the lock.
+    let _lock = profiles.lock()?;
     Ok(Deleted {
         secret_location: secrets.describe(removed.secret_store, &removed.secret_ref),
         secret_removed: secrets.delete(removed.secret_store, &removed.secret_ref),

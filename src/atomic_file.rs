@@ -4,20 +4,30 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
 
+use crate::fault::crash_point;
+
 /// Write `contents` to `target` through a private temporary file in the same folder, fsync it,
 /// optionally copy the previous file to `backup` (also atomically), rename, and fsync the folder.
 pub fn write_atomic(target: &Path, contents: &[u8], backup: Option<&Path>) -> io::Result<()> {
     let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     // tempfile creates the file 0600, so a secret never sits in a readable file, even briefly.
     let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
     tmp.write_all(contents)?;
+    crash_point(name, "temp-written");
     tmp.as_file().sync_all()?;
+    crash_point(name, "temp-synced");
     if let Some(backup) = backup
         && target.exists()
     {
         keep_backup(dir, target, backup)?;
+        crash_point(name, "backup-kept");
     }
     tmp.persist(target).map_err(|e| e.error)?;
+    crash_point(name, "renamed");
     sync_dir(dir)
 }
 

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config_dir;
 pub mod exit;
+pub mod fault;
 pub mod fields;
 pub mod log;
 pub mod profile;

@@ -24,5 +24,5 @@ export XDG_DATA_HOME="$keyring_data"
 export OAUTH_SETUP_TEST_KEYRING=1
 dbus-run-session -- sh -c '
     printf "%s" "test-only-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    exec cargo test --locked "$@"
+    exec cargo test --locked --all-features "$@"
 ' sh "$@"

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{ProfilesFile, SCHEMA_VERSION};
 use crate::atomic_file::{private_file, write_atomic};
-use crate::config_dir::{ConfigDir, ConfigDirError};
+use crate::config_dir::{ConfigDir, ConfigDirError, WriteLock};
 use crate::fields::parse_profile_name;
 use crate::provider::Provider;
 
@@ -74,8 +74,7 @@ impl ProfileStore {
         &self,
         change: impl FnOnce(&mut ProfilesFile) -> Result<T, E>,
     ) -> Result<Result<T, E>, ProfileError> {
-        self.dir.ensure()?;
-        let _lock = self.dir.lock()?;
+        let _lock = self.lock()?;
         let mut file = self.load()?;
         let out = match change(&mut file) {
             Ok(v) => v,
@@ -83,6 +82,21 @@ impl ProfileStore {
         };
         self.save_locked(&file)?;
         Ok(Ok(out))
+    }
+
+    /// Take the config folder's write lock (blocking), for writes beside the profiles file. Temporary
+    /// files left by a writer that crashed are removed: under the lock, nobody else is writing.
+    pub fn lock(&self) -> Result<WriteLock, ProfileError> {
+        self.dir.ensure()?;
+        let lock = self.dir.lock()?;
+        if let Ok(entries) = fs::read_dir(self.dir.root()) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
+        Ok(lock)
     }
 
     fn save_locked(&self, file: &ProfilesFile) -> Result<(), ProfileError> {

@@ -251,6 +251,9 @@ fn classify_transport(err: &reqwest::Error, url: &str, opts: &HttpOptions) -> Fa
         if text.contains("unsuccessful tunnel") || text.contains("proxy authorization required") {
             return Failure::Proxy { detail: text };
         }
+        if text.contains("message head is too large") || text.contains("invalid HTTP") {
+            return Failure::BadHttp { detail: text };
+        }
         cur = e.source();
     }
     if err.is_timeout() {

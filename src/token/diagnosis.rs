@@ -49,6 +49,10 @@ pub enum TlsProblem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
+    /// An answer that is not valid HTTP (an oversized or garbled head).
+    BadHttp {
+        detail: String,
+    },
     Dns {
         host: String,
     },
@@ -178,6 +182,7 @@ impl Failure {
             Self::Tls(TlsProblem::Other(d)) => format!("TLS handshake failed: {d}"),
             Self::Proxy { detail } => format!("the proxy refused the request: {detail}"),
             Self::Connection { detail } => format!("the connection failed: {detail}"),
+            Self::BadHttp { detail } => format!("the server's answer is not valid HTTP ({detail})"),
             Self::Redirect { status, location } => format!(
                 "the token endpoint answered {status}, a redirect to {}; it was not followed, so the secret went nowhere else",
                 location.as_deref().unwrap_or("(no Location)")
@@ -217,6 +222,7 @@ impl Failure {
             Self::Tls(TlsProblem::Other(_)) => "check the address is an HTTPS server; pass a CA with --ca-file if it uses a private one".into(),
             Self::Proxy { .. } => "check HTTPS_PROXY and its credentials, or add the host to NO_PROXY".into(),
             Self::Connection { .. } => "retry; if it persists, check proxies and firewalls between you and the server".into(),
+            Self::BadHttp { .. } => "check that the address is the OAuth token endpoint; a proxy or load balancer in between may be misbehaving".into(),
             Self::Redirect { .. } => format!("use the address the token endpoint really lives at; the request went to {}", ctx.token_url),
             Self::OAuth { error, .. } => self.oauth_fix(error, ctx, &page),
             Self::Unauthorized { .. } => format!("check the client id and secret{page}, and that the client is active"),

@@ -2,8 +2,10 @@
 //! certificates made per test, and a runner for the real binary.
 
 pub mod cli;
+pub mod measure;
 pub mod oauth;
 pub mod pty;
+pub mod report;
 pub mod server;
 pub mod tls;
 pub mod tui;

@@ -145,3 +145,30 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
         .windows(needle.len())
         .any(|w| w == needle.as_bytes())
 }
+
+/// Write a Coupa profile straight into the files (file store), pointing at any token URL, so a
+/// fault server can be verified without a setup that would itself meet the fault.
+pub fn write_profile(env: &Env, name: &str, token_url: &str, secret: &str) {
+    std::fs::create_dir_all(env.config()).unwrap();
+    let origin = token_url.split('/').take(3).collect::<Vec<_>>().join("/");
+    let profiles = format!(
+        "schema_version = 1\ndefault_profile = \"{name}\"\n\n[profiles.{name}]\nprovider = \"coupa\"\n\
+         instance_url = \"{origin}\"\ntoken_url = \"{token_url}\"\ngrant_type = \"client_credentials\"\n\
+         client_id = \"id\"\nclient_auth = \"client_secret_post\"\nscopes = [\"core.common.read\"]\n\
+         secret_store = \"file\"\nsecret_ref = \"{name}-000000000000\"\ncreated_at = \"2026-01-01T00:00:00Z\"\n"
+    );
+    std::fs::write(env.profiles(), profiles).unwrap();
+    std::fs::write(
+        env.config().join("secrets.toml"),
+        format!("\"{name}-000000000000\" = \"{secret}\"\n"),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in [env.profiles(), env.config().join("secrets.toml")] {
+            std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        std::fs::set_permissions(env.config(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+}

@@ -61,6 +61,17 @@ pub enum Reply {
     Delay(Duration, Box<Reply>),
     /// Close the connection without a word.
     Close,
+    /// Keep the connection open and never answer.
+    Hang,
+    /// Send the head, then the body one byte per `every`.
+    Trickle {
+        head: String,
+        body: Vec<u8>,
+        every: Duration,
+    },
+    /// Send these bytes as they are (a broken response), then close; with `reset`, abort the
+    /// connection (TCP RST) instead of closing it cleanly.
+    Raw { bytes: Vec<u8>, reset: bool },
 }
 
 impl Reply {
@@ -154,12 +165,41 @@ impl Server {
         format!("{}://{host}:{}{path}", self.scheme, self.addr.port())
     }
 
+    /// A server that hands each raw connection to `f` (for faults below HTTP, such as TLS).
+    pub fn raw_tcp(f: impl Fn(std::net::TcpStream) + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let f = Arc::new(f);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let f = f.clone();
+                thread::spawn(move || f(stream));
+            }
+        });
+        Self {
+            addr,
+            requests: Arc::new(Mutex::new(Vec::new())),
+            scheme: "https",
+        }
+    }
+
     pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().unwrap().clone()
     }
 }
 
-fn serve<S: Read + Write>(mut stream: S, handler: &Handler, recorded: &Mutex<Vec<Request>>) {
+/// Abort a plain TCP connection with RST (linger 0); TLS streams just close.
+fn on_reset<S: 'static>(stream: &mut S) {
+    if let Some(tcp) = (stream as &mut dyn std::any::Any).downcast_mut::<std::net::TcpStream>() {
+        let _ = socket2::SockRef::from(&*tcp).set_linger(Some(Duration::ZERO));
+    }
+}
+
+fn serve<S: Read + Write + 'static>(
+    mut stream: S,
+    handler: &Handler,
+    recorded: &Mutex<Vec<Request>>,
+) {
     let Some(req) = read_request(&mut stream) else {
         return;
     };
@@ -172,6 +212,32 @@ fn serve<S: Read + Write>(mut stream: S, handler: &Handler, recorded: &Mutex<Vec
                 reply = *next;
             }
             Reply::Close => return,
+            Reply::Hang => {
+                thread::sleep(Duration::from_secs(600));
+                return;
+            }
+            Reply::Trickle { head, body, every } => {
+                let _ = stream.write_all(head.as_bytes());
+                for b in body {
+                    if stream
+                        .write_all(&[b])
+                        .and_then(|()| stream.flush())
+                        .is_err()
+                    {
+                        return;
+                    }
+                    thread::sleep(every);
+                }
+                return;
+            }
+            Reply::Raw { bytes, reset } => {
+                let _ = stream.write_all(&bytes);
+                let _ = stream.flush();
+                if reset {
+                    on_reset(&mut stream);
+                }
+                return;
+            }
             Reply::Respond {
                 status,
                 headers,

@@ -12,6 +12,11 @@ pub struct TestCa {
 
 /// A CA and a server certificate for `names`, signed by it.
 pub fn make(names: &[&str]) -> TestCa {
+    make_with(names, false)
+}
+
+/// The same, with a server certificate that expired in 2021 when `expired` is set.
+pub fn make_with(names: &[&str], expired: bool) -> TestCa {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
@@ -20,7 +25,11 @@ pub fn make(names: &[&str]) -> TestCa {
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
     let mut names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
     names.dedup();
-    let params = CertificateParams::new(names).unwrap();
+    let mut params = CertificateParams::new(names).unwrap();
+    if expired {
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    }
     let key = KeyPair::generate().unwrap();
     let cert = params.signed_by(&key, &ca).unwrap();
     let chain = vec![CertificateDer::from(cert.der().to_vec())];

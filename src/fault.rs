@@ -1,0 +1,21 @@
+//! Test-only crash points. Built with the `fault-injection` feature and run with
+//! `OAUTH_SETUP_CRASH_AT=<file>:<stage>` (or `<operation>:<stage>`), the process kills itself with
+//! SIGKILL at that point, as `kill -9` or a power cut would. Without the feature it is nothing.
+
+#[cfg(feature = "fault-injection")]
+pub fn crash_point(scope: &str, stage: &str) {
+    let Ok(wanted) = std::env::var("OAUTH_SETUP_CRASH_AT") else {
+        return;
+    };
+    if wanted.split_once(':') == Some((scope, stage)) {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &std::process::id().to_string()])
+            .status();
+        // SIGKILL is on its way; never run past the point.
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub fn crash_point(_scope: &str, _stage: &str) {}
