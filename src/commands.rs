@@ -111,6 +111,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         style: Style::detect(cli.no_color),
         dir,
     };
+    ctx.profiles.clean_after_crash();
     let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let command = cli.command;
     // One thread is plenty: the work is a few concurrent HTTP requests, and it starts fastest.

@@ -92,15 +92,28 @@ impl ConfigDir {
 
     /// Take the exclusive write lock (blocks until other writers finish).
     pub fn lock(&self) -> Result<WriteLock, ConfigDirError> {
+        let file = self.lock_file()?;
+        file.lock().map_err(self.io_err("lock it"))?;
+        Ok(WriteLock { _file: file })
+    }
+
+    /// The lock if nobody holds it now, else `None`.
+    pub fn try_lock(&self) -> Result<Option<WriteLock>, ConfigDirError> {
+        let file = self.lock_file()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(WriteLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(self.io_err("lock it")(e)),
+        }
+    }
+
+    fn lock_file(&self) -> Result<File, ConfigDirError> {
         let mut opts = OpenOptions::new();
         opts.create(true).truncate(false).write(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        let file = opts
-            .open(self.root.join(".lock"))
-            .map_err(self.io_err("create its lock file"))?;
-        file.lock().map_err(self.io_err("lock it"))?;
-        Ok(WriteLock { _file: file })
+        opts.open(self.root.join(".lock"))
+            .map_err(self.io_err("create its lock file"))
     }
 }
 

@@ -89,14 +89,36 @@ impl ProfileStore {
     pub fn lock(&self) -> Result<WriteLock, ProfileError> {
         self.dir.ensure()?;
         let lock = self.dir.lock()?;
-        if let Ok(entries) = fs::read_dir(self.dir.root()) {
-            for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().starts_with(".tmp-") {
-                    let _ = fs::remove_file(entry.path());
-                }
-            }
-        }
+        self.remove_temp_files();
         Ok(lock)
+    }
+
+    /// Remove what a crashed writer left (a temporary file may hold a secret), when no writer is
+    /// busy now. Every command calls this first, so a stray copy does not wait for the next write.
+    pub fn clean_after_crash(&self) {
+        if !self.temp_files().is_empty()
+            && let Ok(Some(_lock)) = self.dir.try_lock()
+        {
+            self.remove_temp_files();
+        }
+    }
+
+    fn temp_files(&self) -> Vec<PathBuf> {
+        fs::read_dir(self.dir.root())
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
+                    .map(|e| e.path())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn remove_temp_files(&self) {
+        for path in self.temp_files() {
+            let _ = fs::remove_file(path);
+        }
     }
 
     fn save_locked(&self, file: &ProfilesFile) -> Result<(), ProfileError> {

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod commands;
+mod crash;
 mod faults;
 mod fuzz_props;
 mod keyring;

@@ -16,6 +16,10 @@ pub struct Run {
 }
 
 impl Run {
+    pub fn from_output(out: Output) -> Self {
+        Self::from(out)
+    }
+
     fn from(out: Output) -> Self {
         Self {
             code: out.status.code().unwrap_or(-1),
@@ -55,8 +59,8 @@ impl Env {
     }
 
     /// The binary with a clean environment: this config folder, no proxies, no secret override.
-    pub fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_oauth-setup"));
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_oauth-setup"));
         for v in [
             "HTTPS_PROXY",
             "https_proxy",
@@ -71,6 +75,11 @@ impl Env {
         }
         c.env("NO_PROXY", "127.0.0.1,localhost,::1");
         c.env("OAUTH_SETUP_CONFIG_DIR", self.config());
+        c
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::from_std(self.std_cmd());
         c.timeout(std::time::Duration::from_secs(120));
         c
     }

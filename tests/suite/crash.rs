@@ -1,0 +1,279 @@
+//! Crash safety: SIGKILL at every point of the save, rotate and delete paths (crash points built
+//! with the `fault-injection` feature), and at random moments. Afterwards profiles.toml always
+//! parses and holds the old or the new state, the backup is valid, and a profile whose secret is
+//! gone is reported by `verify` with the fix.
+
+#![cfg(feature = "fault-injection")]
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use oauth_setup::config_dir::ConfigDir;
+use oauth_setup::profile::ProfileStore;
+
+use crate::support::cli::{Env, Run};
+use crate::support::oauth::OAuthConfig;
+use crate::support::report;
+
+const POINTS: [&str; 11] = [
+    "profiles.toml:temp-written",
+    "profiles.toml:temp-synced",
+    "profiles.toml:backup-kept",
+    "profiles.toml:renamed",
+    "secrets.toml:temp-written",
+    "secrets.toml:temp-synced",
+    "secrets.toml:renamed",
+    "create:secret-stored",
+    "rotate:secret-stored",
+    "delete:profile-removed",
+    "none:never",
+];
+
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Setup,
+    Rotate,
+    Delete,
+}
+
+fn names(env: &Env) -> BTreeSet<String> {
+    let store = ProfileStore::new(ConfigDir::new(env.config()));
+    let file = store
+        .load()
+        .unwrap_or_else(|e| panic!("profiles.toml no longer parses: {e}"));
+    file.profiles.keys().cloned().collect()
+}
+
+fn backup_parses(env: &Env) -> bool {
+    let bak = env.config().join("profiles.toml.bak");
+    if !bak.exists() {
+        return true;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(&bak, dir.path().join("profiles.toml")).unwrap();
+    ProfileStore::new(ConfigDir::new(dir.path())).load().is_ok()
+}
+
+fn run_op(env: &Env, op: Op, url: &str, crash_at: &str) -> Run {
+    let mut cmd = env.cmd();
+    cmd.env("OAUTH_SETUP_CRASH_AT", crash_at);
+    match op {
+        Op::Setup => cmd.args([
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "coupa",
+            "--profile",
+            "b",
+            "--instance",
+            url,
+            "--scopes",
+            "core.common.read",
+            "--client-id",
+            "id",
+            "--client-secret-stdin",
+            "--secret-store",
+            "file",
+        ]),
+        Op::Rotate => cmd.args(["rotate", "a", "--client-secret-stdin"]),
+        Op::Delete => cmd.args(["delete", "a", "--yes"]),
+    };
+    let out = cmd.write_stdin("sec").output().unwrap();
+    Run::from_output(out)
+}
+
+#[derive(Default)]
+struct Tally {
+    runs: usize,
+    killed: usize,
+    old_or_new: usize,
+    backup_ok: usize,
+    dangling_reported: usize,
+}
+
+/// Check the invariants after one (possibly killed) operation.
+fn check(env: &Env, op: Op, before: &BTreeSet<String>, run: &Run, tally: &mut Tally, what: &str) {
+    tally.runs += 1;
+    if run.code == -9 || run.code == 137 || run.code == -1 {
+        tally.killed += 1;
+    }
+    let after = names(env);
+    let mut new = before.clone();
+    match op {
+        Op::Setup => {
+            new.insert("b".into());
+        }
+        Op::Rotate => {}
+        Op::Delete => {
+            new.remove("a");
+        }
+    }
+    assert!(
+        after == *before || after == new,
+        "{what}: neither old {before:?} nor new {new:?}: {after:?}"
+    );
+    tally.old_or_new += 1;
+    assert!(backup_parses(env), "{what}: the backup does not parse");
+    tally.backup_ok += 1;
+    // Every remaining profile either works or says exactly what is wrong and how to fix it.
+    let verify = env.run(&["verify", "--all", "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&verify.stdout)
+        .unwrap_or_else(|e| panic!("{what}: {e}: {}", verify.all()));
+    for p in doc["profiles"].as_array().unwrap() {
+        if p["ok"] == true {
+            continue;
+        }
+        let secret = p["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "secret")
+            .unwrap();
+        assert_eq!(secret["status"], "fail", "{what}: {p}");
+        assert!(
+            secret["fix"]
+                .as_str()
+                .unwrap()
+                .contains("oauth-setup rotate"),
+            "{what}: {p}"
+        );
+        tally.dangling_reported += 1;
+    }
+}
+
+fn fresh(url: &str) -> Env {
+    let env = Env::new();
+    env.setup("a", url, "id", "sec", "core.common.read", &[])
+        .expect(0);
+    env
+}
+
+#[test]
+fn sigkill_at_every_point_of_the_write_paths() {
+    let oauth = OAuthConfig::new("id", "sec", &["core.common.read"]);
+    let server = oauth.start();
+    let url = server.url("");
+    let rounds = report::runs(4, 20);
+    let mut tally = Tally::default();
+    for round in 0..rounds {
+        for point in POINTS {
+            for op in [Op::Setup, Op::Rotate, Op::Delete] {
+                let env = fresh(&url);
+                let before = names(&env);
+                let run = run_op(&env, op, &url, point);
+                check(
+                    &env,
+                    op,
+                    &before,
+                    &run,
+                    &mut tally,
+                    &format!("round {round}, {op:?} killed at {point}"),
+                );
+                // The next write cleans what the killed writer left, and no copy of the secret stays.
+                env.run(&["verify", "--all"]);
+                let leftovers: Vec<_> = std::fs::read_dir(env.config())
+                    .unwrap()
+                    .flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
+                    .collect();
+                assert!(
+                    leftovers.is_empty(),
+                    "{op:?} at {point}: stale temporary files {leftovers:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        tally.killed >= tally.runs / 2,
+        "the crash points were not reached: {} of {}",
+        tally.killed,
+        tally.runs
+    );
+    report::row(
+        "SIGKILL at crash points (save, rotate, delete)",
+        tally.runs,
+        &format!(
+            "{} killed; profiles.toml parsed and old-or-new {}/{}; backup valid {}/{}; profiles left without a secret: {}, each reported by verify with the fix",
+            tally.killed,
+            tally.old_or_new,
+            tally.runs,
+            tally.backup_ok,
+            tally.runs,
+            tally.dangling_reported
+        ),
+    );
+}
+
+#[test]
+fn sigkill_at_random_moments() {
+    let oauth = OAuthConfig::new("id", "sec", &["core.common.read"]);
+    let server = oauth.start();
+    let url = server.url("");
+    let runs = report::runs(30, 200);
+    let mut tally = Tally::default();
+    for i in 0..runs {
+        let env = fresh(&url);
+        let before = names(&env);
+        let op = [Op::Setup, Op::Rotate, Op::Delete][i % 3];
+        let mut cmd = env.std_cmd();
+        match op {
+            Op::Setup => cmd.args([
+                "setup",
+                "--non-interactive",
+                "--provider",
+                "coupa",
+                "--profile",
+                "b",
+                "--instance",
+                &url,
+                "--scopes",
+                "core.common.read",
+                "--client-id",
+                "id",
+                "--client-secret-stdin",
+                "--secret-store",
+                "file",
+            ]),
+            Op::Rotate => cmd.args(["rotate", "a", "--client-secret-stdin"]),
+            Op::Delete => cmd.args(["delete", "a", "--yes"]),
+        };
+        let mut child = cmd
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        let _ = child.stdin.take().unwrap().write_all(b"sec");
+        // Spread the kills over the run, which takes a few milliseconds.
+        std::thread::sleep(Duration::from_micros((i as u64 * 997) % 12_000));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let run = Run {
+            code: status.code().unwrap_or(-9),
+            stdout: String::new(),
+            stderr: String::new(),
+        };
+        check(
+            &env,
+            op,
+            &before,
+            &run,
+            &mut tally,
+            &format!("run {i}, {op:?} killed at random"),
+        );
+    }
+    report::row(
+        "SIGKILL at random moments during save, rotate, delete",
+        tally.runs,
+        &format!(
+            "{} killed before finishing; profiles.toml parsed and old-or-new {}/{}; backup valid {}/{}; profiles left without a secret: {}, each reported by verify",
+            tally.killed,
+            tally.old_or_new,
+            tally.runs,
+            tally.backup_ok,
+            tally.runs,
+            tally.dangling_reported
+        ),
+    );
+}
