@@ -114,6 +114,10 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
     ctx.profiles.clean_after_crash();
     let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let command = cli.command;
+    // Verify reports loose permissions as one of its checks; everything else fixes them first.
+    if !matches!(command, Some(Command::Verify(_))) {
+        ctx.fix_permissions()?;
+    }
     // One thread is plenty: the work is a few concurrent HTTP requests, and it starts fastest.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -19,3 +19,18 @@ pub fn crash_point(scope: &str, stage: &str) {
 #[cfg(not(feature = "fault-injection"))]
 #[inline(always)]
 pub fn crash_point(_scope: &str, _stage: &str) {}
+
+/// With `OAUTH_SETUP_PANIC_AT=<scope>:<stage>`, panic there: tests check that what a panic prints
+/// never holds the secret that is in memory at that moment.
+#[cfg(feature = "fault-injection")]
+pub fn panic_point(scope: &str, stage: &str) {
+    if std::env::var("OAUTH_SETUP_PANIC_AT")
+        .is_ok_and(|v| v.split_once(':') == Some((scope, stage)))
+    {
+        panic!("injected panic at {scope}:{stage}");
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub fn panic_point(_scope: &str, _stage: &str) {}

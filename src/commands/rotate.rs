@@ -8,7 +8,6 @@ use crate::report::{test_failure_lines, test_ok_lines};
 use crate::token::{TokenRequest, test_credentials};
 
 pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
-    ctx.fix_permissions()?;
     let file = ctx.profiles.load()?;
     let Some(profile) = file.get(&args.profile) else {
         return Err(unknown_profile(&args.profile, &file));

@@ -28,9 +28,9 @@ pub async fn run(ctx: &Ctx, args: SetupArgs) -> Result<(), CmdError> {
                 .with_fix("pass --non-interactive with the fields (see oauth-setup setup --help)"),
         );
     }
-    ctx.fix_permissions()?;
     let existing = ctx.profiles.load()?;
     let (draft, warnings) = check_fields(&args, &existing)?;
+    crate::fault::panic_point("setup", "secret-read");
     for w in &warnings {
         eprintln!("{} {w}", ctx.style.warn("warning:"));
     }

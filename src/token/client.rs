@@ -117,6 +117,7 @@ impl TokenClient {
             builder = builder.header(AUTHORIZATION, value);
             log::debug("  Authorization: Basic [redacted]");
         }
+        crate::fault::panic_point("token", "sending");
         let mut resp = builder
             .send()
             .await

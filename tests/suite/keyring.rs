@@ -210,3 +210,130 @@ fn a_secret_service_that_never_answers_times_out() {
         "nothing may be saved"
     );
 }
+
+#[test]
+fn a_secret_service_that_dies_mid_call_is_a_clear_error() {
+    use std::io::Read;
+    use std::os::unix::net::UnixListener;
+    let env = Env::new();
+    let bus = env.dir.path().join("bus");
+    let listener = UnixListener::bind(&bus).unwrap();
+    // Take the start of the conversation, then vanish, like a daemon killed mid-call.
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut buf = [0u8; 64];
+            let _ = conn.read(&mut buf);
+            drop(conn);
+        }
+    });
+    let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
+    let started = std::time::Instant::now();
+    let out = keyring_setup(&env, &server.url(""))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", bus.display()),
+        )
+        .env("OAUTH_SETUP_KEYRING_TIMEOUT", "5")
+        .write_stdin("sec")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("the OS keyring"), "{stderr}");
+    assert!(stderr.contains("--secret-store file"), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(!env.read_profiles().contains("[profiles.acme]"));
+    crate::support::report::row(
+        "Secret Service connection dropped mid-call",
+        1,
+        &format!(
+            "exit 3 in {:.1} s: {}",
+            started.elapsed().as_secs_f64(),
+            stderr.lines().next().unwrap_or_default()
+        ),
+    );
+}
+
+#[test]
+fn the_keyring_daemon_killed_between_calls() {
+    if !keyring_session() {
+        return;
+    }
+    let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
+    let env = Env::new();
+    let data = env.dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    // A private session: store a secret, kill the daemon, then read it back. D-Bus activation
+    // starts a fresh daemon whose keyring is locked: the read must fail clearly, not hang.
+    let script = format!(
+        "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+         printf sec | {bin} setup --non-interactive --provider coupa --profile acme --instance {url} \
+           --scopes core.common.read --client-id id --client-secret-stdin >/dev/null || exit 90; \
+         for p in $(pgrep -x gnome-keyring-d); do \
+           tr '\\0' '\\n' < /proc/$p/environ | grep -qx \"DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS\" && kill -KILL $p; \
+         done; sleep 0.3; \
+         exec {bin} verify acme",
+        bin = env!("CARGO_BIN_EXE_oauth-setup"),
+        url = server.url("")
+    );
+    let started = std::time::Instant::now();
+    // Output to files, not pipes, and a hard time limit: a stray daemon holding a pipe must not
+    // hang the test.
+    let out_path = env.dir.path().join("out");
+    let err_path = env.dir.path().join("err");
+    let status = Command::new("timeout")
+        .args([
+            "-k",
+            "5",
+            "60",
+            "dbus-run-session",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ])
+        .env("XDG_DATA_HOME", &data)
+        .env("OAUTH_SETUP_CONFIG_DIR", env.config())
+        .env("OAUTH_SETUP_KEYRING_TIMEOUT", "3")
+        .env("NO_PROXY", "127.0.0.1")
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .status()
+        .unwrap();
+    let out = std::process::Output {
+        status,
+        stdout: std::fs::read(&out_path).unwrap(),
+        stderr: std::fs::read(&err_path).unwrap(),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_ne!(
+        out.status.code(),
+        Some(90),
+        "setup failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("FAIL  secret") && stdout.contains("OS keyring"),
+        "{stdout}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    crate::support::report::row(
+        "gnome-keyring-daemon killed, then the secret read",
+        1,
+        &format!(
+            "verify exit 3 in {:.1} s: {}",
+            started.elapsed().as_secs_f64(),
+            stdout
+                .lines()
+                .find(|l| l.contains("FAIL"))
+                .unwrap_or_default()
+                .trim()
+        ),
+    );
+}

@@ -3,9 +3,11 @@
 
 mod bad_input;
 mod commands;
+mod concurrency;
 mod crash;
 mod faults;
 mod fuzz_props;
+mod hygiene;
 mod keyring;
 mod leaks;
 mod support;
