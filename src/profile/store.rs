@@ -68,6 +68,11 @@ impl ProfileStore {
         parse(&text, &path, &self.dir.backup_path())
     }
 
+    /// Read profiles from text as if it were this store's file (no I/O); for fuzzing and tools.
+    pub fn parse_text(&self, text: &str) -> Result<ProfilesFile, ProfileError> {
+        parse(text, &self.path(), &self.dir.backup_path())
+    }
+
     /// Run `change` on the current profiles under the write lock and save the result. Nothing is
     /// written when the file cannot be read or `change` fails.
     pub fn update<T, E>(

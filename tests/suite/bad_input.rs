@@ -100,6 +100,11 @@ fn bad_option_values() {
         refused(&env.run_stdin(args, "sec"), needle);
     }
     assert_eq!(snapshot(&env), before, "no file may change");
+    crate::support::report::row(
+        "bad command-line values",
+        cases.len(),
+        "each exit 2 with a message naming the option; no file changed",
+    );
 }
 
 #[test]
@@ -129,6 +134,11 @@ fn bad_stdin_secrets() {
     assert!(!env.profiles().exists(), "nothing saved");
     let rotate = env.run_stdin(&["rotate", "acme", "--client-secret-stdin"], "");
     rotate.expect(2);
+    crate::support::report::row(
+        "stdin secrets: empty, blank, NUL, 200 KiB, invalid UTF-8",
+        6,
+        "each exit 2 naming the client secret and the problem; nothing saved",
+    );
 }
 
 #[test]
@@ -179,6 +189,11 @@ fn bad_environment_values() {
         );
     }
     assert_eq!(snapshot(&env), before);
+    crate::support::report::row(
+        "bad environment values",
+        cases.len(),
+        "each exit 2 naming the variable (a proxy password never echoed); no file changed",
+    );
 }
 
 const GOOD_PROFILE: &str = r#"[profiles.acme]
@@ -295,4 +310,9 @@ fn hand_edited_profiles_files() {
         );
         assert_eq!(after, before, "{what}: a file changed");
     }
+    crate::support::report::row(
+        "hand-edited profiles.toml (wrong types, unknown keys, future schema, duplicates, ...) x 7 commands",
+        9 * 7,
+        "each exit 2 naming the file, line, column and key; the file left byte for byte",
+    );
 }

@@ -16,6 +16,13 @@ fn keyring_session() -> bool {
     on
 }
 
+fn error_line(stderr: &str) -> &str {
+    stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or_default()
+}
+
 fn lookup(secret_ref: &str) -> Option<String> {
     let out = Command::new("secret-tool")
         .args(["lookup", "service", "oauth-setup", "username", secret_ref])
@@ -120,6 +127,11 @@ fn no_session_bus_is_a_clear_error_and_saves_nothing() {
         "{stderr}"
     );
     assert!(!env.profiles().exists() || !env.read_profiles().contains("acme"));
+    crate::support::report::row(
+        "no D-Bus session bus",
+        1,
+        &format!("exit 3: {}", error_line(&stderr)),
+    );
 }
 
 #[test]
@@ -166,6 +178,15 @@ fn a_locked_keyring_gives_a_clear_error_within_the_timeout() {
     );
     assert!(stderr.contains("--secret-store file"), "{stderr}");
     assert!(started.elapsed().as_secs() < 60);
+    crate::support::report::row(
+        "locked keyring (no unlocked collection)",
+        1,
+        &format!(
+            "exit 3 in {:.1} s: {}",
+            started.elapsed().as_secs_f64(),
+            error_line(&stderr)
+        ),
+    );
     assert!(!env.read_profiles().contains("[profiles.acme]"));
 }
 
@@ -198,6 +219,15 @@ fn a_secret_service_that_never_answers_times_out() {
     assert!(
         stderr.contains("the OS keyring did not answer within 2 s"),
         "{stderr}"
+    );
+    crate::support::report::row(
+        "Secret Service bus that never answers",
+        1,
+        &format!(
+            "exit 3 in {:.1} s (timeout 2 s): {}",
+            started.elapsed().as_secs_f64(),
+            error_line(&stderr)
+        ),
     );
     assert!(stderr.contains("--secret-store file"), "{stderr}");
     assert!(
