@@ -106,11 +106,15 @@ fn map_error(e: &Error) -> StoreError {
 }
 
 fn platform_detail(e: &Error) -> String {
+    // Error layers often repeat their source's text; keep each piece once.
     let mut text = e.to_string();
     let mut cur = std::error::Error::source(e);
     while let Some(inner) = cur {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
+        let piece = inner.to_string();
+        if !text.contains(&piece) {
+            text.push_str(": ");
+            text.push_str(&piece);
+        }
         cur = inner.source();
     }
     text

@@ -42,36 +42,44 @@ fn verify(env: &Env, extra: &[&str]) -> Measured {
 /// Run `verify` against `url` and check the code, the diagnosis, the time and the memory.
 #[track_caller]
 fn expect_fault(fault: &str, url: &str, extra: &[&str], code: i32, diagnosis: &str) -> Measured {
-    let env = Env::new();
-    write_profile(&env, "fault", url, SECRET);
-    let m = verify(&env, extra);
-    assert_eq!(m.code, code, "{fault}: {}", m.all());
-    assert!(
-        m.all().contains(diagnosis),
-        "{fault}: want {diagnosis:?} in:\n{}",
-        m.all()
-    );
-    assert!(
-        m.elapsed < Duration::from_secs(TIMEOUT_S + 10),
-        "{fault}: took {:?}",
-        m.elapsed
-    );
-    assert!(
-        m.max_rss_kib < MAX_RSS_KIB,
-        "{fault}: peak memory {} KiB",
-        m.max_rss_kib
-    );
-    assert!(!m.all().contains(SECRET), "{fault}: the secret was printed");
+    let tries = report::runs(1, 5);
+    let (mut slowest, mut peak) = (Duration::ZERO, 0);
+    let mut last = None;
+    for _ in 0..tries {
+        let env = Env::new();
+        write_profile(&env, "fault", url, SECRET);
+        let m = verify(&env, extra);
+        assert_eq!(m.code, code, "{fault}: {}", m.all());
+        assert!(
+            m.all().contains(diagnosis),
+            "{fault}: want {diagnosis:?} in:\n{}",
+            m.all()
+        );
+        assert!(
+            m.elapsed < Duration::from_secs(TIMEOUT_S + 10),
+            "{fault}: took {:?}",
+            m.elapsed
+        );
+        assert!(
+            m.max_rss_kib < MAX_RSS_KIB,
+            "{fault}: peak memory {} KiB",
+            m.max_rss_kib
+        );
+        assert!(!m.all().contains(SECRET), "{fault}: the secret was printed");
+        slowest = slowest.max(m.elapsed);
+        peak = peak.max(m.max_rss_kib);
+        last = Some(m);
+    }
     report::row(
         fault,
-        1,
+        tries,
         &format!(
-            "exit {code}, \"{diagnosis}\", {:.1} s, peak {} MiB",
-            m.elapsed.as_secs_f64(),
-            m.max_rss_kib / 1024
+            "exit {code}, \"{diagnosis}\"; slowest {:.1} s, peak memory at most {} MiB",
+            slowest.as_secs_f64(),
+            peak / 1024
         ),
     );
-    m
+    last.unwrap()
 }
 
 fn head(len: usize) -> String {

@@ -279,7 +279,7 @@ fn a_secret_service_that_dies_mid_call_is_a_clear_error() {
         &format!(
             "exit 3 in {:.1} s: {}",
             started.elapsed().as_secs_f64(),
-            stderr.lines().next().unwrap_or_default()
+            error_line(&stderr)
         ),
     );
 }
