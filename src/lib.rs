@@ -1,7 +1,7 @@
 //! oauth-setup: set up, rotate and verify OAuth 2.0 client-credentials accounts.
 //!
-//! The library holds everything the command line (and later the wizard) stands on: field rules,
-//! provider presets, profiles, secret stores and the diagnosing token test.
+//! The library holds everything the command line and the interactive app stand on: field rules,
+//! provider presets, profiles, secret stores, the diagnosing token test and layered verification.
 
 pub mod account;
 pub mod atomic_file;

@@ -127,7 +127,7 @@ fn resets_halfway_through_the_body() {
         &s.url("/oauth2/token"),
         &[],
         5,
-        "connection",
+        "the server reset the connection",
     );
     assert!(
         m.stdout.contains("FAIL  connection") || m.stdout.contains("FAIL  token"),
