@@ -9,6 +9,8 @@ missing=""
 command -v dbus-run-session >/dev/null 2>&1 || missing="$missing dbus"
 command -v gnome-keyring-daemon >/dev/null 2>&1 || missing="$missing gnome-keyring"
 command -v secret-tool >/dev/null 2>&1 || missing="$missing libsecret-tools"
+# kill and pgrep: the crash tests and the keyring-daemon test use them.
+{ command -v pgrep && command -v kill; } >/dev/null 2>&1 || missing="$missing procps"
 if [ -n "$missing" ]; then
     echo "tests/run.sh: installing$missing"
     if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
