@@ -148,6 +148,9 @@ fn non_oauth(resp: &RawResponse) -> Failure {
     let status = resp.status;
     if resp.body.iter().all(u8::is_ascii_whitespace) {
         return match status {
+            407 => Failure::Proxy {
+                detail: "the proxy asks for authentication (HTTP 407)".into(),
+            },
             401 | 403 => Failure::Unauthorized { status },
             404 => Failure::NotFound,
             500..=599 => Failure::ServerError { status },
@@ -155,6 +158,9 @@ fn non_oauth(resp: &RawResponse) -> Failure {
         };
     }
     match status {
+        407 => Failure::Proxy {
+            detail: "the proxy asks for authentication (HTTP 407)".into(),
+        },
         401 | 403 => Failure::Unauthorized { status },
         404 => Failure::NotFound,
         500..=599 => Failure::ServerError { status },

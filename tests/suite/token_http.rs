@@ -475,3 +475,113 @@ fn generic_preset_takes_the_full_token_url_and_uses_basic() {
     assert_eq!(reqs[0].basic(), Some((ID.to_string(), SECRET.to_string())));
     assert!(reqs[0].form_value("client_secret").is_none());
 }
+
+#[test]
+fn proxies_from_the_environment_are_honoured() {
+    let oauth = OAuthConfig::new(ID, SECRET, &["core.common.read"]);
+    let server = oauth.start();
+    // A forward proxy on 127.0.0.1: it sees the absolute URL and answers as the token endpoint would.
+    let inner = oauth.clone();
+    let proxy = Server::start(move |r| {
+        let mut forwarded = r.clone();
+        forwarded.path = r
+            .path
+            .split_once("//")
+            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_default();
+        inner.handle(&forwarded)
+    });
+    let env = Env::new();
+    let through = |no_proxy: &str| {
+        env.cmd()
+            .args([
+                "setup",
+                "--non-interactive",
+                "--provider",
+                "coupa",
+                "--profile",
+                "p",
+                "--instance",
+                &server.url(""),
+                "--scopes",
+                "core.common.read",
+                "--client-id",
+                ID,
+                "--client-secret-stdin",
+                "--secret-store",
+                "file",
+                "--save-unverified",
+            ])
+            .env("HTTP_PROXY", proxy.url(""))
+            .env("NO_PROXY", no_proxy)
+            .write_stdin(SECRET)
+            .output()
+            .unwrap()
+    };
+    let out = through("");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        proxy.requests().len(),
+        1,
+        "the request went through HTTP_PROXY"
+    );
+    assert!(
+        proxy.requests()[0].path.starts_with("http://127.0.0.1:"),
+        "absolute-form request to the proxy"
+    );
+    assert!(server.requests().is_empty());
+    std::fs::remove_dir_all(env.config()).unwrap();
+    let out = through("127.0.0.1");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(proxy.requests().len(), 1, "NO_PROXY bypasses the proxy");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn a_proxy_that_wants_credentials() {
+    let proxy = Server::start(|_| Reply::empty(407));
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "coupa",
+            "--profile",
+            "p",
+            "--instance",
+            "http://127.0.0.9:9",
+            "--scopes",
+            "core.common.read",
+            "--client-id",
+            ID,
+            "--client-secret-stdin",
+            "--secret-store",
+            "file",
+        ])
+        .env("HTTP_PROXY", proxy.url(""))
+        .env("NO_PROXY", "")
+        .write_stdin(SECRET)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the proxy refused the request: the proxy asks for authentication (HTTP 407)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("check HTTPS_PROXY"), "{stderr}");
+}
