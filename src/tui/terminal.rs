@@ -49,7 +49,9 @@ pub fn restore() {
     let _ = execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, Show);
 }
 
-/// Restore the terminal before the panic message is printed, so it is readable.
+/// Restore the terminal before the panic message is printed, so it is readable, then end the
+/// process: a panic inside a background task would otherwise leave the app drawing on a
+/// terminal that is no longer in full-screen mode, waiting for a result that never comes.
 fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -57,6 +59,7 @@ fn install_panic_hook() {
         std::panic::set_hook(Box::new(move |info| {
             restore();
             previous(info);
+            std::process::exit(101);
         }));
     });
 }

@@ -233,3 +233,38 @@ fn rotating_an_unknown_profile_is_a_usage_error() {
     t.wait_for("no profile named \"nope\"");
     assert!(!t.alternate_screen());
 }
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn a_panic_in_a_background_task_restores_the_terminal() {
+    let oauth = OAuthConfig::new("client-1", "sec", &["core.common.read"]);
+    let server = oauth.start();
+    let env = Env::new();
+    env.setup(
+        "acme",
+        &server.url(""),
+        "client-1",
+        "sec",
+        "core.common.read",
+        &[],
+    )
+    .expect(0);
+    let mut t = Pty::spawn(
+        &env,
+        &["rotate", "acme"],
+        &[
+            ("OAUTH_SETUP_PANIC_AT", "token:sending"),
+            ("RUST_BACKTRACE", "0"),
+        ],
+    );
+    t.wait_for("rotate the secret of acme");
+    t.paste("PANIC-CANARY-31");
+    t.send(ENTER);
+    assert_eq!(t.wait_exit(), 101);
+    assert!(
+        !t.alternate_screen() && !t.bracketed_paste(),
+        "the terminal is restored"
+    );
+    t.wait_for("injected panic at token:sending");
+    assert!(!t.text().contains("PANIC-CANARY-31"));
+}
