@@ -118,12 +118,14 @@ impl Pty {
     }
 
     pub fn resize(&mut self, cols: u16, rows: u16) {
-        self.master.resize(size(cols, rows)).unwrap();
+        // The parser first: the app redraws as soon as the PTY tells it the new size, and those
+        // bytes must meet a screen of that size.
         self.parser
             .lock()
             .unwrap()
             .screen_mut()
             .set_size(nz(rows), nz(cols));
+        self.master.resize(size(cols, rows)).unwrap();
     }
 
     pub fn pid(&self) -> u32 {
