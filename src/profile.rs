@@ -87,12 +87,13 @@ impl Profile {
     }
 
     pub fn diagnosis_context(&self) -> Context {
-        let provider = Provider::get(&self.provider);
-        Context {
-            provider_name: provider.map_or("The server".to_string(), |p| p.display_name.clone()),
-            token_url: self.token_url.clone(),
-            clients_page: provider.and_then(|p| p.clients_page(&self.instance_url)),
-            servicenow: self.provider == "servicenow",
+        match Provider::get(&self.provider) {
+            Some(p) => p.diagnosis_context(&self.instance_url, &self.token_url),
+            None => Context {
+                provider_name: "The server".into(),
+                token_url: self.token_url.clone(),
+                ..Context::default()
+            },
         }
     }
 }

@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::token::ClientAuth;
+use crate::token::{ClientAuth, Context};
 
 const SOURCES: [(&str, &str); 3] = [
     ("coupa", include_str!("../assets/providers/coupa.toml")),
@@ -107,6 +107,16 @@ impl Provider {
 
     pub fn scope(&self, name: &str) -> Option<&ScopeInfo> {
         self.scopes.iter().find(|s| s.name == name)
+    }
+
+    /// What a diagnosis may mention for a client of this provider at `instance_url`.
+    pub fn diagnosis_context(&self, instance_url: &str, token_url: &str) -> Context {
+        Context {
+            provider_name: self.display_name.clone(),
+            token_url: token_url.to_string(),
+            clients_page: self.clients_page(instance_url),
+            servicenow: self.id == "servicenow",
+        }
     }
 
     /// The page where an administrator manages clients, when the provider has one.

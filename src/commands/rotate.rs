@@ -27,11 +27,8 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
         eprintln!("{} {w}", ctx.style.warn("warning:"));
     }
     let req = TokenRequest {
-        token_url: profile.token_url.clone(),
         client_id: client_id.clone(),
-        secret: secret.value,
-        scopes: profile.scopes.clone(),
-        auth: profile.client_auth,
+        ..profile.token_request(secret.value)
     };
     println!("testing the new secret against {} ...", profile.token_url);
     let ok = match test_credentials(&ctx.client()?, &req).await {

@@ -10,7 +10,7 @@ use crate::report::{test_failure_lines, test_ok_lines};
 use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
 use crate::timestamp;
-use crate::token::{TokenRequest, test_credentials};
+use crate::token::test_credentials;
 
 /// The checked fields of a new profile.
 struct Draft {
@@ -34,13 +34,7 @@ pub async fn run(ctx: &Ctx, args: SetupArgs) -> Result<(), CmdError> {
     for w in &warnings {
         eprintln!("{} {w}", ctx.style.warn("warning:"));
     }
-    let req = TokenRequest {
-        token_url: draft.profile.token_url.clone(),
-        client_id: draft.profile.client_id.clone(),
-        secret: draft.secret.clone(),
-        scopes: draft.profile.scopes.clone(),
-        auth: draft.profile.client_auth,
-    };
+    let req = draft.profile.token_request(draft.secret.clone());
     let client = ctx.client()?;
     let dctx = draft.profile.diagnosis_context();
     println!(

@@ -76,7 +76,7 @@ impl Wizard {
             TestState::Failed { failure, .. } => {
                 format!(
                     "{} (saved unverified)",
-                    failure.failure.summary(&Default::default())
+                    failure.failure.summary(&self.diagnosis_context())
                 )
             }
             _ => "ok".into(),

@@ -453,15 +453,10 @@ impl Wizard {
     }
 
     pub fn diagnosis_context(&self) -> crate::token::Context {
-        let url = self.instance_value.as_ref().map_or("", |i| i.url.as_str());
-        crate::token::Context {
-            provider_name: self.provider.display_name.clone(),
-            token_url: self
-                .instance_value
-                .as_ref()
-                .map_or_else(String::new, |i| i.token_url.clone()),
-            clients_page: self.provider.clients_page(url),
-            servicenow: self.provider.id == "servicenow",
-        }
+        let (url, token_url) = self
+            .instance_value
+            .as_ref()
+            .map_or(("", ""), |i| (i.url.as_str(), i.token_url.as_str()));
+        self.provider.diagnosis_context(url, token_url)
     }
 }
