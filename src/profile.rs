@@ -75,6 +75,14 @@ pub struct Verification {
     pub result: String,
 }
 
+impl Verification {
+    /// "<ok word> 3 min ago" or "<failed word> 2 days ago", as of `now`.
+    pub fn describe(&self, now: std::time::SystemTime, ok: &str, failed: &str) -> String {
+        let age = crate::timestamp::age(&self.at, now).unwrap_or_else(|| self.at.clone());
+        format!("{} {age}", if self.ok { ok } else { failed })
+    }
+}
+
 impl Profile {
     pub fn token_request(&self, secret: Secret) -> TokenRequest {
         TokenRequest {

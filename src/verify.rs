@@ -22,6 +22,18 @@ pub enum Status {
     Skip,
 }
 
+impl Status {
+    /// The word shown for the status, four wide so the check names line up.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ok => "ok  ",
+            Self::Warn => "warn",
+            Self::Fail => "FAIL",
+            Self::Skip => "skip",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     pub name: &'static str,

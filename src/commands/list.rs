@@ -6,7 +6,6 @@ use serde_json::json;
 
 use super::{CmdError, Ctx};
 use crate::cli::ListArgs;
-use crate::timestamp;
 
 pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
     let file = ctx.profiles.load()?;
@@ -53,10 +52,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
         let verified = p
             .last_verification
             .as_ref()
-            .map_or("never".to_string(), |v| {
-                let age = timestamp::age(&v.at, now).unwrap_or_else(|| v.at.clone());
-                format!("{} {age}", if v.ok { "ok" } else { "FAILED" })
-            });
+            .map_or("never".to_string(), |v| v.describe(now, "ok", "FAILED"));
         println!(
             "{mark} {name:<20} {:<11} {:<40} {:<8} {verified}",
             p.provider,

@@ -97,11 +97,12 @@ fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(
                 .unwrap_or_default();
             println!("{}{where_}", r.name);
             for c in &r.checks {
+                let label = c.status.label();
                 let word = match c.status {
-                    Status::Ok => ctx.style.ok("ok  "),
-                    Status::Warn => ctx.style.warn("warn"),
-                    Status::Fail => ctx.style.fail("FAIL"),
-                    Status::Skip => "skip".to_string(),
+                    Status::Ok => ctx.style.ok(label),
+                    Status::Warn => ctx.style.warn(label),
+                    Status::Fail => ctx.style.fail(label),
+                    Status::Skip => label.to_string(),
                 };
                 println!("  {word}  {:<11} {}", c.name, c.detail);
                 if let Some(fix) = &c.fix {

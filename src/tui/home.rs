@@ -10,7 +10,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::layout::{self, Chrome};
 use super::theme::Theme;
 use crate::profile::ProfilesFile;
-use crate::timestamp;
 
 #[derive(Debug, Default)]
 pub struct Home {
@@ -94,10 +93,7 @@ impl Home {
             let verified = p
                 .last_verification
                 .as_ref()
-                .map_or("never".to_string(), |v| {
-                    let age = timestamp::age(&v.at, now).unwrap_or_else(|| v.at.clone());
-                    format!("{} {age}", if v.ok { "✓ ok" } else { "✗ failed" })
-                });
+                .map_or("never".to_string(), |v| v.describe(now, "✓ ok", "✗ failed"));
             let default = if profiles.default_profile.as_deref() == Some(name) {
                 "*"
             } else {

@@ -10,7 +10,7 @@ use super::command::Command;
 use super::layout::{self, Chrome};
 use super::msg::Msg;
 use super::secret_field::SecretField;
-use super::theme::Theme;
+use super::theme::{Theme, spinner};
 use crate::profile::Profile;
 use crate::report::test_failure_lines;
 use crate::token::TestFailure;
@@ -209,7 +209,7 @@ impl Rotate {
             RotateState::Editing => {}
             RotateState::Testing { .. } => lines.push(Line::raw(format!(
                 "{} testing the new secret …",
-                ["|", "/", "-", "\\"][self.spinner % 4]
+                spinner(self.spinner)
             ))),
             RotateState::Storing => lines.push(Line::raw("storing the new secret …")),
             RotateState::Failed(f) => {

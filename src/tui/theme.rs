@@ -3,6 +3,11 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+/// The spinner frame for a tick count; ASCII, so every terminal shows it.
+pub fn spinner(tick: usize) -> &'static str {
+    ["|", "/", "-", "\\"][tick % 4]
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub color: bool,

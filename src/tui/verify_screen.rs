@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::command::Command;
 use super::layout::{self, Chrome};
-use super::theme::Theme;
+use super::theme::{Theme, spinner};
 use crate::verify::{ProfileReport, Status};
 
 #[derive(Debug)]
@@ -64,7 +64,7 @@ impl VerifyScreen {
         };
         let area = layout::draw(frame, theme, &chrome);
         let Some(reports) = &self.reports else {
-            let spin = ["|", "/", "-", "\\"][self.spinner % 4];
+            let spin = spinner(self.spinner);
             frame.render_widget(Paragraph::new(format!("{spin} checking …")), area);
             return;
         };
@@ -80,11 +80,12 @@ impl VerifyScreen {
                 verdict,
             ]));
             for c in &r.checks {
-                let (word, style) = match c.status {
-                    Status::Ok => ("ok  ", theme.ok()),
-                    Status::Warn => ("warn", theme.warn()),
-                    Status::Fail => ("FAIL", theme.error()),
-                    Status::Skip => ("skip", theme.dim()),
+                let word = c.status.label();
+                let style = match c.status {
+                    Status::Ok => theme.ok(),
+                    Status::Warn => theme.warn(),
+                    Status::Fail => theme.error(),
+                    Status::Skip => theme.dim(),
                 };
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {word} "), style),

@@ -11,9 +11,7 @@ use crate::provider::Provider;
 use crate::report::{test_failure_lines, test_ok_lines};
 use crate::secret_store::SecretStoreKind;
 use crate::tui::layout::{self, Chrome};
-use crate::tui::theme::Theme;
-
-const SPINNER: [&str; 4] = ["|", "/", "-", "\\"];
+use crate::tui::theme::{Theme, spinner};
 
 impl Wizard {
     pub fn keys(&self) -> Vec<(&'static str, &'static str)> {
@@ -308,7 +306,7 @@ impl Wizard {
         match &self.test {
             TestState::Idle => {}
             TestState::Running { .. } => {
-                let spin = SPINNER[self.spinner % SPINNER.len()];
+                let spin = spinner(self.spinner);
                 let url = self
                     .instance_value
                     .as_ref()
@@ -425,10 +423,7 @@ impl Wizard {
             ));
         }
         if self.save.saving {
-            lines.push(Line::raw(format!(
-                "{} saving …",
-                SPINNER[self.spinner % SPINNER.len()]
-            )));
+            lines.push(Line::raw(format!("{} saving …", spinner(self.spinner))));
         }
         let rest = Rect {
             y: area.y + name_area.height,
