@@ -112,7 +112,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         dir,
     };
     ctx.profiles.clean_after_crash();
-    let colour = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let colour = output::colour_allowed(cli.no_color);
     let command = cli.command;
     // Verify reports loose permissions as one of its checks; everything else fixes them first.
     if !matches!(command, Some(Command::Verify(_))) {
@@ -220,15 +220,7 @@ fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entr
             Entry::Rotate(a.profile.clone())
         }
         Some(Command::Verify(a)) if !a.non_interactive && !a.json && terminal => {
-            let file = ctx.profiles.load()?;
-            let names = if a.all {
-                file.profiles.keys().cloned().collect()
-            } else if a.profiles.is_empty() {
-                vec![pick_profile(None, &file)?.0.to_string()]
-            } else {
-                a.profiles.clone()
-            };
-            Entry::Verify(names)
+            Entry::Verify(verify::verify_names(a, &ctx.profiles.load()?)?)
         }
         _ => return Ok(None),
     };

@@ -9,13 +9,34 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use zeroize::Zeroize;
+
 use crate::config_dir::ConfigDir;
+use crate::fields::{Field, FieldError, Validated, parse_secret};
 use crate::secret::Secret;
 
 pub const KEYRING_SERVICE: &str = "oauth-setup";
 pub const ENV_KEYRING_TIMEOUT: &str = "OAUTH_SETUP_KEYRING_TIMEOUT";
 /// Supplies the client secret for one run (CI); stored only by commands that store.
 pub const ENV_CLIENT_SECRET: &str = "OAUTH_SETUP_CLIENT_SECRET";
+
+/// The secret given for this run in `OAUTH_SETUP_CLIENT_SECRET`, checked by the secret rule;
+/// `None` when the variable is unset. Errors name the variable.
+pub fn secret_from_env() -> Option<Result<Validated<Secret>, FieldError>> {
+    let value = std::env::var_os(ENV_CLIENT_SECRET)?;
+    let named = |message: &str| {
+        FieldError::new(
+            Field::ClientSecret,
+            format!("{ENV_CLIENT_SECRET}: {message}"),
+        )
+    };
+    let Ok(mut text) = value.into_string() else {
+        return Some(Err(named("is not valid UTF-8 text; set it again")));
+    };
+    let secret = Secret::new(text.as_str());
+    text.zeroize();
+    Some(parse_secret(secret).map_err(|e| named(&e.message)))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -5,11 +5,10 @@ use serde::Serialize;
 
 use crate::config_dir::ConfigDir;
 use crate::exit::ExitCode;
-use crate::fields::parse_secret;
 use crate::profile::{Profile, ProfileError, ProfileStore, ProfilesFile, Verification};
 use crate::report::{describe_lifetime, test_failure_lines};
 use crate::secret::Secret;
-use crate::secret_store::{ENV_CLIENT_SECRET, SecretStores};
+use crate::secret_store::{ENV_CLIENT_SECRET, SecretStores, secret_from_env};
 use crate::timestamp;
 use crate::token::{Layer, TokenClient, test_credentials};
 
@@ -132,17 +131,14 @@ async fn read_secret(
     profile: &Profile,
     stores: &Stores,
 ) -> Result<(Secret, Check), (Check, ExitCode)> {
-    if let Ok(raw) = std::env::var(ENV_CLIENT_SECRET) {
-        return match parse_secret(Secret::new(raw)) {
+    if let Some(from_env) = secret_from_env() {
+        return match from_env {
             Ok(v) => {
                 let detail =
                     format!("from {ENV_CLIENT_SECRET} (for this run; the stored one is not read)");
                 Ok((v.value, check("secret", Status::Ok, detail)))
             }
-            Err(e) => {
-                let detail = format!("{ENV_CLIENT_SECRET}: {}", e.message);
-                Err((check("secret", Status::Fail, detail), ExitCode::Usage))
-            }
+            Err(e) => Err((check("secret", Status::Fail, e.message), ExitCode::Usage)),
         };
     }
     let (kind, secret_ref) = (profile.secret_store, profile.secret_ref.clone());

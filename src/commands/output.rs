@@ -2,6 +2,11 @@
 
 use std::io::IsTerminal;
 
+/// Colour unless `--no-color` or a non-empty `NO_COLOR` says otherwise.
+pub fn colour_allowed(no_color: bool) -> bool {
+    !no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     color: bool,
@@ -9,9 +14,8 @@ pub struct Style {
 
 impl Style {
     pub fn detect(no_color: bool) -> Self {
-        let env_off = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Self {
-            color: !no_color && !env_off && std::io::stdout().is_terminal(),
+            color: colour_allowed(no_color) && std::io::stdout().is_terminal(),
         }
     }
 

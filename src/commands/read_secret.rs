@@ -8,7 +8,7 @@ use zeroize::Zeroize;
 use crate::cli::SecretSource;
 use crate::fields::{Field, FieldError, Validated, parse_secret};
 use crate::secret::Secret;
-use crate::secret_store::ENV_CLIENT_SECRET;
+use crate::secret_store::{ENV_CLIENT_SECRET, secret_from_env};
 
 /// 64 KiB: far beyond any client secret, small enough that a wrong file is caught.
 const MAX_SECRET: u64 = 64 * 1024;
@@ -18,16 +18,8 @@ pub fn read(source: &SecretSource) -> Result<Validated<Secret>, FieldError> {
         from_reader(std::io::stdin().lock(), "standard input")?
     } else if let Some(path) = &source.client_secret_file {
         from_file(path)?
-    } else if let Some(v) = std::env::var_os(ENV_CLIENT_SECRET) {
-        let mut v = v.into_string().map_err(|_| {
-            FieldError::new(
-                Field::ClientSecret,
-                format!("{ENV_CLIENT_SECRET} is not valid UTF-8 text; set it again"),
-            )
-        })?;
-        let s = Secret::new(v.as_str());
-        v.zeroize();
-        s
+    } else if let Some(from_env) = secret_from_env() {
+        return from_env;
     } else {
         return Err(FieldError::new(
             Field::ClientSecret,

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use super::{CmdError, Ctx, pick_profile};
 use crate::cli::{TokenArgs, TokenFormat};
 use crate::secret::Secret;
-use crate::secret_store::ENV_CLIENT_SECRET;
+use crate::secret_store::secret_from_env;
 
 pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
     let file = ctx.profiles.load()?;
@@ -43,11 +43,10 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
 
 /// The secret for one run: OAUTH_SETUP_CLIENT_SECRET when set, else the profile's store.
 pub fn profile_secret(ctx: &Ctx, profile: &crate::profile::Profile) -> Result<Secret, CmdError> {
-    if let Some(v) = std::env::var_os(ENV_CLIENT_SECRET) {
-        let raw = Secret::new(v.to_string_lossy());
-        return crate::fields::parse_secret(raw)
+    if let Some(from_env) = secret_from_env() {
+        return from_env
             .map(|v| v.value)
-            .map_err(|e| CmdError::usage(format!("{ENV_CLIENT_SECRET}: {}", e.message)));
+            .map_err(|e| CmdError::usage(e.message));
     }
     ctx.secrets
         .get(profile.secret_store, &profile.secret_ref)

@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::{CmdError, Ctx};
 use crate::cli::VerifyArgs;
 use crate::exit::ExitCode;
+use crate::profile::ProfilesFile;
 use crate::verify::{
     Check, ProfileReport, Status, Stores, check, permission_check, record, verify_many,
 };
@@ -17,6 +18,23 @@ struct Document<'a> {
     ok: bool,
     exit_code: i32,
     profiles: &'a [ProfileReport],
+}
+
+/// The profiles `verify` is asked about: all of them, the ones named, or the default.
+pub fn verify_names(args: &VerifyArgs, file: &ProfilesFile) -> Result<Vec<String>, CmdError> {
+    if args.all {
+        return Ok(file.profiles.keys().cloned().collect());
+    }
+    if !args.profiles.is_empty() {
+        return Ok(args.profiles.clone());
+    }
+    match &file.default_profile {
+        Some(d) => Ok(vec![d.clone()]),
+        None => Err(
+            CmdError::usage("no profile given and no default profile is set")
+                .with_fix("name profiles, or use --all"),
+        ),
+    }
 }
 
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
@@ -37,21 +55,7 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
             return finish(ctx, &args, vec![report]);
         }
     };
-    let names: Vec<String> = if args.all {
-        file.profiles.keys().cloned().collect()
-    } else if !args.profiles.is_empty() {
-        args.profiles.clone()
-    } else {
-        match &file.default_profile {
-            Some(d) => vec![d.clone()],
-            None => {
-                return Err(
-                    CmdError::usage("no profile given and no default profile is set")
-                        .with_fix("name profiles, or use --all"),
-                );
-            }
-        }
-    };
+    let names = verify_names(&args, &file)?;
     if names.is_empty() {
         // `--all` over no profiles: nothing failed, and scripts still get their document.
         if !args.json {
