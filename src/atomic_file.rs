@@ -65,23 +65,45 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Tighten a file to 0600 if others can read it; returns what was changed.
+/// Tighten a file to 0600 if others can read it; returns what was changed. A symlink is left
+/// alone: its own mode means nothing, chmod would act on its target, and the file store refuses
+/// a symlinked secrets file outright.
 #[cfg(unix)]
 pub fn private_file(path: &Path) -> io::Result<Option<String>> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = fs::symlink_metadata(path)?.permissions().mode() & 0o777;
-    if mode & 0o077 == 0 {
+    let meta = fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
         return Ok(None);
     }
-    fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+    restrict(path, &meta, 0o600, "readable by other users")
+}
+
+/// Tighten a folder (following a symlink to it) to 0700 if others can enter it.
+#[cfg(unix)]
+pub fn private_dir(path: &Path) -> io::Result<Option<String>> {
+    restrict(path, &fs::metadata(path)?, 0o700, "open to other users")
+}
+
+#[cfg(unix)]
+fn restrict(path: &Path, meta: &fs::Metadata, mode: u32, was: &str) -> io::Result<Option<String>> {
+    use std::os::unix::fs::PermissionsExt;
+    let now = meta.permissions().mode() & 0o777;
+    if now & 0o077 == 0 {
+        return Ok(None);
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
     Ok(Some(format!(
-        "{} was readable by other users ({mode:o}); it is now 0600",
+        "{} was {was} ({now:o}); it is now {mode:04o}",
         path.display()
     )))
 }
 
 #[cfg(not(unix))]
 pub fn private_file(_path: &Path) -> io::Result<Option<String>> {
+    Ok(None)
+}
+
+#[cfg(not(unix))]
+pub fn private_dir(_path: &Path) -> io::Result<Option<String>> {
     Ok(None)
 }
 
@@ -125,5 +147,19 @@ mod tests {
             0o600
         );
         assert!(private_file(&f).unwrap().is_none());
+        let other = dir.path().join("other");
+        fs::write(&other, "x").unwrap();
+        fs::set_permissions(&other, fs::Permissions::from_mode(0o644)).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&other, &link).unwrap();
+        assert!(
+            private_file(&link).unwrap().is_none(),
+            "a symlink is not judged by its own mode"
+        );
+        assert_eq!(
+            fs::metadata(&other).unwrap().permissions().mode() & 0o777,
+            0o644,
+            "nor chmodded through"
+        );
     }
 }

@@ -4,6 +4,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::atomic_file::private_dir;
+
 pub const ENV_CONFIG_DIR: &str = "OAUTH_SETUP_CONFIG_DIR";
 
 #[derive(Debug, Clone)]
@@ -115,23 +117,4 @@ impl ConfigDir {
         opts.open(self.root.join(".lock"))
             .map_err(self.io_err("create its lock file"))
     }
-}
-
-#[cfg(unix)]
-fn private_dir(path: &Path) -> io::Result<Option<String>> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = fs::metadata(path)?.permissions().mode() & 0o777;
-    if mode & 0o077 == 0 {
-        return Ok(None);
-    }
-    fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
-    Ok(Some(format!(
-        "{} was open to other users ({mode:o}); it is now 0700",
-        path.display()
-    )))
-}
-
-#[cfg(not(unix))]
-fn private_dir(_path: &Path) -> io::Result<Option<String>> {
-    Ok(None)
 }

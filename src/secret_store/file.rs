@@ -8,7 +8,7 @@ use std::path::Path;
 use zeroize::Zeroize;
 
 use super::StoreError;
-use crate::atomic_file::write_atomic;
+use crate::atomic_file::{private_file, write_atomic};
 use crate::secret::Secret;
 
 /// The parsed file; every value is wiped when it is dropped.
@@ -66,7 +66,7 @@ fn read(path: &Path) -> Result<Secrets, StoreError> {
 
 #[cfg(unix)]
 fn check_owner(path: &Path, meta: &fs::Metadata) -> Result<(), StoreError> {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::fs::MetadataExt;
     let me = fs::metadata(path.parent().unwrap_or(Path::new(".")))
         .map(|m| m.uid())
         .ok();
@@ -76,18 +76,15 @@ fn check_owner(path: &Path, meta: &fs::Metadata) -> Result<(), StoreError> {
             "belongs to another user than its folder; refusing to use it",
         ));
     }
-    let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| {
-            err(
+    match private_file(path) {
+        Ok(Some(fixed)) => eprintln!("warning: {fixed}"),
+        Ok(None) => {}
+        Err(e) => {
+            return Err(err(
                 path,
-                format!("is readable by others ({mode:o}) and cannot be fixed ({e})"),
-            )
-        })?;
-        eprintln!(
-            "warning: {} was readable by other users ({mode:o}); it is now 0600",
-            path.display()
-        );
+                format!("is readable by others and cannot be fixed ({e})"),
+            ));
+        }
     }
     Ok(())
 }
