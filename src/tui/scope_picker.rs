@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::text_field::TextField;
+use super::text_field::{SecondEnter, TextField};
 use super::theme::Theme;
 use crate::fields::parse_scopes;
 use crate::provider::{Access, Provider, ScopeInfo};
@@ -30,7 +30,7 @@ pub struct ScopePicker {
     pub cursor: usize,
     pub error: Option<String>,
     pub warnings: Vec<String>,
-    warned: Option<Vec<String>>,
+    gate: SecondEnter<Vec<String>>,
     provider: &'static Provider,
 }
 
@@ -52,7 +52,7 @@ impl ScopePicker {
             cursor: 0,
             error: None,
             warnings: Vec::new(),
-            warned: None,
+            gate: SecondEnter::default(),
             provider,
         }
     }
@@ -206,12 +206,11 @@ impl ScopePicker {
                         lonely.join(", ")
                     ));
                 }
-                if warnings.is_empty() || self.warned.as_ref() == Some(&v.value) {
+                if self.gate.pass(v.value.clone(), &warnings) {
                     self.warnings.clear();
                     return Some(v.value);
                 }
                 self.warnings = warnings;
-                self.warned = Some(v.value);
                 None
             }
         }

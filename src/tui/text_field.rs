@@ -15,9 +15,27 @@ pub struct TextField {
     pub label: &'static str,
     pub input: Input,
     pub error: Option<String>,
-    /// Warnings shown for `warned_value`; a second Enter on the same value accepts them.
+    /// Warnings shown for the value; a second Enter on the same value accepts them.
     pub warnings: Vec<String>,
-    warned_value: Option<String>,
+    gate: SecondEnter<String>,
+}
+
+/// The wizard's rule for warnings: they stop the first Enter on a value, and a second Enter on
+/// the same value accepts it.
+#[derive(Debug, Clone, Default)]
+pub struct SecondEnter<V> {
+    warned: Option<V>,
+}
+
+impl<V: PartialEq> SecondEnter<V> {
+    /// Whether `value` may pass with these warnings; if not, it is remembered as warned.
+    pub fn pass(&mut self, value: V, warnings: &[String]) -> bool {
+        if warnings.is_empty() || self.warned.as_ref() == Some(&value) {
+            return true;
+        }
+        self.warned = Some(value);
+        false
+    }
 }
 
 /// What Enter on a field decided.
@@ -78,12 +96,11 @@ impl TextField {
             }
             Ok((v, warnings)) => {
                 self.error = None;
-                if warnings.is_empty() || self.warned_value.as_deref() == Some(self.value()) {
+                if self.gate.pass(self.value().to_string(), &warnings) {
                     self.warnings.clear();
                     return (Submit::Accept, Some(v));
                 }
                 self.warnings = warnings;
-                self.warned_value = Some(self.value().to_string());
                 (Submit::Stay, None)
             }
         }
