@@ -1,29 +1,13 @@
 //! Bad input at every entry point: options, stdin secrets, environment values and hand-edited
 //! profiles files. Each gets a clear message naming what is wrong, exit 2, and no file changes.
 
-use crate::support::cli::{Env, Run, all_files};
+use crate::support::cli::{self, Env, Run, all_files};
 use crate::support::oauth::OAuthConfig;
 
 fn setup_args(url: &str) -> Vec<String> {
-    [
-        "setup",
-        "--non-interactive",
-        "--provider",
-        "coupa",
-        "--profile",
-        "acme",
-        "--instance",
-        url,
-        "--scopes",
-        "core.common.read",
-        "--client-id",
-        "id",
-        "--client-secret-stdin",
-        "--secret-store",
-        "file",
-    ]
-    .map(String::from)
-    .to_vec()
+    let mut args = cli::setup_args("acme", url, "id", "core.common.read");
+    args.extend(cli::FILE_STORE.map(String::from));
+    args
 }
 
 fn snapshot(env: &Env) -> Vec<(std::path::PathBuf, Vec<u8>)> {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use oauth_setup::config_dir::ConfigDir;
 use oauth_setup::profile::ProfileStore;
 
-use crate::support::cli::{Env, Run};
+use crate::support::cli::{Env, FILE_STORE, Run, setup_args};
 use crate::support::oauth::OAuthConfig;
 use crate::support::report;
 
@@ -58,23 +58,9 @@ fn run_op(env: &Env, op: Op, url: &str, crash_at: &str) -> Run {
     let mut cmd = env.cmd();
     cmd.env("OAUTH_SETUP_CRASH_AT", crash_at);
     match op {
-        Op::Setup => cmd.args([
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "coupa",
-            "--profile",
-            "b",
-            "--instance",
-            url,
-            "--scopes",
-            "core.common.read",
-            "--client-id",
-            "id",
-            "--client-secret-stdin",
-            "--secret-store",
-            "file",
-        ]),
+        Op::Setup => cmd
+            .args(setup_args("b", url, "id", "core.common.read"))
+            .args(FILE_STORE),
         Op::Rotate => cmd.args(["rotate", "a", "--client-secret-stdin"]),
         Op::Delete => cmd.args(["delete", "a", "--yes"]),
     };
@@ -217,23 +203,9 @@ fn sigkill_at_random_moments() {
         let op = [Op::Setup, Op::Rotate, Op::Delete][i % 3];
         let mut cmd = env.std_cmd();
         match op {
-            Op::Setup => cmd.args([
-                "setup",
-                "--non-interactive",
-                "--provider",
-                "coupa",
-                "--profile",
-                "b",
-                "--instance",
-                &url,
-                "--scopes",
-                "core.common.read",
-                "--client-id",
-                "id",
-                "--client-secret-stdin",
-                "--secret-store",
-                "file",
-            ]),
+            Op::Setup => cmd
+                .args(setup_args("b", &url, "id", "core.common.read"))
+                .args(FILE_STORE),
             Op::Rotate => cmd.args(["rotate", "a", "--client-secret-stdin"]),
             Op::Delete => cmd.args(["delete", "a", "--yes"]),
         };

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::support::cli::Env;
+use crate::support::cli::{Env, FILE_STORE, setup_args};
 use crate::support::oauth::OAuthConfig;
 use crate::support::report;
 use crate::support::server::{Reply, Server};
@@ -118,23 +118,8 @@ fn panic_output_never_holds_the_secret() {
     for point in ["setup:secret-read", "token:sending"] {
         let out = env
             .cmd()
-            .args([
-                "setup",
-                "--non-interactive",
-                "--provider",
-                "coupa",
-                "--profile",
-                "p",
-                "--instance",
-                &server.url(""),
-                "--scopes",
-                "core.common.read",
-                "--client-id",
-                "id",
-                "--client-secret-stdin",
-                "--secret-store",
-                "file",
-            ])
+            .args(setup_args("p", &server.url(""), "id", "core.common.read"))
+            .args(FILE_STORE)
             .env("OAUTH_SETUP_PANIC_AT", point)
             .env("RUST_BACKTRACE", "full")
             .write_stdin(CANARY)

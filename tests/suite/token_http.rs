@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::cli::Env;
+use crate::support::cli::{Env, FILE_STORE, setup_args};
 use crate::support::oauth::OAuthConfig;
 use crate::support::server::{Reply, Server, closed_port};
 use crate::support::tls;
@@ -494,24 +494,9 @@ fn proxies_from_the_environment_are_honoured() {
     let env = Env::new();
     let through = |no_proxy: &str| {
         env.cmd()
-            .args([
-                "setup",
-                "--non-interactive",
-                "--provider",
-                "coupa",
-                "--profile",
-                "p",
-                "--instance",
-                &server.url(""),
-                "--scopes",
-                "core.common.read",
-                "--client-id",
-                ID,
-                "--client-secret-stdin",
-                "--secret-store",
-                "file",
-                "--save-unverified",
-            ])
+            .args(setup_args("p", &server.url(""), ID, "core.common.read"))
+            .args(FILE_STORE)
+            .arg("--save-unverified")
             .env("HTTP_PROXY", proxy.url(""))
             .env("NO_PROXY", no_proxy)
             .write_stdin(SECRET)
@@ -553,23 +538,13 @@ fn a_proxy_that_wants_credentials() {
     let env = Env::new();
     let out = env
         .cmd()
-        .args([
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "coupa",
-            "--profile",
+        .args(setup_args(
             "p",
-            "--instance",
             "http://127.0.0.9:9",
-            "--scopes",
-            "core.common.read",
-            "--client-id",
             ID,
-            "--client-secret-stdin",
-            "--secret-store",
-            "file",
-        ])
+            "core.common.read",
+        ))
+        .args(FILE_STORE)
         .env("HTTP_PROXY", proxy.url(""))
         .env("NO_PROXY", "")
         .write_stdin(SECRET)

@@ -5,6 +5,29 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+/// `setup --non-interactive` for a Coupa profile, the secret read from stdin.
+pub fn setup_args(profile: &str, instance: &str, client_id: &str, scopes: &str) -> Vec<String> {
+    [
+        "setup",
+        "--non-interactive",
+        "--provider",
+        "coupa",
+        "--profile",
+        profile,
+        "--instance",
+        instance,
+        "--scopes",
+        scopes,
+        "--client-id",
+        client_id,
+        "--client-secret-stdin",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+pub const FILE_STORE: [&str; 2] = ["--secret-store", "file"];
+
 pub struct Env {
     pub dir: tempfile::TempDir,
 }
@@ -102,25 +125,12 @@ impl Env {
         scopes: &str,
         extra: &[&str],
     ) -> Run {
-        let mut args = vec![
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "coupa",
-            "--profile",
-            profile,
-            "--instance",
-            instance,
-            "--scopes",
-            scopes,
-            "--client-id",
-            client_id,
-            "--client-secret-stdin",
-        ];
+        let mut args = setup_args(profile, instance, client_id, scopes);
         if !extra.contains(&"--secret-store") {
-            args.extend(["--secret-store", "file"]);
+            args.extend(FILE_STORE.map(String::from));
         }
-        args.extend(extra);
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         self.run_stdin(&args, secret)
     }
 
