@@ -223,20 +223,12 @@ async fn check_token(
             };
             if f.failure.layer() == Layer::Connection {
                 checks.push(failed("connection"));
-                checks.push(check(
-                    "token",
-                    Status::Skip,
-                    "not checked: an earlier check failed",
-                ));
+                checks.push(skipped("token"));
             } else {
                 checks.push(check("connection", Status::Ok, format!("reached {host}")));
                 checks.push(failed("token"));
             }
-            checks.push(check(
-                "scopes",
-                Status::Skip,
-                "not checked: an earlier check failed",
-            ));
+            checks.push(skipped("scopes"));
             f.failure.exit_code()
         }
     }
@@ -294,15 +286,43 @@ fn finalise(mut report: ProfileReport, code: ExitCode) -> ProfileReport {
     report
 }
 
+fn skipped(name: &'static str) -> Check {
+    check(name, Status::Skip, "not checked: an earlier check failed")
+}
+
 fn skip_rest(mut report: ProfileReport, names: &[&'static str]) -> ProfileReport {
-    for n in names {
-        report.checks.push(check(
-            n,
-            Status::Skip,
-            "not checked: an earlier check failed",
-        ));
-    }
+    report.checks.extend(names.iter().map(|n| skipped(n)));
     report
+}
+
+/// The one report when the profiles file itself cannot be read.
+pub fn unreadable_file(name: String, error: &ProfileError) -> ProfileReport {
+    ProfileReport {
+        name,
+        provider: None,
+        instance_url: None,
+        ok: false,
+        exit_code: ExitCode::Usage.code(),
+        checks: vec![Check {
+            fix: Some("fix the file by hand, or restore the backup".into()),
+            ..check("profile", Status::Fail, error.to_string())
+        }],
+    }
+}
+
+/// Permissions once, every named profile's checks concurrently, then the results recorded in
+/// the profiles file (a failure to record is returned beside the reports, not instead of them).
+pub async fn check_and_record(
+    profiles: &ProfileStore,
+    file: &ProfilesFile,
+    names: &[String],
+    client: &TokenClient,
+    stores: &Stores,
+) -> (Vec<ProfileReport>, Result<(), ProfileError>) {
+    let perm = permission_check(profiles);
+    let reports = verify_many(file, names, &perm, client, stores).await;
+    let recorded = record(profiles, &reports);
+    (reports, recorded)
 }
 
 /// Remember each verified profile's result; a failure to record is a warning, not a failed verify.

@@ -6,9 +6,7 @@ use super::{CmdError, Ctx};
 use crate::cli::VerifyArgs;
 use crate::exit::ExitCode;
 use crate::profile::ProfilesFile;
-use crate::verify::{
-    Check, ProfileReport, Status, Stores, check, permission_check, record, verify_many,
-};
+use crate::verify::{ProfileReport, Status, Stores, check_and_record, unreadable_file};
 
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
@@ -41,18 +39,8 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
     let file = match ctx.profiles.load() {
         Ok(f) => f,
         Err(e) => {
-            let report = ProfileReport {
-                name: args.profiles.first().cloned().unwrap_or_else(|| "*".into()),
-                provider: None,
-                instance_url: None,
-                ok: false,
-                exit_code: ExitCode::Usage.code(),
-                checks: vec![Check {
-                    fix: Some("fix the file by hand, or restore the backup".into()),
-                    ..check("profile", Status::Fail, e.to_string())
-                }],
-            };
-            return finish(ctx, &args, vec![report]);
+            let name = args.profiles.first().cloned().unwrap_or_else(|| "*".into());
+            return finish(ctx, &args, vec![unreadable_file(name, &e)]);
         }
     };
     let names = verify_names(&args, &file)?;
@@ -63,13 +51,13 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
         }
         return finish(ctx, &args, Vec::new());
     }
-    let perm = permission_check(&ctx.profiles);
     let stores = Stores {
         secrets: ctx.secrets.clone(),
         dir: ctx.dir.clone(),
     };
-    let reports = verify_many(&file, &names, &perm, &ctx.client()?, &stores).await;
-    if let Err(e) = record(&ctx.profiles, &reports) {
+    let (reports, recorded) =
+        check_and_record(&ctx.profiles, &file, &names, &ctx.client()?, &stores).await;
+    if let Err(e) = recorded {
         eprintln!(
             "{} could not record the result: {e}",
             ctx.style.warn("warning:")

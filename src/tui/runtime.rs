@@ -19,7 +19,7 @@ use crate::config_dir::ConfigDir;
 use crate::profile::ProfileStore;
 use crate::secret_store::{SecretStores, StoreError};
 use crate::token::{TokenClient, test_credentials};
-use crate::verify::{Stores, permission_check, record, verify_many};
+use crate::verify::{Stores, check_and_record, unreadable_file};
 
 /// What the background work needs.
 #[derive(Clone)]
@@ -170,14 +170,19 @@ fn execute(
             let deps = deps.clone();
             tokio::spawn(async move {
                 let profiles = deps.profiles();
-                let file = profiles.load().unwrap_or_default();
-                let perm = permission_check(&profiles);
-                let stores = Stores {
-                    secrets: deps.secrets.clone(),
-                    dir: deps.dir.clone(),
+                let reports = match profiles.load() {
+                    // Not an empty file: that would report every profile as unknown.
+                    Err(e) => vec![unreadable_file(names.join(", "), &e)],
+                    Ok(file) => {
+                        let stores = Stores {
+                            secrets: deps.secrets.clone(),
+                            dir: deps.dir.clone(),
+                        };
+                        check_and_record(&profiles, &file, &names, &deps.client, &stores)
+                            .await
+                            .0
+                    }
                 };
-                let reports = verify_many(&file, &names, &perm, &deps.client, &stores).await;
-                let _ = record(&profiles, &reports);
                 let _ = tx.send(Msg::Verified(reports));
             });
         }

@@ -268,3 +268,32 @@ fn a_panic_in_a_background_task_restores_the_terminal() {
     t.wait_for("injected panic at token:sending");
     assert!(!t.text().contains("PANIC-CANARY-31"));
 }
+
+#[test]
+fn verify_screen_reports_a_profiles_file_broken_while_the_app_runs() {
+    let server = OAuthConfig::new("client-1", "sec", &["core.common.read"]).start();
+    let env = Env::new();
+    env.setup(
+        "acme",
+        &server.url(""),
+        "client-1",
+        "sec",
+        "core.common.read",
+        &[],
+    )
+    .expect(0);
+    let mut t = Pty::spawn(&env, &[], &[]);
+    t.wait_for("oauth-setup · profiles");
+    std::fs::write(env.profiles(), "schema_version = \"one\"\n").unwrap();
+    t.send("v");
+    t.wait_for("FAIL profile");
+    assert!(
+        t.text().contains("profiles.toml:1:"),
+        "the parse error, not an unknown profile:\n{}",
+        t.text()
+    );
+    assert!(!t.text().contains("no profile named"));
+    t.send("\x1b");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+}
