@@ -54,17 +54,29 @@ fn backup_parses(env: &Env) -> bool {
     ProfileStore::new(ConfigDir::new(dir.path())).load().is_ok()
 }
 
+/// The command line of each operation: a new profile "b", or rotating or deleting "a".
+fn op_args(op: Op, url: &str) -> Vec<String> {
+    match op {
+        Op::Setup => {
+            let mut args = setup_args("b", url, "id", "core.common.read");
+            args.extend(FILE_STORE.map(String::from));
+            args
+        }
+        Op::Rotate => ["rotate", "a", "--client-secret-stdin"]
+            .map(String::from)
+            .to_vec(),
+        Op::Delete => ["delete", "a", "--yes"].map(String::from).to_vec(),
+    }
+}
+
 fn run_op(env: &Env, op: Op, url: &str, crash_at: &str) -> Run {
     let mut cmd = env.cmd();
     cmd.env("OAUTH_SETUP_CRASH_AT", crash_at);
-    match op {
-        Op::Setup => cmd
-            .args(setup_args("b", url, "id", "core.common.read"))
-            .args(FILE_STORE),
-        Op::Rotate => cmd.args(["rotate", "a", "--client-secret-stdin"]),
-        Op::Delete => cmd.args(["delete", "a", "--yes"]),
-    };
-    let out = cmd.write_stdin("sec").output().unwrap();
+    let out = cmd
+        .args(op_args(op, url))
+        .write_stdin("sec")
+        .output()
+        .unwrap();
     Run::from_output(out)
 }
 
@@ -202,14 +214,8 @@ fn sigkill_at_random_moments() {
         let before = names(&env);
         let op = [Op::Setup, Op::Rotate, Op::Delete][i % 3];
         let mut cmd = env.std_cmd();
-        match op {
-            Op::Setup => cmd
-                .args(setup_args("b", &url, "id", "core.common.read"))
-                .args(FILE_STORE),
-            Op::Rotate => cmd.args(["rotate", "a", "--client-secret-stdin"]),
-            Op::Delete => cmd.args(["delete", "a", "--yes"]),
-        };
         let mut child = cmd
+            .args(op_args(op, &url))
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
