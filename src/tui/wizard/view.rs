@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -11,6 +12,7 @@ use crate::provider::Provider;
 use crate::report::{test_failure_lines, test_ok_lines};
 use crate::secret_store::SecretStoreKind;
 use crate::tui::layout::{self, Chrome};
+use crate::tui::text_field::problem_lines;
 use crate::tui::theme::{Theme, spinner};
 
 impl Wizard {
@@ -172,52 +174,20 @@ impl Wizard {
     }
 
     fn render_providers(&self, frame: &mut Frame, area: Rect, theme: Theme) {
-        let lines: Vec<Line> = Provider::all()
+        let names = Provider::all()
             .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let mark = if i == self.provider_cursor {
-                    "▸ (•)"
-                } else {
-                    "  ( )"
-                };
-                let line = Line::raw(format!("{mark} {}", p.display_name));
-                if i == self.provider_cursor {
-                    line.style(theme.selected())
-                } else {
-                    line
-                }
-            })
-            .collect();
-        frame.render_widget(Paragraph::new(lines), area);
+            .map(|p| (p.display_name.as_str(), true));
+        frame.render_widget(
+            Paragraph::new(choice_lines(names, self.provider_cursor, theme)),
+            area,
+        );
     }
 
     fn render_grants(&self, frame: &mut Frame, area: Rect, theme: Theme) {
-        let mut lines: Vec<Line> = GRANT_TYPES
-            .iter()
-            .enumerate()
-            .map(|(i, (name, available))| {
-                let mark = if i == self.grant_cursor {
-                    "▸ (•)"
-                } else {
-                    "  ( )"
-                };
-                let style = if i == self.grant_cursor {
-                    theme.selected()
-                } else if *available {
-                    Default::default()
-                } else {
-                    theme.dim()
-                };
-                Line::styled(format!("{mark} {name}"), style)
-            })
-            .collect();
-        if let Some(e) = &self.grant_error {
+        let mut lines = choice_lines(GRANT_TYPES.into_iter(), self.grant_cursor, theme);
+        if self.grant_error.is_some() {
             lines.push(Line::raw(""));
-            lines.push(Line::from(vec![
-                Span::styled("✗ error: ", theme.error()),
-                Span::raw(e.clone()),
-            ]));
+            lines.extend(problem_lines(self.grant_error.as_deref(), &[], theme));
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
     }
@@ -454,4 +424,23 @@ impl Wizard {
             .map_or(("", ""), |i| (i.url.as_str(), i.token_url.as_str()));
         self.provider.diagnosis_context(url, token_url)
     }
+}
+
+/// A list of choices, one marked as chosen; choices not offered yet are dimmed.
+fn choice_lines<'a>(
+    items: impl Iterator<Item = (&'a str, bool)>,
+    cursor: usize,
+    theme: Theme,
+) -> Vec<Line<'a>> {
+    items
+        .enumerate()
+        .map(|(i, (name, available))| {
+            let (mark, style) = match (i == cursor, available) {
+                (true, _) => ("▸ (•)", theme.selected()),
+                (false, true) => ("  ( )", Style::default()),
+                (false, false) => ("  ( )", theme.dim()),
+            };
+            Line::styled(format!("{mark} {name}"), style)
+        })
+        .collect()
 }
