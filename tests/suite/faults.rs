@@ -3,7 +3,6 @@
 //! bounded, and the secret reaches no other server.
 
 use std::io::{Read, Write};
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::json;
@@ -20,19 +19,7 @@ const TIMEOUT_S: u64 = 3;
 const MAX_RSS_KIB: i64 = 64 * 1024;
 
 fn verify(env: &Env, extra: &[&str]) -> Measured {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth-setup"));
-    cmd.env("OAUTH_SETUP_CONFIG_DIR", env.config())
-        .env("NO_PROXY", "127.0.0.1,localhost");
-    for v in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "OAUTH_SETUP_CLIENT_SECRET",
-    ] {
-        cmd.env_remove(v);
-    }
+    let mut cmd = env.std_cmd();
     cmd.args(["--timeout", &TIMEOUT_S.to_string()])
         .args(extra)
         .args(["verify", "fault"]);

@@ -26,6 +26,21 @@ pub fn setup_args(profile: &str, instance: &str, client_id: &str, scopes: &str) 
     .to_vec()
 }
 
+/// Variables of the developer's environment that would change what the binary does in a test.
+pub const CLEARED_VARS: [&str; 8] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "OAUTH_SETUP_CLIENT_SECRET",
+    "NO_COLOR",
+];
+
+/// NO_PROXY for tests: the servers they start are all local.
+pub const LOCAL_ONLY: &str = "127.0.0.1,localhost,::1";
+
 pub const FILE_STORE: [&str; 2] = ["--secret-store", "file"];
 
 pub struct Env {
@@ -84,19 +99,10 @@ impl Env {
     /// The binary with a clean environment: this config folder, no proxies, no secret override.
     pub fn std_cmd(&self) -> std::process::Command {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_oauth-setup"));
-        for v in [
-            "HTTPS_PROXY",
-            "https_proxy",
-            "HTTP_PROXY",
-            "http_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-            "OAUTH_SETUP_CLIENT_SECRET",
-            "NO_COLOR",
-        ] {
+        for v in CLEARED_VARS {
             c.env_remove(v);
         }
-        c.env("NO_PROXY", "127.0.0.1,localhost,::1");
+        c.env("NO_PROXY", LOCAL_ONLY);
         c.env("OAUTH_SETUP_CONFIG_DIR", self.config());
         c
     }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-use super::cli::Env;
+use super::cli::{CLEARED_VARS, Env, LOCAL_ONLY};
 
 pub struct Pty {
     child: Box<dyn Child + Send + Sync>,
@@ -35,15 +35,8 @@ impl Pty {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("OAUTH_SETUP_CONFIG_DIR", env.config());
-        cmd.env("NO_PROXY", "127.0.0.1,localhost,::1");
-        for v in [
-            "HTTPS_PROXY",
-            "https_proxy",
-            "HTTP_PROXY",
-            "http_proxy",
-            "ALL_PROXY",
-            "OAUTH_SETUP_CLIENT_SECRET",
-        ] {
+        cmd.env("NO_PROXY", LOCAL_ONLY);
+        for v in CLEARED_VARS {
             cmd.env_remove(v);
         }
         for (k, v) in vars {
