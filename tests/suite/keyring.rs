@@ -56,6 +56,34 @@ fn keyring_setup(env: &Env, instance: &str) -> assert_cmd::Command {
     cmd
 }
 
+/// `setup` into the keyring, with a D-Bus "session bus" that is a socket of ours handing each
+/// connection to `on_connection`; returns the output and when the run started.
+fn setup_against_fake_bus(
+    env: &Env,
+    keyring_timeout: &str,
+    mut on_connection: impl FnMut(std::os::unix::net::UnixStream) + Send + 'static,
+) -> (std::process::Output, std::time::Instant) {
+    let bus = env.dir.path().join("bus");
+    let listener = std::os::unix::net::UnixListener::bind(&bus).unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            on_connection(conn);
+        }
+    });
+    let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
+    let started = std::time::Instant::now();
+    let out = keyring_setup(env, &server.url(""))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", bus.display()),
+        )
+        .env("OAUTH_SETUP_KEYRING_TIMEOUT", keyring_timeout)
+        .write_stdin("sec")
+        .output()
+        .unwrap();
+    (out, started)
+}
+
 fn secret_ref(env: &Env, profile: &str) -> String {
     let shown: serde_json::Value =
         serde_json::from_str(&env.run(&["show", profile, "--json"]).stdout).unwrap();
@@ -192,28 +220,10 @@ fn a_locked_keyring_gives_a_clear_error_within_the_timeout() {
 
 #[test]
 fn a_secret_service_that_never_answers_times_out() {
-    use std::os::unix::net::UnixListener;
     let env = Env::new();
-    let bus = env.dir.path().join("bus");
-    let listener = UnixListener::bind(&bus).unwrap();
+    let mut held = Vec::new();
     // Accept connections and never say a word, like a wedged D-Bus daemon.
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for conn in listener.incoming().flatten() {
-            held.push(conn);
-        }
-    });
-    let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
-    let started = std::time::Instant::now();
-    let out = keyring_setup(&env, &server.url(""))
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            format!("unix:path={}", bus.display()),
-        )
-        .env("OAUTH_SETUP_KEYRING_TIMEOUT", "2")
-        .write_stdin("sec")
-        .output()
-        .unwrap();
+    let (out, started) = setup_against_fake_bus(&env, "2", move |conn| held.push(conn));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(
@@ -244,29 +254,12 @@ fn a_secret_service_that_never_answers_times_out() {
 #[test]
 fn a_secret_service_that_dies_mid_call_is_a_clear_error() {
     use std::io::Read;
-    use std::os::unix::net::UnixListener;
     let env = Env::new();
-    let bus = env.dir.path().join("bus");
-    let listener = UnixListener::bind(&bus).unwrap();
     // Take the start of the conversation, then vanish, like a daemon killed mid-call.
-    std::thread::spawn(move || {
-        for mut conn in listener.incoming().flatten() {
-            let mut buf = [0u8; 64];
-            let _ = conn.read(&mut buf);
-            drop(conn);
-        }
+    let (out, started) = setup_against_fake_bus(&env, "5", |mut conn| {
+        let mut buf = [0u8; 64];
+        let _ = conn.read(&mut buf);
     });
-    let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
-    let started = std::time::Instant::now();
-    let out = keyring_setup(&env, &server.url(""))
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            format!("unix:path={}", bus.display()),
-        )
-        .env("OAUTH_SETUP_KEYRING_TIMEOUT", "5")
-        .write_stdin("sec")
-        .output()
-        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("the OS keyring"), "{stderr}");
