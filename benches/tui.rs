@@ -9,6 +9,7 @@ use std::num::NonZeroU16;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use oauth_setup::config_dir::ConfigDir;
 use oauth_setup::profile::ProfilesFile;
 use oauth_setup::tui::msg::Msg;
 use oauth_setup::tui::{App, Entry, Prefill, Theme};
@@ -37,6 +38,7 @@ fn app_at_scopes() -> App {
     let (mut app, _) = App::new(
         Entry::Wizard(prefill),
         ProfilesFile::default(),
+        ConfigDir::new("/tmp/oauth-setup-bench"),
         Theme { color: true },
     );
     for _ in 0..7 {

@@ -1,10 +1,18 @@
-//! Saving, rotating and deleting an account: a profile and its secret, changed together in the
-//! order that never leaves a profile pointing at a missing secret.
+//! Accounts: a profile and its secret, created, rotated and deleted together in the order that
+//! never leaves a profile pointing at a missing secret. [`Accounts`] is the one value the
+//! command line, the app and verification share.
 
+use std::time::Duration;
+
+use crate::config_dir::ConfigDir;
 use crate::fault::crash_point;
-use crate::profile::{Profile, ProfileError, ProfileStore, Verification};
+use crate::fields::{FieldError, secret_from_env};
+use crate::profile::{
+    NewAccount, Profile, ProfileError, ProfileStore, ProfilesFile, Verdict, Verification,
+    new_secret_ref,
+};
 use crate::secret::Secret;
-use crate::secret_store::{SecretStores, StoreError};
+use crate::secret_store::{SecretStoreKind, SecretStores, StoreError};
 use crate::timestamp;
 use crate::token::ClientAuth;
 
@@ -20,98 +28,212 @@ pub enum AccountError {
     Profile(#[from] ProfileError),
 }
 
-/// Store the secret, then add the profile, under the config lock.
-pub fn create(
-    profiles: &ProfileStore,
-    secrets: &SecretStores,
-    name: &str,
-    profile: &Profile,
-    secret: &Secret,
-    make_default: bool,
-) -> Result<(), AccountError> {
-    let outcome = profiles.update(|file| {
-        if file.profiles.contains_key(name) {
-            return Err(AccountError::Exists(name.to_string()));
+impl AccountError {
+    /// The keyring's trouble, when that is what failed (another store would then work).
+    pub fn keyring_problem(&self) -> Option<&StoreError> {
+        match self {
+            Self::Store(s) if s.is_keyring() => Some(s),
+            _ => None,
         }
-        // The secret goes first: a crash in between leaves an unused secret, never a profile
-        // that points at nothing.
-        secrets.set(profile.secret_store, &profile.secret_ref, secret)?;
-        crash_point("create", "secret-stored");
-        if make_default || file.default_profile.is_none() {
-            file.default_profile = Some(name.to_string());
-        }
-        file.profiles.insert(name.to_string(), profile.clone());
-        Ok(())
-    });
-    match outcome {
-        Ok(result) => result,
-        Err(e) => {
-            // The profile was not written, so the secret just stored would be orphaned.
-            if let Ok(_lock) = profiles.lock() {
-                let _ = secrets.delete(profile.secret_store, &profile.secret_ref);
-            }
-            Err(e.into())
+    }
+
+    /// What to do about it, when there is more to say than the error itself.
+    pub fn fix(&self, dir: &ConfigDir, profile: &str) -> Option<String> {
+        match self {
+            Self::Store(s) => Some(s.fix(dir, profile)),
+            _ => None,
         }
     }
 }
 
-/// Replace a profile's secret (already proven to work) and record the rotation. Returns where the
-/// secret now is.
-pub fn replace_secret(
-    profiles: &ProfileStore,
-    secrets: &SecretStores,
-    name: &str,
-    client_id: &str,
-    auth: ClientAuth,
-    secret: &Secret,
-) -> Result<String, AccountError> {
-    profiles.update(|file| {
-        let p = file
-            .profiles
-            .get_mut(name)
-            .ok_or_else(|| AccountError::Missing(name.to_string()))?;
-        secrets.set(p.secret_store, &p.secret_ref, secret)?;
-        crash_point("rotate", "secret-stored");
-        let now = timestamp::now();
-        p.client_id = client_id.to_string();
-        p.client_auth = auth;
-        p.secret_rotated_at = Some(now.clone());
-        p.last_verification = Some(Verification {
-            at: now,
-            ok: true,
-            result: "ok".into(),
-        });
-        Ok(secrets.describe(p.secret_store, &p.secret_ref))
-    })?
+/// A new account ready to be saved: the draft, where its secret goes, and how its test went.
+#[derive(Debug, Clone)]
+pub struct NewProfile {
+    pub name: String,
+    pub account: NewAccount,
+    pub store: SecretStoreKind,
+    pub verdict: Verdict,
+    pub make_default: bool,
+}
+
+/// Where a saved account went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub name: String,
+    pub profiles_path: String,
+    pub secret_location: String,
 }
 
 /// What `delete` did with the secret once the profile was gone.
+#[derive(Debug)]
 pub struct Deleted {
     pub secret_location: String,
     pub secret_removed: Result<bool, StoreError>,
 }
 
-/// Remove the profile first, then its secret.
-pub fn delete(
-    profiles: &ProfileStore,
-    secrets: &SecretStores,
-    name: &str,
-) -> Result<Deleted, AccountError> {
-    let removed = profiles.update(|file| {
-        let p = file
-            .profiles
-            .remove(name)
-            .ok_or_else(|| AccountError::Missing(name.to_string()))?;
-        if file.default_profile.as_deref() == Some(name) {
-            file.default_profile = None;
+/// Where the secret of one run came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretOrigin {
+    /// `OAUTH_SETUP_CLIENT_SECRET`, for this run only.
+    Environment,
+    /// The profile's store, described.
+    Store(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunSecretError {
+    #[error(transparent)]
+    Environment(FieldError),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+/// The profiles and the secret stores of one config folder.
+#[derive(Debug, Clone)]
+pub struct Accounts {
+    dir: ConfigDir,
+    secrets: SecretStores,
+}
+
+impl Accounts {
+    pub fn new(dir: ConfigDir, keyring_timeout: Duration) -> Self {
+        Self {
+            secrets: SecretStores::new(&dir, keyring_timeout),
+            dir,
         }
-        Ok::<_, AccountError>(p)
-    })??;
-    crash_point("delete", "profile-removed");
-    // The file store is shared by every profile: change it only under the lock.
-    let _lock = profiles.lock()?;
-    Ok(Deleted {
-        secret_location: secrets.describe(removed.secret_store, &removed.secret_ref),
-        secret_removed: secrets.delete(removed.secret_store, &removed.secret_ref),
-    })
+    }
+
+    pub fn dir(&self) -> &ConfigDir {
+        &self.dir
+    }
+
+    pub fn profiles(&self) -> ProfileStore {
+        ProfileStore::new(self.dir.clone())
+    }
+
+    pub fn secrets(&self) -> &SecretStores {
+        &self.secrets
+    }
+
+    pub fn load(&self) -> Result<ProfilesFile, ProfileError> {
+        self.profiles().load()
+    }
+
+    /// Store the secret, then add the profile, under the config lock.
+    pub fn create(&self, new: &NewProfile, secret: &Secret) -> Result<Saved, AccountError> {
+        let now = timestamp::now();
+        let profile = Profile::new(
+            &new.account,
+            new.store,
+            new_secret_ref(&new.name),
+            &now,
+            &new.verdict,
+        );
+        let profiles = self.profiles();
+        let name = new.name.as_str();
+        let outcome = profiles.update(|file| {
+            if file.profiles.contains_key(name) {
+                return Err(AccountError::Exists(name.to_string()));
+            }
+            // The secret goes first: a crash in between leaves an unused secret, never a profile
+            // that points at nothing.
+            self.secrets
+                .set(profile.secret_store, &profile.secret_ref, secret)?;
+            crash_point("create", "secret-stored");
+            if new.make_default || file.default_profile.is_none() {
+                file.default_profile = Some(name.to_string());
+            }
+            file.profiles.insert(name.to_string(), profile.clone());
+            Ok(())
+        });
+        match outcome {
+            Ok(Ok(())) => Ok(Saved {
+                name: name.to_string(),
+                profiles_path: profiles.path().display().to_string(),
+                secret_location: self.describe(&profile),
+            }),
+            Ok(Err(e)) => Err(e),
+            Err(e) => {
+                // The profile was not written, so the secret just stored would be orphaned.
+                if let Ok(_lock) = profiles.lock() {
+                    let _ = self
+                        .secrets
+                        .delete(profile.secret_store, &profile.secret_ref);
+                }
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Replace a profile's secret (already proven to work) and record the rotation. Returns where
+    /// the secret now is.
+    pub fn replace_secret(
+        &self,
+        name: &str,
+        client_id: &str,
+        auth: ClientAuth,
+        secret: &Secret,
+    ) -> Result<String, AccountError> {
+        self.profiles().update(|file| {
+            let p = file
+                .profiles
+                .get_mut(name)
+                .ok_or_else(|| AccountError::Missing(name.to_string()))?;
+            self.secrets.set(p.secret_store, &p.secret_ref, secret)?;
+            crash_point("rotate", "secret-stored");
+            let now = timestamp::now();
+            p.client_id = client_id.to_string();
+            p.client_auth = auth;
+            p.secret_rotated_at = Some(now.clone());
+            p.last_verification = Some(Verification::passed(now));
+            Ok(self.describe(p))
+        })?
+    }
+
+    /// Remove the profile first, then its secret.
+    pub fn delete(&self, name: &str) -> Result<Deleted, AccountError> {
+        let profiles = self.profiles();
+        let removed = profiles.update(|file| {
+            let p = file
+                .profiles
+                .remove(name)
+                .ok_or_else(|| AccountError::Missing(name.to_string()))?;
+            if file.default_profile.as_deref() == Some(name) {
+                file.default_profile = None;
+            }
+            Ok::<_, AccountError>(p)
+        })??;
+        crash_point("delete", "profile-removed");
+        // The file store is shared by every profile: change it only under the lock.
+        let _lock = profiles.lock()?;
+        Ok(Deleted {
+            secret_location: self.describe(&removed),
+            secret_removed: self
+                .secrets
+                .delete(removed.secret_store, &removed.secret_ref),
+        })
+    }
+
+    /// The secret for one run of `token` or `verify`: `OAUTH_SETUP_CLIENT_SECRET` when set, else
+    /// the profile's store. Blocks on the keyring (with its timeout).
+    pub fn secret_for_run(
+        &self,
+        profile: &Profile,
+    ) -> Result<(Secret, SecretOrigin), RunSecretError> {
+        if let Some(from_env) = secret_from_env() {
+            return from_env
+                .map(|v| (v.value, SecretOrigin::Environment))
+                .map_err(RunSecretError::Environment);
+        }
+        self.secrets
+            .get(profile.secret_store, &profile.secret_ref)
+            .map(|s| (s, SecretOrigin::Store(self.describe(profile))))
+            .map_err(RunSecretError::Store)
+    }
+
+    /// Where a profile's secret is kept, in words.
+    pub fn describe(&self, profile: &Profile) -> String {
+        self.secrets
+            .describe(profile.secret_store, &profile.secret_ref)
+    }
 }

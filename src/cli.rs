@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::EXIT_CODES_HELP;
+use crate::fields::SecretSource;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,13 +67,24 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct SecretSource {
+pub struct SecretArgs {
     /// Read the client secret from standard input (surrounding whitespace is trimmed)
     #[arg(long, conflicts_with = "client_secret_file")]
     pub client_secret_stdin: bool,
     /// Read the client secret from a file
     #[arg(long, value_name = "PATH")]
     pub client_secret_file: Option<PathBuf>,
+}
+
+impl SecretArgs {
+    /// Where to read the secret: the option given, else the environment.
+    pub fn source(&self) -> SecretSource {
+        match (&self.client_secret_file, self.client_secret_stdin) {
+            (_, true) => SecretSource::Stdin,
+            (Some(path), false) => SecretSource::File(path.clone()),
+            (None, false) => SecretSource::Environment,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -111,7 +123,7 @@ pub struct SetupArgs {
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
     #[command(flatten)]
-    pub secret: SecretSource,
+    pub secret: SecretArgs,
     /// post (id and secret in the form body) or basic (HTTP Basic) [default: the provider's]
     #[arg(long, value_name = "METHOD")]
     pub client_auth: Option<String>,
@@ -139,7 +151,7 @@ pub struct RotateArgs {
     #[arg(long)]
     pub non_interactive: bool,
     #[command(flatten)]
-    pub secret: SecretSource,
+    pub secret: SecretArgs,
     /// A new client id, when the client was re-created
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,

@@ -3,7 +3,6 @@
 mod delete;
 mod list;
 mod output;
-mod read_secret;
 mod rotate;
 mod setup;
 mod show;
@@ -12,12 +11,12 @@ mod verify;
 
 use std::time::Duration;
 
-use crate::account::AccountError;
+use crate::account::{AccountError, Accounts, RunSecretError};
 use crate::cli::{Cli, Command};
 use crate::config_dir::ConfigDir;
 use crate::exit::ExitCode;
 use crate::fields::FieldError;
-use crate::profile::{Profile, ProfileError, ProfileStore, ProfilesFile};
+use crate::profile::{Profile, ProfileError, ProfilesFile};
 use crate::secret_store::{SecretStores, StoreError};
 use crate::token::{ClientError, HttpOptions, TokenClient};
 use crate::tui::{Deps, Entry, Prefill, Theme};
@@ -26,9 +25,7 @@ pub use output::Style;
 
 /// Everything a command needs, built once from the global options.
 pub struct Ctx {
-    pub dir: ConfigDir,
-    pub profiles: ProfileStore,
-    pub secrets: SecretStores,
+    pub accounts: Accounts,
     pub http: HttpOptions,
     pub style: Style,
 }
@@ -74,8 +71,8 @@ impl CmdError {
         ))
     }
 
-    pub fn store(e: &StoreError, dir: &ConfigDir) -> Self {
-        Self::new(ExitCode::SecretStore, e.to_string()).with_fix(e.fix(dir))
+    pub fn store(e: &StoreError, dir: &ConfigDir, profile: &str) -> Self {
+        Self::new(ExitCode::SecretStore, e.to_string()).with_fix(e.fix(dir, profile))
     }
 }
 
@@ -99,19 +96,22 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
     let dir =
         ConfigDir::resolve(cli.config_dir.clone()).map_err(|e| CmdError::usage(e.to_string()))?;
     check_environment()?;
-    let keyring_timeout = SecretStores::timeout_from_env().map_err(CmdError::usage)?;
+    crate::provider::install_user_presets(&dir.providers_path()).map_err(|e| {
+        CmdError::usage(e.to_string())
+            .with_fix("fix the file, or move it out of the providers folder")
+    })?;
+    let keyring_timeout =
+        SecretStores::timeout_from_env().map_err(|e| CmdError::usage(e.to_string()))?;
     let ctx = Ctx {
-        profiles: ProfileStore::new(dir.clone()),
-        secrets: SecretStores::new(&dir, keyring_timeout),
+        accounts: Accounts::new(dir, keyring_timeout),
         http: HttpOptions {
             timeout: Duration::from_secs(cli.timeout),
             connect_timeout: Duration::from_secs(cli.timeout.min(10)),
             ca_file: cli.ca_file.clone(),
         },
         style: Style::detect(cli.no_color),
-        dir,
     };
-    ctx.profiles.clean_after_crash();
+    ctx.accounts.profiles().clean_after_crash();
     let colour = output::colour_allowed(cli.no_color);
     let command = cli.command;
     // Verify reports loose permissions as one of its checks; everything else fixes them first.
@@ -215,12 +215,12 @@ fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entr
                 && !a.non_interactive
                 && !a.secret.client_secret_stdin
                 && a.secret.client_secret_file.is_none()
-                && std::env::var_os(crate::secret_store::ENV_CLIENT_SECRET).is_none() =>
+                && std::env::var_os(crate::fields::ENV_CLIENT_SECRET).is_none() =>
         {
             Entry::Rotate(a.profile.clone())
         }
         Some(Command::Verify(a)) if !a.non_interactive && !a.json && terminal => {
-            Entry::Verify(verify::verify_names(a, &ctx.profiles.load()?)?)
+            Entry::Verify(verify::verify_names(a, &ctx.accounts.load()?)?)
         }
         _ => return Ok(None),
     };
@@ -232,8 +232,7 @@ fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entr
 
 async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> {
     let deps = Deps {
-        dir: ctx.dir.clone(),
-        secrets: ctx.secrets.clone(),
+        accounts: ctx.accounts.clone(),
         client: ctx.client()?,
     };
     let ending = crate::tui::run(entry, deps, Theme { color: colour })
@@ -244,7 +243,7 @@ async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> 
                 format!("the interactive app failed: {e}"),
             )
         })?;
-    match (ending.failed, ending.farewell) {
+    match (ending.failed(), ending.farewell()) {
         (true, note) => Err(CmdError::usage(note.unwrap_or_default())),
         (false, Some(line)) => {
             eprintln!("{line}");
@@ -255,12 +254,27 @@ async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> 
 }
 
 impl Ctx {
-    pub fn account_error(&self, e: AccountError) -> CmdError {
+    pub fn account_error(&self, e: AccountError, profile: &str) -> CmdError {
         match e {
-            AccountError::Store(s) => CmdError::store(&s, &self.dir),
+            AccountError::Store(s) => CmdError::store(&s, self.accounts.dir(), profile),
             AccountError::Profile(p) => p.into(),
             other => CmdError::usage(format!("{other}; nothing was changed")),
         }
+    }
+
+    /// The secret for one run of `token` (or a check), as a command's error when it fails.
+    pub fn secret_for_run(
+        &self,
+        name: &str,
+        profile: &Profile,
+    ) -> Result<crate::secret::Secret, CmdError> {
+        self.accounts
+            .secret_for_run(profile)
+            .map(|(secret, _)| secret)
+            .map_err(|e| match e {
+                RunSecretError::Environment(f) => CmdError::usage(f.message),
+                RunSecretError::Store(s) => CmdError::store(&s, self.accounts.dir(), name),
+            })
     }
 
     pub fn client(&self) -> Result<TokenClient, CmdError> {
@@ -269,7 +283,7 @@ impl Ctx {
 
     /// Print and apply permission fixes before anything reads the files.
     pub fn fix_permissions(&self) -> Result<Vec<String>, CmdError> {
-        let fixed = self.profiles.fix_permissions()?;
+        let fixed = self.accounts.profiles().fix_permissions()?;
         for f in &fixed {
             eprintln!("{} {f}", self.style.warn("warning:"));
         }

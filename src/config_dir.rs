@@ -56,6 +56,11 @@ impl ConfigDir {
         &self.root
     }
 
+    /// The user's own provider presets, one TOML file each.
+    pub fn providers_path(&self) -> PathBuf {
+        self.root.join("providers")
+    }
+
     pub fn profiles_path(&self) -> PathBuf {
         self.root.join("profiles.toml")
     }

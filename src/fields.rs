@@ -5,6 +5,7 @@ mod identity;
 mod instance;
 mod scopes;
 mod secret_input;
+mod secret_source;
 
 use std::fmt;
 
@@ -14,9 +15,10 @@ pub use identity::{
 };
 pub use instance::{Instance, parse_instance_url};
 pub use scopes::{parse_scopes, write_without_read};
-pub use secret_input::parse_secret;
+pub use secret_input::{SecretWarning, parse_secret};
+pub use secret_source::{ENV_CLIENT_SECRET, SecretSource, read_secret, secret_from_env};
 
-use crate::token::ClientAuth;
+use crate::token::{ClientAuth, GrantType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -102,12 +104,12 @@ impl FieldError {
 
 /// A value that passed its rule, with anything the user should know (it is still accepted).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Validated<T> {
+pub struct Validated<T, W = String> {
     pub value: T,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<W>,
 }
 
-impl<T> Validated<T> {
+impl<T, W> Validated<T, W> {
     pub fn ok(value: T) -> Self {
         Self {
             value,
@@ -116,32 +118,27 @@ impl<T> Validated<T> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GrantType {
-    ClientCredentials,
-}
-
-impl GrantType {
-    pub fn as_str(self) -> &'static str {
-        "client_credentials"
-    }
-}
-
 pub fn parse_grant_type(input: &str) -> Result<GrantType, FieldError> {
-    match input.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-        "client-credentials" => Ok(GrantType::ClientCredentials),
-        "authorization-code" | "device-code" => Err(FieldError::new(
+    let spelled = input.trim().to_ascii_lowercase().replace('_', "-");
+    if spelled.is_empty() {
+        return Err(FieldError::new(
+            Field::GrantType,
+            "is empty; use client-credentials",
+        ));
+    }
+    match GrantType::ALL
+        .into_iter()
+        .find(|g| g.flag_value() == spelled)
+    {
+        Some(g) if g.is_implemented() => Ok(g),
+        Some(_) => Err(FieldError::new(
             Field::GrantType,
             "only client-credentials is supported so far; create the client with \
              the Client credentials grant type",
         )),
-        "" => Err(FieldError::new(
+        None => Err(FieldError::new(
             Field::GrantType,
-            "is empty; use client-credentials",
-        )),
-        other => Err(FieldError::new(
-            Field::GrantType,
-            format!("\"{other}\" is not a grant type; use client-credentials"),
+            format!("\"{spelled}\" is not a grant type; use client-credentials"),
         )),
     }
 }

@@ -1,17 +1,19 @@
 //! Account profiles: every non-secret field, kept in `profiles.toml`.
 
+mod new_account;
 mod store;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use new_account::{ClientForm, NewAccount, Verdict};
 pub use store::{ProfileError, ProfileStore};
 
 use crate::provider::Provider;
 use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
-use crate::token::{ClientAuth, Context, TokenRequest};
+use crate::token::{ClientAuth, Context, GrantType, TokenRequest};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -41,7 +43,7 @@ pub struct Profile {
     pub provider: String,
     pub instance_url: String,
     pub token_url: String,
-    pub grant_type: String,
+    pub grant_type: GrantType,
     pub client_id: String,
     pub client_auth: ClientAuth,
     #[serde(default)]
@@ -95,14 +97,7 @@ impl Profile {
     }
 
     pub fn diagnosis_context(&self) -> Context {
-        match Provider::get(&self.provider) {
-            Some(p) => p.diagnosis_context(&self.instance_url, &self.token_url),
-            None => Context {
-                provider_name: "The server".into(),
-                token_url: self.token_url.clone(),
-                ..Context::default()
-            },
-        }
+        Provider::context_for(&self.provider, &self.instance_url, &self.token_url)
     }
 }
 

@@ -1,100 +1,57 @@
-//! Provider presets (Coupa, ServiceNow, any OAuth 2.0 server), loaded from `assets/providers`.
+//! Provider presets: everything that differs between Coupa, ServiceNow and any OAuth 2.0 server
+//! is data in `assets/providers/*.toml` (compiled in) and in `providers/*.toml` of the config
+//! folder (the user's own), never a test of the provider's id in code.
 
-use std::sync::OnceLock;
+mod preset;
+mod registry;
 
 use serde::Deserialize;
 
-use crate::token::{ClientAuth, Context};
+use crate::token::{ClientAuth, Context, GrantType};
 
-const SOURCES: [(&str, &str); 3] = [
-    ("coupa", include_str!("../assets/providers/coupa.toml")),
-    (
-        "servicenow",
-        include_str!("../assets/providers/servicenow.toml"),
-    ),
-    ("generic", include_str!("../assets/providers/generic.toml")),
-];
+pub use preset::{
+    Access, DomainRule, FieldHelp, FormField, FormFields, GrantEndpoints, InstanceRules, Need,
+    ScopeGrammar, ScopeInfo,
+};
+pub use registry::{PresetError, install_user_presets};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Provider {
     pub id: String,
     pub display_name: String,
+    /// Where the provider is listed in the wizard: lower first.
+    pub order: u32,
     /// Path of the token endpoint below the instance URL; `None` means the user gives the full
     /// token URL (the generic preset).
     pub token_path: Option<String>,
     pub clients_path: Option<String>,
     pub scopes_path: Option<String>,
     pub default_client_auth: ClientAuth,
-    pub grant_types: Vec<String>,
+    /// The grants the provider offers, each with the endpoints it needs.
+    pub grants: std::collections::BTreeMap<GrantType, GrantEndpoints>,
     pub scopes_required: bool,
+    #[serde(default)]
+    pub scope_grammar: ScopeGrammar,
+    /// The scope every useful client needs (the wizard's "minimum" preset).
+    pub minimum_scope: Option<String>,
+    /// The "create the client" checklist; placeholders: {instance}, {grant}, {client_name},
+    /// {login}, {first_name}, {last_name}, {email}, {scopes}.
+    pub create_client: Vec<String>,
+    /// Fix sentences that replace the generic ones, by OAuth error code (`other` for codes
+    /// without a sentence of their own).
+    #[serde(default)]
+    pub fixes: std::collections::BTreeMap<String, String>,
     pub scopes: Vec<ScopeInfo>,
+    #[serde(default)]
+    pub client_form: FormFields,
     pub instance: Option<InstanceRules>,
     pub help: FieldHelp,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InstanceRules {
-    pub bare_name_suffix: String,
-    pub example: String,
-    pub domains: Vec<DomainRule>,
-    pub test_marker: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DomainRule {
-    pub suffix: String,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Access {
-    Read,
-    Write,
-    Delete,
-    Special,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScopeInfo {
-    pub name: String,
-    pub area: String,
-    pub access: Access,
-    pub description: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldHelp {
-    pub instance_url: String,
-    pub grant_type: String,
-    pub client_name: String,
-    pub login: String,
-    pub contact_first_name: String,
-    pub contact_last_name: String,
-    pub contact_email: String,
-    pub scopes: String,
-    pub client_id: String,
-    pub client_secret: String,
-}
-
 impl Provider {
     pub fn all() -> &'static [Provider] {
-        static ALL: OnceLock<Vec<Provider>> = OnceLock::new();
-        ALL.get_or_init(|| {
-            SOURCES
-                .iter()
-                .map(|(id, text)| match toml::from_str::<Provider>(text) {
-                    Ok(p) => p,
-                    // The presets are compiled in and checked by a test, so this is a build defect.
-                    Err(e) => panic!("built-in preset {id} does not load: {e}"),
-                })
-                .collect()
-        })
+        registry::all()
     }
 
     pub fn get(id: &str) -> Option<&'static Provider> {
@@ -109,13 +66,31 @@ impl Provider {
         self.scopes.iter().find(|s| s.name == name)
     }
 
+    /// Whether a field of the client form is asked for, and how.
+    pub fn need(&self, field: FormField) -> Need {
+        self.client_form.need(field)
+    }
+
     /// What a diagnosis may mention for a client of this provider at `instance_url`.
     pub fn diagnosis_context(&self, instance_url: &str, token_url: &str) -> Context {
         Context {
             provider_name: self.display_name.clone(),
             token_url: token_url.to_string(),
             clients_page: self.clients_page(instance_url),
-            servicenow: self.id == "servicenow",
+            fixes: self.fixes.clone(),
+        }
+    }
+
+    /// The diagnosis context for a client of the provider `id`, or a neutral one when no preset
+    /// has that id (a profile written by a version with other presets).
+    pub fn context_for(id: &str, instance_url: &str, token_url: &str) -> Context {
+        match Self::get(id) {
+            Some(p) => p.diagnosis_context(instance_url, token_url),
+            None => Context {
+                provider_name: "The server".into(),
+                token_url: token_url.to_string(),
+                ..Context::default()
+            },
         }
     }
 
@@ -125,6 +100,18 @@ impl Provider {
             .as_ref()
             .map(|p| format!("{instance_url}{p}"))
     }
+
+    /// The checklist lines with the placeholders filled in.
+    pub fn create_client_lines(&self, values: &[(&str, &str)]) -> Vec<String> {
+        self.create_client
+            .iter()
+            .map(|line| {
+                values.iter().fold(line.clone(), |l, (key, value)| {
+                    l.replace(&format!("{{{key}}}"), value)
+                })
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -132,11 +119,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_preset_loads() {
+    fn every_preset_loads_in_order() {
         assert_eq!(Provider::ids(), ["coupa", "servicenow", "generic"]);
         for p in Provider::all() {
             assert!(!p.display_name.is_empty());
-            assert!(p.grant_types.iter().any(|g| g == "client_credentials"));
+            assert!(p.grants.contains_key(&GrantType::ClientCredentials));
+            assert!(!p.create_client.is_empty());
         }
     }
 
@@ -164,6 +152,50 @@ mod tests {
             Access::Special
         );
         assert_eq!(coupa.token_path.as_deref(), Some("/oauth2/token"));
+        let minimum = coupa.minimum_scope.as_deref().unwrap();
+        assert!(
+            coupa.scope(minimum).is_some(),
+            "the minimum is in the catalogue"
+        );
+    }
+
+    #[test]
+    fn grants_carry_their_endpoints() {
+        let coupa = Provider::get("coupa").unwrap();
+        let code = &coupa.grants[&GrantType::AuthorizationCode];
+        assert_eq!(
+            code.authorize_path.as_deref(),
+            Some("/oauth2/authorizations/new")
+        );
+        assert_eq!(code.refresh_scope.as_deref(), Some("offline_access"));
+        assert_eq!(
+            coupa.grants[&GrantType::DeviceCode]
+                .device_authorization_path
+                .as_deref(),
+            Some("/oauth2/device_authorizations")
+        );
+        let sn = Provider::get("servicenow").unwrap();
+        assert_eq!(
+            sn.grants[&GrantType::AuthorizationCode]
+                .authorize_path
+                .as_deref(),
+            Some("/oauth_auth.do")
+        );
+        assert!(!sn.grants.contains_key(&GrantType::DeviceCode));
+    }
+
+    #[test]
+    fn client_form_fields_and_checklists_are_data() {
+        let coupa = Provider::get("coupa").unwrap();
+        assert_eq!(coupa.need(FormField::Login), Need::Required);
+        let sn = Provider::get("servicenow").unwrap();
+        assert_eq!(sn.need(FormField::Name), Need::Optional);
+        assert_eq!(sn.need(FormField::Login), Need::Absent);
+        let lines = coupa.create_client_lines(&[("instance", "https://acme.coupahost.com")]);
+        assert_eq!(
+            lines[0],
+            "1. Open https://acme.coupahost.com/oauth2/clients"
+        );
     }
 
     #[test]

@@ -9,34 +9,12 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use zeroize::Zeroize;
-
 use crate::config_dir::ConfigDir;
-use crate::fields::{Field, FieldError, Validated, parse_secret};
+use crate::fields::ENV_CLIENT_SECRET;
 use crate::secret::Secret;
 
 pub const KEYRING_SERVICE: &str = "oauth-setup";
 pub const ENV_KEYRING_TIMEOUT: &str = "OAUTH_SETUP_KEYRING_TIMEOUT";
-/// Supplies the client secret for one run (CI); stored only by commands that store.
-pub const ENV_CLIENT_SECRET: &str = "OAUTH_SETUP_CLIENT_SECRET";
-
-/// The secret given for this run in `OAUTH_SETUP_CLIENT_SECRET`, checked by the secret rule;
-/// `None` when the variable is unset. Errors name the variable.
-pub fn secret_from_env() -> Option<Result<Validated<Secret>, FieldError>> {
-    let value = std::env::var_os(ENV_CLIENT_SECRET)?;
-    let named = |message: &str| {
-        FieldError::new(
-            Field::ClientSecret,
-            format!("{ENV_CLIENT_SECRET}: {message}"),
-        )
-    };
-    let Ok(mut text) = value.into_string() else {
-        return Some(Err(named("is not valid UTF-8 text; set it again")));
-    };
-    let secret = Secret::new(text.as_str());
-    text.zeroize();
-    Some(parse_secret(secret).map_err(|e| named(&e.message)))
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -73,8 +51,20 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// What the user can do, naming the alternatives to an unusable keyring.
-    pub fn fix(&self, config_dir: &ConfigDir) -> String {
+    /// Whether the OS keyring itself is the problem (so another store would work).
+    pub fn is_keyring(&self) -> bool {
+        matches!(
+            self,
+            Self::KeyringUnavailable { .. }
+                | Self::KeyringTimeout { .. }
+                | Self::KeyringLocked { .. }
+                | Self::Keyring { .. }
+        )
+    }
+
+    /// What the user can do about `profile`'s secret, naming the alternatives to an unusable
+    /// keyring.
+    pub fn fix(&self, config_dir: &ConfigDir, profile: &str) -> String {
         let alternatives = format!(
             "or choose the file store with --secret-store file (unencrypted, 0600, in {}), \
              or pass the secret for one run in {ENV_CLIENT_SECRET}",
@@ -82,7 +72,7 @@ impl StoreError {
         );
         match self {
             Self::Missing { .. } => {
-                "store it again with: oauth-setup rotate PROFILE --client-secret-stdin".into()
+                format!("store it again with: oauth-setup rotate {profile} --client-secret-stdin")
             }
             Self::KeyringUnavailable { .. } => format!(
                 "run inside a desktop session or start a Secret Service (e.g. gnome-keyring-daemon \
@@ -101,6 +91,15 @@ impl StoreError {
     }
 }
 
+/// `OAUTH_SETUP_KEYRING_TIMEOUT` holds no usable number of seconds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadTimeout {
+    #[error("{ENV_KEYRING_TIMEOUT} is not valid text; set it to a number of seconds, e.g. 10")]
+    NotText,
+    #[error("{ENV_KEYRING_TIMEOUT} is \"{0}\"; set it to a number of seconds from 1 to 600")]
+    OutOfRange(String),
+}
+
 /// The secret stores of one config folder.
 #[derive(Debug, Clone)]
 pub struct SecretStores {
@@ -117,17 +116,13 @@ impl SecretStores {
     }
 
     /// The keyring timeout from `OAUTH_SETUP_KEYRING_TIMEOUT` (seconds, 1 to 600), else 10 s.
-    pub fn timeout_from_env() -> Result<Duration, String> {
+    pub fn timeout_from_env() -> Result<Duration, BadTimeout> {
         match std::env::var(ENV_KEYRING_TIMEOUT) {
             Err(std::env::VarError::NotPresent) => Ok(Duration::from_secs(10)),
-            Err(std::env::VarError::NotUnicode(_)) => Err(format!(
-                "{ENV_KEYRING_TIMEOUT} is not valid text; set it to a number of seconds, e.g. 10"
-            )),
+            Err(std::env::VarError::NotUnicode(_)) => Err(BadTimeout::NotText),
             Ok(v) => match v.trim().parse::<u64>() {
                 Ok(s @ 1..=600) => Ok(Duration::from_secs(s)),
-                _ => Err(format!(
-                    "{ENV_KEYRING_TIMEOUT} is \"{v}\"; set it to a number of seconds from 1 to 600"
-                )),
+                _ => Err(BadTimeout::OutOfRange(v)),
             },
         }
     }

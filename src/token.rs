@@ -17,6 +17,60 @@ pub use probe::{TestFailure, TestOk, scope_diff, test_credentials};
 pub use request::{TokenRequest, basic_authorization, form_body, redacted_form};
 pub use response::{Granted, RawResponse, interpret, redact_body};
 
+/// An OAuth 2.0 grant type, spelled as in RFC 6749 and RFC 8628 in files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantType {
+    ClientCredentials,
+    AuthorizationCode,
+    DeviceCode,
+}
+
+impl GrantType {
+    pub const ALL: [Self; 3] = [
+        Self::ClientCredentials,
+        Self::AuthorizationCode,
+        Self::DeviceCode,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientCredentials => "client_credentials",
+            Self::AuthorizationCode => "authorization_code",
+            Self::DeviceCode => "device_code",
+        }
+    }
+
+    /// The option value, e.g. `client-credentials`.
+    pub fn flag_value(self) -> &'static str {
+        match self {
+            Self::ClientCredentials => "client-credentials",
+            Self::AuthorizationCode => "authorization-code",
+            Self::DeviceCode => "device-code",
+        }
+    }
+
+    /// As the providers' client forms call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ClientCredentials => "Client credentials",
+            Self::AuthorizationCode => "Authorization code",
+            Self::DeviceCode => "Device code",
+        }
+    }
+
+    /// Whether this version can set up and test a client of this grant type.
+    pub fn is_implemented(self) -> bool {
+        matches!(self, Self::ClientCredentials)
+    }
+}
+
+impl fmt::Display for GrantType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How the client proves itself to the token endpoint (RFC 6749 §2.3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClientAuth {

@@ -29,3 +29,6 @@ pub use wizard::Prefill;
 pub fn has_terminal() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
-use crate::config_dir::ConfigDir;
+use crate::account::{Accounts, RunSecretError, SecretOrigin};
 use crate::exit::ExitCode;
+use crate::fields::ENV_CLIENT_SECRET;
 use crate::profile::{Profile, ProfileError, ProfileStore, ProfilesFile, Verification};
 use crate::report::{describe_lifetime, test_failure_lines};
 use crate::secret::Secret;
-use crate::secret_store::{ENV_CLIENT_SECRET, SecretStores, secret_from_env};
 use crate::timestamp;
 use crate::token::{Layer, TokenClient, test_credentials};
 
@@ -63,13 +63,6 @@ pub fn check(name: &'static str, status: Status, detail: impl Into<String>) -> C
     }
 }
 
-/// What a verification task needs from the context; owned, so tasks share nothing.
-#[derive(Clone)]
-pub struct Stores {
-    pub secrets: SecretStores,
-    pub dir: ConfigDir,
-}
-
 const AFTER_SECRET: [&str; 3] = ["connection", "token", "scopes"];
 
 pub async fn verify_one(
@@ -77,7 +70,7 @@ pub async fn verify_one(
     profile: Option<Profile>,
     perm: Check,
     client: &TokenClient,
-    stores: Stores,
+    accounts: Accounts,
 ) -> ProfileReport {
     let mut report = ProfileReport {
         name: name.clone(),
@@ -111,7 +104,7 @@ pub async fn verify_one(
         let rest = ["secret", "connection", "token", "scopes"];
         return skip_rest(finalise(report, ExitCode::Usage), &rest);
     }
-    let secret = match read_secret(&name, &profile, &stores).await {
+    let secret = match read_secret(&name, &profile, accounts).await {
         Ok((secret, ok)) => {
             report.checks.push(ok);
             secret
@@ -129,37 +122,35 @@ pub async fn verify_one(
 async fn read_secret(
     name: &str,
     profile: &Profile,
-    stores: &Stores,
+    accounts: Accounts,
 ) -> Result<(Secret, Check), (Check, ExitCode)> {
-    if let Some(from_env) = secret_from_env() {
-        return match from_env {
-            Ok(v) => {
-                let detail =
-                    format!("from {ENV_CLIENT_SECRET} (for this run; the stored one is not read)");
-                Ok((v.value, check("secret", Status::Ok, detail)))
-            }
-            Err(e) => Err((check("secret", Status::Fail, e.message), ExitCode::Usage)),
-        };
-    }
-    let (kind, secret_ref) = (profile.secret_store, profile.secret_ref.clone());
-    let secrets = stores.secrets.clone();
-    let read = tokio::task::spawn_blocking(move || secrets.get(kind, &secret_ref)).await;
-    let where_ = stores.secrets.describe(kind, &profile.secret_ref);
+    let owned = profile.clone();
+    let dir = accounts.dir().clone();
+    let read = tokio::task::spawn_blocking(move || accounts.secret_for_run(&owned)).await;
     match read {
-        Ok(Ok(secret)) => Ok((
-            secret,
-            check("secret", Status::Ok, format!("readable from the {where_}")),
-        )),
-        Ok(Err(e)) => {
-            let fix = e.fix(&stores.dir).replace("PROFILE", name);
-            Err((
-                Check {
-                    fix: Some(fix),
-                    ..check("secret", Status::Fail, e.to_string())
-                },
-                ExitCode::SecretStore,
-            ))
+        Ok(Ok((secret, SecretOrigin::Environment))) => {
+            let detail =
+                format!("from {ENV_CLIENT_SECRET} (for this run; the stored one is not read)");
+            Ok((secret, check("secret", Status::Ok, detail)))
         }
+        Ok(Ok((secret, SecretOrigin::Store(location)))) => Ok((
+            secret,
+            check(
+                "secret",
+                Status::Ok,
+                format!("readable from the {location}"),
+            ),
+        )),
+        Ok(Err(RunSecretError::Environment(e))) => {
+            Err((check("secret", Status::Fail, e.message), ExitCode::Usage))
+        }
+        Ok(Err(RunSecretError::Store(e))) => Err((
+            Check {
+                fix: Some(e.fix(&dir, name)),
+                ..check("secret", Status::Fail, e.to_string())
+            },
+            ExitCode::SecretStore,
+        )),
         Err(e) => {
             let detail = format!("the secret store call crashed: {e}");
             Err((check("secret", Status::Fail, detail), ExitCode::Internal))
@@ -313,15 +304,15 @@ pub fn unreadable_file(name: String, error: &ProfileError) -> ProfileReport {
 /// Permissions once, every named profile's checks concurrently, then the results recorded in
 /// the profiles file (a failure to record is returned beside the reports, not instead of them).
 pub async fn check_and_record(
-    profiles: &ProfileStore,
+    accounts: &Accounts,
     file: &ProfilesFile,
     names: &[String],
     client: &TokenClient,
-    stores: &Stores,
 ) -> (Vec<ProfileReport>, Result<(), ProfileError>) {
-    let perm = permission_check(profiles);
-    let reports = verify_many(file, names, &perm, client, stores).await;
-    let recorded = record(profiles, &reports);
+    let profiles = accounts.profiles();
+    let perm = permission_check(&profiles);
+    let reports = verify_many(file, names, &perm, client, accounts).await;
+    let recorded = record(&profiles, &reports);
     (reports, recorded)
 }
 
@@ -332,10 +323,10 @@ pub fn record(profiles: &ProfileStore, reports: &[ProfileReport]) -> Result<(), 
         .update(|file| {
             for r in reports {
                 if let Some(p) = file.profiles.get_mut(&r.name) {
-                    p.last_verification = Some(Verification {
-                        at: now.clone(),
-                        ok: r.ok,
-                        result: r.summary(),
+                    p.last_verification = Some(if r.ok {
+                        Verification::passed(now.clone())
+                    } else {
+                        Verification::failed(now.clone(), r.summary())
                     });
                 }
             }
@@ -368,14 +359,14 @@ pub async fn verify_many(
     names: &[String],
     perm: &Check,
     client: &TokenClient,
-    stores: &Stores,
+    accounts: &Accounts,
 ) -> Vec<ProfileReport> {
     let mut tasks = tokio::task::JoinSet::new();
     for (i, name) in names.iter().enumerate() {
         let profile = file.get(name).cloned();
-        let (name, perm, client, stores) =
-            (name.clone(), perm.clone(), client.clone(), stores.clone());
-        tasks.spawn(async move { (i, verify_one(name, profile, perm, &client, stores).await) });
+        let (name, perm, client, accounts) =
+            (name.clone(), perm.clone(), client.clone(), accounts.clone());
+        tasks.spawn(async move { (i, verify_one(name, profile, perm, &client, accounts).await) });
     }
     let mut reports: Vec<(usize, ProfileReport)> = Vec::new();
     while let Some(joined) = tasks.join_next().await {

@@ -3,11 +3,10 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::{CmdError, Ctx, unknown_profile};
-use crate::account;
 use crate::cli::DeleteArgs;
 
 pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
-    let file = ctx.profiles.load()?;
+    let file = ctx.accounts.load()?;
     if file.get(&args.profile).is_none() {
         return Err(unknown_profile(&args.profile, &file));
     }
@@ -30,14 +29,16 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
         }
     }
     let name = args.profile.clone();
-    let deleted =
-        account::delete(&ctx.profiles, &ctx.secrets, &name).map_err(|e| ctx.account_error(e))?;
+    let deleted = ctx
+        .accounts
+        .delete(&name)
+        .map_err(|e| ctx.account_error(e, &name))?;
     println!("deleted profile {name}");
     match deleted.secret_removed {
         Ok(true) => println!("deleted its secret from the {}", deleted.secret_location),
         Ok(false) => println!("it had no stored secret"),
         Err(e) => {
-            return Err(CmdError::store(&e, &ctx.dir).with_fix(format!(
+            return Err(CmdError::store(&e, ctx.accounts.dir(), &name).with_fix(format!(
                 "the profile is gone, but its secret could not be removed from the {}; remove it by hand",
                 deleted.secret_location
             )));

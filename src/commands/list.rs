@@ -8,7 +8,7 @@ use super::{CmdError, Ctx};
 use crate::cli::ListArgs;
 
 pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
-    let file = ctx.profiles.load()?;
+    let file = ctx.accounts.load()?;
     if args.json {
         let profiles: Vec<_> = file
             .profiles
@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
     if file.profiles.is_empty() {
         println!(
             "no profiles yet in {}; create one with oauth-setup setup",
-            ctx.profiles.path().display()
+            ctx.accounts.dir().profiles_path().display()
         );
         return Ok(());
     }

@@ -1,19 +1,18 @@
 //! `rotate`: test the new secret first; replace the stored one only when it works.
 
-use super::{CmdError, Ctx, read_secret, unknown_profile};
-use crate::account;
+use super::{CmdError, Ctx, unknown_profile};
 use crate::cli::RotateArgs;
-use crate::fields::parse_client_id;
+use crate::fields::{parse_client_id, read_secret};
 use crate::report::{test_failure_lines, test_ok_lines};
 use crate::token::{TokenRequest, test_credentials};
 
 pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
-    let file = ctx.profiles.load()?;
+    let file = ctx.accounts.load()?;
     let Some(profile) = file.get(&args.profile) else {
         return Err(unknown_profile(&args.profile, &file));
     };
     let mut errors = Vec::new();
-    let secret = read_secret::read(&args.secret)
+    let secret = read_secret(&args.secret.source())
         .map_err(|e| errors.push(e))
         .ok();
     let client_id = match &args.client_id {
@@ -24,7 +23,7 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
         return Err(CmdError::fields(&errors));
     };
     for w in &secret.warnings {
-        eprintln!("{} {w}", ctx.style.warn("warning:"));
+        eprintln!("{} client secret: {w}", ctx.style.warn("warning:"));
     }
     let req = TokenRequest {
         client_id: client_id.clone(),
@@ -48,15 +47,10 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
         println!("  {line}");
     }
     let name = args.profile.clone();
-    let stored = account::replace_secret(
-        &ctx.profiles,
-        &ctx.secrets,
-        &name,
-        &client_id,
-        ok.auth,
-        &req.secret,
-    )
-    .map_err(|e| ctx.account_error(e))?;
+    let stored = ctx
+        .accounts
+        .replace_secret(&name, &client_id, ok.auth, &req.secret)
+        .map_err(|e| ctx.account_error(e, &name))?;
     println!(
         "{} replaced the secret of {name} in the {stored}",
         ctx.style.ok("rotated:")

@@ -7,12 +7,12 @@ use crate::cli::ShowArgs;
 use crate::secret_store::StoreError;
 
 pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
-    let file = ctx.profiles.load()?;
+    let file = ctx.accounts.load()?;
     let Some(p) = file.get(&args.profile) else {
         return Err(unknown_profile(&args.profile, &file));
     };
-    let location = ctx.secrets.describe(p.secret_store, &p.secret_ref);
-    let presence = match ctx.secrets.get(p.secret_store, &p.secret_ref) {
+    let location = ctx.accounts.describe(p);
+    let presence = match ctx.accounts.secrets().get(p.secret_store, &p.secret_ref) {
         Ok(_) => ("present", None),
         Err(StoreError::Missing { .. }) => ("missing", None),
         Err(e) => ("unknown", Some(e.to_string())),

@@ -5,12 +5,11 @@ use std::time::{Duration, SystemTime};
 use super::{CmdError, Ctx, pick_profile};
 use crate::cli::{TokenArgs, TokenFormat};
 use crate::secret::Secret;
-use crate::secret_store::secret_from_env;
 
 pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
-    let file = ctx.profiles.load()?;
-    let (_, profile) = pick_profile(args.profile.as_deref(), &file)?;
-    let secret = profile_secret(ctx, profile)?;
+    let file = ctx.accounts.load()?;
+    let (name, profile) = pick_profile(args.profile.as_deref(), &file)?;
+    let secret = ctx.secret_for_run(name, profile)?;
     let req = profile.token_request(secret);
     let granted = ctx.client()?.request(&req).await.map_err(|f| {
         let dctx = profile.diagnosis_context();
@@ -39,16 +38,4 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
     };
     println!("{}", out.expose());
     Ok(())
-}
-
-/// The secret for one run: OAUTH_SETUP_CLIENT_SECRET when set, else the profile's store.
-pub fn profile_secret(ctx: &Ctx, profile: &crate::profile::Profile) -> Result<Secret, CmdError> {
-    if let Some(from_env) = secret_from_env() {
-        return from_env
-            .map(|v| v.value)
-            .map_err(|e| CmdError::usage(e.message));
-    }
-    ctx.secrets
-        .get(profile.secret_store, &profile.secret_ref)
-        .map_err(|e| CmdError::store(&e, &ctx.dir))
 }

@@ -6,7 +6,7 @@ use super::{CmdError, Ctx};
 use crate::cli::VerifyArgs;
 use crate::exit::ExitCode;
 use crate::profile::ProfilesFile;
-use crate::verify::{ProfileReport, Status, Stores, check_and_record, unreadable_file};
+use crate::verify::{ProfileReport, Status, check_and_record, unreadable_file};
 
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
@@ -36,7 +36,7 @@ pub fn verify_names(args: &VerifyArgs, file: &ProfilesFile) -> Result<Vec<String
 }
 
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
-    let file = match ctx.profiles.load() {
+    let file = match ctx.accounts.load() {
         Ok(f) => f,
         Err(e) => {
             let name = args.profiles.first().cloned().unwrap_or_else(|| "*".into());
@@ -51,12 +51,7 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
         }
         return finish(ctx, &args, Vec::new());
     }
-    let stores = Stores {
-        secrets: ctx.secrets.clone(),
-        dir: ctx.dir.clone(),
-    };
-    let (reports, recorded) =
-        check_and_record(&ctx.profiles, &file, &names, &ctx.client()?, &stores).await;
+    let (reports, recorded) = check_and_record(&ctx.accounts, &file, &names, &ctx.client()?).await;
     if let Err(e) = recorded {
         eprintln!(
             "{} could not record the result: {e}",

@@ -1,7 +1,7 @@
 //! The scopes rule: a pasted list becomes a clean, ordered, de-duplicated set.
 
 use super::{Field, FieldError, Validated};
-use crate::provider::{Access, Provider};
+use crate::provider::{Access, Provider, ScopeGrammar};
 
 pub fn parse_scopes(
     input: &str,
@@ -15,14 +15,19 @@ pub fn parse_scopes(
     }
     if scopes.is_empty() {
         if provider.scopes_required {
+            let example = provider
+                .minimum_scope
+                .as_deref()
+                .map(|m| format!(", e.g. {m}"))
+                .unwrap_or_default();
             return Err(FieldError::new(
                 Field::Scopes,
-                "is empty; enter at least one scope the client has, e.g. core.common.read",
+                format!("is empty; enter at least one scope the client has{example}"),
             ));
         }
         return Ok(Validated::ok(scopes));
     }
-    let strict = !provider.scopes.is_empty() && provider.id == "coupa";
+    let strict = provider.scope_grammar == ScopeGrammar::DottedLowerCase;
     let mut unknown = Vec::new();
     for name in &scopes {
         if let Some(reason) = malformed(name, strict) {

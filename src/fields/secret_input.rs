@@ -1,9 +1,48 @@
 //! The client secret rule: paste artefacts are removed and the user is told what was removed.
 
+use std::fmt;
+
 use super::{Field, FieldError, Validated};
 use crate::secret::Secret;
 
-pub fn parse_secret(raw: Secret) -> Result<Validated<Secret>, FieldError> {
+/// What the secret rule noticed about an accepted secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretWarning {
+    /// Surrounding whitespace was removed: the receipt of a paste, not a reason to stop.
+    Trimmed { kept: usize, removed: Trim },
+    /// Whitespace inside the secret: secrets rarely have any, so the copy is suspect.
+    InnerWhitespace,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trim {
+    TrailingNewline,
+    Whitespace(usize),
+}
+
+impl fmt::Display for SecretWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Trimmed { kept, removed } => {
+                write!(f, "received {kept} characters; ")?;
+                match removed {
+                    Trim::TrailingNewline => f.write_str("a trailing newline was removed"),
+                    Trim::Whitespace(1) => {
+                        f.write_str("1 surrounding whitespace character was removed")
+                    }
+                    Trim::Whitespace(n) => {
+                        write!(f, "{n} surrounding whitespace characters were removed")
+                    }
+                }
+            }
+            Self::InnerWhitespace => {
+                f.write_str("contains spaces inside; secrets rarely do, so check the copy")
+            }
+        }
+    }
+}
+
+pub fn parse_secret(raw: Secret) -> Result<Validated<Secret, SecretWarning>, FieldError> {
     let text = raw.expose();
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -21,12 +60,13 @@ pub fn parse_secret(raw: Secret) -> Result<Validated<Secret>, FieldError> {
     }
     let mut warnings = Vec::new();
     if trimmed.len() != text.len() {
-        warnings.push(format!("client secret: {}", describe_trim(text, trimmed)));
+        warnings.push(SecretWarning::Trimmed {
+            kept: trimmed.chars().count(),
+            removed: trim_of(text),
+        });
     }
     if trimmed.chars().any(char::is_whitespace) {
-        warnings.push(
-            "client secret: contains spaces inside; secrets rarely do, so check the copy".into(),
-        );
+        warnings.push(SecretWarning::InnerWhitespace);
     }
     let value = if trimmed.len() == text.len() {
         raw
@@ -36,20 +76,32 @@ pub fn parse_secret(raw: Secret) -> Result<Validated<Secret>, FieldError> {
     Ok(Validated { value, warnings })
 }
 
-fn describe_trim(text: &str, trimmed: &str) -> String {
+fn trim_of(text: &str) -> Trim {
     let start = text.len() - text.trim_start().len();
     let end = text.len() - text.trim_end().len();
     let tail = &text[text.len() - end..];
-    let what = if start == 0 && (tail == "\n" || tail == "\r\n") {
-        "a trailing newline was removed".to_string()
+    if start == 0 && (tail == "\n" || tail == "\r\n") {
+        Trim::TrailingNewline
     } else {
-        format!(
-            "{} surrounding whitespace character{} removed",
-            start + end,
-            if start + end == 1 { " was" } else { "s were" }
+        Trim::Whitespace(start + end)
+    }
+}
+
+impl Validated<Secret, SecretWarning> {
+    /// The paste receipt: "received 64 characters; a trailing newline was removed".
+    pub fn receipt(&self) -> String {
+        self.warnings.iter().find(|w| w.is_receipt()).map_or_else(
+            || format!("received {} characters", self.value.char_count()),
+            ToString::to_string,
         )
-    };
-    format!("received {} characters; {what}", trimmed.chars().count())
+    }
+}
+
+impl SecretWarning {
+    /// Whether this is only the receipt of a paste (which never stops a step).
+    pub fn is_receipt(self) -> bool {
+        matches!(self, Self::Trimmed { .. })
+    }
 }
 
 #[cfg(test)]
@@ -62,13 +114,26 @@ mod tests {
         assert_eq!(v.value.expose(), "s3cr3t");
         assert_eq!(
             v.warnings,
-            ["client secret: received 6 characters; a trailing newline was removed"]
+            [SecretWarning::Trimmed {
+                kept: 6,
+                removed: Trim::TrailingNewline
+            }]
+        );
+        assert_eq!(
+            v.warnings[0].to_string(),
+            "received 6 characters; a trailing newline was removed"
         );
         let v = parse_secret(Secret::new("  s3cr3t\t\r\n")).unwrap();
         assert_eq!(v.value.expose(), "s3cr3t");
-        assert!(v.warnings[0].contains("5 surrounding whitespace characters were removed"));
+        assert!(
+            v.warnings[0]
+                .to_string()
+                .contains("5 surrounding whitespace characters were removed")
+        );
         let v = parse_secret(Secret::new("s3cr3t")).unwrap();
         assert!(v.warnings.is_empty());
+        let v = parse_secret(Secret::new("s3 cr3t")).unwrap();
+        assert_eq!(v.warnings, [SecretWarning::InnerWhitespace]);
     }
 
     #[test]

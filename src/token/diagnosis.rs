@@ -121,7 +121,8 @@ pub struct Context {
     pub provider_name: String,
     pub token_url: String,
     pub clients_page: Option<String>,
-    pub servicenow: bool,
+    /// The provider's own fix sentences by OAuth error code (`other` for the rest).
+    pub fixes: std::collections::BTreeMap<String, String>,
 }
 
 impl Context {
@@ -236,6 +237,13 @@ impl Failure {
     }
 
     fn oauth_fix(&self, error: &OAuthError, ctx: &Context, page: &str) -> String {
+        let own = match error {
+            OAuthError::Other(_) => ctx.fixes.get("other"),
+            known => ctx.fixes.get(known.code()),
+        };
+        if let Some(fix) = own {
+            return fix.clone();
+        }
         match error {
             OAuthError::InvalidClient => format!(
                 "the client id or secret is wrong, or the client is inactive; copy both again{page}"
@@ -244,11 +252,9 @@ impl Failure {
             OAuthError::UnauthorizedClient => format!(
                 "the client is not allowed the client-credentials grant; edit it{page} and set its grant type to Client credentials"
             ),
-            OAuthError::UnsupportedGrantType if ctx.servicenow => "enable client credentials: set glide.oauth.inbound.client.credential.grant_type.enabled = true (Washington DC or later)".into(),
             OAuthError::UnsupportedGrantType => "the server does not offer the client-credentials grant; check the server's settings".into(),
             OAuthError::InvalidRequest => "the server could not read the request; try the other client authentication with --client-auth basic or post".into(),
             OAuthError::InvalidGrant => "the grant was refused; check the client's grant type and scopes".into(),
-            OAuthError::Other(_) if ctx.servicenow => "check the client id and secret, that the OAuth entity is active, has an OAuth Application User, and that client credentials is enabled".into(),
             OAuthError::Other(_) => format!("check the client's settings{page}"),
         }
     }
@@ -263,7 +269,7 @@ mod tests {
             provider_name: "Coupa".into(),
             token_url: "https://acme.coupahost.com/oauth2/token".into(),
             clients_page: Some("https://acme.coupahost.com/oauth2/clients".into()),
-            servicenow: false,
+            fixes: Default::default(),
         }
     }
 

@@ -4,14 +4,15 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::text::Line;
 
-use super::command::Command;
-use super::home::{Home, HomeAction};
+use super::command::{Command, Ending, Outcome};
+use super::home::{Home, HomeAction, Note};
 use super::layout;
 use super::msg::Msg;
 use super::rotate::Rotate;
-use super::theme::Theme;
+use super::theme::{Paint, Theme};
 use super::verify_screen::VerifyScreen;
-use super::wizard::{Leave, Prefill, Wizard};
+use super::wizard::{Prefill, Wizard};
+use crate::config_dir::ConfigDir;
 use crate::profile::ProfilesFile;
 
 /// Where the app opens.
@@ -44,33 +45,33 @@ pub struct App {
     pub profiles: ProfilesFile,
     pub overlay: Option<Overlay>,
     pub theme: Theme,
-    pub quit: bool,
-    /// Printed after the terminal is restored.
-    pub farewell: Option<String>,
-    /// The app could not do what it was opened for (an unknown profile).
-    pub failed: bool,
+    /// The one spinner, turned by ticks while a screen is busy.
+    pub spinner: usize,
+    /// Where fixes point to (the secrets file as an alternative store).
+    dir: ConfigDir,
     /// Opened on one screen by a command: leaving it quits instead of going home.
     direct: bool,
 }
 
 impl App {
-    pub fn new(entry: Entry, profiles: ProfilesFile, theme: Theme) -> (Self, Vec<Command>) {
+    pub fn new(
+        entry: Entry,
+        profiles: ProfilesFile,
+        dir: ConfigDir,
+        theme: Theme,
+    ) -> (Self, Vec<Command>) {
         let mut app = Self {
             screen: Screen::Home(Home::default()),
             profiles,
             overlay: None,
             theme,
-            quit: false,
-            farewell: None,
-            failed: false,
+            spinner: 0,
+            dir,
             direct: true,
         };
         let cmds = match entry {
             Entry::Start if app.profiles.profiles.is_empty() => {
-                app.screen = Screen::Wizard(Box::new(Wizard::new(
-                    app.profiles.clone(),
-                    &Prefill::default(),
-                )));
+                app.screen = app.wizard(&Prefill::default());
                 vec![]
             }
             Entry::Start => {
@@ -78,7 +79,7 @@ impl App {
                 vec![]
             }
             Entry::Wizard(prefill) => {
-                app.screen = Screen::Wizard(Box::new(Wizard::new(app.profiles.clone(), &prefill)));
+                app.screen = app.wizard(&prefill);
                 vec![]
             }
             Entry::Rotate(name) => match app.profiles.get(&name).cloned() {
@@ -86,12 +87,7 @@ impl App {
                     app.screen = Screen::Rotate(Box::new(Rotate::new(name, p)));
                     vec![]
                 }
-                None => {
-                    app.quit = true;
-                    app.failed = true;
-                    app.farewell = Some(format!("no profile named \"{name}\""));
-                    vec![]
-                }
+                None => vec![Command::Quit(Ending::NoProfile(name))],
             },
             Entry::Verify(names) => {
                 let (screen, cmd) = VerifyScreen::start(names);
@@ -102,12 +98,16 @@ impl App {
         (app, cmds)
     }
 
+    fn wizard(&self, prefill: &Prefill) -> Screen {
+        Screen::Wizard(Box::new(Wizard::new(self.profiles.clone(), prefill)))
+    }
+
     /// Whether a spinner is turning (so the runtime sends ticks).
     pub fn wants_tick(&self) -> bool {
         match &self.screen {
             Screen::Wizard(w) => w.is_busy(),
             Screen::Rotate(r) => r.is_busy(),
-            Screen::Verify(v) => v.reports.is_none(),
+            Screen::Verify(v) => v.is_busy(),
             Screen::Home(_) => false,
         }
     }
@@ -130,19 +130,19 @@ impl App {
 
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
-            Msg::Terminate => {
-                self.quit = true;
-                self.farewell = Some("stopped by a signal; nothing more was saved".into());
-                return vec![Command::Quit];
-            }
+            Msg::Terminate => return quit(Ending::Stopped),
             Msg::Resize(..) => return vec![],
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                return vec![];
+            }
             Msg::Profiles(Ok(p)) => {
                 self.profiles = p;
                 return vec![];
             }
             Msg::Profiles(Err(e)) => {
                 if let Screen::Home(h) = &mut self.screen {
-                    h.message = Some(e);
+                    h.note = Some(Note::Unreadable(e));
                 }
                 return vec![];
             }
@@ -153,31 +153,19 @@ impl App {
             }
             _ => {}
         }
-        let cmds = self.route(msg);
-        let mut more = self.follow_leaves();
-        more.extend(cmds);
-        more
+        let outcome = self.route(msg);
+        self.follow(outcome)
     }
 
     /// Keys that mean the same on every screen. `None` passes the key on.
     fn on_global_key(&mut self, key: KeyEvent) -> Option<Vec<Command>> {
         let ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-        match self.overlay {
-            Some(Overlay::ConfirmQuit) => {
-                match key.code {
-                    KeyCode::Char('y') => {
-                        return Some(self.quit_now("cancelled; nothing was saved"));
-                    }
-                    _ if ctrl_c => return Some(self.quit_now("cancelled; nothing was saved")),
-                    _ => self.overlay = None,
-                }
-                return Some(vec![]);
+        match self.overlay.take() {
+            Some(Overlay::ConfirmQuit) if ctrl_c || key.code == KeyCode::Char('y') => {
+                return Some(quit(Ending::Cancelled));
             }
-            Some(Overlay::Help) => {
-                self.overlay = None;
-                return Some(vec![]);
-            }
+            Some(_) => return Some(vec![]),
             None => {}
         }
         if ctrl_c {
@@ -185,7 +173,7 @@ impl App {
                 self.overlay = Some(Overlay::ConfirmQuit);
                 return Some(vec![]);
             }
-            return Some(self.quit_now(""));
+            return Some(quit(Ending::Quiet));
         }
         if key.code == KeyCode::F(1) || (key.code == KeyCode::Char('?') && !self.typing()) {
             self.overlay = Some(Overlay::Help);
@@ -194,104 +182,66 @@ impl App {
         None
     }
 
-    fn quit_now(&mut self, note: &str) -> Vec<Command> {
-        self.quit = true;
-        if !note.is_empty() {
-            self.farewell = Some(note.into());
-        }
-        vec![Command::CancelTest, Command::Quit]
-    }
-
-    fn route(&mut self, msg: Msg) -> Vec<Command> {
+    fn route(&mut self, msg: Msg) -> Outcome {
         match &mut self.screen {
             Screen::Wizard(w) => w.update(msg),
             Screen::Rotate(r) => r.update(msg),
-            Screen::Verify(v) => match msg {
-                Msg::Key(key) => v.on_key(key),
-                Msg::Verified(reports) => {
-                    v.reports = Some(reports);
-                    vec![Command::LoadProfiles]
-                }
-                Msg::Tick => {
-                    v.spinner = v.spinner.wrapping_add(1);
-                    vec![]
-                }
-                _ => vec![],
-            },
+            Screen::Verify(v) => v.update(msg),
             Screen::Home(h) => match msg {
                 Msg::Key(key) => {
                     let action = h.on_key(key, &self.profiles);
                     self.on_home_action(action)
                 }
                 Msg::Deleted { name, result } => {
-                    h.message = Some(match result {
-                        Ok(location) => {
-                            format!("deleted profile {name} and its secret from the {location}")
-                        }
-                        Err(e) => format!("delete {name}: {e}"),
-                    });
+                    h.note = Some(Note::Deleted { name, result });
                     h.cursor = 0;
-                    vec![Command::LoadProfiles]
+                    vec![Command::LoadProfiles].into()
                 }
-                _ => vec![],
+                _ => Outcome::none(),
             },
         }
     }
 
-    fn on_home_action(&mut self, action: HomeAction) -> Vec<Command> {
+    fn on_home_action(&mut self, action: HomeAction) -> Outcome {
         match action {
-            HomeAction::None => vec![],
-            HomeAction::Quit => self.quit_now(""),
+            HomeAction::None => Outcome::none(),
+            HomeAction::Quit => Outcome::Done(Ending::Quiet),
             HomeAction::New => {
-                self.screen = Screen::Wizard(Box::new(Wizard::new(
-                    self.profiles.clone(),
-                    &Prefill::default(),
-                )));
-                vec![]
+                self.screen = self.wizard(&Prefill::default());
+                Outcome::none()
             }
             HomeAction::Rotate(name) => {
                 if let Some(p) = self.profiles.get(&name).cloned() {
                     self.screen = Screen::Rotate(Box::new(Rotate::new(name, p)));
                 }
-                vec![]
+                Outcome::none()
             }
             HomeAction::Verify(names) => {
                 let (screen, cmd) = VerifyScreen::start(names);
                 self.screen = Screen::Verify(screen);
-                vec![cmd]
+                vec![cmd].into()
             }
-            HomeAction::Delete(name) => vec![Command::Delete { name }],
+            HomeAction::Delete(name) => vec![Command::Delete { name }].into(),
         }
     }
 
-    /// A screen that is done hands back to home, or quits when the app was opened on it.
-    fn follow_leaves(&mut self) -> Vec<Command> {
-        let left = match &self.screen {
-            Screen::Wizard(w) => match w.leave {
-                Some(Leave::Finished) => Some(
-                    w.saved
-                        .as_ref()
-                        .map(|s| format!("saved profile {}", s.name)),
-                ),
-                Some(Leave::Back) => {
-                    Some(Some("cancelled; nothing was saved".into())).filter(|_| w.saved.is_none())
-                }
-                None => None,
-            },
-            Screen::Rotate(r) if r.leave => Some(None),
-            Screen::Verify(v) if v.leave => Some(None),
-            _ => None,
+    /// A screen that is done hands back to home, or quits when the app was opened on it (or
+    /// there is nothing to go home to).
+    fn follow(&mut self, outcome: Outcome) -> Vec<Command> {
+        let ending = match outcome {
+            Outcome::Stay(commands) => return commands,
+            Outcome::Done(ending) => ending,
+            Outcome::Back if matches!(self.screen, Screen::Wizard(_)) => Ending::Cancelled,
+            Outcome::Back => Ending::Quiet,
         };
-        let Some(note) = left else { return vec![] };
-        if self.direct
-            || (self.profiles.profiles.is_empty() && matches!(self.screen, Screen::Wizard(_)))
-        {
-            self.quit = true;
-            self.farewell = note;
-            return vec![Command::Quit];
+        let at_home = matches!(self.screen, Screen::Home(_));
+        let nothing_to_show =
+            self.profiles.profiles.is_empty() && matches!(self.screen, Screen::Wizard(_));
+        if self.direct || at_home || nothing_to_show {
+            return quit(ending);
         }
         self.screen = Screen::Home(Home {
-            message: note,
+            note: Some(Note::Ended(ending)),
             ..Home::default()
         });
         vec![Command::LoadProfiles]
@@ -301,11 +251,16 @@ impl App {
         if layout::too_small(frame, frame.area()) {
             return;
         }
+        let paint = Paint {
+            theme: self.theme,
+            spinner: self.spinner,
+            dir: &self.dir,
+        };
         match &self.screen {
-            Screen::Home(h) => h.render(frame, self.theme, &self.profiles),
-            Screen::Wizard(w) => w.render(frame, self.theme),
-            Screen::Rotate(r) => r.render(frame, self.theme),
-            Screen::Verify(v) => v.render(frame, self.theme),
+            Screen::Home(h) => h.render(frame, &paint, &self.profiles),
+            Screen::Wizard(w) => w.render(frame, &paint),
+            Screen::Rotate(r) => r.render(frame, &paint),
+            Screen::Verify(v) => v.render(frame, &paint),
         }
         match self.overlay {
             Some(Overlay::Help) => layout::overlay(frame, self.theme, "Keys", help_lines()),
@@ -321,6 +276,11 @@ impl App {
             None => {}
         }
     }
+}
+
+/// End the app: cancel any running test first.
+fn quit(ending: Ending) -> Vec<Command> {
+    vec![Command::CancelTest, Command::Quit(ending)]
 }
 
 fn help_lines() -> Vec<Line<'static>> {

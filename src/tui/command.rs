@@ -1,6 +1,7 @@
-//! Work the pure update asks the runtime to do: network and keyring calls, file writes.
+//! Work the pure update asks the runtime to do (network and keyring calls, file writes), and
+//! what screens tell the app when they are done.
 
-use crate::profile::Profile;
+use crate::account::NewProfile;
 use crate::secret::Secret;
 use crate::token::{ClientAuth, TokenRequest};
 
@@ -13,10 +14,8 @@ pub enum Command {
     },
     CancelTest,
     Save {
-        name: String,
-        profile: Box<Profile>,
+        new: Box<NewProfile>,
         secret: Secret,
-        make_default: bool,
     },
     Rotate {
         name: String,
@@ -31,5 +30,62 @@ pub enum Command {
         name: String,
     },
     LoadProfiles,
-    Quit,
+    Quit(Ending),
+}
+
+/// How the app ended, put into words once the terminal is back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// The user left; nothing to add.
+    Quiet,
+    Saved {
+        name: String,
+    },
+    /// Left the wizard before saving.
+    Cancelled,
+    /// SIGTERM or SIGINT from outside.
+    Stopped,
+    /// Opened on a profile that does not exist.
+    NoProfile(String),
+}
+
+impl Ending {
+    /// The app could not do what it was opened for.
+    pub fn failed(&self) -> bool {
+        matches!(self, Self::NoProfile(_))
+    }
+
+    /// The line printed after the terminal is restored.
+    pub fn farewell(&self) -> Option<String> {
+        match self {
+            Self::Quiet => None,
+            Self::Saved { name } => Some(format!("saved profile {name}")),
+            Self::Cancelled => Some("cancelled; nothing was saved".into()),
+            Self::Stopped => Some("stopped by a signal; nothing more was saved".into()),
+            Self::NoProfile(name) => Some(format!("no profile named \"{name}\"")),
+        }
+    }
+}
+
+/// What a screen's update decided.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The screen goes on; the runtime runs these.
+    Stay(Vec<Command>),
+    /// The user left the screen without finishing.
+    Back,
+    /// The screen's work is done.
+    Done(Ending),
+}
+
+impl Outcome {
+    pub fn none() -> Self {
+        Self::Stay(Vec::new())
+    }
+}
+
+impl From<Vec<Command>> for Outcome {
+    fn from(commands: Vec<Command>) -> Self {
+        Self::Stay(commands)
+    }
 }

@@ -7,15 +7,62 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::command::Ending;
 use super::layout::{self, Chrome};
-use super::theme::Theme;
-use crate::profile::ProfilesFile;
+use super::theme::Paint;
+use crate::account::{AccountError, Deleted};
+use crate::config_dir::ConfigDir;
+use crate::profile::{ProfileError, ProfilesFile};
 
 #[derive(Debug, Default)]
 pub struct Home {
     pub cursor: usize,
     pub confirm_delete: Option<String>,
-    pub message: Option<String>,
+    pub note: Option<Note>,
+}
+
+/// What the home screen tells the user about the last thing that happened.
+#[derive(Debug)]
+pub enum Note {
+    /// A screen ended (saved, cancelled).
+    Ended(Ending),
+    Deleted {
+        name: String,
+        result: Result<Deleted, AccountError>,
+    },
+    Unreadable(ProfileError),
+}
+
+impl Note {
+    fn text(&self, dir: &ConfigDir) -> Option<String> {
+        match self {
+            Self::Ended(ending) => ending.farewell(),
+            Self::Deleted {
+                name,
+                result: Ok(d),
+            } => Some(match &d.secret_removed {
+                Ok(_) => format!(
+                    "deleted profile {name} and its secret from the {}",
+                    d.secret_location
+                ),
+                Err(e) => format!(
+                    "delete {name}: the profile is gone, but its secret is still in the {}: {e}",
+                    d.secret_location
+                ),
+            }),
+            Self::Deleted {
+                name,
+                result: Err(e),
+            } => {
+                let fix = e
+                    .fix(dir, name)
+                    .map(|f| format!("; {f}"))
+                    .unwrap_or_default();
+                Some(format!("delete {name}: {e}{fix}"))
+            }
+            Self::Unreadable(e) => Some(e.to_string()),
+        }
+    }
 }
 
 /// What the user picked on the home screen.
@@ -39,7 +86,7 @@ impl Home {
                 HomeAction::None
             };
         }
-        self.message = None;
+        self.note = None;
         let current = names
             .get(self.cursor.min(names.len().saturating_sub(1)))
             .map(|s| s.to_string());
@@ -61,7 +108,8 @@ impl Home {
         HomeAction::None
     }
 
-    pub fn render(&self, frame: &mut Frame, theme: Theme, profiles: &ProfilesFile) {
+    pub fn render(&self, frame: &mut Frame, paint: &Paint, profiles: &ProfilesFile) {
+        let theme = paint.theme;
         let keys = vec![
             ("↑↓", "choose"),
             ("n", "new"),
@@ -120,10 +168,10 @@ impl Home {
                 theme.warn(),
             ));
         }
-        if let Some(m) = &self.message {
+        if let Some(m) = self.note.as_ref().and_then(|n| n.text(paint.dir)) {
             lines.push(Line::from(vec![
                 Span::styled("• ", theme.ok()),
-                Span::raw(m.clone()),
+                Span::raw(m),
             ]));
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);

@@ -16,9 +16,34 @@ pub const SIDE_LIST_WIDTH: u16 = 100;
 pub struct Chrome<'a> {
     pub title: String,
     pub indicator: String,
-    /// (label, done, current) per step, for the side list.
-    pub steps: Vec<(&'a str, bool, bool)>,
+    /// The steps, for the side list.
+    pub steps: Vec<StepMark<'a>>,
     pub keys: Vec<(&'a str, &'a str)>,
+}
+
+/// One step in the side list, and where the user is relative to it.
+pub struct StepMark<'a> {
+    pub label: &'a str,
+    pub progress: Progress,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Done,
+    Current,
+    Ahead,
+}
+
+impl<'a> StepMark<'a> {
+    /// `order` is the step compared with the current one.
+    pub fn new(label: &'a str, order: std::cmp::Ordering) -> Self {
+        let progress = match order {
+            std::cmp::Ordering::Less => Progress::Done,
+            std::cmp::Ordering::Equal => Progress::Current,
+            std::cmp::Ordering::Greater => Progress::Ahead,
+        };
+        Self { label, progress }
+    }
 }
 
 pub fn too_small(frame: &mut Frame, area: Rect) -> bool {
@@ -76,22 +101,13 @@ pub fn draw(frame: &mut Frame, theme: Theme, chrome: &Chrome) -> Rect {
         let lines: Vec<Line> = chrome
             .steps
             .iter()
-            .map(|(label, done, current)| {
-                let mark = if *current {
-                    "▸"
-                } else if *done {
-                    "✓"
-                } else {
-                    " "
+            .map(|step| {
+                let (mark, style) = match step.progress {
+                    Progress::Current => ("▸", theme.focus()),
+                    Progress::Done => ("✓", theme.ok()),
+                    Progress::Ahead => (" ", theme.dim()),
                 };
-                let style = if *current {
-                    theme.focus()
-                } else if *done {
-                    theme.ok()
-                } else {
-                    theme.dim()
-                };
-                Line::styled(format!("{mark} {label}"), style)
+                Line::styled(format!("{mark} {}", step.label), style)
             })
             .collect();
         frame.render_widget(

@@ -2,7 +2,8 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use crate::profile::ProfilesFile;
+use crate::account::{AccountError, Deleted, Saved};
+use crate::profile::{ProfileError, ProfilesFile};
 use crate::token::{TestFailure, TestOk};
 use crate::verify::ProfileReport;
 
@@ -20,23 +21,13 @@ pub enum Msg {
         result: Box<Result<TestOk, TestFailure>>,
     },
     /// A profile was saved: where the profile and the secret went.
-    Saved(Result<Saved, String>),
+    Saved(Result<Saved, AccountError>),
     /// A new secret replaced the stored one: where it is kept.
-    Rotated(Result<String, String>),
+    Rotated(Result<String, AccountError>),
     Verified(Vec<ProfileReport>),
     Deleted {
         name: String,
-        result: Result<String, String>,
+        result: Result<Deleted, AccountError>,
     },
-    Profiles(Result<ProfilesFile, String>),
+    Profiles(Result<ProfilesFile, ProfileError>),
 }
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Saved {
-    pub name: String,
-    pub profiles_path: String,
-    pub secret_location: String,
-}
-
-/// Whether saving failed because the keyring is unusable (the user may then choose the file store).
-pub const KEYRING_PREFIX: &str = "keyring: ";

@@ -6,22 +6,28 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::command::Command;
+use super::command::{Command, Ending, Outcome};
 use super::layout::{self, Chrome};
 use super::msg::Msg;
 use super::secret_field::SecretField;
-use super::theme::{Theme, spinner};
+use super::theme::Paint;
+use crate::account::AccountError;
 use crate::profile::Profile;
 use crate::report::test_failure_lines;
-use crate::token::TestFailure;
+use crate::secret::Secret;
+use crate::token::{TestFailure, TestOk};
 
 #[derive(Debug)]
 pub enum RotateState {
     Editing,
-    Testing { attempt: u64 },
+    /// The secret under test is the one stored if the test passes.
+    Testing {
+        attempt: u64,
+        secret: Secret,
+    },
     Storing,
     Failed(Box<TestFailure>),
-    StoreFailed(String),
+    StoreFailed(AccountError),
     Done(String),
 }
 
@@ -31,8 +37,6 @@ pub struct Rotate {
     pub profile: Profile,
     pub secret: SecretField,
     pub state: RotateState,
-    pub spinner: usize,
-    pub leave: bool,
     attempt: u64,
 }
 
@@ -43,8 +47,6 @@ impl Rotate {
             profile,
             secret: SecretField::new("New client secret"),
             state: RotateState::Editing,
-            spinner: 0,
-            leave: false,
             attempt: 0,
         }
     }
@@ -56,7 +58,7 @@ impl Rotate {
         )
     }
 
-    pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+    pub fn update(&mut self, msg: Msg) -> Outcome {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text)
@@ -64,33 +66,9 @@ impl Rotate {
             {
                 self.state = RotateState::Editing;
                 self.secret.on_paste(&text);
-                vec![]
+                Outcome::none()
             }
-            Msg::Tick => {
-                self.spinner = self.spinner.wrapping_add(1);
-                vec![]
-            }
-            Msg::TestDone { attempt, result } if matches!(self.state, RotateState::Testing { attempt: a } if a == attempt) => {
-                match *result {
-                    Ok(ok) => {
-                        self.state = RotateState::Storing;
-                        let secret = match self.secret.validated() {
-                            Ok(v) => v.value,
-                            Err(_) => return vec![],
-                        };
-                        vec![Command::Rotate {
-                            name: self.name.clone(),
-                            client_id: self.profile.client_id.clone(),
-                            auth: ok.auth,
-                            secret,
-                        }]
-                    }
-                    Err(f) => {
-                        self.state = RotateState::Failed(Box::new(f));
-                        vec![]
-                    }
-                }
-            }
+            Msg::TestDone { attempt, result } => self.on_test_done(attempt, *result).into(),
             Msg::Rotated(result) => {
                 self.state = match result {
                     Ok(location) => {
@@ -99,36 +77,61 @@ impl Rotate {
                     }
                     Err(e) => RotateState::StoreFailed(e),
                 };
-                vec![]
+                Outcome::none()
             }
-            _ => vec![],
+            _ => Outcome::none(),
         }
     }
 
-    fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+    fn on_test_done(&mut self, attempt: u64, result: Result<TestOk, TestFailure>) -> Vec<Command> {
+        let state = std::mem::replace(&mut self.state, RotateState::Storing);
+        let RotateState::Testing { attempt: a, secret } = state else {
+            self.state = state;
+            return vec![];
+        };
+        if a != attempt {
+            self.state = RotateState::Testing { attempt: a, secret };
+            return vec![];
+        }
+        match result {
+            Ok(ok) => vec![Command::Rotate {
+                name: self.name.clone(),
+                client_id: self.profile.client_id.clone(),
+                auth: ok.auth,
+                secret,
+            }],
+            Err(f) => {
+                self.state = RotateState::Failed(Box::new(f));
+                vec![]
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Outcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match (&self.state, key.code) {
             (RotateState::Testing { .. }, KeyCode::Esc) => {
                 self.state = RotateState::Editing;
-                vec![Command::CancelTest]
+                vec![Command::CancelTest].into()
             }
-            (RotateState::Testing { .. } | RotateState::Storing, _) => vec![],
-            (RotateState::Done(_), KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q'))
-            | (_, KeyCode::Esc) => {
+            (RotateState::Testing { .. } | RotateState::Storing, _) => Outcome::none(),
+            (RotateState::Done(_), KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q')) => {
+                Outcome::Done(Ending::Quiet)
+            }
+            (_, KeyCode::Esc) => {
                 self.secret.clear();
-                self.leave = true;
-                vec![]
+                Outcome::Back
             }
             (_, KeyCode::Char('r')) if ctrl => {
                 self.secret.toggle_reveal();
-                vec![]
+                Outcome::none()
             }
-            (RotateState::Done(_), _) => vec![],
-            (_, KeyCode::Enter) => self.start_test(),
+            (RotateState::Done(_), _) => Outcome::none(),
+            (_, KeyCode::Enter) => self.start_test().into(),
             _ => {
                 self.state = RotateState::Editing;
                 self.secret.on_key(key);
-                vec![]
+                Outcome::none()
             }
         }
     }
@@ -139,6 +142,7 @@ impl Rotate {
                 self.attempt += 1;
                 self.state = RotateState::Testing {
                     attempt: self.attempt,
+                    secret: v.value.clone(),
                 };
                 vec![Command::Test {
                     attempt: self.attempt,
@@ -152,7 +156,8 @@ impl Rotate {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame, theme: Theme) {
+    pub fn render(&self, frame: &mut Frame, paint: &Paint) {
+        let theme = paint.theme;
         let keys = match self.state {
             RotateState::Testing { .. } => vec![("Esc", "cancel")],
             RotateState::Done(_) => vec![("Enter", "finish")],
@@ -209,7 +214,7 @@ impl Rotate {
             RotateState::Editing => {}
             RotateState::Testing { .. } => lines.push(Line::raw(format!(
                 "{} testing the new secret …",
-                spinner(self.spinner)
+                paint.spin()
             ))),
             RotateState::Storing => lines.push(Line::raw("storing the new secret …")),
             RotateState::Failed(f) => {
@@ -228,12 +233,16 @@ impl Rotate {
                 ));
             }
             RotateState::StoreFailed(e) => {
+                let fix = e
+                    .fix(paint.dir, &self.name)
+                    .map(|f| format!("; {f}"))
+                    .unwrap_or_default();
                 lines.push(Line::from(vec![
                     Span::styled(
                         "✗ the new secret works but could not be stored: ",
                         theme.error(),
                     ),
-                    Span::raw(e.clone()),
+                    Span::raw(format!("{e}{fix}")),
                 ]));
             }
             RotateState::Done(location) => {

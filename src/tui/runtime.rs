@@ -10,60 +10,51 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use super::app::{App, Entry};
-use super::command::Command;
-use super::msg::{KEYRING_PREFIX, Msg, Saved};
+use super::command::{Command, Ending};
+use super::msg::Msg;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
-use crate::account::{self, AccountError};
-use crate::config_dir::ConfigDir;
-use crate::profile::ProfileStore;
-use crate::secret_store::{SecretStores, StoreError};
+use crate::account::Accounts;
 use crate::token::{TokenClient, test_credentials};
-use crate::verify::{Stores, check_and_record, unreadable_file};
+use crate::verify::{check_and_record, unreadable_file};
 
 /// What the background work needs.
 #[derive(Clone)]
 pub struct Deps {
-    pub dir: ConfigDir,
-    pub secrets: SecretStores,
+    pub accounts: Accounts,
     pub client: TokenClient,
 }
 
-impl Deps {
-    fn profiles(&self) -> ProfileStore {
-        ProfileStore::new(self.dir.clone())
-    }
-}
-
-/// What the app leaves behind: a line to print once the terminal is back, and whether it failed.
-pub struct Ending {
-    pub farewell: Option<String>,
-    pub failed: bool,
+/// Runs the commands of the pure update; at most one token test at a time.
+struct Executor {
+    deps: Deps,
+    tx: UnboundedSender<Msg>,
+    test_task: Option<JoinHandle<()>>,
 }
 
 /// Run the app until the user leaves.
 pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
     let profiles = deps
-        .profiles()
+        .accounts
         .load()
         .map_err(|e| io::Error::other(e.to_string()))?;
-    let (mut app, first) = App::new(entry, profiles, theme);
-    if app.quit {
-        return Ok(Ending {
-            farewell: app.farewell,
-            failed: app.failed,
-        });
+    let dir = deps.accounts.dir().clone();
+    let (mut app, first) = App::new(entry, profiles, dir, theme);
+    let (tx, mut rx) = unbounded_channel::<Msg>();
+    let mut exec = Executor {
+        deps,
+        tx,
+        test_task: None,
+    };
+    // An app that ends before it starts (an unknown profile) never takes the terminal.
+    if let Some(ending) = exec.run_all(first) {
+        return Ok(ending);
     }
     let mut guard = TerminalGuard::enter()?;
-    let (tx, mut rx) = unbounded_channel::<Msg>();
-    let mut test_task: Option<JoinHandle<()>> = None;
-    for cmd in first {
-        execute(cmd, &deps, &tx, &mut test_task);
-    }
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let mut signals = Signals::new()?;
-    while !app.quit {
+    let ending = loop {
         guard.terminal.draw(|f| app.render(f))?;
         let msg = tokio::select! {
             event = events.next() => match event {
@@ -78,156 +69,88 @@ pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
             _ = tick.tick(), if app.wants_tick() => Msg::Tick,
             () = signals.next() => Msg::Terminate,
         };
-        for cmd in app.update(msg) {
-            execute(cmd, &deps, &tx, &mut test_task);
+        if let Some(ending) = exec.run_all(app.update(msg)) {
+            break ending;
         }
-    }
-    if let Some(t) = test_task {
-        t.abort();
-    }
+    };
+    exec.cancel_test();
     drop(guard);
-    Ok(Ending {
-        farewell: app.farewell,
-        failed: app.failed,
-    })
+    Ok(ending)
 }
 
-fn execute(
-    cmd: Command,
-    deps: &Deps,
-    tx: &UnboundedSender<Msg>,
-    test_task: &mut Option<JoinHandle<()>>,
-) {
-    let tx = tx.clone();
-    match cmd {
-        Command::Test { attempt, request } => {
-            if let Some(t) = test_task.take() {
-                t.abort();
-            }
-            let client = deps.client.clone();
-            *test_task = Some(tokio::spawn(async move {
-                let result = test_credentials(&client, &request).await;
-                let _ = tx.send(Msg::TestDone {
-                    attempt,
-                    result: Box::new(result),
-                });
-            }));
-        }
-        Command::CancelTest => {
-            if let Some(t) = test_task.take() {
-                t.abort();
-            }
-        }
-        Command::Save {
-            name,
-            profile,
-            secret,
-            make_default,
-        } => {
-            let deps = deps.clone();
-            tokio::task::spawn_blocking(move || {
-                let profiles = deps.profiles();
-                let result = account::create(
-                    &profiles,
-                    &deps.secrets,
-                    &name,
-                    &profile,
-                    &secret,
-                    make_default,
-                )
-                .map(|()| Saved {
-                    name: name.clone(),
-                    profiles_path: profiles.path().display().to_string(),
-                    secret_location: deps
-                        .secrets
-                        .describe(profile.secret_store, &profile.secret_ref),
-                })
-                .map_err(|e| describe(&e, &deps.dir));
-                let _ = tx.send(Msg::Saved(result));
-            });
-        }
-        Command::Rotate {
-            name,
-            client_id,
-            auth,
-            secret,
-        } => {
-            let deps = deps.clone();
-            tokio::task::spawn_blocking(move || {
-                let result = account::replace_secret(
-                    &deps.profiles(),
-                    &deps.secrets,
-                    &name,
-                    &client_id,
-                    auth,
-                    &secret,
-                )
-                .map_err(|e| describe(&e, &deps.dir));
-                let _ = tx.send(Msg::Rotated(result));
-            });
-        }
-        Command::Verify { names } => {
-            let deps = deps.clone();
-            tokio::spawn(async move {
-                let profiles = deps.profiles();
-                let reports = match profiles.load() {
-                    // Not an empty file: that would report every profile as unknown.
-                    Err(e) => vec![unreadable_file(names.join(", "), &e)],
-                    Ok(file) => {
-                        let stores = Stores {
-                            secrets: deps.secrets.clone(),
-                            dir: deps.dir.clone(),
-                        };
-                        check_and_record(&profiles, &file, &names, &deps.client, &stores)
-                            .await
-                            .0
-                    }
-                };
-                let _ = tx.send(Msg::Verified(reports));
-            });
-        }
-        Command::Delete { name } => {
-            let deps = deps.clone();
-            tokio::task::spawn_blocking(move || {
-                let result = match account::delete(&deps.profiles(), &deps.secrets, &name) {
-                    Ok(d) => match d.secret_removed {
-                        Ok(_) => Ok(d.secret_location),
-                        Err(e) => Err(format!(
-                            "the profile is gone, but its secret is still in the {}: {e}",
-                            d.secret_location
-                        )),
-                    },
-                    Err(e) => Err(describe(&e, &deps.dir)),
-                };
-                let _ = tx.send(Msg::Deleted { name, result });
-            });
-        }
-        Command::LoadProfiles => {
-            let deps = deps.clone();
-            tokio::task::spawn_blocking(move || {
-                let _ = tx.send(Msg::Profiles(
-                    deps.profiles().load().map_err(|e| e.to_string()),
-                ));
-            });
-        }
-        Command::Quit => {}
+impl Executor {
+    /// Run the commands in order; a `Quit` ends the app with its ending.
+    fn run_all(&mut self, commands: Vec<Command>) -> Option<Ending> {
+        commands.into_iter().find_map(|c| self.run(c))
     }
-}
 
-/// An account error as the screens show it; keyring trouble is marked so the save step can offer
-/// the file store.
-fn describe(e: &AccountError, dir: &ConfigDir) -> String {
-    match e {
-        AccountError::Store(
-            s @ (StoreError::KeyringUnavailable { .. }
-            | StoreError::KeyringTimeout { .. }
-            | StoreError::KeyringLocked { .. }
-            | StoreError::Keyring { .. }),
-        ) => {
-            format!("{KEYRING_PREFIX}{s}")
+    fn run(&mut self, cmd: Command) -> Option<Ending> {
+        let accounts = self.deps.accounts.clone();
+        match cmd {
+            Command::Test { attempt, request } => self.start_test(attempt, request),
+            Command::CancelTest => self.cancel_test(),
+            Command::Save { new, secret } => {
+                self.reply_blocking(move || Msg::Saved(accounts.create(&new, &secret)));
+            }
+            Command::Rotate {
+                name,
+                client_id,
+                auth,
+                secret,
+            } => self.reply_blocking(move || {
+                Msg::Rotated(accounts.replace_secret(&name, &client_id, auth, &secret))
+            }),
+            Command::Verify { names } => self.verify(names),
+            Command::Delete { name } => self.reply_blocking(move || Msg::Deleted {
+                result: accounts.delete(&name),
+                name,
+            }),
+            Command::LoadProfiles => self.reply_blocking(move || Msg::Profiles(accounts.load())),
+            Command::Quit(ending) => return Some(ending),
         }
-        AccountError::Store(s) => format!("{s}; {}", s.fix(dir)),
-        other => other.to_string(),
+        None
+    }
+
+    /// Blocking work (keyring, files) on the blocking pool; its message comes back on the channel.
+    fn reply_blocking(&self, work: impl FnOnce() -> Msg + Send + 'static) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = tx.send(work());
+        });
+    }
+
+    fn start_test(&mut self, attempt: u64, request: crate::token::TokenRequest) {
+        self.cancel_test();
+        let (client, tx) = (self.deps.client.clone(), self.tx.clone());
+        self.test_task = Some(tokio::spawn(async move {
+            let result = test_credentials(&client, &request).await;
+            let _ = tx.send(Msg::TestDone {
+                attempt,
+                result: Box::new(result),
+            });
+        }));
+    }
+
+    fn cancel_test(&mut self) {
+        if let Some(t) = self.test_task.take() {
+            t.abort();
+        }
+    }
+
+    fn verify(&self, names: Vec<String>) {
+        let (deps, tx) = (self.deps.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let reports = match deps.accounts.load() {
+                // Not an empty file: that would report every profile as unknown.
+                Err(e) => vec![unreadable_file(names.join(", "), &e)],
+                Ok(file) => {
+                    check_and_record(&deps.accounts, &file, &names, &deps.client)
+                        .await
+                        .0
+                }
+            };
+            let _ = tx.send(Msg::Verified(reports));
+        });
     }
 }
 

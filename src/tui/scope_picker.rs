@@ -40,8 +40,6 @@ enum Row<'a> {
     Scope(&'a ScopeInfo),
 }
 
-pub const MINIMUM: &str = "core.common.read";
-
 impl ScopePicker {
     pub fn new(provider: &'static Provider) -> Self {
         Self {
@@ -96,10 +94,12 @@ impl ScopePicker {
         }
     }
 
-    /// The minimum preset: the one scope every Coupa integration needs.
+    /// The minimum preset: the one scope every integration of the provider needs.
     pub fn preset_minimum(&mut self) {
-        if self.provider.scope(MINIMUM).is_some() && !self.selected.iter().any(|s| s == MINIMUM) {
-            self.selected.push(MINIMUM.into());
+        if let Some(minimum) = &self.provider.minimum_scope
+            && !self.selected.contains(minimum)
+        {
+            self.selected.push(minimum.clone());
         }
         self.changed();
     }
@@ -391,7 +391,7 @@ mod tests {
         p.on_key(key(KeyCode::Char(' ')));
         assert_eq!(p.selected, ["core.invoice.read", "core.invoice.write"]);
         p.on_key(key(KeyCode::F(2)));
-        assert!(p.selected.contains(&MINIMUM.to_string()));
+        assert!(p.selected.contains(&"core.common.read".to_string()));
         p.on_key(key(KeyCode::F(3)));
         assert!(
             !p.selected.contains(&"core.invoice.write".to_string()),

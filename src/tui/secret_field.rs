@@ -8,7 +8,7 @@ use zeroize::Zeroize;
 
 use super::text_field::{TextField, problem_lines, render_below};
 use super::theme::Theme;
-use crate::fields::{FieldError, Validated, parse_secret};
+use crate::fields::{FieldError, SecretWarning, Validated, parse_secret};
 use crate::secret::Secret;
 
 #[derive(Debug, Clone)]
@@ -44,14 +44,8 @@ impl SecretField {
     pub fn on_paste(&mut self, text: &str) {
         match parse_secret(Secret::new(text)) {
             Ok(v) => {
-                let note = v
-                    .warnings
-                    .iter()
-                    .find_map(|w| w.strip_prefix("client secret: received "))
-                    .map(|w| format!("received {w}"))
-                    .unwrap_or_else(|| format!("received {} characters", v.value.char_count()));
                 self.field.on_paste(v.value.expose());
-                self.receipt = Some(note);
+                self.receipt = Some(v.receipt());
             }
             Err(e) => {
                 self.field.error = Some(format!("the paste was refused: {}", e.message));
@@ -65,8 +59,23 @@ impl SecretField {
     }
 
     /// The typed or pasted value, checked by the core's rule.
-    pub fn validated(&self) -> Result<Validated<Secret>, FieldError> {
+    pub fn validated(&self) -> Result<Validated<Secret, SecretWarning>, FieldError> {
         parse_secret(Secret::new(self.field.value()))
+    }
+
+    /// Enter on the field: the secret when it passes the rule. Warnings other than a paste's
+    /// receipt stop the first Enter, as on every field.
+    pub fn submit(&mut self) -> Option<Secret> {
+        let verdict = self.validated().map(|v| Validated {
+            warnings: v
+                .warnings
+                .iter()
+                .filter(|w| !w.is_receipt())
+                .map(ToString::to_string)
+                .collect(),
+            value: v.value,
+        });
+        self.field.judge(verdict)
     }
 
     /// Forget the value, wiping the copy the input hands back.

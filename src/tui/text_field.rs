@@ -9,6 +9,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::theme::Theme;
+use crate::fields::{FieldError, Validated};
 
 #[derive(Debug, Default, Clone)]
 pub struct TextField {
@@ -36,13 +37,6 @@ impl<V: PartialEq> SecondEnter<V> {
         self.warned = Some(value);
         false
     }
-}
-
-/// What Enter on a field decided.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Submit {
-    Accept,
-    Stay,
 }
 
 impl TextField {
@@ -86,22 +80,23 @@ impl TextField {
         self.warnings.clear();
     }
 
-    /// Apply a rule's verdict: an error keeps the step; new warnings keep it once.
-    pub fn judge<T>(&mut self, verdict: Result<(T, Vec<String>), String>) -> (Submit, Option<T>) {
+    /// Apply a rule's verdict: the accepted value, or `None` when the step stays (an error, or
+    /// warnings not yet confirmed by a second Enter).
+    pub fn judge<T>(&mut self, verdict: Result<Validated<T>, FieldError>) -> Option<T> {
         match verdict {
             Err(e) => {
-                self.error = Some(e);
+                self.error = Some(e.message);
                 self.warnings.clear();
-                (Submit::Stay, None)
+                None
             }
-            Ok((v, warnings)) => {
+            Ok(v) => {
                 self.error = None;
-                if self.gate.pass(self.value().to_string(), &warnings) {
+                if self.gate.pass(self.value().to_string(), &v.warnings) {
                     self.warnings.clear();
-                    return (Submit::Accept, Some(v));
+                    return Some(v.value);
                 }
-                self.warnings = warnings;
-                (Submit::Stay, None)
+                self.warnings = v.warnings;
+                None
             }
         }
     }
@@ -196,14 +191,20 @@ mod tests {
         let mut f = TextField::new("x");
         f.on_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
         assert_eq!(f.value(), "a");
-        assert_eq!(f.judge::<()>(Err("bad".into())), (Submit::Stay, None));
-        assert!(f.error.is_some());
+        let bad = FieldError::new(crate::fields::Field::Login, "bad");
+        assert_eq!(f.judge::<()>(Err(bad)), None);
+        assert_eq!(f.error.as_deref(), Some("bad"));
         f.on_key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE));
         assert!(f.error.is_none());
-        let warn = || Ok(((), vec!["hmm".to_string()]));
-        assert_eq!(f.judge(warn()).0, Submit::Stay);
+        let warn = || {
+            Ok(Validated {
+                value: 7,
+                warnings: vec!["hmm".to_string()],
+            })
+        };
+        assert_eq!(f.judge(warn()), None);
         assert_eq!(f.warnings, ["hmm"]);
-        assert_eq!(f.judge(warn()).0, Submit::Accept);
+        assert_eq!(f.judge(warn()), Some(7));
         f.on_paste("c\n");
         assert_eq!(f.value(), "abc");
     }

@@ -58,3 +58,18 @@ impl Theme {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 }
+
+/// What every screen draws with: the styles, the spinner's frame (one spinner, turned by the
+/// app), and the config folder that fixes name.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint<'a> {
+    pub theme: Theme,
+    pub spinner: usize,
+    pub dir: &'a crate::config_dir::ConfigDir,
+}
+
+impl Paint<'_> {
+    pub fn spin(&self) -> &'static str {
+        spinner(self.spinner)
+    }
+}

@@ -5,17 +5,16 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::command::Command;
+use super::command::{Command, Ending, Outcome};
 use super::layout::{self, Chrome};
-use super::theme::{Theme, spinner};
+use super::msg::Msg;
+use super::theme::Paint;
 use crate::verify::{ProfileReport, Status};
 
 #[derive(Debug)]
 pub struct VerifyScreen {
     pub names: Vec<String>,
     pub reports: Option<Vec<ProfileReport>>,
-    pub spinner: usize,
-    pub leave: bool,
 }
 
 impl VerifyScreen {
@@ -27,30 +26,44 @@ impl VerifyScreen {
             Self {
                 names,
                 reports: None,
-                spinner: 0,
-                leave: false,
             },
             cmd,
         )
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+    pub fn is_busy(&self) -> bool {
+        self.reports.is_none()
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Outcome {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Verified(reports) => {
+                self.reports = Some(reports);
+                vec![Command::LoadProfiles].into()
+            }
+            _ => Outcome::none(),
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Char('r') if self.reports.is_some() => {
                 self.reports = None;
                 vec![Command::Verify {
                     names: self.names.clone(),
                 }]
+                .into()
             }
             KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') if self.reports.is_some() => {
-                self.leave = true;
-                vec![]
+                Outcome::Done(Ending::Quiet)
             }
-            _ => vec![],
+            _ => Outcome::none(),
         }
     }
 
-    pub fn render(&self, frame: &mut Frame, theme: Theme) {
+    pub fn render(&self, frame: &mut Frame, paint: &Paint) {
+        let theme = paint.theme;
         let keys = if self.reports.is_some() {
             vec![("r", "run again"), ("Esc", "back")]
         } else {
@@ -64,7 +77,7 @@ impl VerifyScreen {
         };
         let area = layout::draw(frame, theme, &chrome);
         let Some(reports) = &self.reports else {
-            let spin = spinner(self.spinner);
+            let spin = paint.spin();
             frame.render_widget(Paragraph::new(format!("{spin} checking …")), area);
             return;
         };

@@ -8,4 +8,3 @@ pub mod pty;
 pub mod report;
 pub mod server;
 pub mod tls;
-pub mod tui;

@@ -1,15 +1,21 @@
 //! The live-test step: start the token test, take its result, and the choices after a failure.
 
+use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::step::Step;
 use super::{TestState, Wizard};
+use crate::report::{test_failure_lines, test_ok_lines};
 use crate::token::{Failure, Layer, OAuthError, TestFailure, TestOk};
 use crate::tui::command::Command;
+use crate::tui::theme::{Paint, Theme};
 
 impl Wizard {
     pub(super) fn start_test(&mut self) -> Vec<Command> {
-        let Some(request) = self.request() else {
+        let Some(request) = self.draft.request(self.provider, self.auth) else {
             // Unreachable through the steps, which validate first; go back rather than guess.
             self.step = Step::Review;
             return vec![];
@@ -76,10 +82,7 @@ impl Wizard {
     pub(super) fn on_test_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let code = key.code;
         match &self.test {
-            TestState::Passed(_) if code == KeyCode::Enter => {
-                self.save.verified = true;
-                self.go(Step::Save)
-            }
+            TestState::Passed(_) if code == KeyCode::Enter => self.go(Step::Save),
             TestState::Cancelled if matches!(code, KeyCode::Enter | KeyCode::Char('r')) => {
                 self.start_test()
             }
@@ -87,10 +90,7 @@ impl Wizard {
                 confirm_unverified: true,
                 ..
             } => match code {
-                KeyCode::Char('y') => {
-                    self.save.verified = false;
-                    self.go(Step::Save)
-                }
+                KeyCode::Char('y') => self.go(Step::Save),
                 KeyCode::Char('n') => {
                     self.set_confirm(false);
                     vec![]
@@ -112,5 +112,90 @@ impl Wizard {
             },
             _ => vec![],
         }
+    }
+}
+
+impl Wizard {
+    pub(super) fn render_test(&self, frame: &mut Frame, area: Rect, paint: &Paint) {
+        let theme = paint.theme;
+        let lines = match &self.test {
+            TestState::Idle => vec![],
+            TestState::Running { .. } => {
+                let url = self
+                    .draft
+                    .instance
+                    .as_ref()
+                    .map_or("", |i| i.token_url.as_str());
+                vec![
+                    Line::raw(format!("{} requesting a token from {url} …", paint.spin())),
+                    Line::styled("  Esc cancels", theme.dim()),
+                ]
+            }
+            TestState::Cancelled => vec![Line::styled(
+                "Cancelled. Press r to run the test again.",
+                theme.warn(),
+            )],
+            TestState::Passed(ok) => self.passed_lines(ok, theme),
+            TestState::Failed {
+                failure,
+                confirm_unverified,
+            } => self.failed_lines(failure, *confirm_unverified, theme),
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+
+    fn passed_lines(&self, ok: &TestOk, theme: Theme) -> Vec<Line<'static>> {
+        let asked = match self.draft.scopes() {
+            [] => "(no scopes)".to_string(),
+            s => s.join(" "),
+        };
+        let mut lines = vec![
+            Line::styled("✓ passed: the credentials work", theme.ok()),
+            Line::raw(format!("  asked for:  {asked}")),
+        ];
+        for l in test_ok_lines(ok, self.draft.scopes()) {
+            lines.push(Line::raw(format!("  {l}")));
+        }
+        if ok.auth != self.provider.default_client_auth {
+            lines.push(Line::raw(format!(
+                "  note: the server accepts {}; the profile will use it",
+                ok.auth
+            )));
+        }
+        lines.push(Line::styled(
+            "Press Enter to save the profile.",
+            theme.dim(),
+        ));
+        lines
+    }
+
+    fn failed_lines(
+        &self,
+        failure: &TestFailure,
+        confirm_unverified: bool,
+        theme: Theme,
+    ) -> Vec<Line<'static>> {
+        let (summary, fix) = test_failure_lines(failure, &self.diagnosis_context());
+        let target = Self::failing_step(&failure.failure);
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled("✗ failed: ", theme.error()),
+                Span::raw(summary),
+            ]),
+            Line::from(vec![Span::styled("  fix: ", theme.warn()), Span::raw(fix)]),
+            Line::raw(""),
+            Line::raw(format!(
+                "  c: change {} · r: retry · u: save unverified",
+                target.title().to_lowercase()
+            )),
+        ];
+        if confirm_unverified {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "Save without working credentials? verify will fail until they are fixed. y/n",
+                theme.warn(),
+            ));
+        }
+        lines
     }
 }

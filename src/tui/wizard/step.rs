@@ -1,6 +1,6 @@
 //! The wizard's steps, in the order of Coupa's documented procedure.
 
-use crate::provider::Provider;
+use crate::provider::{FormField, Need, Provider};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
@@ -59,12 +59,16 @@ impl Step {
         }
     }
 
-    /// Login and contact are fields of Coupa's client form; other servers have no such fields.
+    /// The client-form steps appear only for the fields the provider's form has.
     pub fn applies(self, provider: &Provider) -> bool {
-        match self {
-            Self::Login | Self::Contact | Self::ContactEmail => provider.id == "coupa",
-            _ => true,
-        }
+        let field = match self {
+            Self::ClientName => FormField::Name,
+            Self::Login => FormField::Login,
+            Self::Contact => FormField::Contact,
+            Self::ContactEmail => FormField::ContactEmail,
+            _ => return true,
+        };
+        provider.need(field) != Need::Absent
     }
 
     pub fn steps(provider: &Provider) -> Vec<Step> {

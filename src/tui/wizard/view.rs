@@ -3,17 +3,15 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::step::{ALL, Step};
-use super::{GRANT_TYPES, SaveFocus, TestState, Wizard};
+use super::{ContactFocus, TestState, Wizard};
 use crate::provider::Provider;
-use crate::report::{test_failure_lines, test_ok_lines};
-use crate::secret_store::SecretStoreKind;
-use crate::tui::layout::{self, Chrome};
+use crate::tui::layout::{self, Chrome, StepMark};
 use crate::tui::text_field::problem_lines;
-use crate::tui::theme::{Theme, spinner};
+use crate::tui::theme::{Paint, Theme};
 
 impl Wizard {
     pub fn keys(&self) -> Vec<(&'static str, &'static str)> {
@@ -71,7 +69,8 @@ impl Wizard {
         keys
     }
 
-    pub fn render(&self, frame: &mut Frame, theme: Theme) {
+    pub fn render(&self, frame: &mut Frame, paint: &Paint) {
+        let theme = paint.theme;
         let (i, n) = self.step.position(self.provider);
         let indicator = if self.step == Step::Done {
             "done".into()
@@ -81,7 +80,7 @@ impl Wizard {
         let steps = ALL
             .iter()
             .filter(|s| s.applies(self.provider))
-            .map(|s| (s.title(), *s < self.step, *s == self.step))
+            .map(|s| StepMark::new(s.title(), (*s).cmp(&self.step)))
             .collect();
         let chrome = Chrome {
             title: format!("oauth-setup · new {} profile", self.provider.display_name),
@@ -90,7 +89,7 @@ impl Wizard {
             keys: self.keys(),
         };
         let body = layout::draw(frame, theme, &chrome);
-        self.render_body(frame, body, theme);
+        self.render_body(frame, body, paint);
     }
 
     fn help_text(&self) -> String {
@@ -113,7 +112,8 @@ impl Wizard {
         }
     }
 
-    fn render_body(&self, frame: &mut Frame, area: Rect, theme: Theme) {
+    fn render_body(&self, frame: &mut Frame, area: Rect, paint: &Paint) {
+        let theme = paint.theme;
         let help = self.help_text();
         let help_h = if help.is_empty() {
             0
@@ -151,15 +151,25 @@ impl Wizard {
                     height: body.height.min(5),
                     ..body
                 };
-                self.first_name
-                    .render(frame, half, self.contact_focus == 0, theme, None);
+                self.first_name.render(
+                    frame,
+                    half,
+                    self.contact_focus == ContactFocus::First,
+                    theme,
+                    None,
+                );
                 let second = Rect {
                     y: body.y + half.height,
                     height: body.height.saturating_sub(half.height),
                     ..body
                 };
-                self.last_name
-                    .render(frame, second, self.contact_focus == 1, theme, None);
+                self.last_name.render(
+                    frame,
+                    second,
+                    self.contact_focus == ContactFocus::Last,
+                    theme,
+                    None,
+                );
             }
             Step::ContactEmail => self.email.render(frame, body, true, theme, None),
             Step::Scopes => self.scopes.render(frame, body, theme),
@@ -167,8 +177,8 @@ impl Wizard {
             Step::ClientId => self.client_id.render(frame, body, true, theme, None),
             Step::ClientSecret => self.secret.render(frame, body, true, theme),
             Step::Review => self.render_review(frame, body, theme),
-            Step::Test => self.render_test(frame, body, theme),
-            Step::Save => self.render_save(frame, body, theme),
+            Step::Test => self.render_test(frame, body, paint),
+            Step::Save => self.render_save(frame, body, paint),
             Step::Done => self.render_done(frame, body, theme),
         }
     }
@@ -184,7 +194,17 @@ impl Wizard {
     }
 
     fn render_grants(&self, frame: &mut Frame, area: Rect, theme: Theme) {
-        let mut lines = choice_lines(GRANT_TYPES.into_iter(), self.grant_cursor, theme);
+        let labels: Vec<String> = self
+            .grants()
+            .into_iter()
+            .map(|g| match g.is_implemented() {
+                true => g.label().to_string(),
+                false => format!("{} (not supported yet)", g.label()),
+            })
+            .collect();
+        let offered = self.grants().into_iter().map(|g| g.is_implemented());
+        let items = labels.iter().map(String::as_str).zip(offered);
+        let mut lines = choice_lines(items, self.grant_cursor, theme);
         if self.grant_error.is_some() {
             lines.push(Line::raw(""));
             lines.extend(problem_lines(self.grant_error.as_deref(), &[], theme));
@@ -193,43 +213,27 @@ impl Wizard {
     }
 
     fn create_lines(&self) -> Vec<String> {
-        let instance = self
-            .instance_value
+        let d = &self.draft;
+        let instance = d
+            .instance
             .as_ref()
             .map_or("your instance", |i| i.url.as_str());
-        let scopes = if self.scope_values.is_empty() {
-            "(none)".into()
-        } else {
-            self.scope_values.join(" ")
+        let scopes = match d.scopes() {
+            [] => "(none)".to_string(),
+            s => s.join(" "),
         };
-        match self.provider.id.as_str() {
-            "coupa" => vec![
-                format!("1. Open {instance}/oauth2/clients"),
-                "   (Setup > Integrations > OAuth2/OpenID Connect Clients) and click Create.".into(),
-                "2. Grant type: Client credentials".into(),
-                format!("3. Name: {}", self.client_name.value().trim()),
-                format!("4. Login: {}", self.login.value().trim()),
-                format!("5. Contact First Name: {}   Contact Last Name: {}", self.first_name.value().trim(), self.last_name.value().trim()),
-                format!("6. Contact Email: {}", self.email.value().trim()),
-                format!("7. Scopes: {scopes}"),
-                "8. Save. Coupa shows the Identifier and the Secret (click Show);".into(),
-                "   keep the page open and copy them into the next two steps.".into(),
-            ],
-            "servicenow" => vec![
-                format!("1. On {instance}: System OAuth > Application Registry > New >"),
-                "   Create an OAuth API endpoint for external clients.".into(),
-                format!("2. Name: {}; leave Client Secret empty to generate one.", self.client_name.value().trim()),
-                "3. Set an OAuth Application User, and make sure the system property".into(),
-                "   glide.oauth.inbound.client.credential.grant_type.enabled is true.".into(),
-                format!("4. Scopes: {scopes}"),
-                "5. Save, then copy the Client ID and Client Secret into the next steps.".into(),
-            ],
-            _ => vec![
-                "1. Register a confidential client with the client-credentials grant on the server.".into(),
-                format!("2. Allow the scopes: {scopes}"),
-                "3. Copy its client id and secret into the next steps.".into(),
-            ],
-        }
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let grant = d.grant.map_or("", |g| g.label());
+        self.provider.create_client_lines(&[
+            ("instance", instance),
+            ("grant", grant),
+            ("client_name", &text(&d.form.name)),
+            ("login", &text(&d.form.login)),
+            ("first_name", &text(&d.form.contact_first_name)),
+            ("last_name", &text(&d.form.contact_last_name)),
+            ("email", &text(&d.form.contact_email)),
+            ("scopes", &scopes),
+        ])
     }
 
     fn render_create(&self, frame: &mut Frame, area: Rect, theme: Theme) {
@@ -246,180 +250,10 @@ impl Wizard {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     }
 
-    fn render_review(&self, frame: &mut Frame, area: Rect, theme: Theme) {
-        let rows = self.review_rows();
-        let cursor = self.review_cursor.min(rows.len() - 1);
-        let lines: Vec<Line> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, (step, label, value))| {
-                let here = if i == cursor { "▸" } else { " " };
-                let text = if *step == Step::Test {
-                    format!("{here} ▶ {value}")
-                } else {
-                    format!("{here} {label:<14} {value}")
-                };
-                let line = Line::raw(text);
-                if i == cursor {
-                    line.style(theme.selected())
-                } else {
-                    line
-                }
-            })
-            .collect();
-        frame.render_widget(Paragraph::new(lines), area);
-    }
-
-    fn render_test(&self, frame: &mut Frame, area: Rect, theme: Theme) {
-        let ctx = self.diagnosis_context();
-        let mut lines = Vec::new();
-        match &self.test {
-            TestState::Idle => {}
-            TestState::Running { .. } => {
-                let spin = spinner(self.spinner);
-                let url = self
-                    .instance_value
-                    .as_ref()
-                    .map_or("", |i| i.token_url.as_str());
-                lines.push(Line::raw(format!("{spin} requesting a token from {url} …")));
-                lines.push(Line::styled("  Esc cancels", theme.dim()));
-            }
-            TestState::Cancelled => lines.push(Line::styled(
-                "Cancelled. Press r to run the test again.",
-                theme.warn(),
-            )),
-            TestState::Passed(ok) => {
-                lines.push(Line::styled("✓ passed: the credentials work", theme.ok()));
-                lines.push(Line::raw(format!(
-                    "  asked for:  {}",
-                    if self.scope_values.is_empty() {
-                        "(no scopes)".into()
-                    } else {
-                        self.scope_values.join(" ")
-                    }
-                )));
-                for l in test_ok_lines(ok, &self.scope_values) {
-                    lines.push(Line::raw(format!("  {l}")));
-                }
-                if ok.auth != self.provider.default_client_auth {
-                    lines.push(Line::raw(format!(
-                        "  note: the server accepts {}; the profile will use it",
-                        ok.auth
-                    )));
-                }
-                lines.push(Line::styled(
-                    "Press Enter to save the profile.",
-                    theme.dim(),
-                ));
-            }
-            TestState::Failed {
-                failure,
-                confirm_unverified,
-            } => {
-                let (summary, fix) = test_failure_lines(failure, &ctx);
-                lines.push(Line::from(vec![
-                    Span::styled("✗ failed: ", theme.error()),
-                    Span::raw(summary),
-                ]));
-                lines.push(Line::from(vec![
-                    Span::styled("  fix: ", theme.warn()),
-                    Span::raw(fix),
-                ]));
-                lines.push(Line::raw(""));
-                let target = Self::failing_step(&failure.failure);
-                lines.push(Line::raw(format!(
-                    "  c: change {} · r: retry · u: save unverified",
-                    target.title().to_lowercase()
-                )));
-                if *confirm_unverified {
-                    lines.push(Line::raw(""));
-                    lines.push(Line::styled("Save without working credentials? verify will fail until they are fixed. y/n", theme.warn()));
-                }
-            }
-        }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-    }
-
-    fn render_save(&self, frame: &mut Frame, area: Rect, theme: Theme) {
-        let name_area = Rect {
-            height: area.height.min(4),
-            ..area
-        };
-        self.save.name.render(
-            frame,
-            name_area,
-            self.save.focus == SaveFocus::Name,
-            theme,
-            None,
-        );
-        let focus_mark = |f| if self.save.focus == f { "▸" } else { " " };
-        let check = if self.save.make_default { "[x]" } else { "[ ]" };
-        let (kr, fl) = match self.save.store {
-            SecretStoreKind::Keyring => ("(•)", "( )"),
-            SecretStoreKind::File => ("( )", "(•)"),
-        };
-        let mut lines = vec![
-            Line::raw(format!(
-                "{} {check} make it the default profile",
-                focus_mark(SaveFocus::Default)
-            )),
-            Line::raw(format!(
-                "{} secret store: {kr} OS keyring   {fl} file (unencrypted)",
-                focus_mark(SaveFocus::Store)
-            )),
-        ];
-        if self.save.store == SecretStoreKind::File {
-            lines.push(Line::styled("  ! the file store keeps the secret UNENCRYPTED on disk (0600, only you can read it)", theme.warn()));
-        }
-        if let Some(why) = &self.save.keyring_problem {
-            lines.push(Line::from(vec![
-                Span::styled("✗ the keyring cannot take the secret: ", theme.error()),
-                Span::raw(why.clone()),
-            ]));
-            lines.push(Line::raw(
-                "  fix the keyring and press Enter again, or choose the file store knowingly.",
-            ));
-        }
-        if let Some(e) = &self.save.error {
-            lines.push(Line::from(vec![
-                Span::styled("✗ error: ", theme.error()),
-                Span::raw(e.clone()),
-            ]));
-        }
-        if !self.save.verified {
-            lines.push(Line::styled(
-                "  ! saving unverified: the live test did not pass",
-                theme.warn(),
-            ));
-        }
-        if self.save.saving {
-            lines.push(Line::raw(format!("{} saving …", spinner(self.spinner))));
-        }
-        let rest = Rect {
-            y: area.y + name_area.height,
-            height: area.height.saturating_sub(name_area.height),
-            ..area
-        };
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
-    }
-
-    fn render_done(&self, frame: &mut Frame, area: Rect, theme: Theme) {
-        let Some(saved) = &self.saved else { return };
-        let lines = vec![
-            Line::styled(format!("✓ saved profile {}", saved.name), theme.ok()),
-            Line::raw(format!("  profile: {}", saved.profiles_path)),
-            Line::raw(format!("  secret:  {}", saved.secret_location)),
-            Line::raw(""),
-            Line::raw("Next:"),
-            Line::raw(format!("  oauth-setup verify {}", saved.name)),
-            Line::raw(format!("  oauth-setup token {}", saved.name)),
-        ];
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-    }
-
     pub fn diagnosis_context(&self) -> crate::token::Context {
         let (url, token_url) = self
-            .instance_value
+            .draft
+            .instance
             .as_ref()
             .map_or(("", ""), |i| (i.url.as_str(), i.token_url.as_str()));
         self.provider.diagnosis_context(url, token_url)

@@ -1,15 +1,17 @@
 //! Driving the app's pure update in tests: keys in, state and commands out.
 
-use oauth_setup::profile::ProfilesFile;
-use oauth_setup::secret::Secret;
-use oauth_setup::token::{ClientAuth, Failure, Granted, OAuthError, TestFailure, TestOk};
-use oauth_setup::tui::app::Screen;
-use oauth_setup::tui::command::Command;
-use oauth_setup::tui::msg::Msg;
-use oauth_setup::tui::wizard::Wizard;
-use oauth_setup::tui::wizard::step::Step;
-use oauth_setup::tui::{App, Entry, Prefill, Theme};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::config_dir::ConfigDir;
+use crate::profile::{Profile, ProfilesFile};
+use crate::secret::Secret;
+use crate::token::{ClientAuth, Failure, Granted, OAuthError, TestFailure, TestOk};
+use crate::tui::app::{App, Entry, Screen};
+use crate::tui::command::{Command, Ending};
+use crate::tui::msg::Msg;
+use crate::tui::theme::Theme;
+use crate::tui::wizard::step::Step;
+use crate::tui::wizard::{Prefill, Wizard};
 
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -22,12 +24,35 @@ pub fn ctrl(c: char) -> Msg {
 pub struct Driver {
     pub app: App,
     pub commands: Vec<Command>,
+    /// How the app ended, once a command said so.
+    pub ended: Option<Ending>,
 }
 
 impl Driver {
     pub fn new(entry: Entry, profiles: ProfilesFile) -> Self {
-        let (app, commands) = App::new(entry, profiles, Theme { color: false });
-        Self { app, commands }
+        let dir = ConfigDir::new("/home/jane/.config/oauth-setup");
+        let (app, commands) = App::new(entry, profiles, dir, Theme { color: false });
+        let mut d = Self {
+            app,
+            commands: Vec::new(),
+            ended: None,
+        };
+        d.record(commands);
+        d
+    }
+
+    fn record(&mut self, commands: Vec<Command>) {
+        for c in commands {
+            match c {
+                Command::Quit(ending) => self.ended = Some(ending),
+                other => self.commands.push(other),
+            }
+        }
+    }
+
+    /// The line the app would print on leaving.
+    pub fn farewell(&self) -> Option<String> {
+        self.ended.as_ref().and_then(Ending::farewell)
     }
 
     pub fn wizard() -> Self {
@@ -36,7 +61,7 @@ impl Driver {
 
     pub fn send(&mut self, msg: Msg) -> &mut Self {
         let cmds = self.app.update(msg);
-        self.commands.extend(cmds);
+        self.record(cmds);
         self
     }
 
@@ -144,11 +169,18 @@ pub fn one_profile() -> ProfilesFile {
         })
         .enter()
         .enter();
-    let Command::Save { profile, .. } = other.take().remove(0) else {
+    let Command::Save { new, .. } = other.take().remove(0) else {
         panic!()
     };
+    let profile = Profile::new(
+        &new.account,
+        new.store,
+        "acme-000000000000".into(),
+        "2026-01-01T00:00:00Z",
+        &new.verdict,
+    );
     let mut file = ProfilesFile::default();
-    file.profiles.insert("acme".into(), *profile);
+    file.profiles.insert("acme".into(), profile);
     file.default_profile = Some("acme".into());
     file
 }

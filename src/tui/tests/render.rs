@@ -1,15 +1,16 @@
 //! Render snapshots of every screen at 80×24 (ratatui TestBackend + insta), and the promise
 //! that a hidden secret is never drawn.
 
-use oauth_setup::token::OAuthError;
-use oauth_setup::tui::msg::{Msg, Saved};
-use oauth_setup::tui::wizard::step::Step;
-use oauth_setup::tui::{App, Entry};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 
-use crate::support::tui::{Driver, ctrl, granted, one_profile, refused, test_attempt};
+use super::driver::{Driver, ctrl, granted, one_profile, refused, test_attempt};
+use crate::account::Saved;
+use crate::token::OAuthError;
+use crate::tui::app::{App, Entry, Screen};
+use crate::tui::msg::Msg;
+use crate::tui::wizard::step::Step;
 
 const SECRET: &str = "HIDDEN-CANARY-42";
 
@@ -43,9 +44,7 @@ fn snap(name: &str, d: &Driver) {
 
 fn secret_revealed(d: &Driver) -> bool {
     match &d.app.screen {
-        oauth_setup::tui::app::Screen::Wizard(w) => {
-            w.secret.revealed && w.step == Step::ClientSecret
-        }
+        Screen::Wizard(w) => w.secret.revealed && w.step == Step::ClientSecret,
         _ => false,
     }
 }

@@ -1,0 +1,114 @@
+//! A new account as a typed draft: every value already accepted by its field rule, so the
+//! command line and the wizard build the same profile from it.
+
+use super::{Profile, Verification};
+use crate::fields::Instance;
+use crate::provider::Provider;
+use crate::secret::Secret;
+use crate::secret_store::SecretStoreKind;
+use crate::token::{ClientAuth, Context, GrantType, TokenRequest};
+
+/// The fields of the provider's "create a client" form that are recorded with the profile; each
+/// is `None` when the provider's form has no such field or the user left it out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientForm {
+    pub name: Option<String>,
+    pub login: Option<String>,
+    pub contact_first_name: Option<String>,
+    pub contact_last_name: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    /// The preset's id.
+    pub provider: String,
+    pub instance: Instance,
+    pub grant: GrantType,
+    pub client_id: String,
+    pub client_auth: ClientAuth,
+    pub scopes: Vec<String>,
+    pub form: ClientForm,
+}
+
+impl NewAccount {
+    pub fn token_request(&self, secret: Secret) -> TokenRequest {
+        TokenRequest {
+            token_url: self.instance.token_url.clone(),
+            client_id: self.client_id.clone(),
+            secret,
+            scopes: self.scopes.clone(),
+            auth: self.client_auth,
+        }
+    }
+
+    pub fn diagnosis_context(&self) -> Context {
+        Provider::context_for(&self.provider, &self.instance.url, &self.instance.token_url)
+    }
+}
+
+/// What the live test said when the account was saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    /// Saved unverified; the one-line summary of the failure.
+    Failed(String),
+}
+
+impl Verification {
+    pub fn passed(at: String) -> Self {
+        Self {
+            at,
+            ok: true,
+            result: "ok".into(),
+        }
+    }
+
+    pub fn failed(at: String, summary: String) -> Self {
+        Self {
+            at,
+            ok: false,
+            result: summary,
+        }
+    }
+
+    pub fn of(at: String, verdict: &Verdict) -> Self {
+        match verdict {
+            Verdict::Passed => Self::passed(at),
+            Verdict::Failed(summary) => Self::failed(at, format!("{summary} (saved unverified)")),
+        }
+    }
+}
+
+impl Profile {
+    /// The profile of a new account whose secret goes to `store` under `secret_ref`, created
+    /// `now` (RFC 3339).
+    pub fn new(
+        account: &NewAccount,
+        store: SecretStoreKind,
+        secret_ref: String,
+        now: &str,
+        verdict: &Verdict,
+    ) -> Self {
+        let form = account.form.clone();
+        Self {
+            provider: account.provider.clone(),
+            instance_url: account.instance.url.clone(),
+            token_url: account.instance.token_url.clone(),
+            grant_type: account.grant,
+            client_id: account.client_id.clone(),
+            client_auth: account.client_auth,
+            scopes: account.scopes.clone(),
+            client_name: form.name,
+            login: form.login,
+            contact_first_name: form.contact_first_name,
+            contact_last_name: form.contact_last_name,
+            contact_email: form.contact_email,
+            secret_store: store,
+            secret_ref,
+            created_at: now.to_string(),
+            secret_rotated_at: None,
+            last_verification: Some(Verification::of(now.to_string(), verdict)),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The parts of a preset file.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceRules {
+    pub bare_name_suffix: String,
+    pub example: String,
+    pub domains: Vec<DomainRule>,
+    pub test_marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainRule {
+    pub suffix: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    Read,
+    Write,
+    Delete,
+    Special,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeInfo {
+    pub name: String,
+    pub area: String,
+    pub access: Access,
+    pub description: Option<String>,
+}
+
+/// How scope names must be spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeGrammar {
+    /// RFC 6749 §3.3: printable ASCII except space, `"` and `\`.
+    #[default]
+    Rfc6749,
+    /// Lower-case words joined by dots, like `core.common.read` (Coupa).
+    DottedLowerCase,
+}
+
+/// The endpoints one grant needs besides the token endpoint, as paths below the instance URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantEndpoints {
+    pub authorize_path: Option<String>,
+    pub device_authorization_path: Option<String>,
+    pub revocation_path: Option<String>,
+    /// The scope without which no refresh token is issued (e.g. `offline_access`).
+    pub refresh_scope: Option<String>,
+}
+
+/// Whether the wizard asks for a field of the provider's client form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Need {
+    Required,
+    Optional,
+    /// The provider's form has no such field.
+    #[default]
+    Absent,
+}
+
+/// The fields of the provider's "create a client" form that the wizard asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormFields {
+    #[serde(default)]
+    pub name: Need,
+    #[serde(default)]
+    pub login: Need,
+    /// First and last name of the contact person.
+    #[serde(default)]
+    pub contact: Need,
+    #[serde(default)]
+    pub contact_email: Need,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    Name,
+    Login,
+    Contact,
+    ContactEmail,
+}
+
+impl FormFields {
+    pub fn need(&self, field: FormField) -> Need {
+        match field {
+            FormField::Name => self.name,
+            FormField::Login => self.login,
+            FormField::Contact => self.contact,
+            FormField::ContactEmail => self.contact_email,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldHelp {
+    pub instance_url: String,
+    pub grant_type: String,
+    pub client_name: String,
+    pub login: String,
+    pub contact_first_name: String,
+    pub contact_last_name: String,
+    pub contact_email: String,
+    pub scopes: String,
+    pub client_id: String,
+    pub client_secret: String,
+}

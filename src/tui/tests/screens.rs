@@ -1,0 +1,166 @@
+//! The app's pure update around the wizard: quitting, help, home, rotate.
+
+use ratatui::crossterm::event::KeyCode;
+
+use super::driver::{Driver, ctrl, granted, one_profile, refused, test_attempt};
+use crate::profile::ProfilesFile;
+use crate::token::OAuthError;
+use crate::tui::app::{Entry, Overlay, Screen};
+use crate::tui::command::Command;
+use crate::tui::msg::Msg;
+use crate::tui::wizard::Prefill;
+use crate::tui::wizard::step::Step;
+
+#[test]
+fn ctrl_c_asks_first_when_input_would_be_lost() {
+    let mut d = Driver::wizard();
+    d.send(ctrl('c'));
+    assert!(d.ended.is_some(), "nothing typed: quit at once");
+
+    let mut d = Driver::wizard();
+    d.enter().typ("acme");
+    d.send(ctrl('c'));
+    assert_eq!(d.app.overlay, Some(Overlay::ConfirmQuit));
+    d.press(KeyCode::Char('n'));
+    assert!(!d.ended.is_some() && d.app.overlay.is_none());
+    d.send(ctrl('c')).press(KeyCode::Char('y'));
+    assert!(d.ended.is_some());
+    assert_eq!(
+        d.farewell().as_deref(),
+        Some("cancelled; nothing was saved")
+    );
+}
+
+#[test]
+fn question_mark_is_help_except_where_it_is_typed() {
+    let mut d = Driver::wizard();
+    d.press(KeyCode::Char('?'));
+    assert_eq!(d.app.overlay, Some(Overlay::Help));
+    d.press(KeyCode::Char('x'));
+    assert!(d.app.overlay.is_none());
+    d.enter().press(KeyCode::Char('?'));
+    assert!(d.app.overlay.is_none());
+    assert_eq!(d.w().instance.value(), "?");
+    d.press(KeyCode::F(1));
+    assert_eq!(d.app.overlay, Some(Overlay::Help));
+}
+
+#[test]
+fn login_must_be_unique_on_the_instance() {
+    let file = one_profile();
+    let mut d = Driver::new(Entry::Wizard(Prefill::default()), file);
+    d.enter()
+        .typ("acme")
+        .enter()
+        .enter()
+        .typ("x")
+        .enter()
+        .typ("ERP-SYNC")
+        .enter();
+    assert_eq!(d.step(), Step::Login);
+    assert!(
+        d.w()
+            .login
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("Login has already been taken")
+    );
+}
+
+#[test]
+fn servicenow_skips_the_coupa_only_steps() {
+    let mut d = Driver::wizard();
+    d.press(KeyCode::Down).enter();
+    assert_eq!(d.w().provider.id, "servicenow");
+    d.typ("acme").enter().enter().enter();
+    assert_eq!(d.step(), Step::Scopes, "no login or contact for ServiceNow");
+    assert_eq!(d.step().position(d.w().provider), (5, 11));
+}
+
+#[test]
+fn prefill_from_setup_options() {
+    let prefill = Prefill {
+        provider: Some("coupa".into()),
+        instance: Some("acme".into()),
+        scopes: Some("core.user.read".into()),
+        ..Prefill::default()
+    };
+    let d = Driver::new(Entry::Wizard(prefill), ProfilesFile::default());
+    assert_eq!(d.w().instance.value(), "acme");
+    assert_eq!(d.w().scopes.selected, ["core.user.read"]);
+}
+
+#[test]
+fn rotate_tests_first_and_stores_only_on_success() {
+    use crate::tui::rotate::RotateState;
+    let mut d = Driver::new(Entry::Rotate("acme".into()), one_profile());
+    let state = |d: &Driver| match &d.app.screen {
+        Screen::Rotate(r) => format!("{:?}", r.state),
+        other => panic!("{other:?}"),
+    };
+    d.enter();
+    assert!(d.take().is_empty(), "an empty secret is not tested");
+    d.send(Msg::Paste("wrong\n".into())).enter();
+    let a = test_attempt(&d.take());
+    d.send(Msg::TestDone {
+        attempt: a,
+        result: Box::new(Err(refused(OAuthError::InvalidClient))),
+    });
+    assert!(state(&d).starts_with("Failed"));
+    assert!(d.take().is_empty(), "a refused secret is never stored");
+    for _ in 0..5 {
+        d.press(KeyCode::Backspace);
+    }
+    d.typ("right").enter();
+    let a = test_attempt(&d.take());
+    d.send(Msg::TestDone {
+        attempt: a,
+        result: Box::new(Ok(granted())),
+    });
+    let cmds = d.take();
+    let Command::Rotate { name, secret, .. } = &cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!((name.as_str(), secret.expose()), ("acme", "right"));
+    d.send(Msg::Rotated(Ok("OS keyring".into())));
+    let Screen::Rotate(r) = &d.app.screen else {
+        panic!()
+    };
+    assert!(matches!(r.state, RotateState::Done(_)));
+    assert!(r.secret.is_empty());
+    d.enter();
+    assert!(
+        d.ended.is_some(),
+        "opened directly by `rotate`, so finishing quits"
+    );
+}
+
+#[test]
+fn home_screen_actions() {
+    let mut d = Driver::new(Entry::Start, one_profile());
+    assert!(matches!(d.app.screen, Screen::Home(_)));
+    d.press(KeyCode::Char('v'));
+    let cmds = d.take();
+    assert!(matches!(&cmds[..], [Command::Verify { names }] if names == &["acme"]));
+    d.send(Msg::Verified(vec![]));
+    d.press(KeyCode::Esc);
+    assert!(
+        matches!(d.app.screen, Screen::Home(_)),
+        "verify returns home"
+    );
+    d.take();
+    d.press(KeyCode::Char('d'));
+    assert!(d.take().is_empty(), "delete asks first");
+    d.press(KeyCode::Char('y'));
+    assert!(matches!(&d.take()[..], [Command::Delete { name }] if name == "acme"));
+    d.press(KeyCode::Char('n'));
+    assert!(matches!(d.app.screen, Screen::Wizard(_)));
+    d.press(KeyCode::Esc);
+    assert!(
+        matches!(d.app.screen, Screen::Home(_)),
+        "leaving the wizard returns home"
+    );
+    d.press(KeyCode::Char('q'));
+    assert!(d.ended.is_some());
+}

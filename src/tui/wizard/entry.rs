@@ -1,0 +1,236 @@
+//! The steps that take a value: each accepts it into the draft only when its rule passes.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::step::Step;
+use super::{ContactFocus, Wizard, key_is};
+use crate::fields::{self, Field, FieldError, Validated};
+use crate::provider::{FormField, Need, Provider};
+use crate::token::GrantType;
+use crate::tui::command::Command;
+use crate::tui::scope_picker::{PickerFocus, ScopePicker};
+use crate::tui::text_field::TextField;
+
+/// A plain rule's verdict, as the text field takes it.
+fn plain(r: Result<String, FieldError>) -> Result<Validated<String>, FieldError> {
+    r.map(Validated::ok)
+}
+
+/// Enter on an optional field left empty accepts "nothing"; otherwise the rule decides.
+fn judge_form_field(
+    field: &mut TextField,
+    need: Need,
+    rule: impl Fn(&str) -> Result<String, FieldError>,
+) -> Option<Option<String>> {
+    if need == Need::Optional && field.value().trim().is_empty() {
+        field.error = None;
+        return Some(None);
+    }
+    let verdict = plain(rule(field.value()));
+    field.judge(verdict).map(Some)
+}
+
+impl Wizard {
+    pub(super) fn on_paste(&mut self, text: &str) {
+        match self.step {
+            Step::Instance => self.instance.on_paste(text.trim()),
+            Step::ClientName => self.client_name.on_paste(text.trim()),
+            Step::Login => self.login.on_paste(text.trim()),
+            Step::Contact if self.contact_focus == ContactFocus::First => {
+                self.first_name.on_paste(text.trim());
+            }
+            Step::Contact => self.last_name.on_paste(text.trim()),
+            Step::ContactEmail => self.email.on_paste(text.trim()),
+            Step::Scopes => self.scopes.on_paste(text),
+            Step::ClientId => self.client_id.on_paste(text.trim()),
+            Step::ClientSecret => self.secret.on_paste(text),
+            Step::Save if self.save.focus == super::SaveFocus::Name => {
+                self.save.name.on_paste(text.trim());
+            }
+            _ => {}
+        }
+    }
+
+    fn focused_text(&mut self) -> Option<&mut TextField> {
+        match self.step {
+            Step::Instance => Some(&mut self.instance),
+            Step::ClientName => Some(&mut self.client_name),
+            Step::Login => Some(&mut self.login),
+            Step::ContactEmail => Some(&mut self.email),
+            Step::ClientId => Some(&mut self.client_id),
+            _ => None,
+        }
+    }
+
+    pub(super) fn on_text_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if key_is(&key, KeyCode::Enter) {
+            return if self.submit_text() {
+                self.advance()
+            } else {
+                vec![]
+            };
+        }
+        if let Some(f) = self.focused_text() {
+            f.on_key(key);
+        }
+        vec![]
+    }
+
+    /// Check the current text step with the core's rule for its field; keep the value if it
+    /// passes.
+    fn submit_text(&mut self) -> bool {
+        let p = self.provider;
+        match self.step {
+            Step::Instance => {
+                let verdict = fields::parse_instance_url(self.instance.value(), p);
+                let v = self.instance.judge(verdict);
+                v.map(|v| self.draft.instance = Some(v)).is_some()
+            }
+            Step::ClientName => {
+                let v = judge_form_field(
+                    &mut self.client_name,
+                    p.need(FormField::Name),
+                    fields::parse_client_name,
+                );
+                v.map(|v| self.draft.form.name = v).is_some()
+            }
+            Step::Login => {
+                let instance = self.draft.instance.as_ref().map(|i| i.url.clone());
+                let existing = &self.existing;
+                let v = judge_form_field(&mut self.login, p.need(FormField::Login), |raw| {
+                    let login = fields::parse_login(raw)?;
+                    let url = instance.as_deref().unwrap_or_default();
+                    fields::check_login_unique(&login, url, existing.logins()).map(|()| login)
+                });
+                v.map(|v| self.draft.form.login = v).is_some()
+            }
+            Step::ContactEmail => {
+                let v = judge_form_field(
+                    &mut self.email,
+                    p.need(FormField::ContactEmail),
+                    fields::parse_contact_email,
+                );
+                v.map(|v| self.draft.form.contact_email = v).is_some()
+            }
+            Step::ClientId => {
+                let verdict = plain(fields::parse_client_id(self.client_id.value()));
+                let v = self.client_id.judge(verdict);
+                v.map(|v| self.draft.client_id = Some(v)).is_some()
+            }
+            _ => true,
+        }
+    }
+
+    pub(super) fn on_provider_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let count = Provider::all().len();
+        match key.code {
+            KeyCode::Up => self.provider_cursor = self.provider_cursor.saturating_sub(1),
+            KeyCode::Down => self.provider_cursor = (self.provider_cursor + 1).min(count - 1),
+            KeyCode::Enter => {
+                let chosen = &Provider::all()[self.provider_cursor];
+                if chosen.id != self.provider.id {
+                    self.switch_provider(chosen);
+                }
+                return self.advance();
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn switch_provider(&mut self, chosen: &'static Provider) {
+        self.provider = chosen;
+        self.auth = chosen.default_client_auth;
+        let kept = self.scopes.selected.join(" ");
+        self.scopes = ScopePicker::new(chosen);
+        self.scopes.add_list(&kept);
+        self.grant_cursor = 0;
+        // Accepted under the other provider's rules: each must be accepted again.
+        self.draft = super::Draft::default();
+    }
+
+    /// The provider's grants, in the order of the client form.
+    pub fn grants(&self) -> Vec<GrantType> {
+        self.provider.grants.keys().copied().collect()
+    }
+
+    pub(super) fn on_grant_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let grants = self.grants();
+        match key.code {
+            KeyCode::Up => self.grant_cursor = self.grant_cursor.saturating_sub(1),
+            KeyCode::Down => {
+                self.grant_cursor = (self.grant_cursor + 1).min(grants.len().saturating_sub(1));
+            }
+            KeyCode::Enter => match grants.get(self.grant_cursor).copied() {
+                Some(g) => match fields::parse_grant_type(g.flag_value()) {
+                    Ok(g) => {
+                        self.grant_error = None;
+                        self.draft.grant = Some(g);
+                        return self.advance();
+                    }
+                    Err(e) => self.grant_error = Some(e.message),
+                },
+                None => {}
+            },
+            _ => {}
+        }
+        vec![]
+    }
+
+    pub(super) fn on_contact_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab => self.contact_focus = self.contact_focus.other(),
+            KeyCode::Enter => {
+                let need = self.provider.need(FormField::Contact);
+                let first = judge_form_field(&mut self.first_name, need, |v| {
+                    fields::parse_contact_name(Field::ContactFirstName, v)
+                });
+                let last = judge_form_field(&mut self.last_name, need, |v| {
+                    fields::parse_contact_name(Field::ContactLastName, v)
+                });
+                match (first, last) {
+                    (Some(first), Some(last)) => {
+                        self.draft.form.contact_first_name = first;
+                        self.draft.form.contact_last_name = last;
+                        return self.advance();
+                    }
+                    (Some(_), None) => self.contact_focus = ContactFocus::Last,
+                    (None, _) => self.contact_focus = ContactFocus::First,
+                }
+            }
+            _ if self.contact_focus == ContactFocus::First => self.first_name.on_key(key),
+            _ => self.last_name.on_key(key),
+        }
+        vec![]
+    }
+
+    pub(super) fn on_scopes_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if key_is(&key, KeyCode::Enter) && self.scopes.focus == PickerFocus::Filter {
+            if let Some(v) = self.scopes.submit() {
+                self.draft.scopes = Some(v);
+                return self.advance();
+            }
+            return vec![];
+        }
+        self.scopes.on_key(key);
+        vec![]
+    }
+
+    pub(super) fn on_secret_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if key.code == KeyCode::Char('r') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.secret.toggle_reveal();
+            return vec![];
+        }
+        if key_is(&key, KeyCode::Enter) {
+            return match self.secret.submit() {
+                Some(secret) => {
+                    self.draft.secret = Some(secret);
+                    self.advance()
+                }
+                None => vec![],
+            };
+        }
+        self.secret.on_key(key);
+        vec![]
+    }
+}

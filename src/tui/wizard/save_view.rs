@@ -1,0 +1,111 @@
+//! Drawing the save step and the last screen.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{SaveFocus, Wizard};
+use crate::profile::Verdict;
+use crate::secret_store::SecretStoreKind;
+use crate::tui::theme::{Paint, Theme};
+
+impl Wizard {
+    pub(super) fn render_save(&self, frame: &mut Frame, area: Rect, paint: &Paint) {
+        let theme = paint.theme;
+        let name_area = Rect {
+            height: area.height.min(4),
+            ..area
+        };
+        self.save.name.render(
+            frame,
+            name_area,
+            self.save.focus == SaveFocus::Name,
+            theme,
+            None,
+        );
+        let mut lines = self.save_options(theme);
+        lines.extend(self.save_problems(paint));
+        if self.verdict() != Verdict::Passed {
+            lines.push(Line::styled(
+                "  ! saving unverified: the live test did not pass",
+                theme.warn(),
+            ));
+        }
+        if self.save.saving {
+            lines.push(Line::raw(format!("{} saving …", paint.spin())));
+        }
+        let rest = Rect {
+            y: area.y + name_area.height,
+            height: area.height.saturating_sub(name_area.height),
+            ..area
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+    }
+
+    fn save_options(&self, theme: Theme) -> Vec<Line<'static>> {
+        let focus_mark = |f| if self.save.focus == f { "▸" } else { " " };
+        let check = if self.save.make_default { "[x]" } else { "[ ]" };
+        let (kr, fl) = match self.save.store {
+            SecretStoreKind::Keyring => ("(•)", "( )"),
+            SecretStoreKind::File => ("( )", "(•)"),
+        };
+        let mut lines = vec![
+            Line::raw(format!(
+                "{} {check} make it the default profile",
+                focus_mark(SaveFocus::Default)
+            )),
+            Line::raw(format!(
+                "{} secret store: {kr} OS keyring   {fl} file (unencrypted)",
+                focus_mark(SaveFocus::Store)
+            )),
+        ];
+        if self.save.store == SecretStoreKind::File {
+            lines.push(Line::styled(
+                "  ! the file store keeps the secret UNENCRYPTED on disk (0600, only you can read it)",
+                theme.warn(),
+            ));
+        }
+        lines
+    }
+
+    fn save_problems(&self, paint: &Paint) -> Vec<Line<'static>> {
+        let theme = paint.theme;
+        let mut lines = Vec::new();
+        if let Some(why) = &self.save.keyring_problem {
+            lines.push(Line::from(vec![
+                Span::styled("✗ the keyring cannot take the secret: ", theme.error()),
+                Span::raw(why.to_string()),
+            ]));
+            lines.push(Line::raw(
+                "  fix the keyring and press Enter again, or choose the file store knowingly.",
+            ));
+        }
+        if let Some(e) = &self.save.error {
+            let name = self.save.name.value().trim();
+            let fix = e
+                .fix(paint.dir, name)
+                .map(|f| format!("; {f}"))
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled("✗ error: ", theme.error()),
+                Span::raw(format!("{e}{fix}")),
+            ]));
+        }
+        lines
+    }
+
+    pub(super) fn render_done(&self, frame: &mut Frame, area: Rect, theme: Theme) {
+        let Some(saved) = &self.saved else { return };
+        let lines = vec![
+            Line::styled(format!("✓ saved profile {}", saved.name), theme.ok()),
+            Line::raw(format!("  profile: {}", saved.profiles_path)),
+            Line::raw(format!("  secret:  {}", saved.secret_location)),
+            Line::raw(""),
+            Line::raw("Next:"),
+            Line::raw(format!("  oauth-setup verify {}", saved.name)),
+            Line::raw(format!("  oauth-setup token {}", saved.name)),
+        ];
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+}
