@@ -3,11 +3,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-fn main() {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = Path::new("assets/providers");
     println!("cargo::rerun-if-changed={}", dir.display());
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("assets/providers is readable")
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .filter(|n| n.ends_with(".toml"))
         .collect();
@@ -15,13 +14,15 @@ fn main() {
     let mut out = String::from("&[\n");
     for name in names {
         println!("cargo::rerun-if-changed=assets/providers/{name}");
-        let _ = writeln!(
+        writeln!(
             out,
             "    ({name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/assets/providers/{name}\"))),"
-        );
+        )?;
     }
     out.push(']');
-    let target =
-        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("presets.rs");
-    std::fs::write(target, out).expect("OUT_DIR is writable");
+    std::fs::write(
+        Path::new(&std::env::var("OUT_DIR")?).join("presets.rs"),
+        out,
+    )?;
+    Ok(())
 }

@@ -4,6 +4,12 @@
 //!
 //! Run with `cargo bench --bench tui`. Prints medians and the 90th percentiles.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a measuring harness: any failure should stop it loudly"
+)]
+
 use std::io::Read;
 use std::num::NonZeroU16;
 use std::sync::mpsc;

@@ -23,6 +23,10 @@ pub fn crash_point(_scope: &str, _stage: &str) {}
 /// With `OAUTH_SETUP_PANIC_AT=<scope>:<stage>`, panic there: tests check that what a panic prints
 /// never holds the secret that is in memory at that moment.
 #[cfg(feature = "fault-injection")]
+#[allow(
+    clippy::panic,
+    reason = "a test-only crash point: panicking is its purpose"
+)]
 pub fn panic_point(scope: &str, stage: &str) {
     if std::env::var("OAUTH_SETUP_PANIC_AT")
         .is_ok_and(|v| v.split_once(':') == Some((scope, stage)))

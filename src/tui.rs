@@ -3,20 +3,20 @@
 //! State → message → pure update → command → view: `app` and the screens are pure and tested
 //! directly; `runtime` does the I/O.
 
-pub mod app;
-pub mod command;
-pub mod home;
-pub mod layout;
+pub(crate) mod app;
+pub(crate) mod command;
+pub(crate) mod home;
+pub(crate) mod layout;
 pub mod msg;
-pub mod rotate;
-pub mod runtime;
-pub mod scope_picker;
-pub mod secret_field;
-pub mod terminal;
-pub mod text_field;
-pub mod theme;
-pub mod verify_screen;
-pub mod wizard;
+pub(crate) mod rotate;
+pub(crate) mod runtime;
+pub(crate) mod scope_picker;
+pub(crate) mod secret_field;
+pub(crate) mod terminal;
+pub(crate) mod text_field;
+pub(crate) mod theme;
+pub(crate) mod verify_screen;
+pub(crate) mod wizard;
 
 use std::io::IsTerminal;
 
@@ -31,4 +31,8 @@ pub fn has_terminal() -> bool {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "scripted walks through the app read best top to bottom"
+)]
 mod tests;

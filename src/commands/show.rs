@@ -4,40 +4,51 @@ use serde_json::json;
 
 use super::{CmdError, Ctx, unknown_profile};
 use crate::cli::ShowArgs;
+use crate::profile::Profile;
 use crate::secret_store::StoreError;
+
+/// Whether the secret is in its store: a status word and, when unknown, why.
+struct Presence {
+    status: &'static str,
+    error: Option<String>,
+    location: String,
+}
 
 pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
     let Some(p) = file.get(&args.profile) else {
         return Err(unknown_profile(&args.profile, &file));
     };
-    let location = ctx.accounts.describe(p);
-    let presence = match ctx.accounts.secrets().get(p.secret_store, &p.secret_ref) {
+    let (status, error) = match ctx.accounts.secrets().get(p.secret_store, &p.secret_ref) {
         Ok(_) => ("present", None),
         Err(StoreError::Missing { .. }) => ("missing", None),
         Err(e) => ("unknown", Some(e.to_string())),
     };
+    let presence = Presence {
+        status,
+        error,
+        location: ctx.accounts.describe(p),
+    };
+    let is_default = file.default_profile.as_deref() == Some(args.profile.as_str());
     if args.json {
         let mut value = serde_json::to_value(p).map_err(|e| CmdError::usage(e.to_string()))?;
         value["name"] = json!(args.profile);
-        value["default"] = json!(file.default_profile.as_deref() == Some(args.profile.as_str()));
-        value["secret"] = json!({"store": p.secret_store.as_str(), "location": location, "status": presence.0, "error": presence.1});
+        value["default"] = json!(is_default);
+        value["secret"] = json!({"store": p.secret_store.as_str(), "location": presence.location, "status": presence.status, "error": presence.error});
         println!(
             "{}",
             serde_json::to_string_pretty(&value).unwrap_or_default()
         );
         return Ok(());
     }
+    let mark = if is_default { " (default)" } else { "" };
+    println!("profile:        {}{mark}", args.profile);
+    print_fields(p, &presence);
+    Ok(())
+}
+
+fn print_fields(p: &Profile, presence: &Presence) {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    println!(
-        "profile:        {}{}",
-        args.profile,
-        if file.default_profile.as_deref() == Some(args.profile.as_str()) {
-            " (default)"
-        } else {
-            ""
-        }
-    );
     println!("provider:       {}", p.provider);
     println!("instance:       {}", p.instance_url);
     println!("token URL:      {}", p.token_url);
@@ -61,9 +72,14 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
         opt(&p.contact_email)
     );
     println!(
-        "secret:         {} in the {location}{}",
-        presence.0,
-        presence.1.map(|e| format!(" ({e})")).unwrap_or_default()
+        "secret:         {} in the {}{}",
+        presence.status,
+        presence.location,
+        presence
+            .error
+            .as_ref()
+            .map(|e| format!(" ({e})"))
+            .unwrap_or_default()
     );
     println!("created:        {}", p.created_at);
     println!("secret rotated: {}", opt(&p.secret_rotated_at));
@@ -71,5 +87,4 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
         Some(v) => println!("last verified:  {} ({})", v.at, v.result),
         None => println!("last verified:  never"),
     }
-    Ok(())
 }

@@ -40,21 +40,7 @@ pub fn parse_instance_url(
 ) -> Result<Validated<Instance>, FieldError> {
     let raw = input.trim();
     let example = example_for(provider);
-    if raw.is_empty() {
-        return Err(err(format!("is empty; enter your address, e.g. {example}")));
-    }
-    if raw.chars().any(char::is_whitespace) {
-        return Err(err(format!(
-            "contains spaces; enter one address without spaces, e.g. {example}"
-        )));
-    }
-    if provider.instance.is_some() && !raw.is_ascii() {
-        return Err(err(format!(
-            "contains non-ASCII characters; {} addresses use only a-z, 0-9, '-' and '.', \
-             e.g. {example}",
-            provider.display_name
-        )));
-    }
+    check_text(raw, provider, &example)?;
     let with_scheme = with_scheme(raw, provider)?;
     let url = Url::parse(&with_scheme).map_err(|e| {
         err(format!(
@@ -87,19 +73,10 @@ pub fn parse_instance_url(
         None => generic_token_url(&url, &origin, &mut warnings)?,
     };
     let (label, is_test) = classify(provider, &host_text);
-    if let Some(rules) = &provider.instance
-        && label.is_none()
+    if label.is_none()
+        && let Some(w) = outside_domains(provider, &host_text)
     {
-        let domains: Vec<_> = rules
-            .domains
-            .iter()
-            .map(|d| d.suffix.trim_start_matches('.'))
-            .collect();
-        warnings.push(format!(
-            "{host_text} is not a {} domain ({}); check the address if this is not intended",
-            provider.display_name,
-            domains.join(", ")
-        ));
+        warnings.push(w);
     }
     Ok(Validated {
         value: Instance {
@@ -111,6 +88,41 @@ pub fn parse_instance_url(
         },
         warnings,
     })
+}
+
+/// What is wrong with the text before it is read as an address.
+fn check_text(raw: &str, provider: &Provider, example: &str) -> Result<(), FieldError> {
+    if raw.is_empty() {
+        return Err(err(format!("is empty; enter your address, e.g. {example}")));
+    }
+    if raw.chars().any(char::is_whitespace) {
+        return Err(err(format!(
+            "contains spaces; enter one address without spaces, e.g. {example}"
+        )));
+    }
+    if provider.instance.is_some() && !raw.is_ascii() {
+        return Err(err(format!(
+            "contains non-ASCII characters; {} addresses use only a-z, 0-9, '-' and '.', \
+             e.g. {example}",
+            provider.display_name
+        )));
+    }
+    Ok(())
+}
+
+/// The warning for a host outside the provider's domains, when it has any.
+fn outside_domains(provider: &Provider, host: &str) -> Option<String> {
+    let rules = provider.instance.as_ref()?;
+    let domains: Vec<_> = rules
+        .domains
+        .iter()
+        .map(|d| d.suffix.trim_start_matches('.'))
+        .collect();
+    Some(format!(
+        "{host} is not a {} domain ({}); check the address if this is not intended",
+        provider.display_name,
+        domains.join(", ")
+    ))
 }
 
 fn example_for(provider: &Provider) -> String {

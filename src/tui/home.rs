@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::command::Ending;
 use super::layout::{self, Chrome};
-use super::theme::Paint;
+use super::theme::{Paint, Theme};
 use crate::account::{AccountError, Deleted};
 use crate::config_dir::ConfigDir;
 use crate::profile::{ProfileError, ProfilesFile};
@@ -129,6 +129,25 @@ impl Home {
             keys,
         };
         let area = layout::draw(frame, theme, &chrome);
+        let mut lines = self.table_lines(profiles, paint.theme);
+        lines.push(Line::raw(""));
+        if let Some(name) = &self.confirm_delete {
+            lines.push(Line::styled(
+                format!("Delete profile {name} and its stored secret? y/n"),
+                theme.warn(),
+            ));
+        }
+        if let Some(m) = self.note.as_ref().and_then(|n| n.text(paint.dir)) {
+            lines.push(Line::from(vec![
+                Span::styled("• ", theme.ok()),
+                Span::raw(m),
+            ]));
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+
+    /// The profiles table: a heading, then one line per profile.
+    fn table_lines(&self, profiles: &ProfilesFile, theme: Theme) -> Vec<Line<'static>> {
         let now = SystemTime::now();
         let mut lines = vec![Line::styled(
             format!(
@@ -161,20 +180,7 @@ impl Home {
                 line
             });
         }
-        lines.push(Line::raw(""));
-        if let Some(name) = &self.confirm_delete {
-            lines.push(Line::styled(
-                format!("Delete profile {name} and its stored secret? y/n"),
-                theme.warn(),
-            ));
-        }
-        if let Some(m) = self.note.as_ref().and_then(|n| n.text(paint.dir)) {
-            lines.push(Line::from(vec![
-                Span::styled("• ", theme.ok()),
-                Span::raw(m),
-            ]));
-        }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        lines
     }
 }
 

@@ -10,7 +10,7 @@ use super::command::{Command, Ending, Outcome};
 use super::layout::{self, Chrome};
 use super::msg::Msg;
 use super::secret_field::SecretField;
-use super::theme::Paint;
+use super::theme::{Paint, Theme};
 use crate::account::AccountError;
 use crate::profile::Profile;
 use crate::report::test_failure_lines;
@@ -156,9 +156,8 @@ impl Rotate {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame, paint: &Paint) {
-        let theme = paint.theme;
-        let keys = match self.state {
+    fn keys(&self) -> Vec<(&'static str, &'static str)> {
+        match self.state {
             RotateState::Testing { .. } => vec![("Esc", "cancel")],
             RotateState::Done(_) => vec![("Enter", "finish")],
             _ => vec![
@@ -167,16 +166,44 @@ impl Rotate {
                 ("Esc", "back"),
                 ("F1", "help"),
             ],
-        };
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, paint: &Paint) {
+        let theme = paint.theme;
         let chrome = Chrome {
             title: format!("oauth-setup · rotate the secret of {}", self.name),
             indicator: String::new(),
             steps: vec![],
-            keys,
+            keys: self.keys(),
         };
         let area = layout::draw(frame, theme, &chrome);
+        frame.render_widget(
+            Paragraph::new(self.summary_lines(theme)).wrap(Wrap { trim: true }),
+            Rect {
+                height: 4.min(area.height),
+                ..area
+            },
+        );
+        let field = Rect {
+            y: area.y + 4,
+            height: area.height.saturating_sub(4).min(6),
+            ..area
+        };
+        let editable = !matches!(self.state, RotateState::Done(_));
+        self.secret.render(frame, field, editable, theme);
+        let rest = Rect {
+            y: field.bottom(),
+            height: area.bottom().saturating_sub(field.bottom()),
+            ..area
+        };
+        let lines = self.state_lines(paint);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), rest);
+    }
+
+    fn summary_lines(&self, theme: Theme) -> Vec<Line<'static>> {
         let p = &self.profile;
-        let summary = vec![
+        vec![
             Line::raw(format!(
                 "  {} client {} at {}",
                 p.provider, p.client_id, p.instance_url
@@ -190,73 +217,50 @@ impl Rotate {
                 "  Paste the new secret. It is tested first; the stored one is replaced only if it works.",
                 theme.dim(),
             ),
-        ];
-        frame.render_widget(
-            Paragraph::new(summary).wrap(Wrap { trim: true }),
-            Rect {
-                height: 4.min(area.height),
-                ..area
-            },
-        );
-        let field = Rect {
-            y: area.y + 4,
-            height: area.height.saturating_sub(4).min(6),
-            ..area
-        };
-        self.secret.render(
-            frame,
-            field,
-            !matches!(self.state, RotateState::Done(_)),
-            theme,
-        );
-        let mut lines = Vec::new();
+        ]
+    }
+
+    /// What is happening, or what came of it.
+    fn state_lines(&self, paint: &Paint) -> Vec<Line<'static>> {
+        let theme = paint.theme;
         match &self.state {
-            RotateState::Editing => {}
-            RotateState::Testing { .. } => lines.push(Line::raw(format!(
+            RotateState::Editing => vec![],
+            RotateState::Testing { .. } => vec![Line::raw(format!(
                 "{} testing the new secret …",
                 paint.spin()
-            ))),
-            RotateState::Storing => lines.push(Line::raw("storing the new secret …")),
+            ))],
+            RotateState::Storing => vec![Line::raw("storing the new secret …")],
             RotateState::Failed(f) => {
-                let (summary, fix) = test_failure_lines(f, &p.diagnosis_context());
-                lines.push(Line::from(vec![
-                    Span::styled("✗ refused: ", theme.error()),
-                    Span::raw(summary),
-                ]));
-                lines.push(Line::from(vec![
-                    Span::styled("  fix: ", theme.warn()),
-                    Span::raw(fix),
-                ]));
-                lines.push(Line::styled(
-                    "  the stored secret was not changed and still works as before",
-                    theme.ok(),
-                ));
+                let (summary, fix) = test_failure_lines(f, &self.profile.diagnosis_context());
+                vec![
+                    Line::from(vec![
+                        Span::styled("✗ refused: ", theme.error()),
+                        Span::raw(summary),
+                    ]),
+                    Line::from(vec![Span::styled("  fix: ", theme.warn()), Span::raw(fix)]),
+                    Line::styled(
+                        "  the stored secret was not changed and still works as before",
+                        theme.ok(),
+                    ),
+                ]
             }
             RotateState::StoreFailed(e) => {
                 let fix = e
                     .fix(paint.dir, &self.name)
                     .map(|f| format!("; {f}"))
                     .unwrap_or_default();
-                lines.push(Line::from(vec![
+                vec![Line::from(vec![
                     Span::styled(
                         "✗ the new secret works but could not be stored: ",
                         theme.error(),
                     ),
                     Span::raw(format!("{e}{fix}")),
-                ]));
+                ])]
             }
-            RotateState::Done(location) => {
-                lines.push(Line::styled(
-                    format!("✓ the new secret works and replaced the old one in the {location}"),
-                    theme.ok(),
-                ));
-            }
+            RotateState::Done(location) => vec![Line::styled(
+                format!("✓ the new secret works and replaced the old one in the {location}"),
+                theme.ok(),
+            )],
         }
-        let rest = Rect {
-            y: field.bottom(),
-            height: area.bottom().saturating_sub(field.bottom()),
-            ..area
-        };
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), rest);
     }
 }

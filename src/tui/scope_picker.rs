@@ -241,6 +241,28 @@ impl ScopePicker {
             theme,
         }
         .render(list_area, frame.buffer_mut());
+        let status_area = Rect {
+            y: list_area.bottom(),
+            height: status_h,
+            ..area
+        };
+        frame.render_widget(Paragraph::new(self.status_lines(theme)), status_area);
+        let paste_area = Rect {
+            y: status_area.bottom(),
+            height: paste_h,
+            ..area
+        };
+        self.paste.render(
+            frame,
+            paste_area,
+            self.focus == PickerFocus::List,
+            theme,
+            None,
+        );
+    }
+
+    /// The count of selected and shown scopes, then the error and the warnings.
+    fn status_lines(&self, theme: Theme) -> Vec<Line<'static>> {
         let mut status = vec![Line::from(vec![
             Span::styled(format!("{} selected", self.selected.len()), theme.ok()),
             Span::styled(
@@ -264,24 +286,7 @@ impl ScopePicker {
                 Span::raw(format!("{w} (Enter again accepts)")),
             ]));
         }
-        let status_area = Rect {
-            y: list_area.bottom(),
-            height: status_h,
-            ..area
-        };
-        frame.render_widget(Paragraph::new(status), status_area);
-        let paste_area = Rect {
-            y: status_area.bottom(),
-            height: paste_h,
-            ..area
-        };
-        self.paste.render(
-            frame,
-            paste_area,
-            self.focus == PickerFocus::List,
-            theme,
-            None,
-        );
+        status
     }
 }
 

@@ -31,16 +31,7 @@ fn refused(run: &Run, needle: &str) {
 #[test]
 fn bad_option_values() {
     let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
-    let env = Env::new();
-    env.setup(
-        "acme",
-        &server.url(""),
-        "id",
-        "sec",
-        "core.common.read",
-        &[],
-    )
-    .expect(0);
+    let env = Env::with_profile(&server);
     let before = snapshot(&env);
     let cases: [(&[&str], &str); 9] = [
         (&["--timeout", "0", "verify", "acme"], "--timeout"),
@@ -128,16 +119,7 @@ fn bad_stdin_secrets() {
 #[test]
 fn bad_environment_values() {
     let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
-    let env = Env::new();
-    env.setup(
-        "acme",
-        &server.url(""),
-        "id",
-        "sec",
-        "core.common.read",
-        &[],
-    )
-    .expect(0);
+    let env = Env::with_profile(&server);
     let before = snapshot(&env);
     let cases = [
         (

@@ -161,16 +161,7 @@ fn missing_fields_name_their_options() {
 fn rotation_with_a_wrong_secret_keeps_the_old_one_working() {
     let oauth = OAuthConfig::new(ID, "old-secret", &["core.common.read"]);
     let server = oauth.start();
-    let env = Env::new();
-    env.setup(
-        "acme",
-        &server.url(""),
-        ID,
-        "old-secret",
-        "core.common.read",
-        &[],
-    )
-    .expect(0);
+    let env = Env::with_profile(&server);
 
     let bad = env.run_stdin(&["rotate", "acme", "--client-secret-stdin"], "wrong-secret");
     bad.expect(4);

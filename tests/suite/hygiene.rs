@@ -149,16 +149,7 @@ fn panic_output_never_holds_the_secret() {
 fn open_permissions_are_fixed_with_a_warning_and_symlinks_refused() {
     use std::os::unix::fs::PermissionsExt;
     let server = OAuthConfig::new("id", CANARY, &["core.common.read"]).start();
-    let env = Env::new();
-    env.setup(
-        "acme",
-        &server.url(""),
-        "id",
-        CANARY,
-        "core.common.read",
-        &[],
-    )
-    .expect(0);
+    let env = Env::with_profile(&server);
     let secrets = env.config().join("secrets.toml");
     std::fs::set_permissions(env.profiles(), std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o640)).unwrap();

@@ -1,6 +1,14 @@
 //! Integration tests: the real binary against real servers on 127.0.0.1, real files, and (when
 //! the test script provides one) a real Secret Service.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    reason = "test code: a failure should stop the test loudly, and scenarios read top to bottom"
+)]
+
 mod bad_input;
 mod commands;
 mod concurrency;

@@ -111,16 +111,7 @@ fn first_time_setup_as_a_user_types_it() {
 fn rotation_refuses_a_wrong_secret_then_takes_the_right_one() {
     let oauth = OAuthConfig::new("client-1", "old-secret", &["core.common.read"]);
     let server = oauth.start();
-    let env = Env::new();
-    env.setup(
-        "acme",
-        &server.url(""),
-        "client-1",
-        "old-secret",
-        "core.common.read",
-        &[],
-    )
-    .expect(0);
+    let env = Env::with_profile(&server);
     let mut t = Pty::spawn(&env, &["rotate", "acme"], &[]);
     t.wait_for("rotate the secret of acme");
     t.paste("wrong-secret");
@@ -142,16 +133,7 @@ fn rotation_refuses_a_wrong_secret_then_takes_the_right_one() {
 fn verify_from_the_home_screen() {
     let oauth = OAuthConfig::new("client-1", "sec", &["core.common.read"]);
     let server = oauth.start();
-    let env = Env::new();
-    env.setup(
-        "acme",
-        &server.url(""),
-        "client-1",
-        "sec",
-        "core.common.read",
-        &[],
-    )
-    .expect(0);
+    let env = Env::with_profile(&server);
     let mut t = Pty::spawn(&env, &[], &[]);
     t.wait_for("oauth-setup · profiles");
     t.send("v");
@@ -239,16 +221,7 @@ fn rotating_an_unknown_profile_is_a_usage_error() {
 fn a_panic_in_a_background_task_restores_the_terminal() {
     let oauth = OAuthConfig::new("client-1", "sec", &["core.common.read"]);
     let server = oauth.start();
-    let env = Env::new();
-    env.setup(
-        "acme",
-        &server.url(""),
-        "client-1",
-        "sec",
-        "core.common.read",
-        &[],
-    )
-    .expect(0);
+    let env = Env::with_profile(&server);
     let mut t = Pty::spawn(
         &env,
         &["rotate", "acme"],
@@ -272,16 +245,7 @@ fn a_panic_in_a_background_task_restores_the_terminal() {
 #[test]
 fn verify_screen_reports_a_profiles_file_broken_while_the_app_runs() {
     let server = OAuthConfig::new("client-1", "sec", &["core.common.read"]).start();
-    let env = Env::new();
-    env.setup(
-        "acme",
-        &server.url(""),
-        "client-1",
-        "sec",
-        "core.common.read",
-        &[],
-    )
-    .expect(0);
+    let env = Env::with_profile(&server);
     let mut t = Pty::spawn(&env, &[], &[]);
     t.wait_for("oauth-setup · profiles");
     std::fs::write(env.profiles(), "schema_version = \"one\"\n").unwrap();

@@ -22,7 +22,7 @@ fn ctrl_c_asks_first_when_input_would_be_lost() {
     d.send(ctrl('c'));
     assert_eq!(d.app.overlay, Some(Overlay::ConfirmQuit));
     d.press(KeyCode::Char('n'));
-    assert!(!d.ended.is_some() && d.app.overlay.is_none());
+    assert!(d.ended.is_none() && d.app.overlay.is_none());
     d.send(ctrl('c')).press(KeyCode::Char('y'));
     assert!(d.ended.is_some());
     assert_eq!(

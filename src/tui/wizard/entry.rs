@@ -161,17 +161,18 @@ impl Wizard {
             KeyCode::Down => {
                 self.grant_cursor = (self.grant_cursor + 1).min(grants.len().saturating_sub(1));
             }
-            KeyCode::Enter => match grants.get(self.grant_cursor).copied() {
-                Some(g) => match fields::parse_grant_type(g.flag_value()) {
-                    Ok(g) => {
-                        self.grant_error = None;
-                        self.draft.grant = Some(g);
-                        return self.advance();
+            KeyCode::Enter => {
+                if let Some(g) = grants.get(self.grant_cursor) {
+                    match fields::parse_grant_type(g.flag_value()) {
+                        Ok(g) => {
+                            self.grant_error = None;
+                            self.draft.grant = Some(g);
+                            return self.advance();
+                        }
+                        Err(e) => self.grant_error = Some(e.message),
                     }
-                    Err(e) => self.grant_error = Some(e.message),
-                },
-                None => {}
-            },
+                }
+            }
             _ => {}
         }
         vec![]

@@ -114,6 +114,31 @@ impl Wizard {
 
     fn render_body(&self, frame: &mut Frame, area: Rect, paint: &Paint) {
         let theme = paint.theme;
+        let body = self.render_head(frame, area, theme);
+        if body.height == 0 {
+            return;
+        }
+        match self.step {
+            Step::Provider => self.render_providers(frame, body, theme),
+            Step::Instance => self.instance.render(frame, body, true, theme, None),
+            Step::GrantType => self.render_grants(frame, body, theme),
+            Step::ClientName => self.client_name.render(frame, body, true, theme, None),
+            Step::Login => self.login.render(frame, body, true, theme, None),
+            Step::Contact => self.render_contact(frame, body, theme),
+            Step::ContactEmail => self.email.render(frame, body, true, theme, None),
+            Step::Scopes => self.scopes.render(frame, body, theme),
+            Step::CreateClient => self.render_create(frame, body, theme),
+            Step::ClientId => self.client_id.render(frame, body, true, theme, None),
+            Step::ClientSecret => self.secret.render(frame, body, true, theme),
+            Step::Review => self.render_review(frame, body, theme),
+            Step::Test => self.render_test(frame, body, paint),
+            Step::Save => self.render_save(frame, body, paint),
+            Step::Done => self.render_done(frame, body, theme),
+        }
+    }
+
+    /// The step's title and help; returns the area below them.
+    fn render_head(&self, frame: &mut Frame, area: Rect, theme: Theme) -> Rect {
         let help = self.help_text();
         let help_h = if help.is_empty() {
             0
@@ -132,55 +157,26 @@ impl Wizard {
                 ..area
             },
         );
-        let body = Rect {
+        Rect {
             y: area.y + help_h + 1,
             height: area.height.saturating_sub(help_h + 1),
             ..area
+        }
+    }
+
+    fn render_contact(&self, frame: &mut Frame, body: Rect, theme: Theme) {
+        let half = Rect {
+            height: body.height.min(5),
+            ..body
         };
-        if body.height == 0 {
-            return;
-        }
-        match self.step {
-            Step::Provider => self.render_providers(frame, body, theme),
-            Step::Instance => self.instance.render(frame, body, true, theme, None),
-            Step::GrantType => self.render_grants(frame, body, theme),
-            Step::ClientName => self.client_name.render(frame, body, true, theme, None),
-            Step::Login => self.login.render(frame, body, true, theme, None),
-            Step::Contact => {
-                let half = Rect {
-                    height: body.height.min(5),
-                    ..body
-                };
-                self.first_name.render(
-                    frame,
-                    half,
-                    self.contact_focus == ContactFocus::First,
-                    theme,
-                    None,
-                );
-                let second = Rect {
-                    y: body.y + half.height,
-                    height: body.height.saturating_sub(half.height),
-                    ..body
-                };
-                self.last_name.render(
-                    frame,
-                    second,
-                    self.contact_focus == ContactFocus::Last,
-                    theme,
-                    None,
-                );
-            }
-            Step::ContactEmail => self.email.render(frame, body, true, theme, None),
-            Step::Scopes => self.scopes.render(frame, body, theme),
-            Step::CreateClient => self.render_create(frame, body, theme),
-            Step::ClientId => self.client_id.render(frame, body, true, theme, None),
-            Step::ClientSecret => self.secret.render(frame, body, true, theme),
-            Step::Review => self.render_review(frame, body, theme),
-            Step::Test => self.render_test(frame, body, paint),
-            Step::Save => self.render_save(frame, body, paint),
-            Step::Done => self.render_done(frame, body, theme),
-        }
+        let first = self.contact_focus == ContactFocus::First;
+        self.first_name.render(frame, half, first, theme, None);
+        let second = Rect {
+            y: body.y + half.height,
+            height: body.height.saturating_sub(half.height),
+            ..body
+        };
+        self.last_name.render(frame, second, !first, theme, None);
     }
 
     fn render_providers(&self, frame: &mut Frame, area: Rect, theme: Theme) {

@@ -5,6 +5,8 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+use super::oauth::TokenServer;
+
 /// `setup --non-interactive` for a Coupa profile, the secret read from stdin.
 pub fn setup_args(profile: &str, instance: &str, client_id: &str, scopes: &str) -> Vec<String> {
     [
@@ -138,6 +140,29 @@ impl Env {
         args.extend(extra.iter().map(|s| s.to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         self.run_stdin(&args, secret)
+    }
+
+    /// A fresh config folder holding profile `acme`, set up against `server` with the client,
+    /// the first secret and the scopes the server knows (file store).
+    pub fn with_profile(server: &TokenServer) -> Self {
+        let env = Self::new();
+        env.add_profile("acme", server);
+        env
+    }
+
+    /// Set up profile `name` against `server`, as `with_profile` does; it must succeed.
+    pub fn add_profile(&self, name: &str, server: &TokenServer) {
+        let c = &server.config;
+        let scopes = c.allowed_scopes.join(" ");
+        self.setup(
+            name,
+            &server.url(""),
+            &c.client_id,
+            &server.secret(),
+            &scopes,
+            &[],
+        )
+        .expect(0);
     }
 
     pub fn read_profiles(&self) -> String {

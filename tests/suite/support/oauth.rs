@@ -93,13 +93,40 @@ impl OAuthConfig {
         Reply::json(200, &body)
     }
 
-    pub fn start(&self) -> Server {
+    pub fn start(&self) -> TokenServer {
         let me = self.clone();
-        Server::start(move |r| me.handle(r))
+        TokenServer {
+            config: self.clone(),
+            server: Server::start(move |r| me.handle(r)),
+        }
     }
 
-    pub fn start_tls(&self, config: Arc<rustls::ServerConfig>) -> Server {
+    pub fn start_tls(&self, config: Arc<rustls::ServerConfig>) -> TokenServer {
         let me = self.clone();
-        Server::start_tls(config, move |r| me.handle(r))
+        TokenServer {
+            config: self.clone(),
+            server: Server::start_tls(config, move |r| me.handle(r)),
+        }
+    }
+}
+
+/// A running token endpoint and the client it knows, so a test can set up a profile for it.
+pub struct TokenServer {
+    pub config: OAuthConfig,
+    pub server: Server,
+}
+
+impl std::ops::Deref for TokenServer {
+    type Target = Server;
+
+    fn deref(&self) -> &Server {
+        &self.server
+    }
+}
+
+impl TokenServer {
+    /// The secret the server accepts first.
+    pub fn secret(&self) -> String {
+        self.config.secrets.lock().unwrap()[0].clone()
     }
 }
