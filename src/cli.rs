@@ -96,7 +96,7 @@ pub struct SetupArgs {
     /// Profile name [default: from the instance, e.g. acme]
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
-    /// coupa, servicenow or generic
+    /// A preset id: coupa, servicenow, generic, or one of yours in <config>/providers
     #[arg(long, value_name = "NAME")]
     pub provider: Option<String>,
     /// Instance address (acme, acme.coupahost.com, https://...); for generic, the full token URL

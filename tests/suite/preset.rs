@@ -19,6 +19,29 @@ fn with_preset() -> Env {
     env
 }
 
+/// `setup --non-interactive` with the test preset against `url`, the secret on stdin.
+fn setup(env: &Env, url: &str, scopes: Option<&str>) -> crate::support::cli::Run {
+    let mut args = vec![
+        "setup",
+        "--non-interactive",
+        "--provider",
+        "acme-idp",
+        "--profile",
+        "acme",
+        "--instance",
+        url,
+        "--client-id",
+        "m2m-1",
+        "--client-secret-stdin",
+        "--secret-store",
+        "file",
+    ];
+    if let Some(scopes) = scopes {
+        args.extend(["--scopes", scopes]);
+    }
+    env.run_stdin(&args, SECRET)
+}
+
 fn acme_server() -> OAuthConfig {
     let mut oauth = OAuthConfig::new("m2m-1", SECRET, &["api.read", "audit.read"]);
     oauth.path = "/connect/token".into();
@@ -30,26 +53,7 @@ fn setup_and_verify_with_a_preset_from_the_config_folder() {
     let oauth = acme_server();
     let server = oauth.start();
     let env = with_preset();
-    let run = env.run_stdin(
-        &[
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "acme-idp",
-            "--profile",
-            "acme",
-            "--instance",
-            &server.url(""),
-            "--client-id",
-            "m2m-1",
-            "--scopes",
-            "api.read audit.read",
-            "--client-secret-stdin",
-            "--secret-store",
-            "file",
-        ],
-        SECRET,
-    );
+    let run = setup(&env, &server.url(""), Some("api.read audit.read"));
     run.expect(0);
     let profiles = env.read_profiles();
     assert!(profiles.contains("provider = \"acme-idp\""), "{profiles}");
@@ -66,22 +70,7 @@ fn setup_and_verify_with_a_preset_from_the_config_folder() {
     assert!(list.stdout.contains("acme-idp"), "{}", list.stdout);
 
     // The preset's grammar, catalogue and minimum scope are what the rules use.
-    let empty = env.run_stdin(
-        &[
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "acme-idp",
-            "--profile",
-            "b",
-            "--instance",
-            &server.url(""),
-            "--client-id",
-            "m2m-1",
-            "--client-secret-stdin",
-        ],
-        SECRET,
-    );
+    let empty = setup(&env, &server.url(""), None);
     empty.expect(2);
     assert!(empty.stderr.contains("e.g. api.read"), "{}", empty.stderr);
 }
@@ -95,24 +84,7 @@ fn the_presets_own_fix_is_given() {
         )
     });
     let env = with_preset();
-    let run = env.run_stdin(
-        &[
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "acme-idp",
-            "--instance",
-            &server.url(""),
-            "--client-id",
-            "m2m-1",
-            "--scopes",
-            "api.read",
-            "--client-secret-stdin",
-            "--secret-store",
-            "file",
-        ],
-        SECRET,
-    );
+    let run = setup(&env, &server.url(""), Some("api.read"));
     run.expect(4);
     assert!(
         run.stderr.contains("tick 'Machine to machine'"),

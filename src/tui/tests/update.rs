@@ -307,3 +307,52 @@ fn an_unusable_keyring_offers_the_file_store() {
     };
     assert_eq!(new.store.as_str(), "file");
 }
+
+#[test]
+fn review_test_and_save_see_only_accepted_values() {
+    let mut d = Driver::wizard();
+    d.press(KeyCode::Down)
+        .enter()
+        .typ("acme")
+        .enter()
+        .enter()
+        .enter();
+    d.enter()
+        .enter()
+        .typ("client-9")
+        .enter()
+        .typ("s3cr3t")
+        .enter();
+    assert_eq!(
+        d.step(),
+        Step::Review,
+        "ServiceNow: name and scopes may stay empty"
+    );
+    let client_id_row = |d: &Driver| {
+        d.w()
+            .review_rows()
+            .into_iter()
+            .find(|r| r.step == Step::ClientId)
+            .unwrap()
+            .value
+    };
+    d.press(KeyCode::Up)
+        .press(KeyCode::Up)
+        .enter()
+        .typ(" x y")
+        .enter();
+    assert!(d.w().client_id.error.is_some());
+    d.press(KeyCode::Esc);
+    assert_eq!(d.step(), Step::Review);
+    assert_eq!(
+        client_id_row(&d),
+        "client-9",
+        "the refused edit is not shown"
+    );
+    d.press(KeyCode::Down).press(KeyCode::Down).enter();
+    let cmds = d.take();
+    let Some(Command::Test { request, .. }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(request.client_id, "client-9", "nor tested");
+}

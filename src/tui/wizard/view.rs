@@ -205,7 +205,7 @@ impl Wizard {
             lines.push(Line::raw(""));
             lines.extend(problem_lines(self.grant_error.as_deref(), &[], theme));
         }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     }
 
     fn create_lines(&self) -> Vec<String> {
