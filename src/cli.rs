@@ -211,31 +211,59 @@ pub struct DeleteArgs {
     pub yes: bool,
 }
 
+// Examples are copied into shells, so each line stays under 76 columns: clap wraps help to the
+// terminal, and a wrapped command line runs as two broken ones.
 const SETUP_EXAMPLES: &str = "Examples:
   # Coupa, secret piped in (never on the command line):
-  printf '%s' \"$SECRET\" | oauth-setup setup --non-interactive --provider coupa \\
-      --instance acme --scopes \"core.common.read core.invoice.read\" \\
+  printf '%s' \"$SECRET\" | oauth-setup setup --non-interactive \\
+      --provider coupa --instance acme \\
+      --scopes \"core.common.read core.invoice.read\" \\
       --client-id 3f2a... --client-secret-stdin
-  # CI: the secret from the environment, kept in a private file on a headless runner:
-  OAUTH_SETUP_CLIENT_SECRET=... oauth-setup setup --non-interactive --provider coupa \\
-      --instance acme-test --scopes core.common.read --client-id 3f2a... --secret-store file
+  # CI: the secret from the environment, kept in a private file:
+  OAUTH_SETUP_CLIENT_SECRET=... oauth-setup setup --non-interactive \\
+      --provider coupa --instance acme-test --scopes core.common.read \\
+      --client-id 3f2a... --secret-store file
   # Any OAuth 2.0 server: give the full token URL:
   oauth-setup setup --non-interactive --provider generic --profile corp \\
-      --instance https://auth.example.com/oauth2/token --client-id app --client-secret-file ./secret
+      --instance https://auth.example.com/oauth2/token \\
+      --client-id app --client-secret-file ./secret
 
-The secret comes from --client-secret-stdin, --client-secret-file or OAUTH_SETUP_CLIENT_SECRET;
-no option takes the secret itself, so it never shows in shell history or the process list.";
+The secret comes from --client-secret-stdin, --client-secret-file or
+OAUTH_SETUP_CLIENT_SECRET; no option takes the secret itself, so it never
+shows in shell history or the process list.";
 
 const ROTATE_EXAMPLES: &str = "Examples:
   printf '%s' \"$NEW_SECRET\" | oauth-setup rotate acme --client-secret-stdin
-  oauth-setup rotate acme --client-secret-file ./new-secret --client-id 9b1c...
+  oauth-setup rotate acme --client-secret-file ./new-secret \\
+      --client-id 9b1c...
 
-The new secret is tested first; the stored one is replaced only when the test passes.";
+The new secret is tested first; the stored one is replaced only when the
+test passes.";
 
 const VERIFY_EXAMPLES: &str = "Examples:
   oauth-setup verify acme
   oauth-setup verify --all --json | jq '.profiles[] | {name, ok}'";
 
 const TOKEN_EXAMPLES: &str = "Examples:
-  curl -H \"$(oauth-setup token acme --format header)\" https://acme.coupahost.com/api/currencies?limit=1
-  TOKEN=$(oauth-setup token acme)";
+  TOKEN=$(oauth-setup token acme)
+  curl -H \"$(oauth-setup token acme --format header)\" \\
+      \"https://acme.coupahost.com/api/currencies?limit=1\"";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_fit_an_80_column_terminal_unwrapped() {
+        for text in [
+            SETUP_EXAMPLES,
+            ROTATE_EXAMPLES,
+            VERIFY_EXAMPLES,
+            TOKEN_EXAMPLES,
+        ] {
+            for line in text.lines() {
+                assert!(line.chars().count() <= 76, "{line:?} would wrap");
+            }
+        }
+    }
+}

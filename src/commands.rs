@@ -243,13 +243,20 @@ async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> 
                 format!("the interactive app failed: {e}"),
             )
         })?;
-    match (ending.failed(), ending.farewell()) {
-        (true, note) => Err(CmdError::usage(note.unwrap_or_default())),
-        (false, Some(line)) => {
-            eprintln!("{line}");
+    match (ending.exit_code(), ending.farewell()) {
+        (ExitCode::Ok, note) => {
+            if let Some(line) = note {
+                eprintln!("{line}");
+            }
             Ok(())
         }
-        (false, None) => Ok(()),
+        (ExitCode::Cancelled, note) => {
+            if let Some(line) = note {
+                eprintln!("{line}");
+            }
+            Err(CmdError::new(ExitCode::Cancelled, ""))
+        }
+        (code, note) => Err(CmdError::new(code, note.unwrap_or_default())),
     }
 }
 

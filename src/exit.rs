@@ -8,6 +8,9 @@ pub enum ExitCode {
     SecretStore = 3,
     Rejected = 4,
     Network = 5,
+    /// Cancelled by the user (Ctrl+C, Esc before saving) or interrupted by a signal, as shells
+    /// expect of SIGINT (128 + 2), so `oauth-setup setup && next` stops.
+    Cancelled = 130,
 }
 
 impl ExitCode {
@@ -24,4 +27,5 @@ Exit codes:
   3  secret store unusable or secret missing
   4  credentials rejected by the server
   5  network, TLS, or a server that does not answer as OAuth
+  130  cancelled: Ctrl+C, Esc out of the app before saving, or SIGINT/SIGTERM
 With several profiles, the code is that of the first profile that failed.";

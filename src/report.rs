@@ -1,6 +1,27 @@
 //! The words for a token test's outcome, shared by the command line and the wizard.
 
+use std::time::SystemTime;
+
+use crate::profile::Verification;
 use crate::token::{Context, TestFailure, TestOk};
+
+/// After a refused rotation: what is known about the secret still stored (not that it works:
+/// it may be the reason for the rotation).
+pub fn unchanged_secret(last: Option<&Verification>, now: SystemTime) -> String {
+    let age = |v: &Verification| crate::timestamp::age(&v.at, now).unwrap_or_else(|| v.at.clone());
+    match last {
+        Some(v) if v.ok => format!(
+            "the stored secret was not changed; it last passed verification {}",
+            age(v)
+        ),
+        Some(v) => format!(
+            "the stored secret was not changed; its last verification failed {} ({})",
+            age(v),
+            v.result
+        ),
+        None => "the stored secret was not changed; it has never been verified".into(),
+    }
+}
 
 pub fn describe_lifetime(expires_in: Option<u64>) -> String {
     match expires_in {
@@ -55,4 +76,25 @@ pub fn test_failure_lines(f: &TestFailure, ctx: &Context) -> (String, String) {
         summary.push_str("; both client_secret_post and client_secret_basic were tried");
     }
     (summary, f.failure.fix(ctx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_rotation_says_what_is_known_of_the_old_secret() {
+        let at = humantime::parse_rfc3339("2026-01-01T00:00:00Z").unwrap();
+        let now = at + std::time::Duration::from_secs(7200);
+        let passed = Verification::passed("2026-01-01T00:00:00Z".into());
+        assert_eq!(
+            unchanged_secret(Some(&passed), now),
+            "the stored secret was not changed; it last passed verification 2 h ago"
+        );
+        let failed = Verification::failed("2026-01-01T00:00:00Z".into(), "token: nope".into());
+        let said = unchanged_secret(Some(&failed), now);
+        assert!(said.contains("failed 2 h ago (token: nope)"), "{said}");
+        assert!(!said.contains("works"));
+        assert!(unchanged_secret(None, now).contains("never been verified"));
+    }
 }

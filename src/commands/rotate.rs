@@ -3,7 +3,9 @@
 use super::{CmdError, Ctx, unknown_profile};
 use crate::cli::RotateArgs;
 use crate::fields::{parse_client_id, read_secret};
-use crate::report::{test_failure_lines, test_ok_lines};
+use std::time::SystemTime;
+
+use crate::report::{test_failure_lines, test_ok_lines, unchanged_secret};
 use crate::token::{TokenRequest, test_credentials};
 
 pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
@@ -37,7 +39,10 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
             let (summary, fix) = test_failure_lines(&f, &dctx);
             return Err(CmdError::new(
                 f.failure.exit_code(),
-                format!("{summary}; the stored secret was not changed and still works as before"),
+                format!(
+                    "{summary}; {}",
+                    unchanged_secret(profile.last_verification.as_ref(), SystemTime::now())
+                ),
             )
             .with_fix(fix));
         }

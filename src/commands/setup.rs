@@ -71,6 +71,13 @@ async fn prove(
             Ok(None)
         }
         Err(f) => {
+            if f.auth != req.auth {
+                println!(
+                    "  note: the server accepted {} (not {}); the profile will use it",
+                    f.auth, req.auth
+                );
+                new.account.client_auth = f.auth;
+            }
             let dctx = new.account.diagnosis_context();
             let (summary, fix) = test_failure_lines(&f, &dctx);
             new.verdict = Verdict::Failed(summary.clone());

@@ -133,6 +133,16 @@ pub fn parse_profile_name(input: &str) -> Result<String, FieldError> {
             "is longer than 64 characters; shorten it",
         ));
     }
+    if value.starts_with('-') {
+        return Err(FieldError::new(
+            Field::Profile,
+            format!(
+                "\"{value}\" starts with '-', so commands would read it as an option; start \
+                 with a letter or digit, e.g. {}",
+                value.trim_start_matches('-')
+            ),
+        ));
+    }
     if let Some(bad) = value
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
@@ -155,9 +165,31 @@ pub fn derive_profile_name(inst: &Instance) -> String {
     parse_profile_name(first).unwrap_or_else(|_| "profile".into())
 }
 
+/// `base`, or `base-2`, `base-3`, ... : the first name `taken` says is free.
+pub fn free_profile_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| base.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profile_names_never_look_like_options_and_suggestions_are_free() {
+        let e = parse_profile_name("-x").unwrap_err();
+        assert!(e.message.contains("starts with '-'"), "{e}");
+        assert!(e.message.contains("e.g. x"), "{e}");
+        assert_eq!(parse_profile_name("a-x"), Ok("a-x".into()));
+        assert_eq!(free_profile_name("acme", |_| false), "acme");
+        let taken = ["acme", "acme-2"];
+        assert_eq!(free_profile_name("acme", |n| taken.contains(&n)), "acme-3");
+    }
 
     #[test]
     fn names_are_trimmed_and_required() {

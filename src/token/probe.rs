@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::ClientAuth;
 use super::client::TokenClient;
-use super::diagnosis::{Failure, OAuthError};
+use super::diagnosis::{Failure, Layer, OAuthError};
 use super::request::TokenRequest;
 use super::response::Granted;
 use crate::log;
@@ -32,6 +32,9 @@ pub struct TestFailure {
     /// Scopes that were not checked because of the request cap.
     pub unchecked_scopes: Vec<String>,
     pub tried_other_auth: bool,
+    /// The client authentication the failure was diagnosed from: the one the server accepted
+    /// when only the other was refused.
+    pub auth: ClientAuth,
 }
 
 pub fn scope_diff(requested: &[String], granted: Option<&[String]>) -> Vec<String> {
@@ -49,48 +52,62 @@ pub async fn test_credentials(
     client: &TokenClient,
     req: &TokenRequest,
 ) -> Result<TestOk, TestFailure> {
-    let first = client.request(req).await;
-    let failure = match first {
+    let failure = match client.request(req).await {
         Ok(granted) => return Ok(ok(req, req.auth, granted)),
         Err(f) => f,
     };
-    if failure.is_client_rejected() {
-        let other = req.auth.other();
-        log::debug(format_args!(
-            "client rejected with {}; trying {other} once",
-            req.auth
-        ));
-        if let Ok(granted) = client.request(&req.with_auth(other)).await {
-            return Ok(ok(req, other, granted));
-        }
-        return Err(TestFailure {
-            failure,
-            missing_scopes: vec![],
-            unchecked_scopes: vec![],
-            tried_other_auth: true,
-        });
+    if !failure.is_client_rejected() {
+        return Err(diagnose(client, req, failure).await);
     }
-    if matches!(
+    let other = req.with_auth(req.auth.other());
+    log::debug(format_args!(
+        "client rejected with {}; trying {} once",
+        req.auth, other.auth
+    ));
+    match client.request(&other).await {
+        Ok(granted) => Ok(ok(req, other.auth, granted)),
+        Err(second) if second.is_client_rejected() || second.layer() == Layer::Connection => {
+            Err(TestFailure {
+                tried_other_auth: true,
+                ..TestFailure::plain(failure, req.auth)
+            })
+        }
+        // The other method got past authentication, so its answer is the real one (and the
+        // method is the one to keep): diagnose from it, not from the first refusal.
+        Err(second) => Err(diagnose(client, &other, second).await),
+    }
+}
+
+/// The failure of `req`, with the missing scopes found when the server said `invalid_scope`.
+async fn diagnose(client: &TokenClient, req: &TokenRequest, failure: Failure) -> TestFailure {
+    let invalid_scope = matches!(
         failure,
         Failure::OAuth {
             error: OAuthError::InvalidScope,
             ..
         }
-    ) {
-        let (missing, unchecked) = find_missing_scopes(client, req).await;
-        return Err(TestFailure {
-            failure,
-            missing_scopes: missing,
-            unchecked_scopes: unchecked,
-            tried_other_auth: false,
-        });
+    );
+    if !invalid_scope {
+        return TestFailure::plain(failure, req.auth);
     }
-    Err(TestFailure {
-        failure,
-        missing_scopes: vec![],
-        unchecked_scopes: vec![],
-        tried_other_auth: false,
-    })
+    let (missing, unchecked) = find_missing_scopes(client, req).await;
+    TestFailure {
+        missing_scopes: missing,
+        unchecked_scopes: unchecked,
+        ..TestFailure::plain(failure, req.auth)
+    }
+}
+
+impl TestFailure {
+    fn plain(failure: Failure, auth: ClientAuth) -> Self {
+        Self {
+            failure,
+            missing_scopes: vec![],
+            unchecked_scopes: vec![],
+            tried_other_auth: false,
+            auth,
+        }
+    }
 }
 
 fn ok(req: &TokenRequest, auth: ClientAuth, granted: Granted) -> TestOk {

@@ -173,7 +173,7 @@ impl App {
                 self.overlay = Some(Overlay::ConfirmQuit);
                 return Some(vec![]);
             }
-            return Some(quit(Ending::Quiet));
+            return Some(quit(Ending::Interrupted));
         }
         if key.code == KeyCode::F(1) || (key.code == KeyCode::Char('?') && !self.typing()) {
             self.overlay = Some(Overlay::Help);
@@ -231,8 +231,8 @@ impl App {
         let ending = match outcome {
             Outcome::Stay(commands) => return commands,
             Outcome::Done(ending) => ending,
-            Outcome::Back if matches!(self.screen, Screen::Wizard(_)) => Ending::Cancelled,
-            Outcome::Back => Ending::Quiet,
+            Outcome::Back if matches!(self.screen, Screen::Verify(_)) => Ending::Quiet,
+            Outcome::Back => Ending::Cancelled,
         };
         let at_home = matches!(self.screen, Screen::Home(_));
         let nothing_to_show =

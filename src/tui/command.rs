@@ -2,6 +2,7 @@
 //! what screens tell the app when they are done.
 
 use crate::account::NewProfile;
+use crate::exit::ExitCode;
 use crate::secret::Secret;
 use crate::token::{ClientAuth, TokenRequest};
 
@@ -41,8 +42,10 @@ pub enum Ending {
     Saved {
         name: String,
     },
-    /// Left the wizard before saving.
+    /// Left a screen before its work was done (Esc, or Ctrl+C confirmed).
     Cancelled,
+    /// Ctrl+C where nothing would be lost.
+    Interrupted,
     /// SIGTERM or SIGINT from outside.
     Stopped,
     /// Opened on a profile that does not exist.
@@ -50,15 +53,19 @@ pub enum Ending {
 }
 
 impl Ending {
-    /// The app could not do what it was opened for.
-    pub fn failed(&self) -> bool {
-        matches!(self, Self::NoProfile(_))
+    /// The exit code: scripts must not go on after a cancelled or failed run.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Self::Quiet | Self::Saved { .. } => ExitCode::Ok,
+            Self::Cancelled | Self::Interrupted | Self::Stopped => ExitCode::Cancelled,
+            Self::NoProfile(_) => ExitCode::Usage,
+        }
     }
 
     /// The line printed after the terminal is restored.
     pub fn farewell(&self) -> Option<String> {
         match self {
-            Self::Quiet => None,
+            Self::Quiet | Self::Interrupted => None,
             Self::Saved { name } => Some(format!("saved profile {name}")),
             Self::Cancelled => Some("cancelled; nothing was saved".into()),
             Self::Stopped => Some("stopped by a signal; nothing more was saved".into()),

@@ -110,15 +110,19 @@ impl Home {
 
     pub fn render(&self, frame: &mut Frame, paint: &Paint, profiles: &ProfilesFile) {
         let theme = paint.theme;
-        let keys = vec![
-            ("↑↓", "choose"),
-            ("n", "new"),
-            ("r", "rotate"),
-            ("v", "verify"),
-            ("a", "verify all"),
-            ("d", "delete"),
-            ("q", "quit"),
-        ];
+        let keys = if self.confirm_delete.is_some() {
+            vec![("y", "delete"), ("any other key", "keep it")]
+        } else {
+            vec![
+                ("↑↓", "choose"),
+                ("n", "new"),
+                ("r", "rotate"),
+                ("v", "verify"),
+                ("a", "verify all"),
+                ("d", "delete"),
+                ("q", "quit"),
+            ]
+        };
         let chrome = Chrome {
             title: "oauth-setup · profiles".into(),
             indicator: match profiles.profiles.len() {

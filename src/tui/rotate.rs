@@ -13,7 +13,7 @@ use super::secret_field::SecretField;
 use super::theme::{Paint, Theme};
 use crate::account::AccountError;
 use crate::profile::Profile;
-use crate::report::test_failure_lines;
+use crate::report::{test_failure_lines, unchanged_secret};
 use crate::secret::Secret;
 use crate::token::{TestFailure, TestOk};
 
@@ -239,8 +239,14 @@ impl Rotate {
                     ]),
                     Line::from(vec![Span::styled("  fix: ", theme.warn()), Span::raw(fix)]),
                     Line::styled(
-                        "  the stored secret was not changed and still works as before",
-                        theme.ok(),
+                        format!(
+                            "  {}",
+                            unchanged_secret(
+                                self.profile.last_verification.as_ref(),
+                                std::time::SystemTime::now()
+                            )
+                        ),
+                        theme.warn(),
                     ),
                 ]
             }

@@ -75,7 +75,19 @@ impl SecretField {
                 .collect(),
             value: v.value,
         });
-        self.field.judge(verdict)
+        let secret = self.field.judge(verdict);
+        self.field.forget_accepted();
+        secret
+    }
+
+    /// Leave without accepting: back to `accepted` (the secret the step last took), if any.
+    pub fn revert(&mut self, accepted: Option<&Secret>) {
+        if let Some(s) = accepted {
+            self.clear();
+            self.field.set_value(s.expose());
+        }
+        self.field.error = None;
+        self.field.warnings.clear();
     }
 
     /// Forget the value, wiping the copy the input hands back.

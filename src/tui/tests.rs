@@ -1,5 +1,6 @@
 //! The app's pure update and its drawing, driven by key sequences (no terminal, no I/O).
 
+mod defects;
 mod driver;
 mod render;
 mod screens;

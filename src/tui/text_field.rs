@@ -19,6 +19,8 @@ pub struct TextField {
     /// Warnings shown for the value; a second Enter on the same value accepts them.
     pub warnings: Vec<String>,
     gate: SecondEnter<String>,
+    /// The text as it was when its step last accepted it; Esc goes back to it.
+    accepted: Option<String>,
 }
 
 /// The wizard's rule for warnings: they stop the first Enter on a value, and a second Enter on
@@ -93,12 +95,33 @@ impl TextField {
                 self.error = None;
                 if self.gate.pass(self.value().to_string(), &v.warnings) {
                     self.warnings.clear();
+                    self.accepted = Some(self.value().to_string());
                     return Some(v.value);
                 }
                 self.warnings = v.warnings;
                 None
             }
         }
+    }
+
+    /// Mark the current text as accepted (a value given up front, or an optional field left
+    /// empty).
+    pub fn accept(&mut self) {
+        self.accepted = Some(self.value().to_string());
+    }
+
+    /// Leave without accepting: back to the text last accepted, if any, with no complaint left.
+    pub fn revert(&mut self) {
+        if let Some(text) = self.accepted.clone() {
+            self.input = Input::new(text);
+        }
+        self.error = None;
+        self.warnings.clear();
+    }
+
+    /// Forget the accepted text (a secret must not linger in a second copy).
+    pub fn forget_accepted(&mut self) {
+        self.accepted = None;
     }
 
     /// Draw the field in `area` (3 rows for the box, then error and warning lines).

@@ -214,11 +214,13 @@ impl Wizard {
         match step {
             Step::Test => self.start_test(),
             Step::Save if self.save.name.value().is_empty() => {
-                let name = self
+                let base = self
                     .draft
                     .instance
                     .as_ref()
                     .map_or_else(|| "profile".into(), fields::derive_profile_name);
+                let existing = &self.existing.profiles;
+                let name = fields::free_profile_name(&base, |n| existing.contains_key(n));
                 self.save.name.set_value(&name);
                 vec![]
             }
@@ -311,10 +313,14 @@ impl Wizard {
             (_, Step::Save) if self.save.saving => Outcome::none(),
             (_, Step::Done) => Outcome::none(),
             _ if self.from_review && self.step < Step::Review => {
+                self.revert_step();
                 self.from_review = false;
                 self.go(Step::Review).into()
             }
-            _ => self.back(),
+            _ => {
+                self.revert_step();
+                self.back()
+            }
         }
     }
 }

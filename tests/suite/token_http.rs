@@ -560,3 +560,35 @@ fn a_proxy_that_wants_credentials() {
     );
     assert!(stderr.contains("check HTTPS_PROXY"), "{stderr}");
 }
+
+#[test]
+fn the_method_that_authenticates_is_diagnosed_not_the_refused_one() {
+    // Only HTTP Basic authenticates; the client also asks for a scope it lacks. The first
+    // request (form body) is refused as invalid_client, the second (Basic) as invalid_scope:
+    // that second answer is the diagnosis, and the secret is not blamed.
+    let mut oauth = OAuthConfig::new(ID, SECRET, &["core.common.read"]);
+    oauth.accept_post = false;
+    let server = oauth.start();
+    let env = Env::new();
+    let run = env.setup(
+        "acme",
+        &server.url(""),
+        ID,
+        SECRET,
+        "core.common.read core.invoice.read",
+        &["--save-unverified"],
+    );
+    run.expect(0);
+    assert!(run.all().contains("invalid_scope"), "{}", run.all());
+    assert!(
+        run.all().contains("the client lacks: core.invoice.read"),
+        "{}",
+        run.all()
+    );
+    assert!(!run.all().contains("invalid_client"), "{}", run.all());
+    assert!(
+        env.read_profiles()
+            .contains("client_auth = \"client_secret_basic\""),
+        "the method that authenticated is kept"
+    );
+}

@@ -172,7 +172,11 @@ fn ctrl_c_mid_wizard_restores_the_terminal_and_saves_nothing() {
     t.send(CTRL_C);
     t.wait_for("Quit and lose what you typed?");
     t.send("y");
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(
+        t.wait_exit(),
+        130,
+        "a cancelled setup must stop `setup && next`"
+    );
     assert!(!t.alternate_screen() && !t.bracketed_paste());
     t.wait_for("cancelled; nothing was saved");
     assert!(!env.profiles().exists());
@@ -188,7 +192,7 @@ fn sigterm_restores_the_terminal() {
         .status()
         .unwrap();
     assert!(status.success());
-    t.wait_exit();
+    assert_eq!(t.wait_exit(), 130);
     assert!(!t.alternate_screen(), "SIGTERM must restore the terminal");
     assert!(!env.profiles().exists());
 }
@@ -204,7 +208,7 @@ fn too_small_then_back_to_80x24() {
     t.resize(80, 24);
     t.wait_for("1/14 Provider");
     t.send(CTRL_C);
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(t.wait_exit(), 130, "Ctrl+C exits as shells expect");
 }
 
 #[test]

@@ -92,9 +92,10 @@ fn profile_name(
         (None, None) => return None,
     };
     if existing.profiles.contains_key(&name) {
+        let free = fields::free_profile_name(&name, |n| existing.profiles.contains_key(n));
         p.errors.push(FieldError::new(
             Field::Profile,
-            format!("\"{name}\" already exists; replace its secret with oauth-setup rotate {name}, choose another --profile, or delete it first"),
+            format!("\"{name}\" already exists; replace its secret with oauth-setup rotate {name}, choose another name with --profile (e.g. {free}), or delete it first"),
         ));
     }
     Some(name)

@@ -97,13 +97,18 @@ impl Driver {
 
     /// Walk a Coupa setup to the review, with valid values.
     pub fn walk_to_review(&mut self) -> &mut Self {
+        self.walk_to_review_with_login("erp-sync")
+    }
+
+    /// Walk a Coupa setup to the review, with valid values and this login.
+    pub fn walk_to_review_with_login(&mut self, login: &str) -> &mut Self {
         self.enter() // Coupa
             .typ("acme")
             .enter()
             .enter() // client credentials
             .typ("ERP invoice sync")
             .enter()
-            .typ("erp-sync")
+            .typ(login)
             .enter()
             .typ("Jane")
             .press(KeyCode::Tab)
@@ -146,6 +151,7 @@ pub fn refused(error: OAuthError) -> TestFailure {
         missing_scopes: vec![],
         unchecked_scopes: vec![],
         tried_other_auth: false,
+        auth: ClientAuth::Post,
     }
 }
 

@@ -14,13 +14,13 @@ use crate::tui::wizard::step::Step;
 
 const SECRET: &str = "HIDDEN-CANARY-42";
 
-fn draw(app: &App, width: u16, height: u16) -> TestBackend {
+pub(super) fn draw(app: &App, width: u16, height: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| app.render(f)).unwrap();
     terminal.backend().clone()
 }
 
-fn screen_text(backend: &TestBackend) -> String {
+pub(super) fn screen_text(backend: &TestBackend) -> String {
     let buf = backend.buffer();
     (0..buf.area.height)
         .map(|y| {

@@ -24,6 +24,7 @@ fn judge_form_field(
 ) -> Option<Option<String>> {
     if need == Need::Optional && field.value().trim().is_empty() {
         field.error = None;
+        field.accept();
         return Some(None);
     }
     let verdict = plain(rule(field.value()));
@@ -48,6 +49,30 @@ impl Wizard {
                 self.save.name.on_paste(text.trim());
             }
             _ => {}
+        }
+    }
+
+    /// Leaving the step with Esc: its widgets go back to what the step last accepted, so what
+    /// is shown always matches the draft.
+    pub(super) fn revert_step(&mut self) {
+        match self.step {
+            Step::Contact => {
+                self.first_name.revert();
+                self.last_name.revert();
+            }
+            Step::ClientSecret => self.secret.revert(self.draft.secret.as_ref()),
+            Step::Scopes => {
+                if let Some(scopes) = &self.draft.scopes {
+                    self.scopes.selected.clone_from(scopes);
+                    self.scopes.error = None;
+                    self.scopes.warnings.clear();
+                }
+            }
+            _ => {
+                if let Some(f) = self.focused_text() {
+                    f.revert();
+                }
+            }
         }
     }
 

@@ -39,10 +39,14 @@ impl Wizard {
                 self.auth = ok.auth;
                 TestState::Passed(Box::new(ok))
             }
-            Err(failure) => TestState::Failed {
-                failure: Box::new(failure),
-                confirm_unverified: false,
-            },
+            Err(failure) => {
+                // Keep the method the server accepted, if the failure came after it did.
+                self.auth = failure.auth;
+                TestState::Failed {
+                    failure: Box::new(failure),
+                    confirm_unverified: false,
+                }
+            }
         };
     }
 

@@ -1,0 +1,118 @@
+//! Defects a new user met off the happy path (issue 8): each test failed before its fix.
+
+use ratatui::crossterm::event::KeyCode;
+
+use super::driver::{Driver, ctrl, granted, one_profile, test_attempt};
+use super::render::{draw, screen_text};
+use crate::exit::ExitCode;
+use crate::tui::app::{Entry, Screen};
+use crate::tui::command::Command;
+use crate::tui::msg::Msg;
+use crate::tui::wizard::Prefill;
+use crate::tui::wizard::step::Step;
+
+/// The review row of `step`.
+fn row(d: &Driver, step: Step) -> String {
+    d.w()
+        .review_rows()
+        .into_iter()
+        .find(|r| r.step == step)
+        .map(|r| r.value)
+        .unwrap_or_default()
+}
+
+#[test]
+fn esc_after_an_invalid_value_restores_the_accepted_one() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    // Review → Contact email → an invalid address → Enter (refused) → Esc.
+    while d.w().review_at != Step::ContactEmail {
+        d.press(KeyCode::Up);
+    }
+    d.enter().typ("@@").enter();
+    assert!(d.w().email.error.is_some());
+    d.press(KeyCode::Esc);
+    assert_eq!(d.step(), Step::Review);
+    assert_eq!(row(&d, Step::ContactEmail), "jane@example.com");
+    assert_eq!(d.w().email.value(), "jane@example.com", "the widget too");
+    assert!(d.w().email.error.is_none());
+    // The same for the secret: an edit left with Esc is not the secret tested.
+    while d.w().review_at != Step::ClientSecret {
+        d.press(KeyCode::Down);
+    }
+    d.enter().typ("-more").press(KeyCode::Esc);
+    assert_eq!(row(&d, Step::ClientSecret), "6 characters, hidden");
+    d.press(KeyCode::Down).enter();
+    let cmds = d.take();
+    let Some(Command::Test { request, .. }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(request.secret.expose(), "s3cret");
+    assert_eq!(request.client_id, "client-1");
+}
+
+#[test]
+fn going_back_before_accepting_keeps_what_was_typed() {
+    let mut d = Driver::wizard();
+    d.enter().typ("acm").press(KeyCode::Esc).enter();
+    assert_eq!(
+        d.w().instance.value(),
+        "acm",
+        "nothing accepted yet: kept as typed"
+    );
+}
+
+#[test]
+fn the_suggested_profile_name_is_free() {
+    let mut d = Driver::new(Entry::Wizard(Prefill::default()), one_profile());
+    d.walk_to_review_with_login("other-login");
+    d.enter();
+    let a = test_attempt(&d.take());
+    d.send(Msg::TestDone {
+        attempt: a,
+        result: Box::new(Ok(granted())),
+    })
+    .enter();
+    assert_eq!(d.step(), Step::Save);
+    assert_eq!(d.w().save.name.value(), "acme-2", "acme is taken");
+}
+
+#[test]
+fn the_delete_prompt_shows_its_own_keys() {
+    let mut d = Driver::new(Entry::Start, one_profile());
+    d.press(KeyCode::Char('d'));
+    let screen = screen_text(&draw(&d.app, 80, 24));
+    let footer = screen.lines().last().unwrap_or_default().to_string();
+    assert!(footer.contains("y delete"), "{footer}");
+    assert!(!footer.contains("n new"), "{footer}");
+}
+
+#[test]
+fn leaving_before_the_work_is_done_exits_130() {
+    let mut d = Driver::wizard();
+    d.send(ctrl('c'));
+    assert_eq!(
+        d.ended.as_ref().map(|e| e.exit_code()),
+        Some(ExitCode::Cancelled)
+    );
+
+    let mut d = Driver::wizard();
+    d.press(KeyCode::Esc);
+    assert_eq!(
+        d.ended.as_ref().map(|e| e.exit_code()),
+        Some(ExitCode::Cancelled)
+    );
+
+    let mut d = Driver::new(Entry::Rotate("acme".into()), one_profile());
+    d.press(KeyCode::Esc);
+    assert_eq!(
+        d.ended.as_ref().map(|e| e.exit_code()),
+        Some(ExitCode::Cancelled),
+        "`rotate acme && deploy` must not deploy after Esc"
+    );
+
+    let mut d = Driver::new(Entry::Start, one_profile());
+    d.press(KeyCode::Char('q'));
+    assert_eq!(d.ended.as_ref().map(|e| e.exit_code()), Some(ExitCode::Ok));
+    assert!(matches!(d.app.screen, Screen::Home(_)));
+}
