@@ -62,6 +62,7 @@ pub fn parse_instance_url(
         .unwrap_or_default()
         .trim_end_matches('.')
         .to_string();
+    check_host_length(&host_text)?;
     // host_str() keeps an IPv6 address in brackets, so the origin is always well-formed.
     let origin = match url.port() {
         Some(port) => format!("{}://{host_text}:{port}", url.scheme()),
@@ -88,6 +89,24 @@ pub fn parse_instance_url(
         },
         warnings,
     })
+}
+
+/// DNS limits (RFC 1035 §2.3.4): a name no host can have is refused before any lookup.
+fn check_host_length(host: &str) -> Result<(), FieldError> {
+    if let Some(label) = host.split('.').find(|l| l.len() > 63) {
+        return Err(err(format!(
+            "has a name part of {} characters; each part between dots may have at most 63, \
+             so check the address",
+            label.len()
+        )));
+    }
+    if host.len() > 253 {
+        return Err(err(format!(
+            "has a host name of {} characters; at most 253 are possible, so check the address",
+            host.len()
+        )));
+    }
+    Ok(())
 }
 
 /// What is wrong with the text before it is read as an address.
@@ -229,6 +248,17 @@ fn classify(provider: &Provider, host: &str) -> (Option<String>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_no_host_can_have_are_refused() {
+        let e = coupa(&"a".repeat(10_000)).unwrap_err();
+        assert!(e.message.contains("10000 characters"), "{e}");
+        assert!(e.message.contains("at most 63"), "{e}");
+        let long: Vec<String> = (0..5).map(|_| "b".repeat(60)).collect();
+        let e = coupa(&format!("https://{}.coupahost.com", long.join("."))).unwrap_err();
+        assert!(e.message.contains("at most 253"), "{e}");
+        assert!(coupa(&"a".repeat(63)).is_ok());
+    }
 
     fn coupa(input: &str) -> Result<Validated<Instance>, FieldError> {
         parse_instance_url(input, Provider::get("coupa").unwrap())

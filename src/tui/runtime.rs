@@ -54,28 +54,60 @@ pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let mut signals = Signals::new()?;
-    let ending = loop {
+    let ending = 'frames: loop {
         guard.terminal.draw(|f| app.render(f))?;
-        let msg = tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
-                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
-                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
-                Some(Ok(_)) => continue,
-                Some(Err(e)) => return Err(e),
-                None => Msg::Terminate,
-            },
-            Some(msg) = rx.recv() => msg,
-            _ = tick.tick(), if app.wants_tick() => Msg::Tick,
-            () = signals.next() => Msg::Terminate,
+        let first = tokio::select! {
+            event = events.next() => input(event)?,
+            Some(msg) = rx.recv() => Some(msg),
+            _ = tick.tick(), if app.wants_tick() => Some(Msg::Tick),
+            () = signals.next() => Some(Msg::Terminate),
         };
-        if let Some(ending) = exec.run_all(app.update(msg)) {
-            break ending;
+        let typed = matches!(first, Some(Msg::Key(_) | Msg::Paste(_)));
+        let mut batch: Vec<Msg> = first.into_iter().collect();
+        if typed {
+            batch.extend(more_input(&mut events).await?);
+        }
+        for msg in batch {
+            if let Some(ending) = exec.run_all(app.update(msg)) {
+                break 'frames ending;
+            }
         }
     };
     exec.cancel_test();
     drop(guard);
     Ok(ending)
+}
+
+/// Input that follows within a moment, so a burst (a paste without bracketed paste, or typing
+/// faster than frames) is handled in one frame instead of one frame per key. The screen still
+/// updates during a long burst.
+async fn more_input(events: &mut EventStream) -> io::Result<Vec<Msg>> {
+    const GAP: Duration = Duration::from_millis(2);
+    const FRAME: Duration = Duration::from_millis(40);
+    let started = tokio::time::Instant::now();
+    let mut more = Vec::new();
+    while started.elapsed() < FRAME {
+        match tokio::time::timeout(GAP, events.next()).await {
+            Ok(None) => {
+                more.push(Msg::Terminate);
+                break;
+            }
+            Ok(event) => more.extend(input(event)?),
+            Err(_) => break,
+        }
+    }
+    Ok(more)
+}
+
+/// A terminal event as a message; `None` for events the app ignores.
+fn input(event: Option<io::Result<Event>>) -> io::Result<Option<Msg>> {
+    Ok(match event.transpose()? {
+        Some(Event::Key(k)) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Some(Event::Paste(text)) => Some(Msg::Paste(text)),
+        Some(Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
+        Some(_) => None,
+        None => Some(Msg::Terminate),
+    })
 }
 
 impl Executor {

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
+use zeroize::Zeroize;
 
 use super::theme::Theme;
 use crate::fields::{FieldError, Validated};
@@ -75,9 +76,18 @@ impl TextField {
 
     /// Pasted text goes in at the cursor; line breaks and other control characters are dropped.
     pub fn on_paste(&mut self, text: &str) {
-        for c in text.chars().filter(|c| !c.is_control()) {
-            self.input.handle(tui_input::InputRequest::InsertChar(c));
-        }
+        // One rebuild, not one per character: a long paste stays linear.
+        let cursor = self.input.cursor();
+        let value = self.input.value();
+        let at = value
+            .char_indices()
+            .nth(cursor)
+            .map_or(value.len(), |(i, _)| i);
+        let mut pasted: String = text.chars().filter(|c| !c.is_control()).collect();
+        let joined = format!("{}{pasted}{}", &value[..at], &value[at..]);
+        self.input = Input::new(joined).with_cursor(cursor + pasted.chars().count());
+        // The paste may be a secret: leave no stray copy.
+        pasted.zeroize();
         self.error = None;
         self.warnings.clear();
     }

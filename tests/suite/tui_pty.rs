@@ -265,3 +265,38 @@ fn verify_screen_reports_a_profiles_file_broken_while_the_app_runs() {
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
 }
+
+#[test]
+fn a_burst_of_typed_input_is_processed_without_waiting_for_another_key() {
+    // 10,000 characters and Enter arriving at once (a paste without bracketed paste): all of it
+    // is handled, Enter included, with no further key needed.
+    let env = Env::new();
+    let mut t = Pty::spawn(&env, &["setup"], &[]);
+    t.wait_for("1/14 Provider");
+    t.send(ENTER);
+    t.wait_for("2/14 Instance URL");
+    t.send(&format!("{}{ENTER}", "a".repeat(10_000)));
+    t.wait_for("✗ error:");
+    t.send(CTRL_C);
+    t.wait_for("Quit and lose what you typed?");
+    t.send("y");
+    assert_eq!(t.wait_exit(), 130);
+}
+
+#[test]
+fn a_paste_with_line_breaks_is_one_value() {
+    let env = Env::new();
+    let mut t = Pty::spawn(&env, &["setup"], &[]);
+    t.wait_for("1/14 Provider");
+    t.send(ENTER);
+    t.wait_for("2/14 Instance URL");
+    t.paste("acme\nmore\r\n");
+    t.wait_for("│acmemore");
+    assert!(
+        t.text().contains("2/14 Instance URL"),
+        "a pasted newline is not Enter"
+    );
+    t.send(CTRL_C);
+    t.send("y");
+    assert_eq!(t.wait_exit(), 130);
+}
