@@ -157,6 +157,15 @@ pub fn parse_client_auth(input: &str) -> Result<ClientAuth, FieldError> {
     }
 }
 
+/// "1 character", "6 characters": a count with its noun in the right number.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Characters a pasted value should never hold (NUL, escape sequences, other controls).
 pub(crate) fn has_control(s: &str) -> bool {
     s.chars().any(char::is_control)

@@ -17,6 +17,7 @@ pub(crate) mod text_field;
 pub(crate) mod theme;
 pub(crate) mod verify_screen;
 pub(crate) mod wizard;
+pub(crate) mod wrap;
 
 use std::io::IsTerminal;
 

@@ -258,14 +258,17 @@ fn scope_check(
         (false, Some(_)) => check(
             "scopes",
             Status::Ok,
-            format!("all {} requested scopes granted", requested.len()),
+            match requested.len() {
+                1 => "the requested scope was granted".to_string(),
+                n => format!("all {n} requested scopes granted"),
+            },
         ),
         (false, None) => check(
             "scopes",
             Status::Ok,
             format!(
-                "{} requested scopes accepted (the server does not list what it granted)",
-                requested.len()
+                "{} accepted (the server does not list what it granted)",
+                crate::fields::count(requested.len(), "requested scope")
             ),
         ),
     }

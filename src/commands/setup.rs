@@ -102,7 +102,7 @@ fn save(ctx: &Ctx, new: &NewProfile, secret: &Secret) -> Result<(), CmdError> {
     }
     let name = &saved.name;
     println!(
-        "{} saved profile {name} in {}",
+        "{} profile {name} in {}",
         ctx.style.ok("saved:"),
         saved.profiles_path
     );

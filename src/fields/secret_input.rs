@@ -24,7 +24,7 @@ impl fmt::Display for SecretWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Trimmed { kept, removed } => {
-                write!(f, "received {kept} characters; ")?;
+                write!(f, "received {}; ", super::count(*kept, "character"))?;
                 match removed {
                     Trim::TrailingNewline => f.write_str("a trailing newline was removed"),
                     Trim::Whitespace(1) => {
@@ -91,7 +91,12 @@ impl Validated<Secret, SecretWarning> {
     /// The paste receipt: "received 64 characters; a trailing newline was removed".
     pub fn receipt(&self) -> String {
         self.warnings.iter().find(|w| w.is_receipt()).map_or_else(
-            || format!("received {} characters", self.value.char_count()),
+            || {
+                format!(
+                    "received {}",
+                    super::count(self.value.char_count(), "character")
+                )
+            },
             ToString::to_string,
         )
     }

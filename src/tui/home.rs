@@ -5,11 +5,11 @@ use std::time::SystemTime;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 use super::command::Ending;
 use super::layout::{self, Chrome};
 use super::theme::{Paint, Theme};
+use super::wrap;
 use crate::account::{AccountError, Deleted};
 use crate::config_dir::ConfigDir;
 use crate::profile::{ProfileError, ProfilesFile};
@@ -147,7 +147,7 @@ impl Home {
                 Span::raw(m),
             ]));
         }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        frame.render_widget(wrap::paragraph(lines, area), area);
     }
 
     /// The profiles table: a heading, then one line per profile.

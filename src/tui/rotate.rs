@@ -11,6 +11,7 @@ use super::layout::{self, Chrome};
 use super::msg::Msg;
 use super::secret_field::SecretField;
 use super::theme::{Paint, Theme};
+use super::wrap;
 use crate::account::AccountError;
 use crate::profile::Profile;
 use crate::report::{test_failure_lines, unchanged_secret};
@@ -198,7 +199,7 @@ impl Rotate {
             ..area
         };
         let lines = self.state_lines(paint);
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), rest);
+        frame.render_widget(wrap::paragraph(lines, rest), rest);
     }
 
     fn summary_lines(&self, theme: Theme) -> Vec<Line<'static>> {

@@ -228,8 +228,13 @@ impl ScopePicker {
             theme,
             None,
         );
-        let status_h = 1 + u16::from(self.error.is_some()) + self.warnings.len() as u16;
-        let paste_h = 3 + u16::from(self.paste.error.is_some());
+        // Messages wrap, so nothing a user must read is cut; the list gives up the rows.
+        let status = super::wrap::hanging_all(self.status_lines(theme), area.width);
+        let status_h = u16::try_from(status.len()).unwrap_or(u16::MAX);
+        let paste_problem =
+            super::text_field::problem_lines(self.paste.error.as_deref(), &[], theme);
+        let paste_h = 3 + u16::try_from(super::wrap::hanging_all(paste_problem, area.width).len())
+            .unwrap_or(u16::MAX);
         let list_h = area.height.saturating_sub(3 + paste_h + status_h);
         let list_area = Rect {
             y: area.y + 3,
@@ -246,7 +251,7 @@ impl ScopePicker {
             height: status_h,
             ..area
         };
-        frame.render_widget(Paragraph::new(self.status_lines(theme)), status_area);
+        frame.render_widget(Paragraph::new(status), status_area);
         let paste_area = Rect {
             y: status_area.bottom(),
             height: paste_h,

@@ -206,10 +206,7 @@ pub fn render_below(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
             height: area.height - 3,
             ..area
         };
-        frame.render_widget(
-            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
-            rest,
-        );
+        frame.render_widget(super::wrap::paragraph(lines, rest), rest);
     }
 }
 

@@ -3,12 +3,13 @@
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::command::{Command, Ending, Outcome};
 use super::layout::{self, Chrome};
 use super::msg::Msg;
 use super::theme::Paint;
+use super::wrap;
 use crate::verify::{ProfileReport, Status};
 
 #[derive(Debug)]
@@ -110,6 +111,6 @@ impl VerifyScreen {
             }
             lines.push(Line::raw(""));
         }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        frame.render_widget(wrap::paragraph(lines, area), area);
     }
 }

@@ -116,3 +116,91 @@ fn leaving_before_the_work_is_done_exits_130() {
     assert_eq!(d.ended.as_ref().map(|e| e.exit_code()), Some(ExitCode::Ok));
     assert!(matches!(d.app.screen, Screen::Home(_)));
 }
+
+/// The screen's text with wrapped lines joined, so a value split over lines can be found.
+fn joined(d: &Driver, width: u16, height: u16) -> String {
+    screen_text(&draw(&d.app, width, height))
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn review_wraps_long_values_and_shows_the_token_url_used() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    while d.w().review_at != Step::Scopes {
+        d.press(KeyCode::Up);
+    }
+    d.enter();
+    let many = "core.user.read core.supplier.read core.purchase_order.read core.requisition.read";
+    d.send(Msg::Paste(many.into())).enter();
+    assert_eq!(d.step(), Step::Review);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = joined(&d, w, h);
+        for scope in many.split(' ') {
+            assert!(text.contains(scope), "{w}x{h}: {scope} cut off:\n{text}");
+        }
+    }
+
+    let mut g = Driver::wizard();
+    g.press(KeyCode::Down)
+        .press(KeyCode::Down)
+        .press(KeyCode::Down)
+        .enter();
+    g.typ("https://auth.example.com/oauth2/token").enter();
+    g.enter()
+        .enter()
+        .enter()
+        .enter()
+        .typ("app")
+        .enter()
+        .typ("x")
+        .enter();
+    assert_eq!(g.step(), Step::Review);
+    let text = joined(&g, 80, 24);
+    assert!(
+        text.contains("Token URL      https://auth.example.com/oauth2/token"),
+        "{text}"
+    );
+    assert!(text.contains("1 character, hidden"), "{text}");
+}
+
+#[test]
+fn status_messages_wrap_instead_of_losing_how_to_go_on() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    while d.w().review_at != Step::Scopes {
+        d.press(KeyCode::Up);
+    }
+    d.enter();
+    d.send(Msg::Paste(
+        "core.brand_new_area_with_a_long_name.read".into(),
+    ));
+    d.enter();
+    assert!(!d.w().scopes.warnings.is_empty());
+    for (w, h) in [(60, 18), (80, 24)] {
+        let text = joined(&d, w, h);
+        assert!(text.contains("(Enter again accepts)"), "{w}x{h}:\n{text}");
+    }
+}
+
+#[test]
+fn wording_and_titles() {
+    let mut d = Driver::wizard();
+    d.press(KeyCode::Down);
+    let top = screen_text(&draw(&d.app, 80, 24));
+    assert!(
+        top.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("new ServiceNow profile"),
+        "the title follows the highlighted provider: {top}"
+    );
+    d.enter().typ("acme").enter().enter().enter().enter();
+    assert_eq!(d.step(), Step::CreateClient);
+    let text = joined(&d, 80, 24);
+    assert!(!text.contains("Name: ;"), "{text}");
+    assert!(text.contains("Name: (not given)"), "{text}");
+}

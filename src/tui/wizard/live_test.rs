@@ -4,7 +4,6 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 use super::step::Step;
 use super::{TestState, Wizard};
@@ -12,6 +11,7 @@ use crate::report::{test_failure_lines, test_ok_lines};
 use crate::token::{Failure, Layer, OAuthError, TestFailure, TestOk};
 use crate::tui::command::Command;
 use crate::tui::theme::{Paint, Theme};
+use crate::tui::wrap;
 
 impl Wizard {
     pub(super) fn start_test(&mut self) -> Vec<Command> {
@@ -145,7 +145,7 @@ impl Wizard {
                 confirm_unverified,
             } => self.failed_lines(failure, *confirm_unverified, theme),
         };
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        frame.render_widget(wrap::paragraph(lines, area), area);
     }
 
     fn passed_lines(&self, ok: &TestOk, theme: Theme) -> Vec<Line<'static>> {

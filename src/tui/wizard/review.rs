@@ -4,12 +4,12 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
 use super::Wizard;
 use super::step::Step;
 use crate::tui::command::Command;
 use crate::tui::theme::Theme;
+use crate::tui::wrap;
 
 /// One line of the review: the step that sets it, its label and the value.
 pub struct Row {
@@ -33,14 +33,7 @@ impl Wizard {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let mut rows = vec![
             row(Step::Provider, "Provider", &self.provider.display_name),
-            row(
-                Step::Instance,
-                "Instance",
-                d.instance
-                    .as_ref()
-                    .map(|i| format!("{} ({})", i.url, i.describe()))
-                    .unwrap_or_default(),
-            ),
+            self.instance_row(),
             row(
                 Step::GrantType,
                 "Grant type",
@@ -76,10 +69,23 @@ impl Wizard {
         rows.push(row(
             Step::ClientSecret,
             "Client secret",
-            format!("{chars} characters, hidden"),
+            format!("{}, hidden", crate::fields::count(chars, "character")),
         ));
         rows.push(row(Step::Test, "", "Run the live test"));
         rows
+    }
+
+    /// What the test will use: the instance, or for a server given by its token URL, that URL.
+    fn instance_row(&self) -> Row {
+        match (&self.draft.instance, &self.provider.token_path) {
+            (Some(i), None) => row(Step::Instance, "Token URL", &i.token_url),
+            (Some(i), Some(_)) => row(
+                Step::Instance,
+                "Instance",
+                format!("{} ({})", i.url, i.describe()),
+            ),
+            (None, _) => row(Step::Instance, "Instance", ""),
+        }
     }
 
     /// The index of the row the cursor is on.
@@ -126,6 +132,6 @@ impl Wizard {
                 }
             })
             .collect();
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(wrap::paragraph(lines, area), area);
     }
 }

@@ -3,12 +3,12 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{SaveFocus, Wizard};
 use crate::profile::Verdict;
 use crate::secret_store::SecretStoreKind;
 use crate::tui::theme::{Paint, Theme};
+use crate::tui::wrap;
 
 impl Wizard {
     pub(super) fn render_save(&self, frame: &mut Frame, area: Rect, paint: &Paint) {
@@ -40,7 +40,7 @@ impl Wizard {
             height: area.height.saturating_sub(name_area.height),
             ..area
         };
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+        frame.render_widget(wrap::paragraph(lines, rest), rest);
     }
 
     fn save_options(&self, theme: Theme) -> Vec<Line<'static>> {
@@ -106,6 +106,6 @@ impl Wizard {
             Line::raw(format!("  oauth-setup verify {}", saved.name)),
             Line::raw(format!("  oauth-setup token {}", saved.name)),
         ];
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        frame.render_widget(wrap::paragraph(lines, area), area);
     }
 }

@@ -12,6 +12,7 @@ use crate::provider::Provider;
 use crate::tui::layout::{self, Chrome, StepMark};
 use crate::tui::text_field::problem_lines;
 use crate::tui::theme::{Paint, Theme};
+use crate::tui::wrap;
 
 impl Wizard {
     pub fn keys(&self) -> Vec<(&'static str, &'static str)> {
@@ -82,8 +83,15 @@ impl Wizard {
             .filter(|s| s.applies(self.provider))
             .map(|s| StepMark::new(s.title(), (*s).cmp(&self.step)))
             .collect();
+        // On the first step the title follows the highlighted provider, not the last chosen one.
+        let shown = match self.step {
+            Step::Provider => Provider::all()
+                .get(self.provider_cursor)
+                .unwrap_or(self.provider),
+            _ => self.provider,
+        };
         let chrome = Chrome {
-            title: format!("oauth-setup · new {} profile", self.provider.display_name),
+            title: format!("oauth-setup · new {} profile", shown.display_name),
             indicator,
             steps,
             keys: self.keys(),
@@ -205,7 +213,7 @@ impl Wizard {
             lines.push(Line::raw(""));
             lines.extend(problem_lines(self.grant_error.as_deref(), &[], theme));
         }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        frame.render_widget(wrap::paragraph(lines, area), area);
     }
 
     fn create_lines(&self) -> Vec<String> {
@@ -218,7 +226,8 @@ impl Wizard {
             [] => "(none)".to_string(),
             s => s.join(" "),
         };
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        // A value not given is named as such, never left as a gap ("Name: ;").
+        let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not given)".into());
         let grant = d.grant.map_or("", |g| g.label());
         self.provider.create_client_lines(&[
             ("instance", instance),
@@ -243,7 +252,7 @@ impl Wizard {
             "Press Enter when the client exists.",
             theme.dim(),
         ));
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        frame.render_widget(wrap::paragraph(lines, area), area);
     }
 
     pub fn diagnosis_context(&self) -> crate::token::Context {
@@ -261,7 +270,7 @@ fn choice_lines<'a>(
     items: impl Iterator<Item = (&'a str, bool)>,
     cursor: usize,
     theme: Theme,
-) -> Vec<Line<'a>> {
+) -> Vec<Line<'static>> {
     items
         .enumerate()
         .map(|(i, (name, available))| {

@@ -1,0 +1,141 @@
+//! Wrapping to the screen with a hanging indent: continuation lines start under the text they
+//! continue, not at the margin, so a wrapped item still reads as one item and no word is lost.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+/// Below this many columns for the text, the indent is dropped rather than squeezing it.
+const MIN_TEXT: usize = 12;
+
+/// A paragraph of `lines` wrapped to fit `area`.
+pub fn paragraph(lines: Vec<Line<'static>>, area: Rect) -> Paragraph<'static> {
+    Paragraph::new(hanging_all(lines, area.width))
+}
+
+/// Every line wrapped to `width` columns.
+pub fn hanging_all(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    lines.into_iter().flat_map(|l| hanging(l, width)).collect()
+}
+
+/// One line wrapped to `width`. The indent is the width of every span but the last, or, for a
+/// line of one span, its leading spaces and list marker ("1. ", "- ", "• ").
+pub fn hanging(line: Line<'static>, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    if line.width() <= width || line.spans.is_empty() {
+        return vec![line];
+    }
+    let style = line.style;
+    let mut spans = line.spans;
+    let body = spans.pop().unwrap_or_default();
+    let (prefix, text) = if spans.is_empty() {
+        let text = body.content.to_string();
+        let cut = indent_of(&text);
+        let (head, rest) = text.split_at(cut);
+        (
+            vec![Span::styled(head.to_string(), body.style)],
+            rest.to_string(),
+        )
+    } else {
+        (spans, body.content.to_string())
+    };
+    let indent: usize = prefix.iter().map(|s| s.content.width()).sum();
+    let room = width.saturating_sub(indent);
+    if room < MIN_TEXT {
+        // Too narrow for an indent: the whole line as plain text, wrapped at the margin.
+        let all: String = prefix
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect::<String>()
+            + &text;
+        return textwrap::wrap(&all, width.max(1))
+            .into_iter()
+            .map(|c| Line::from(Span::styled(c.into_owned(), body.style)).style(style))
+            .collect();
+    }
+    let mut out = Vec::new();
+    for (i, chunk) in textwrap::wrap(&text, room.max(1)).into_iter().enumerate() {
+        let lead = if i == 0 {
+            prefix.clone()
+        } else {
+            vec![Span::raw(" ".repeat(indent))]
+        };
+        let mut spans = lead;
+        spans.push(Span::styled(chunk.into_owned(), body.style));
+        out.push(Line::from(spans).style(style));
+    }
+    out
+}
+
+/// Bytes of leading spaces plus a list marker, if any.
+fn indent_of(text: &str) -> usize {
+    let spaces = text.len() - text.trim_start_matches(' ').len();
+    let rest = &text[spaces..];
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let marker = if digits > 0 && rest[digits..].starts_with(". ") {
+        digits + 2
+    } else if rest.starts_with("- ") {
+        2
+    } else if rest.starts_with("• ") {
+        "• ".len()
+    } else {
+        0
+    };
+    spaces + marker
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn continuation_lines_hang_under_the_text() {
+        let line = Line::from(vec![
+            Span::raw("  fix: "),
+            Span::raw("check the client id and secret on the clients page"),
+        ]);
+        assert_eq!(
+            text(&hanging(line, 30)),
+            [
+                "  fix: check the client id and",
+                "       secret on the clients",
+                "       page"
+            ]
+        );
+        let item = Line::raw("1. Open https://acme.coupahost.com/oauth2/clients now");
+        assert_eq!(
+            text(&hanging(item, 30)),
+            [
+                "1. Open",
+                "   https://acme.coupahost.com/",
+                "   oauth2/clients now"
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_is_lost_and_nothing_is_wider_than_the_screen() {
+        let words = "a long sentence that a user must read to the very end (Enter again accepts)";
+        for width in [8u16, 20, 33, 60, 80] {
+            let lines = hanging(
+                Line::from(vec![Span::raw("! warning: "), Span::raw(words)]),
+                width,
+            );
+            assert!(
+                lines.iter().all(|l| l.width() <= usize::from(width)),
+                "{width}"
+            );
+            let joined: String = text(&lines).join(" ");
+            let squeezed: Vec<&str> = joined.split_whitespace().collect();
+            assert!(
+                squeezed.join(" ").contains("(Enter again accepts)"),
+                "{width}: {joined}"
+            );
+        }
+    }
+}
