@@ -69,10 +69,12 @@ pub fn too_small(frame: &mut Frame, area: Rect) -> bool {
 /// Draw the frame and return the body area.
 pub fn draw(frame: &mut Frame, theme: Theme, chrome: &Chrome) -> Rect {
     let area = frame.area();
+    let footer = footer_lines(&chrome.keys, area.width, theme);
+    let footer_h = u16::try_from(footer.len()).unwrap_or(1);
     let [top, middle, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(footer_h),
     ])
     .areas(area);
     let indicator_w = chrome.indicator.chars().count() as u16;
@@ -86,15 +88,7 @@ pub fn draw(frame: &mut Frame, theme: Theme, chrome: &Chrome) -> Rect {
         Paragraph::new(Span::styled(chrome.indicator.clone(), theme.title())),
         ind_area,
     );
-    let mut keys = Vec::new();
-    for (i, (k, what)) in chrome.keys.iter().enumerate() {
-        if i > 0 {
-            keys.push(Span::raw("  "));
-        }
-        keys.push(Span::styled(*k, theme.key()));
-        keys.push(Span::raw(format!(" {what}")));
-    }
-    frame.render_widget(Paragraph::new(Line::from(keys)), bottom);
+    frame.render_widget(Paragraph::new(footer), bottom);
     if area.width >= SIDE_LIST_WIDTH && !chrome.steps.is_empty() {
         let [side, body] =
             Layout::horizontal([Constraint::Length(24), Constraint::Min(1)]).areas(middle);
@@ -121,6 +115,29 @@ pub fn draw(frame: &mut Frame, theme: Theme, chrome: &Chrome) -> Rect {
         return inset(body);
     }
     inset(middle)
+}
+
+/// The legend of keys, on as many lines as it needs: a key and what it does are never split,
+/// and none is dropped.
+fn footer_lines(keys: &[(&str, &str)], width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    let (mut lines, mut line, mut used) = (Vec::new(), Vec::new(), 0);
+    for (k, what) in keys {
+        let item = k.chars().count() + 1 + what.chars().count();
+        if used > 0 && used + 2 + item > width {
+            lines.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        if used > 0 {
+            line.push(Span::raw("  "));
+            used += 2;
+        }
+        line.push(Span::styled((*k).to_string(), theme.key()));
+        line.push(Span::raw(format!(" {what}")));
+        used += item;
+    }
+    lines.push(Line::from(line));
+    lines
 }
 
 fn inset(area: Rect) -> Rect {

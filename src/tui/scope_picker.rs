@@ -1,22 +1,22 @@
-//! The scope picker: the provider's whole catalogue grouped by area, filtered as you type, with
-//! presets and a line for pasting a list.
+//! The scope step. With a catalogue: the whole catalogue grouped by area and filtered as you
+//! type, presets, a view of everything selected (catalogue or not) where each can be removed, and
+//! a line for pasting a list. Without one: a plain field for a space- or comma-separated list.
 
-use ratatui::Frame;
-use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+mod keys;
+mod view;
 
 use super::text_field::{SecondEnter, TextField};
-use super::theme::Theme;
-use crate::fields::parse_scopes;
+use crate::fields::{parse_scopes, write_without_read};
 use crate::provider::{Access, Provider, ScopeInfo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickerFocus {
+    /// The filter box; the catalogue list below follows it.
     Filter,
-    List,
+    /// The list of what is selected, where a scope can be removed.
+    Selected,
+    /// The line for pasting or typing a list (the only input without a catalogue).
+    Paste,
 }
 
 #[derive(Debug, Clone)]
@@ -26,33 +26,53 @@ pub struct ScopePicker {
     pub focus: PickerFocus,
     /// Selected scope names, in the order chosen.
     pub selected: Vec<String>,
-    /// Index into the filtered scope rows.
+    /// Index into the filtered catalogue.
     pub cursor: usize,
+    /// Index into `selected`.
+    pub selected_cursor: usize,
     pub error: Option<String>,
     pub warnings: Vec<String>,
+    /// What the last preset did, when it removed something.
+    pub note: Option<String>,
     gate: SecondEnter<Vec<String>>,
     provider: &'static Provider,
 }
 
-/// A line of the picker: an area heading or a scope.
-enum Row<'a> {
-    Area(&'a str),
-    Scope(&'a ScopeInfo),
-}
-
 impl ScopePicker {
     pub fn new(provider: &'static Provider) -> Self {
+        let catalogued = !provider.scopes.is_empty();
+        let paste_label = if catalogued {
+            "Paste a list (space or comma separated), Enter adds"
+        } else {
+            "Scopes (space or comma separated)"
+        };
         Self {
             filter: TextField::new("Filter"),
-            paste: TextField::new("Paste a list (space or comma separated), Enter adds"),
-            focus: PickerFocus::Filter,
+            paste: TextField::new(paste_label),
+            focus: if catalogued {
+                PickerFocus::Filter
+            } else {
+                PickerFocus::Paste
+            },
             selected: Vec::new(),
             cursor: 0,
+            selected_cursor: 0,
             error: None,
             warnings: Vec::new(),
+            note: None,
             gate: SecondEnter::default(),
             provider,
         }
+    }
+
+    /// Whether the provider has a catalogue to pick from (else the step is a plain field).
+    pub fn catalogued(&self) -> bool {
+        !self.provider.scopes.is_empty()
+    }
+
+    /// Nothing chosen and nothing typed.
+    pub fn is_empty(&self) -> bool {
+        self.selected.is_empty() && self.paste.value().trim().is_empty()
     }
 
     /// Catalogue scopes matching the filter (name, area or description), in catalogue order.
@@ -75,6 +95,9 @@ impl ScopePicker {
     fn changed(&mut self) {
         self.error = None;
         self.warnings.clear();
+        self.selected_cursor = self
+            .selected_cursor
+            .min(self.selected.len().saturating_sub(1));
     }
 
     pub fn toggle(&mut self, name: &str) {
@@ -94,6 +117,24 @@ impl ScopePicker {
         }
     }
 
+    /// Remove the scope under the cursor of the selection view.
+    pub fn remove_current(&mut self) {
+        if self.selected_cursor < self.selected.len() {
+            self.selected.remove(self.selected_cursor);
+            self.changed();
+        }
+    }
+
+    /// Replace the selection (going back to what the step last accepted).
+    pub fn set_selected(&mut self, scopes: &[String]) {
+        self.selected = scopes.to_vec();
+        if !self.catalogued() {
+            self.paste.set_value(&scopes.join(" "));
+        }
+        self.note = None;
+        self.changed();
+    }
+
     /// The minimum preset: the one scope every integration of the provider needs.
     pub fn preset_minimum(&mut self) {
         if let Some(minimum) = &self.provider.minimum_scope
@@ -101,44 +142,46 @@ impl ScopePicker {
         {
             self.selected.push(minimum.clone());
         }
+        self.note = None;
         self.changed();
     }
 
-    /// Read-only for the chosen areas: every read scope of each area that has a selection.
+    /// Read-only for the chosen areas: every read scope of each area that has a selection; what
+    /// it removed is said.
     pub fn preset_read_only(&mut self) {
+        let p = self.provider;
         let areas: Vec<&str> = self
             .selected
             .iter()
-            .filter_map(|n| self.provider.scope(n).map(|s| s.area.as_str()))
+            .filter_map(|n| p.scope(n).map(|s| s.area.as_str()))
             .collect();
-        let reads: Vec<String> = self
-            .provider
+        let reads: Vec<String> = p
             .scopes
             .iter()
             .filter(|s| s.access == Access::Read && areas.contains(&s.area.as_str()))
             .map(|s| s.name.clone())
             .collect();
-        let keep: Vec<String> = self
+        let (keep, removed): (Vec<String>, Vec<String>) = self
             .selected
             .iter()
-            .filter(|n| {
-                self.provider
-                    .scope(n)
-                    .is_none_or(|s| s.access == Access::Read)
-            })
             .cloned()
-            .collect();
+            .partition(|n| p.scope(n).is_none_or(|s| s.access == Access::Read));
         self.selected = keep;
         for r in reads {
             if !self.selected.contains(&r) {
                 self.selected.push(r);
             }
         }
+        self.note = (!removed.is_empty()).then(|| format!("F3 removed: {}", removed.join(" ")));
         self.changed();
     }
 
     /// Add every scope of a pasted list; a malformed name is refused with the rule's message.
     pub fn add_list(&mut self, text: &str) {
+        if !self.catalogued() {
+            self.paste.on_paste(text);
+            return;
+        }
         match parse_scopes(text, self.provider) {
             Ok(v) => {
                 for s in v.value {
@@ -153,45 +196,20 @@ impl ScopePicker {
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) {
-        let rows = self.matches().len();
-        match (self.focus, key.code) {
-            (_, KeyCode::Tab | KeyCode::BackTab) => {
-                self.focus = match self.focus {
-                    PickerFocus::Filter => PickerFocus::List,
-                    PickerFocus::List => PickerFocus::Filter,
-                };
-            }
-            (PickerFocus::Filter, KeyCode::Up) => self.cursor = self.cursor.saturating_sub(1),
-            (PickerFocus::Filter, KeyCode::Down) => {
-                self.cursor = (self.cursor + 1).min(rows.saturating_sub(1))
-            }
-            (PickerFocus::Filter, KeyCode::PageUp) => self.cursor = self.cursor.saturating_sub(10),
-            (PickerFocus::Filter, KeyCode::PageDown) => {
-                self.cursor = (self.cursor + 10).min(rows.saturating_sub(1))
-            }
-            (PickerFocus::Filter, KeyCode::Char(' ')) => self.toggle_current(),
-            (PickerFocus::Filter, KeyCode::F(2)) => self.preset_minimum(),
-            (PickerFocus::Filter, KeyCode::F(3)) => self.preset_read_only(),
-            (PickerFocus::Filter, _) => {
-                self.filter.on_key(key);
-                self.cursor = self.cursor.min(self.matches().len().saturating_sub(1));
-            }
-            (PickerFocus::List, KeyCode::Enter) => {
-                let text = self.paste.value().to_string();
-                self.add_list(&text);
-            }
-            (PickerFocus::List, _) => self.paste.on_key(key),
-        }
-    }
-
     pub fn on_paste(&mut self, text: &str) {
         // A pasted list is what users have in the clipboard, whichever line has focus.
         self.add_list(text);
     }
 
-    /// Enter on the step: the selection must pass the scopes rule; warnings need a second Enter.
+    /// Enter on the step: the selection (or, without a catalogue, the typed list) must pass the
+    /// scopes rule; warnings need a second Enter.
     pub fn submit(&mut self) -> Option<Vec<String>> {
+        if !self.catalogued() {
+            let verdict = parse_scopes(self.paste.value(), self.provider);
+            let scopes = self.paste.judge(verdict)?;
+            self.selected.clone_from(&scopes);
+            return Some(scopes);
+        }
         match parse_scopes(&self.selected.join(" "), self.provider) {
             Err(e) => {
                 self.error = Some(e.message);
@@ -199,7 +217,7 @@ impl ScopePicker {
             }
             Ok(v) => {
                 let mut warnings = v.warnings;
-                let lonely = crate::fields::write_without_read(&v.value, self.provider);
+                let lonely = write_without_read(&v.value, self.provider);
                 if !lonely.is_empty() {
                     warnings.push(format!(
                         "write without its read scope: {}",
@@ -215,159 +233,11 @@ impl ScopePicker {
             }
         }
     }
-
-    pub fn render(&self, frame: &mut Frame, area: Rect, theme: Theme) {
-        let filter_area = Rect {
-            height: 3.min(area.height),
-            ..area
-        };
-        self.filter.render(
-            frame,
-            filter_area,
-            self.focus == PickerFocus::Filter,
-            theme,
-            None,
-        );
-        // Messages wrap, so nothing a user must read is cut; the list gives up the rows.
-        let status = super::wrap::hanging_all(self.status_lines(theme), area.width);
-        let status_h = u16::try_from(status.len()).unwrap_or(u16::MAX);
-        let paste_problem =
-            super::text_field::problem_lines(self.paste.error.as_deref(), &[], theme);
-        let paste_h = 3 + u16::try_from(super::wrap::hanging_all(paste_problem, area.width).len())
-            .unwrap_or(u16::MAX);
-        let list_h = area.height.saturating_sub(3 + paste_h + status_h);
-        let list_area = Rect {
-            y: area.y + 3,
-            height: list_h,
-            ..area
-        };
-        ScopeList {
-            picker: self,
-            theme,
-        }
-        .render(list_area, frame.buffer_mut());
-        let status_area = Rect {
-            y: list_area.bottom(),
-            height: status_h,
-            ..area
-        };
-        frame.render_widget(Paragraph::new(status), status_area);
-        let paste_area = Rect {
-            y: status_area.bottom(),
-            height: paste_h,
-            ..area
-        };
-        self.paste.render(
-            frame,
-            paste_area,
-            self.focus == PickerFocus::List,
-            theme,
-            None,
-        );
-    }
-
-    /// The count of selected and shown scopes, then the error and the warnings.
-    fn status_lines(&self, theme: Theme) -> Vec<Line<'static>> {
-        let mut status = vec![Line::from(vec![
-            Span::styled(format!("{} selected", self.selected.len()), theme.ok()),
-            Span::styled(
-                format!(
-                    "  {} shown of {}",
-                    self.matches().len(),
-                    self.provider.scopes.len()
-                ),
-                theme.dim(),
-            ),
-        ])];
-        if let Some(e) = &self.error {
-            status.push(Line::from(vec![
-                Span::styled("✗ error: ", theme.error()),
-                Span::raw(e.clone()),
-            ]));
-        }
-        for w in &self.warnings {
-            status.push(Line::from(vec![
-                Span::styled("! warning: ", theme.warn()),
-                Span::raw(format!("{w} (Enter again accepts)")),
-            ]));
-        }
-        status
-    }
-}
-
-/// The visible window of the grouped catalogue; only the rows on screen are built.
-struct ScopeList<'a> {
-    picker: &'a ScopePicker,
-    theme: Theme,
-}
-
-impl Widget for ScopeList<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        if area.height == 0 {
-            return;
-        }
-        let matches = self.picker.matches();
-        let mut rows: Vec<(Row, Option<usize>)> = Vec::with_capacity(matches.len() + 32);
-        let mut last_area = "";
-        for (i, s) in matches.iter().enumerate() {
-            if s.area != last_area {
-                rows.push((Row::Area(&s.area), None));
-                last_area = &s.area;
-            }
-            rows.push((Row::Scope(s), Some(i)));
-        }
-        let cursor_row = rows
-            .iter()
-            .position(|(_, i)| *i == Some(self.picker.cursor))
-            .unwrap_or(0);
-        let name_w = matches
-            .iter()
-            .map(|s| s.name.len())
-            .max()
-            .unwrap_or(0)
-            .min(40);
-        let height = area.height as usize;
-        let top = cursor_row
-            .saturating_sub(height.saturating_sub(1) / 2)
-            .min(rows.len().saturating_sub(height));
-        for (line_no, (row, idx)) in rows.iter().skip(top).take(height).enumerate() {
-            let y = area.y + line_no as u16;
-            let line = match row {
-                Row::Area(a) => Line::styled(format!("── {a}"), self.theme.title()),
-                Row::Scope(s) => {
-                    let on = self.picker.selected.contains(&s.name);
-                    let mark = if on { "[x]" } else { "[ ]" };
-                    let access = match s.access {
-                        Access::Read => "R",
-                        Access::Write => "W",
-                        Access::Delete => "D",
-                        Access::Special => "X",
-                    };
-                    let desc = s.description.as_deref().unwrap_or("");
-                    let here = if *idx == Some(self.picker.cursor) {
-                        "▸"
-                    } else {
-                        " "
-                    };
-                    let mut line = Line::from(vec![
-                        Span::raw(format!("{here}{mark} {access} ")),
-                        Span::raw(format!("{:<name_w$}", s.name)),
-                        Span::styled(format!(" {desc}"), self.theme.dim()),
-                    ]);
-                    if *idx == Some(self.picker.cursor) {
-                        line = line.style(self.theme.selected());
-                    }
-                    line
-                }
-            };
-            buf.set_line(area.x, y, &line, area.width);
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use ratatui::crossterm::event::KeyModifiers;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     use super::*;
 

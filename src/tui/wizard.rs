@@ -183,7 +183,7 @@ impl Wizard {
             && (!self.instance.value().is_empty()
                 || !self.client_id.value().is_empty()
                 || !self.secret.is_empty()
-                || !self.scopes.selected.is_empty())
+                || !self.scopes.is_empty())
     }
 
     /// Does the focused widget take text (so `?` is a character, not help)?
@@ -194,9 +194,9 @@ impl Wizard {
             | Step::Login
             | Step::Contact
             | Step::ContactEmail
-            | Step::Scopes
             | Step::ClientId
             | Step::ClientSecret => true,
+            Step::Scopes => self.scopes.focus != super::scope_picker::PickerFocus::Selected,
             Step::Save => self.save.focus == SaveFocus::Name,
             _ => false,
         }

@@ -8,7 +8,7 @@ use crate::fields::{self, Field, FieldError, Validated};
 use crate::provider::{FormField, Need, Provider};
 use crate::token::GrantType;
 use crate::tui::command::Command;
-use crate::tui::scope_picker::{PickerFocus, ScopePicker};
+use crate::tui::scope_picker::ScopePicker;
 use crate::tui::text_field::TextField;
 
 /// A plain rule's verdict, as the text field takes it.
@@ -63,9 +63,7 @@ impl Wizard {
             Step::ClientSecret => self.secret.revert(self.draft.secret.as_ref()),
             Step::Scopes => {
                 if let Some(scopes) = &self.draft.scopes {
-                    self.scopes.selected.clone_from(scopes);
-                    self.scopes.error = None;
-                    self.scopes.warnings.clear();
+                    self.scopes.set_selected(scopes);
                 }
             }
             _ => {
@@ -231,7 +229,7 @@ impl Wizard {
     }
 
     pub(super) fn on_scopes_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        if key_is(&key, KeyCode::Enter) && self.scopes.focus == PickerFocus::Filter {
+        if key_is(&key, KeyCode::Enter) && self.scopes.enter_moves_on() {
             if let Some(v) = self.scopes.submit() {
                 self.draft.scopes = Some(v);
                 return self.advance();

@@ -26,13 +26,7 @@ impl Wizard {
                 vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")]
             }
             Step::Contact => vec![("Enter", "next"), ("Tab", "next field"), ("Esc", "back")],
-            Step::Scopes => vec![
-                ("Space", "toggle"),
-                ("F2", "min"),
-                ("F3", "read-only"),
-                ("Tab", "list"),
-                ("Enter", "next"),
-            ],
+            Step::Scopes => self.scopes.keys(),
             Step::ClientSecret => vec![("Enter", "next"), ("Ctrl+R", "show/hide"), ("Esc", "back")],
             Step::Review => vec![
                 ("↑↓", "choose"),
