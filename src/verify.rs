@@ -42,7 +42,7 @@ pub struct Check {
     pub fix: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ProfileReport {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -312,9 +312,21 @@ pub async fn check_and_record(
     names: &[String],
     client: &TokenClient,
 ) -> (Vec<ProfileReport>, Result<(), ProfileError>) {
+    check_each_and_record(accounts, file, names, client, |_, _| {}).await
+}
+
+/// As [`check_and_record`], telling `each` every report (with its index in `names`) as soon as
+/// it is ready, so a screen can show results while the rest still run.
+pub async fn check_each_and_record(
+    accounts: &Accounts,
+    file: &ProfilesFile,
+    names: &[String],
+    client: &TokenClient,
+    each: impl FnMut(usize, &ProfileReport),
+) -> (Vec<ProfileReport>, Result<(), ProfileError>) {
     let profiles = accounts.profiles();
     let perm = permission_check(&profiles);
-    let reports = verify_many(file, names, &perm, client, accounts).await;
+    let reports = verify_many(file, names, &perm, client, accounts, each).await;
     let recorded = record(&profiles, &reports);
     (reports, recorded)
 }
@@ -356,13 +368,15 @@ pub fn permission_check(profiles: &ProfileStore) -> Check {
     }
 }
 
-/// Verify `names` concurrently; the reports come back in the order of `names`.
-pub async fn verify_many(
+/// Verify `names` concurrently, telling `each` of every report as it arrives; the reports come
+/// back in the order of `names`.
+async fn verify_many(
     file: &ProfilesFile,
     names: &[String],
     perm: &Check,
     client: &TokenClient,
     accounts: &Accounts,
+    mut each: impl FnMut(usize, &ProfileReport),
 ) -> Vec<ProfileReport> {
     let mut tasks = tokio::task::JoinSet::new();
     for (i, name) in names.iter().enumerate() {
@@ -374,7 +388,10 @@ pub async fn verify_many(
     let mut reports: Vec<(usize, ProfileReport)> = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok(r) => reports.push(r),
+            Ok((i, r)) => {
+                each(i, &r);
+                reports.push((i, r));
+            }
             // A panicking check is a bug; the others still report.
             Err(e) => crate::log::debug(format_args!("a verification task failed: {e}")),
         }

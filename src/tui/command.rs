@@ -24,9 +24,11 @@ pub enum Command {
         auth: ClientAuth,
         secret: Secret,
     },
+    /// Verify in a task; each report comes back as `Msg::Verified`, then `Msg::VerifyDone`.
     Verify {
         names: Vec<String>,
     },
+    CancelVerify,
     Delete {
         name: String,
     },

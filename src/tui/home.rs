@@ -1,11 +1,14 @@
 //! The home screen: the profiles, and what to do with them.
 
+mod table;
+
 use std::time::SystemTime;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 
+use self::table::COLUMNS;
 use super::command::Ending;
 use super::layout::{self, Chrome};
 use super::theme::{Paint, Theme};
@@ -133,7 +136,7 @@ impl Home {
             keys,
         };
         let area = layout::draw(frame, theme, &chrome);
-        let mut lines = self.table_lines(profiles, paint.theme);
+        let mut lines = self.table_lines(profiles, area.width, paint.theme);
         lines.push(Line::raw(""));
         if let Some(name) = &self.confirm_delete {
             lines.push(Line::styled(
@@ -150,34 +153,23 @@ impl Home {
         frame.render_widget(wrap::paragraph(lines, area), area);
     }
 
-    /// The profiles table: a heading, then one line per profile.
-    fn table_lines(&self, profiles: &ProfilesFile, theme: Theme) -> Vec<Line<'static>> {
-        let now = SystemTime::now();
+    /// The profiles table: a heading, then one line per profile, fitted to `width`.
+    fn table_lines(&self, profiles: &ProfilesFile, width: u16, theme: Theme) -> Vec<Line<'static>> {
+        let cells = table::profile_cells(profiles, SystemTime::now());
+        let widths = table::widths(&COLUMNS, &cells, usize::from(width));
+        let header: Vec<String> = COLUMNS.iter().map(|c| c.header.to_string()).collect();
         let mut lines = vec![Line::styled(
-            format!(
-                "  {:<14} {:<26} {:<10} {:<8} {}",
-                "NAME", "INSTANCE", "PROVIDER", "SECRET", "LAST VERIFIED"
-            ),
+            format!("  {}", table::row(&header, &widths)),
             theme.dim(),
         )];
-        for (i, (name, p)) in profiles.profiles.iter().enumerate() {
-            let verified = p
-                .last_verification
-                .as_ref()
-                .map_or("never".to_string(), |v| v.describe(now, "✓ ok", "✗ failed"));
+        for (i, (name, row)) in profiles.profiles.keys().zip(&cells).enumerate() {
             let default = if profiles.default_profile.as_deref() == Some(name) {
                 "*"
             } else {
                 " "
             };
             let here = if i == self.cursor { "▸" } else { " " };
-            let line = Line::raw(format!(
-                "{here}{default}{:<14} {:<26} {:<10} {:<8} {verified}",
-                fit(name, 14),
-                fit(p.instance_url.trim_start_matches("https://"), 26),
-                p.provider,
-                p.secret_store.as_str()
-            ));
+            let line = Line::raw(format!("{here}{default}{}", table::row(row, &widths)));
             lines.push(if i == self.cursor {
                 line.style(theme.selected())
             } else {
@@ -186,14 +178,4 @@ impl Home {
         }
         lines
     }
-}
-
-/// Cut `s` to `width` characters, marking the cut.
-fn fit(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
-    }
-    let mut cut: String = s.chars().take(width - 1).collect();
-    cut.push('…');
-    cut
 }

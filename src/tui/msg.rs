@@ -24,7 +24,13 @@ pub enum Msg {
     Saved(Result<Saved, AccountError>),
     /// A new secret replaced the stored one: where it is kept.
     Rotated(Result<String, AccountError>),
-    Verified(Vec<ProfileReport>),
+    /// One profile's checks, `index` into the names verified.
+    Verified {
+        index: usize,
+        report: Box<ProfileReport>,
+    },
+    /// Every profile was checked; whether the results could be recorded.
+    VerifyDone(Result<(), ProfileError>),
     Deleted {
         name: String,
         result: Result<Deleted, AccountError>,

@@ -16,7 +16,7 @@ use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::account::Accounts;
 use crate::token::{TokenClient, test_credentials};
-use crate::verify::{check_and_record, unreadable_file};
+use crate::verify::{check_each_and_record, unreadable_file};
 
 /// What the background work needs.
 #[derive(Clone)]
@@ -30,6 +30,7 @@ struct Executor {
     deps: Deps,
     tx: UnboundedSender<Msg>,
     test_task: Option<JoinHandle<()>>,
+    verify_task: Option<JoinHandle<()>>,
 }
 
 /// Run the app until the user leaves.
@@ -45,6 +46,7 @@ pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
         deps,
         tx,
         test_task: None,
+        verify_task: None,
     };
     // An app that ends before it starts (an unknown profile) never takes the terminal.
     if let Some(ending) = exec.run_all(first) {
@@ -74,6 +76,7 @@ pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
         }
     };
     exec.cancel_test();
+    exec.cancel_verify();
     drop(guard);
     Ok(ending)
 }
@@ -133,6 +136,7 @@ impl Executor {
                 Msg::Rotated(accounts.replace_secret(&name, &client_id, auth, &secret))
             }),
             Command::Verify { names } => self.verify(names),
+            Command::CancelVerify => self.cancel_verify(),
             Command::Delete { name } => self.reply_blocking(move || Msg::Deleted {
                 result: accounts.delete(&name),
                 name,
@@ -169,20 +173,38 @@ impl Executor {
         }
     }
 
-    fn verify(&self, names: Vec<String>) {
+    fn cancel_verify(&mut self) {
+        if let Some(t) = self.verify_task.take() {
+            t.abort();
+        }
+    }
+
+    fn verify(&mut self, names: Vec<String>) {
+        self.cancel_verify();
         let (deps, tx) = (self.deps.clone(), self.tx.clone());
-        tokio::spawn(async move {
-            let reports = match deps.accounts.load() {
+        self.verify_task = Some(tokio::spawn(async move {
+            let recorded = match deps.accounts.load() {
                 // Not an empty file: that would report every profile as unknown.
-                Err(e) => vec![unreadable_file(names.join(", "), &e)],
+                Err(e) => {
+                    let report = unreadable_file(names.join(", "), &e);
+                    let _ = tx.send(Msg::Verified {
+                        index: 0,
+                        report: Box::new(report),
+                    });
+                    Ok(())
+                }
                 Ok(file) => {
-                    check_and_record(&deps.accounts, &file, &names, &deps.client)
+                    let each = |index, report: &_| {
+                        let report = Box::new(Clone::clone(report));
+                        let _ = tx.send(Msg::Verified { index, report });
+                    };
+                    check_each_and_record(&deps.accounts, &file, &names, &deps.client, each)
                         .await
-                        .0
+                        .1
                 }
             };
-            let _ = tx.send(Msg::Verified(reports));
-        });
+            let _ = tx.send(Msg::VerifyDone(recorded));
+        }));
     }
 }
 

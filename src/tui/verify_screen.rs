@@ -1,4 +1,5 @@
-//! The verify screen: the layered checks of one profile or all, with a status for each.
+//! The verify screen: the layered checks of one profile or all, streamed in as each profile is
+//! done, scrollable, and cancellable while it runs.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -8,39 +9,64 @@ use ratatui::widgets::Paragraph;
 use super::command::{Command, Ending, Outcome};
 use super::layout::{self, Chrome};
 use super::msg::Msg;
-use super::theme::Paint;
+use super::theme::{Paint, Theme};
 use super::wrap;
+use crate::profile::ProfileError;
 use crate::verify::{ProfileReport, Status};
 
 #[derive(Debug)]
 pub struct VerifyScreen {
     pub names: Vec<String>,
-    pub reports: Option<Vec<ProfileReport>>,
+    /// One slot per name, filled as its report arrives.
+    pub reports: Vec<Option<ProfileReport>>,
+    pub running: bool,
+    pub cancelled: bool,
+    /// The first line shown.
+    pub scroll: usize,
+    /// The results were checked but could not be written to the profiles file.
+    pub not_recorded: Option<ProfileError>,
 }
 
 impl VerifyScreen {
     pub fn start(names: Vec<String>) -> (Self, Command) {
-        let cmd = Command::Verify {
-            names: names.clone(),
+        let mut screen = Self {
+            reports: Vec::new(),
+            names,
+            running: false,
+            cancelled: false,
+            scroll: 0,
+            not_recorded: None,
         };
-        (
-            Self {
-                names,
-                reports: None,
-            },
-            cmd,
-        )
+        let cmd = screen.run();
+        (screen, cmd)
+    }
+
+    fn run(&mut self) -> Command {
+        self.reports = vec![None; self.names.len().max(1)];
+        self.running = true;
+        self.cancelled = false;
+        self.scroll = 0;
+        Command::Verify {
+            names: self.names.clone(),
+        }
     }
 
     pub fn is_busy(&self) -> bool {
-        self.reports.is_none()
+        self.running
     }
 
     pub fn update(&mut self, msg: Msg) -> Outcome {
         match msg {
             Msg::Key(key) => self.on_key(key),
-            Msg::Verified(reports) => {
-                self.reports = Some(reports);
+            Msg::Verified { index, report } if self.running => {
+                if let Some(slot) = self.reports.get_mut(index) {
+                    *slot = Some(*report);
+                }
+                Outcome::none()
+            }
+            Msg::VerifyDone(recorded) if self.running => {
+                self.running = false;
+                self.not_recorded = recorded.err();
                 vec![Command::LoadProfiles].into()
             }
             _ => Outcome::none(),
@@ -49,68 +75,124 @@ impl VerifyScreen {
 
     fn on_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
-            KeyCode::Char('r') if self.reports.is_some() => {
-                self.reports = None;
-                vec![Command::Verify {
-                    names: self.names.clone(),
-                }]
-                .into()
+            KeyCode::Esc if self.running => {
+                self.running = false;
+                self.cancelled = true;
+                vec![Command::CancelVerify].into()
             }
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') if self.reports.is_some() => {
+            KeyCode::Char('r') if !self.running => vec![self.run()].into(),
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') if !self.running => {
                 Outcome::Done(Ending::Quiet)
             }
+            KeyCode::Up => self.scroll_by(-1),
+            KeyCode::Down => self.scroll_by(1),
+            KeyCode::PageUp => self.scroll_by(-10),
+            KeyCode::PageDown => self.scroll_by(10),
+            KeyCode::Home => self.scroll_by(isize::MIN / 2),
+            KeyCode::End => self.scroll_by(isize::MAX / 2),
             _ => Outcome::none(),
         }
     }
 
-    pub fn render(&self, frame: &mut Frame, paint: &Paint) {
-        let theme = paint.theme;
-        let keys = if self.reports.is_some() {
-            vec![("r", "run again"), ("Esc", "back")]
+    /// Scrolling is clamped when drawn (only the frame knows the height).
+    fn scroll_by(&mut self, lines: isize) -> Outcome {
+        self.scroll = self.scroll.saturating_add_signed(lines);
+        Outcome::none()
+    }
+
+    fn keys(&self) -> Vec<(&'static str, &'static str)> {
+        let mut keys = if self.running {
+            vec![("Esc", "cancel")]
         } else {
-            vec![("…", "checking")]
+            vec![("r", "run again"), ("Esc", "back")]
         };
+        keys.insert(0, ("↑↓ PgUp PgDn", "scroll"));
+        keys
+    }
+
+    pub fn render(&self, frame: &mut Frame, paint: &Paint) {
         let chrome = Chrome {
             title: format!("oauth-setup · verify {}", self.names.join(", ")),
-            indicator: String::new(),
+            indicator: self.progress(),
             steps: vec![],
-            keys,
+            keys: self.keys(),
         };
-        let area = layout::draw(frame, theme, &chrome);
-        let Some(reports) = &self.reports else {
-            let spin = paint.spin();
-            frame.render_widget(Paragraph::new(format!("{spin} checking …")), area);
-            return;
-        };
+        let area = layout::draw(frame, paint.theme, &chrome);
+        let lines = wrap::hanging_all(self.lines(paint), area.width);
+        let height = usize::from(area.height);
+        let top = self.scroll.min(lines.len().saturating_sub(height));
+        let shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
+        frame.render_widget(Paragraph::new(shown), area);
+    }
+
+    /// "3 of 6 done", or how it ended.
+    fn progress(&self) -> String {
+        let done = self.reports.iter().filter(|r| r.is_some()).count();
+        let total = self.names.len();
+        match (self.running, self.cancelled) {
+            (true, _) => format!("{done} of {total} done"),
+            (false, true) => format!("cancelled: {done} of {total} done"),
+            (false, false) => format!("{total} checked"),
+        }
+    }
+
+    fn lines(&self, paint: &Paint) -> Vec<Line<'static>> {
+        let theme = paint.theme;
         let mut lines = Vec::new();
-        for r in reports {
-            let verdict = if r.ok {
-                Span::styled("✓ ok", theme.ok())
-            } else {
-                Span::styled(format!("✗ failed (exit {})", r.exit_code), theme.error())
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} ", r.name), theme.title()),
-                verdict,
-            ]));
-            for c in &r.checks {
-                let word = c.status.label();
-                let style = match c.status {
-                    Status::Ok => theme.ok(),
-                    Status::Warn => theme.warn(),
-                    Status::Fail => theme.error(),
-                    Status::Skip => theme.dim(),
-                };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {word} "), style),
-                    Span::raw(format!("{:<11} {}", c.name, c.detail)),
-                ]));
-                if let Some(fix) = &c.fix {
-                    lines.push(Line::raw(format!("       fix: {fix}")));
-                }
+        for (i, name) in self.names.iter().enumerate() {
+            match self.reports.get(i).and_then(Option::as_ref) {
+                Some(r) => lines.extend(report_lines(r, theme)),
+                None if self.running => lines.push(Line::from(vec![
+                    Span::styled(format!("{name} "), theme.title()),
+                    Span::raw(format!("{} checking …", paint.spin())),
+                ])),
+                None => lines.push(Line::from(vec![
+                    Span::styled(format!("{name} "), theme.title()),
+                    Span::styled("not checked (cancelled)", theme.warn()),
+                ])),
             }
             lines.push(Line::raw(""));
         }
-        frame.render_widget(wrap::paragraph(lines, area), area);
+        if let Some(e) = &self.not_recorded {
+            lines.push(Line::from(vec![
+                Span::styled("! warning: ", theme.warn()),
+                Span::raw(format!("could not record the result: {e}")),
+            ]));
+        }
+        lines
     }
+}
+
+/// One profile's verdict and its checks; a wrapped detail stays under its column.
+fn report_lines(r: &ProfileReport, theme: Theme) -> Vec<Line<'static>> {
+    let verdict = if r.ok {
+        Span::styled("✓ ok", theme.ok())
+    } else {
+        Span::styled("✗ failed", theme.error())
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{} ", r.name), theme.title()),
+        verdict,
+    ])];
+    for c in &r.checks {
+        let style = match c.status {
+            Status::Ok => theme.ok(),
+            Status::Warn => theme.warn(),
+            Status::Fail => theme.error(),
+            Status::Skip => theme.dim(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", c.status.label()), style),
+            Span::raw(format!("{:<11} ", c.name)),
+            Span::raw(c.detail.clone()),
+        ]));
+        if let Some(fix) = &c.fix {
+            lines.push(Line::from(vec![
+                Span::raw(format!("       {:<11} ", "")),
+                Span::styled("fix: ", theme.warn()),
+                Span::raw(fix.clone()),
+            ]));
+        }
+    }
+    lines
 }

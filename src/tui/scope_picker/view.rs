@@ -98,11 +98,7 @@ impl ScopePicker {
             let here = i == self.selected_cursor;
             let known = self.provider.scope(name).is_some();
             let mark = if here { "▸" } else { " " };
-            let origin = if known {
-                ""
-            } else {
-                " (not in the catalogue)"
-            };
+            let origin = if known { "" } else { " (not in the catalogue)" };
             let line = Line::from(vec![
                 Span::raw(format!("{mark}[x] {name}")),
                 Span::styled(origin.to_string(), theme.dim()),

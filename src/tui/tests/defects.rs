@@ -293,3 +293,73 @@ fn enter_in_the_filter_selects_the_match_and_f3_says_what_it_removed() {
     let note = d.w().scopes.note.clone().unwrap_or_default();
     assert!(note.contains("removed: core.invoice.write"), "{note}");
 }
+
+fn report(name: &str) -> crate::verify::ProfileReport {
+    use crate::verify::{Status, check};
+    crate::verify::ProfileReport {
+        name: name.into(),
+        provider: Some("coupa".into()),
+        instance_url: Some(format!("https://{name}.coupahost.com")),
+        ok: true,
+        exit_code: 0,
+        checks: [
+            "profile",
+            "permissions",
+            "secret",
+            "connection",
+            "token",
+            "scopes",
+        ]
+        .into_iter()
+        .map(|c| check(c, Status::Ok, format!("{c} of {name} is fine")))
+        .collect(),
+    }
+}
+
+#[test]
+fn verify_all_streams_scrolls_and_cancels() {
+    let names: Vec<String> = (1..=6).map(|i| format!("p{i}")).collect();
+    let mut d = Driver::new(Entry::Verify(names.clone()), one_profile());
+    assert!(matches!(d.take()[..], [Command::Verify { .. }]));
+    d.send(Msg::Verified {
+        index: 0,
+        report: Box::new(report("p1")),
+    });
+    let text = joined(&d, 80, 24);
+    assert!(
+        text.contains("p1 ✓ ok") && text.contains("p6 | checking"),
+        "{text}"
+    );
+    for (i, name) in names.iter().enumerate().skip(1) {
+        d.send(Msg::Verified {
+            index: i,
+            report: Box::new(report(name)),
+        });
+    }
+    d.send(Msg::VerifyDone(Ok(())));
+    assert!(
+        !joined(&d, 80, 24).contains("scopes of p6"),
+        "six reports do not fit"
+    );
+    d.press(KeyCode::End);
+    let bottom = joined(&d, 80, 24);
+    assert!(bottom.contains("scopes of p6 is fine"), "{bottom}");
+    d.press(KeyCode::Home);
+    assert!(joined(&d, 80, 24).contains("p1 ✓ ok"));
+
+    let mut d = Driver::new(Entry::Verify(names), one_profile());
+    d.take();
+    d.press(KeyCode::Esc);
+    assert!(matches!(d.take()[..], [Command::CancelVerify]));
+    assert!(
+        d.ended.is_none(),
+        "Esc while running cancels the run, not the screen"
+    );
+    d.send(Msg::Verified {
+        index: 0,
+        report: Box::new(report("p1")),
+    });
+    let text = joined(&d, 80, 24);
+    assert!(text.contains("cancelled: 0 of 6 done"), "{text}");
+    assert!(text.contains("not checked (cancelled)"), "{text}");
+}

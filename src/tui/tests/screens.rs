@@ -143,7 +143,7 @@ fn home_screen_actions() {
     d.press(KeyCode::Char('v'));
     let cmds = d.take();
     assert!(matches!(&cmds[..], [Command::Verify { names }] if names == &["acme"]));
-    d.send(Msg::Verified(vec![]));
+    d.send(Msg::VerifyDone(Ok(())));
     d.press(KeyCode::Esc);
     assert!(
         matches!(d.app.screen, Screen::Home(_)),
