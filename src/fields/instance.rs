@@ -62,6 +62,11 @@ pub fn parse_instance_url(
         .unwrap_or_default()
         .trim_end_matches('.')
         .to_string();
+    if host_text.is_empty() {
+        return Err(err(format!(
+            "\"{raw}\" has no host name; enter e.g. {example}"
+        )));
+    }
     check_host_length(&host_text)?;
     // host_str() keeps an IPv6 address in brackets, so the origin is always well-formed.
     let origin = match url.port() {
@@ -258,6 +263,10 @@ mod tests {
         let e = coupa(&format!("https://{}.coupahost.com", long.join("."))).unwrap_err();
         assert!(e.message.contains("at most 253"), "{e}");
         assert!(coupa(&"a".repeat(63)).is_ok());
+        // Found by the app's random walk: a host of only dots.
+        let g = Provider::get("generic").unwrap();
+        let e = parse_instance_url("https://./", g).unwrap_err();
+        assert!(e.message.contains("has no host name"), "{e}");
     }
 
     fn coupa(input: &str) -> Result<Validated<Instance>, FieldError> {

@@ -247,6 +247,63 @@ impl App {
         vec![Command::LoadProfiles]
     }
 
+    /// Which screen is up, for messages.
+    pub fn screen_name(&self) -> String {
+        match &self.screen {
+            Screen::Home(_) => "home".into(),
+            Screen::Wizard(w) => format!("wizard step {:?} ({})", w.step, w.provider.id),
+            Screen::Rotate(r) => format!("rotate {:?}", r.state),
+            Screen::Verify(_) => "verify".into(),
+        }
+    }
+
+    /// Whether the screen shows a refusal of the value on it (so Enter would only repeat it).
+    pub fn shows_problem(&self) -> bool {
+        match &self.screen {
+            Screen::Wizard(w) => w.shows_problem(),
+            Screen::Rotate(r) => r.secret.field.error.is_some(),
+            _ => false,
+        }
+    }
+
+    /// The legend of the screen that is up.
+    pub fn legend(&self) -> Vec<(&'static str, &'static str)> {
+        match &self.screen {
+            Screen::Home(h) => h.keys(&self.profiles),
+            Screen::Wizard(w) => w.keys(),
+            Screen::Rotate(r) => r.keys(),
+            Screen::Verify(v) => v.keys(),
+        }
+    }
+
+    /// Help for the screen that is up: the keys its legend shows and what the app always
+    /// takes, from the same lists the legends are drawn from.
+    fn help_lines(&self) -> Vec<Line<'static>> {
+        let (mut keys, notes) = match &self.screen {
+            Screen::Home(h) => {
+                let mut keys = h.keys(&self.profiles);
+                keys.extend(h.more_keys());
+                (keys, vec![])
+            }
+            Screen::Wizard(w) => (w.keys(), w.help_notes()),
+            Screen::Rotate(r) => (r.keys(), vec![]),
+            Screen::Verify(v) => (v.keys(), vec![]),
+        };
+        keys.retain(|(k, _)| !matches!(*k, "F1" | "?" | "Ctrl+C"));
+        keys.extend([
+            ("F1 or ?", "this help (? types itself in text fields)"),
+            ("Ctrl+C", "quit; asks first when input would be lost"),
+        ]);
+        let mut lines = key_lines(&keys);
+        if !notes.is_empty() {
+            lines.push(Line::raw(""));
+            lines.extend(notes.into_iter().map(Line::raw));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::raw("Any key closes this help."));
+        lines
+    }
+
     pub fn render(&self, frame: &mut Frame) {
         if layout::too_small(frame, frame.area()) {
             return;
@@ -263,7 +320,7 @@ impl App {
             Screen::Verify(v) => v.render(frame, &paint),
         }
         match self.overlay {
-            Some(Overlay::Help) => layout::overlay(frame, self.theme, "Keys", help_lines()),
+            Some(Overlay::Help) => layout::overlay(frame, self.theme, "Keys", self.help_lines()),
             Some(Overlay::ConfirmQuit) => layout::overlay(
                 frame,
                 self.theme,
@@ -283,21 +340,14 @@ fn quit(ending: Ending) -> Vec<Command> {
     vec![Command::CancelTest, Command::Quit(ending)]
 }
 
-fn help_lines() -> Vec<Line<'static>> {
-    [
-        "Enter        next step, confirm",
-        "Esc          back; cancels a running test",
-        "Tab/Shift-Tab  between the inputs of a step",
-        "Ctrl+R       show or hide the secret",
-        "Space        toggle (scopes, options)",
-        "F2 / F3      scopes: minimum / read-only presets",
-        "Ctrl+C       quit (asks first when input would be lost)",
-        "? or F1      this help",
-        "",
-        "Warnings (unknown scope, host outside the provider's domains)",
-        "need a second Enter. Any key closes this help.",
-    ]
-    .into_iter()
-    .map(Line::raw)
-    .collect()
+/// One line per key, the descriptions in one column.
+fn key_lines(keys: &[(&str, &str)]) -> Vec<Line<'static>> {
+    let width = keys
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    keys.iter()
+        .map(|(k, what)| Line::raw(format!("{k:<width$}  {what}")))
+        .collect()
 }

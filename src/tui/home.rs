@@ -111,21 +111,34 @@ impl Home {
         HomeAction::None
     }
 
+    /// The keys that act here, for the legend and the help.
+    pub fn keys(&self, profiles: &ProfilesFile) -> Vec<(&'static str, &'static str)> {
+        if self.confirm_delete.is_some() {
+            return vec![("y", "delete"), ("any other key", "keep it")];
+        }
+        let mut keys = vec![("n", "new")];
+        if !profiles.profiles.is_empty() {
+            keys.splice(0..0, [("Enter", "verify"), ("a", "verify all")]);
+            if profiles.profiles.len() > 1 {
+                keys.insert(0, ("↑↓", "choose"));
+            }
+            keys.extend([("r", "rotate"), ("d", "delete")]);
+        }
+        keys.extend([("q", "quit"), ("?", "help")]);
+        keys
+    }
+
+    /// Keys the help lists besides the legend's.
+    pub fn more_keys(&self) -> Vec<(&'static str, &'static str)> {
+        if self.confirm_delete.is_some() {
+            return vec![];
+        }
+        vec![("v", "verify, as Enter"), ("Esc", "quit, as q")]
+    }
+
     pub fn render(&self, frame: &mut Frame, paint: &Paint, profiles: &ProfilesFile) {
         let theme = paint.theme;
-        let keys = if self.confirm_delete.is_some() {
-            vec![("y", "delete"), ("any other key", "keep it")]
-        } else {
-            vec![
-                ("↑↓", "choose"),
-                ("n", "new"),
-                ("r", "rotate"),
-                ("v", "verify"),
-                ("a", "verify all"),
-                ("d", "delete"),
-                ("q", "quit"),
-            ]
-        };
+        let keys = self.keys(profiles);
         let chrome = Chrome {
             title: "oauth-setup · profiles".into(),
             indicator: match profiles.profiles.len() {

@@ -157,9 +157,10 @@ impl Rotate {
         }
     }
 
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
+    pub fn keys(&self) -> Vec<(&'static str, &'static str)> {
         match self.state {
             RotateState::Testing { .. } => vec![("Esc", "cancel")],
+            RotateState::Storing => vec![("…", "storing")],
             RotateState::Done(_) => vec![("Enter", "finish")],
             _ => vec![
                 ("Enter", "test and replace"),

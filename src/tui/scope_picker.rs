@@ -149,31 +149,42 @@ impl ScopePicker {
     /// Read-only for the chosen areas: every read scope of each area that has a selection; what
     /// it removed is said.
     pub fn preset_read_only(&mut self) {
+        let (selected, removed) = self.read_only();
+        self.selected = selected;
+        self.note = (!removed.is_empty()).then(|| format!("F3 removed: {}", removed.join(" ")));
+        self.changed();
+    }
+
+    /// What the read-only preset would select, and what it would remove.
+    pub fn read_only(&self) -> (Vec<String>, Vec<String>) {
         let p = self.provider;
         let areas: Vec<&str> = self
             .selected
             .iter()
             .filter_map(|n| p.scope(n).map(|s| s.area.as_str()))
             .collect();
-        let reads: Vec<String> = p
-            .scopes
-            .iter()
-            .filter(|s| s.access == Access::Read && areas.contains(&s.area.as_str()))
-            .map(|s| s.name.clone())
-            .collect();
-        let (keep, removed): (Vec<String>, Vec<String>) = self
+        let (mut keep, removed): (Vec<String>, Vec<String>) = self
             .selected
             .iter()
             .cloned()
             .partition(|n| p.scope(n).is_none_or(|s| s.access == Access::Read));
-        self.selected = keep;
-        for r in reads {
-            if !self.selected.contains(&r) {
-                self.selected.push(r);
+        for s in &p.scopes {
+            if s.access == Access::Read
+                && areas.contains(&s.area.as_str())
+                && !keep.contains(&s.name)
+            {
+                keep.push(s.name.clone());
             }
         }
-        self.note = (!removed.is_empty()).then(|| format!("F3 removed: {}", removed.join(" ")));
-        self.changed();
+        (keep, removed)
+    }
+
+    /// Whether the minimum preset would add anything.
+    pub fn minimum_missing(&self) -> bool {
+        self.provider
+            .minimum_scope
+            .as_ref()
+            .is_some_and(|m| !self.selected.contains(m))
     }
 
     /// Add every scope of a pasted list; a malformed name is refused with the rule's message.

@@ -2,6 +2,7 @@
 
 mod defects;
 mod driver;
+mod hunt;
 mod render;
 mod screens;
 mod update;

@@ -100,7 +100,7 @@ impl VerifyScreen {
         Outcome::none()
     }
 
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
+    pub fn keys(&self) -> Vec<(&'static str, &'static str)> {
         let mut keys = if self.running {
             vec![("Esc", "cancel")]
         } else {

@@ -51,9 +51,12 @@ impl ScopePicker {
         }
     }
 
-    /// Enter while filtering: the highlighted match is selected and the filter cleared.
+    /// Enter while filtering: the highlighted match is selected and the filter cleared (also
+    /// when nothing matches, so the list comes back).
     fn select_highlighted(&mut self) {
         let Some(name) = self.matches().get(self.cursor).map(|s| s.name.clone()) else {
+            self.filter.set_value("");
+            self.cursor = 0;
             return;
         };
         if !self.selected.contains(&name) {
@@ -84,20 +87,20 @@ impl ScopePicker {
         }
         match self.focus {
             PickerFocus::Filter => {
-                let mut keys = vec![("Space", "toggle")];
-                if self.filter.value().trim().is_empty() {
-                    keys.push(("Enter", "next"));
-                } else {
-                    keys.push(("Enter", "select"));
+                let matches = self.matches().len();
+                let mut keys = Vec::new();
+                if matches > 0 {
+                    keys.push(("Space", "toggle"));
                 }
-                if self.provider.minimum_scope.is_some() {
+                match (self.filter.value().trim().is_empty(), matches) {
+                    (true, _) => keys.push(("Enter", "next")),
+                    (false, 0) => keys.push(("Enter", "clear filter")),
+                    (false, _) => keys.push(("Enter", "select")),
+                }
+                if self.minimum_missing() {
                     keys.push(("F2", "min"));
                 }
-                if self
-                    .selected
-                    .iter()
-                    .any(|n| self.provider.scope(n).is_some())
-                {
+                if self.read_only().0 != self.selected {
                     keys.push(("F3", "read-only"));
                 }
                 keys.push(("Tab", "selected"));
@@ -106,12 +109,13 @@ impl ScopePicker {
             PickerFocus::Selected if self.selected.is_empty() => {
                 vec![("Tab", "paste box"), ("Enter", "next")]
             }
-            PickerFocus::Selected => vec![
-                ("↑↓", "choose"),
-                ("Del", "remove"),
-                ("Tab", "paste box"),
-                ("Enter", "next"),
-            ],
+            PickerFocus::Selected => {
+                let mut keys = vec![("Del", "remove"), ("Tab", "paste box"), ("Enter", "next")];
+                if self.selected.len() > 1 {
+                    keys.insert(0, ("↑↓", "choose"));
+                }
+                keys
+            }
             PickerFocus::Paste => vec![("Enter", "add"), ("Tab", "filter")],
         }
     }

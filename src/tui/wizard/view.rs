@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::step::{ALL, Step};
-use super::{ContactFocus, TestState, Wizard};
+use super::{ContactFocus, SaveFocus, TestState, Wizard};
 use crate::provider::Provider;
 use crate::tui::layout::{self, Chrome, StepMark};
 use crate::tui::text_field::problem_lines;
@@ -22,9 +22,11 @@ impl Wizard {
             ("?", "help")
         };
         let mut keys = match self.step {
-            Step::Provider | Step::GrantType => {
+            Step::Provider => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")],
+            Step::GrantType if self.grants().len() > 1 => {
                 vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")]
             }
+            Step::GrantType => vec![("Enter", "next"), ("Esc", "back")],
             Step::Contact => vec![("Enter", "next"), ("Tab", "next field"), ("Esc", "back")],
             Step::Scopes => self.scopes.keys(),
             Step::ClientSecret => vec![("Enter", "next"), ("Ctrl+R", "show/hide"), ("Esc", "back")],
@@ -48,12 +50,17 @@ impl Wizard {
                 ],
                 _ => vec![("r", "retry"), ("Esc", "back")],
             },
-            Step::Save => vec![
-                ("Tab", "next option"),
-                ("Space", "toggle"),
-                ("Enter", "save"),
-                ("Esc", "back"),
-            ],
+            Step::Save if self.save.saving => vec![("…", "saving")],
+            Step::Save => {
+                let mut keys = vec![("Tab", "next option")];
+                match self.save.focus {
+                    SaveFocus::Name => {}
+                    SaveFocus::Default => keys.push(("Space", "toggle default")),
+                    SaveFocus::Store => keys.push(("Space", "switch store")),
+                }
+                keys.extend([("Enter", "save"), ("Esc", "back")]);
+                keys
+            }
             Step::Done => vec![("Enter", "finish")],
             _ => vec![("Enter", "next"), ("Esc", "back")],
         };
@@ -62,6 +69,36 @@ impl Wizard {
             keys.push(("Ctrl+C", "quit"));
         }
         keys
+    }
+
+    /// Whether the step shows an error for its value.
+    pub fn shows_problem(&self) -> bool {
+        let field = |f: &crate::tui::text_field::TextField| f.error.is_some();
+        match self.step {
+            Step::Instance => field(&self.instance),
+            Step::ClientName => field(&self.client_name),
+            Step::Login => field(&self.login),
+            Step::Contact => field(&self.first_name) || field(&self.last_name),
+            Step::ContactEmail => field(&self.email),
+            Step::Scopes => self.scopes.error.is_some() || field(&self.scopes.paste),
+            Step::ClientId => field(&self.client_id),
+            Step::ClientSecret => field(&self.secret.field),
+            Step::GrantType => self.grant_error.is_some(),
+            Step::Save => field(&self.save.name),
+            _ => false,
+        }
+    }
+
+    /// What the help adds to the keys on this step.
+    pub fn help_notes(&self) -> Vec<&'static str> {
+        let mut notes = vec![
+            "A warning (host outside the provider's domains, unknown scope)",
+            "needs a second Enter. Esc goes back and keeps what was accepted.",
+        ];
+        if self.step == Step::Scopes && self.scopes.catalogued() {
+            notes.push("R W D X: read, write, delete or special access.");
+        }
+        notes
     }
 
     pub fn render(&self, frame: &mut Frame, paint: &Paint) {
