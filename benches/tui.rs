@@ -32,24 +32,27 @@ fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
 /// The app at the scopes step, all 186 scopes listed, a few selected.
 fn app_at_scopes() -> App {
     let prefill = Prefill {
+        provider: Some("coupa".into()),
         instance: Some("acme".into()),
         client_name: Some("ERP".into()),
         login: Some("erp".into()),
         first_name: Some("Jane".into()),
         last_name: Some("Doe".into()),
         email: Some("jane@example.com".into()),
-        scopes: Some("core.common.read core.invoice.read core.user.read".into()),
+        grant: Some("client-credentials".into()),
         ..Prefill::default()
     };
     let (mut app, _) = App::new(
-        Entry::Wizard(prefill),
+        Entry::Wizard(Box::new(prefill)),
         ProfilesFile::default(),
         ConfigDir::new("/tmp/oauth-setup-bench"),
         Theme { color: true },
     );
-    for _ in 0..7 {
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
-    }
+    // The given fields are accepted at once; the wizard opens at the scopes, which are added
+    // as a paste so the picker stays up.
+    app.update(Msg::Paste(
+        "core.common.read core.invoice.read core.user.read".into(),
+    ));
     app
 }
 

@@ -19,22 +19,34 @@ use crate::fields::SecretSource;
 )]
 pub struct Cli {
     /// Config folder [default: $OAUTH_SETUP_CONFIG_DIR, else ~/.config/oauth-setup]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        help_heading = "Global options"
+    )]
     pub config_dir: Option<PathBuf>,
     /// Total time allowed for one token request, in seconds (connecting gets at most 10 s)
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30,
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30, help_heading = "Global options",
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
     /// Trust this PEM CA certificate (or bundle) besides the platform's trust store
-    #[arg(long, global = true, value_name = "PEM")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PEM",
+        help_heading = "Global options"
+    )]
     pub ca_file: Option<PathBuf>,
     /// No colour in the output (NO_COLOR is honoured too)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub no_color: bool,
     /// Log what is sent and received, with secrets and tokens redacted
-    #[arg(short, long, global = true, action = ArgAction::Count)]
+    #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Global options")]
     pub verbose: u8,
-    /// Without a command, in a terminal: the interactive app (profiles, setup wizard, rotate, verify)
+    /// Without a command, in a terminal: the interactive app (profiles, setup wizard, rotate,
+    /// verify); `setup`, `rotate` and `verify` open their screen of it in a terminal too, unless
+    /// given --non-interactive (or, for rotate, a secret; for verify, --json)
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -102,6 +114,7 @@ pub struct SetupArgs {
     /// Instance address (acme, acme.coupahost.com, https://...); for generic, the full token URL
     #[arg(long, value_name = "URL")]
     pub instance: Option<String>,
+    /// The grant type the client was created with (client-credentials is supported so far)
     #[arg(long, value_name = "TYPE", default_value = "client-credentials")]
     pub grant_type: String,
     /// The client's Name in Coupa
@@ -110,10 +123,13 @@ pub struct SetupArgs {
     /// The client's Login in Coupa (unique per instance)
     #[arg(long, value_name = "S")]
     pub login: Option<String>,
+    /// First name of the person responsible for the client (Coupa's Contact First Name)
     #[arg(long, value_name = "S")]
     pub contact_first_name: Option<String>,
+    /// Last name of that person (Coupa's Contact Last Name)
     #[arg(long, value_name = "S")]
     pub contact_last_name: Option<String>,
+    /// That person's e-mail address (Coupa's Contact Email)
     #[arg(long, value_name = "S")]
     pub contact_email: Option<String>,
     /// Scopes, space- or comma-separated, e.g. "core.common.read core.invoice.read"
@@ -146,6 +162,7 @@ pub enum StoreChoice {
 
 #[derive(Debug, Args)]
 pub struct RotateArgs {
+    /// The profile whose secret is replaced
     pub profile: String,
     /// Never open the rotate screen; the secret must come from stdin, a file or the environment
     #[arg(long)]
@@ -186,25 +203,30 @@ pub enum TokenFormat {
 pub struct TokenArgs {
     /// Profile [default: the default profile]
     pub profile: Option<String>,
+    /// How the token is printed
     #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
     pub format: TokenFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// A JSON document (schema_version 1) instead of the table
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    /// The profile to show
     pub profile: String,
+    /// A JSON document instead of text
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
+    /// The profile to delete, with its stored secret
     pub profile: String,
     /// Do not ask for confirmation
     #[arg(long)]
@@ -252,6 +274,25 @@ const TOKEN_EXAMPLES: &str = "Examples:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_option_and_argument_is_described() {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        for sub in cli.get_subcommands() {
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                assert!(
+                    arg.get_help().is_some(),
+                    "{} {id} has no description",
+                    sub.get_name()
+                );
+            }
+        }
+    }
 
     #[test]
     fn examples_fit_an_80_column_terminal_unwrapped() {

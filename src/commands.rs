@@ -198,7 +198,7 @@ fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entr
             if !terminal {
                 return Err(no_terminal());
             }
-            Entry::Wizard(Prefill {
+            Entry::Wizard(Box::new(Prefill {
                 provider: a.provider.clone(),
                 instance: a.instance.clone(),
                 client_name: a.client_name.clone(),
@@ -208,7 +208,8 @@ fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entr
                 email: a.contact_email.clone(),
                 scopes: a.scopes.clone(),
                 client_id: a.client_id.clone(),
-            })
+                grant: Some(a.grant_type.clone()),
+            }))
         }
         Some(Command::Rotate(a))
             if terminal

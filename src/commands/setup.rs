@@ -56,7 +56,14 @@ async fn prove(
     let req = new.account.token_request(secret.clone());
     match test_credentials(&ctx.client()?, &req).await {
         Ok(ok) => {
-            println!("{} the token request succeeded", ctx.style.ok("ok:"));
+            if ok.not_granted.is_empty() {
+                println!("{} the token request succeeded", ctx.style.ok("ok:"));
+            } else {
+                println!(
+                    "{} the token request succeeded, but not every scope was granted",
+                    ctx.style.warn("warning:")
+                );
+            }
             for line in test_ok_lines(&ok, &req.scopes) {
                 println!("  {line}");
             }

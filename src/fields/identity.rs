@@ -20,7 +20,10 @@ fn required_text(field: Field, input: &str, example: &str) -> Result<String, Fie
     if value.chars().count() > MAX_TEXT {
         return Err(FieldError::new(
             field,
-            format!("is longer than {MAX_TEXT} characters; shorten it"),
+            format!(
+                "is {} characters long; at most {MAX_TEXT} are allowed, so shorten it",
+                value.chars().count()
+            ),
         ));
     }
     Ok(value.to_string())
@@ -130,7 +133,10 @@ pub fn parse_profile_name(input: &str) -> Result<String, FieldError> {
     if value.chars().count() > 64 {
         return Err(FieldError::new(
             Field::Profile,
-            "is longer than 64 characters; shorten it",
+            format!(
+                "is {} characters long; at most 64 are allowed, so shorten it",
+                value.chars().count()
+            ),
         ));
     }
     if value.starts_with('-') {

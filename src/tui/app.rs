@@ -20,7 +20,7 @@ use crate::profile::ProfilesFile;
 pub enum Entry {
     /// Home when there are profiles, else the wizard.
     Start,
-    Wizard(Prefill),
+    Wizard(Box<Prefill>),
     Rotate(String),
     Verify(Vec<String>),
 }

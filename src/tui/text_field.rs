@@ -22,6 +22,8 @@ pub struct TextField {
     gate: SecondEnter<String>,
     /// The text as it was when its step last accepted it; Esc goes back to it.
     accepted: Option<String>,
+    /// What the last paste changed ("2 lines joined"), until the next edit.
+    pub receipt: Option<String>,
 }
 
 /// The wizard's rule for warnings: they stop the first Enter on a value, and a second Enter on
@@ -71,7 +73,30 @@ impl TextField {
         {
             self.error = None;
             self.warnings.clear();
+            self.receipt = None;
         }
+    }
+
+    /// A pasted value: surrounding whitespace is dropped and lines are joined, and the user is
+    /// told when either happened.
+    pub fn paste_value(&mut self, text: &str) {
+        let trimmed = text.trim();
+        let lines = trimmed.lines().count();
+        self.on_paste(trimmed);
+        let mut changes = Vec::new();
+        if lines > 1 {
+            changes.push(format!("its {lines} lines were joined into one"));
+        }
+        if trimmed.len() != text.len() {
+            changes.push("surrounding spaces were removed".to_string());
+        }
+        self.receipt = (!changes.is_empty()).then(|| {
+            format!(
+                "received {}; {}",
+                crate::fields::count(trimmed.chars().count(), "character"),
+                changes.join(", ")
+            )
+        });
     }
 
     /// Pasted text goes in at the cursor; line breaks and other control characters are dropped.
@@ -169,7 +194,14 @@ impl TextField {
                 box_area.y + 1,
             ));
         }
-        let mut lines = problem_lines(self.error.as_deref(), &self.warnings, theme);
+        let mut lines = Vec::new();
+        if let Some(r) = &self.receipt {
+            lines.push(Line::from(vec![
+                Span::styled("✓ paste: ", theme.ok()),
+                Span::raw(r.clone()),
+            ]));
+        }
+        lines.extend(problem_lines(self.error.as_deref(), &self.warnings, theme));
         if !self.warnings.is_empty() {
             lines.push(Line::styled(
                 "  press Enter again to accept, or change the value",

@@ -117,6 +117,8 @@ pub struct Prefill {
     pub email: Option<String>,
     pub scopes: Option<String>,
     pub client_id: Option<String>,
+    /// `--grant-type` as given (its default counts as given).
+    pub grant: Option<String>,
 }
 
 fn key_is(key: &KeyEvent, code: KeyCode) -> bool {
@@ -141,7 +143,7 @@ impl Wizard {
         if let Some(s) = &prefill.scopes {
             scopes.add_list(s);
         }
-        Self {
+        let mut wizard = Self {
             step: Step::Provider,
             provider,
             provider_cursor,
@@ -174,6 +176,50 @@ impl Wizard {
             saved: None,
             existing,
             attempt: 0,
+        };
+        wizard.skip_given(prefill);
+        wizard
+    }
+
+    /// Steps whose values came with the command (`setup --provider ... --instance ...`) are
+    /// accepted as if Enter was pressed, up to the first that is missing or refused, which then
+    /// shows its message.
+    fn skip_given(&mut self, prefill: &Prefill) {
+        let known_provider = prefill
+            .provider
+            .as_deref()
+            .and_then(Provider::get)
+            .is_some();
+        while self.step < Step::Review {
+            let given = match self.step {
+                Step::Provider => known_provider,
+                Step::Instance => prefill.instance.is_some(),
+                Step::GrantType => prefill.grant.is_some(),
+                Step::ClientName => prefill.client_name.is_some(),
+                Step::Login => prefill.login.is_some(),
+                Step::Contact => prefill.first_name.is_some() && prefill.last_name.is_some(),
+                Step::ContactEmail => prefill.email.is_some(),
+                Step::Scopes => prefill.scopes.is_some(),
+                // A client id means the client exists: no checklist to follow.
+                Step::CreateClient | Step::ClientId => prefill.client_id.is_some(),
+                _ => false,
+            };
+            let before = self.step;
+            if !given {
+                break;
+            }
+            if self.step == Step::GrantType
+                && let Some(i) = prefill.grant.as_deref().and_then(|g| {
+                    let g = fields::parse_grant_type(g).ok()?;
+                    self.grants().iter().position(|x| *x == g)
+                })
+            {
+                self.grant_cursor = i;
+            }
+            let _ = self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+            if self.step == before {
+                break;
+            }
         }
     }
 

@@ -5,6 +5,7 @@ use ratatui::crossterm::event::KeyCode;
 use super::driver::{Driver, ctrl, granted, one_profile, test_attempt};
 use super::render::{draw, screen_text};
 use crate::exit::ExitCode;
+use crate::profile::ProfilesFile;
 use crate::tui::app::{Entry, Screen};
 use crate::tui::command::Command;
 use crate::tui::msg::Msg;
@@ -64,7 +65,7 @@ fn going_back_before_accepting_keeps_what_was_typed() {
 
 #[test]
 fn the_suggested_profile_name_is_free() {
-    let mut d = Driver::new(Entry::Wizard(Prefill::default()), one_profile());
+    let mut d = Driver::new(Entry::Wizard(Box::default()), one_profile());
     d.walk_to_review_with_login("other-login");
     d.enter();
     let a = test_attempt(&d.take());
@@ -362,4 +363,81 @@ fn verify_all_streams_scrolls_and_cancels() {
     let text = joined(&d, 80, 24);
     assert!(text.contains("cancelled: 0 of 6 done"), "{text}");
     assert!(text.contains("not checked (cancelled)"), "{text}");
+}
+
+#[test]
+fn options_given_on_the_command_line_fill_and_skip_their_steps() {
+    let prefill = Prefill {
+        provider: Some("coupa".into()),
+        instance: Some("acme".into()),
+        grant: Some("client-credentials".into()),
+        client_name: Some("ERP sync".into()),
+        login: Some("erp-sync".into()),
+        first_name: Some("Jane".into()),
+        last_name: Some("Doe".into()),
+        email: Some("not-an-address".into()),
+        ..Prefill::default()
+    };
+    let d = Driver::new(
+        Entry::Wizard(Box::new(prefill.clone())),
+        ProfilesFile::default(),
+    );
+    assert_eq!(
+        d.step(),
+        Step::ContactEmail,
+        "stops at the first value refused"
+    );
+    assert!(d.w().email.error.is_some(), "and says why");
+    let all = Prefill {
+        email: Some("jane@example.com".into()),
+        scopes: Some("core.common.read".into()),
+        client_id: Some("client-1".into()),
+        ..prefill
+    };
+    let d = Driver::new(Entry::Wizard(Box::new(all)), ProfilesFile::default());
+    assert_eq!(
+        d.step(),
+        Step::ClientSecret,
+        "the secret is never an option"
+    );
+    let d = Driver::new(
+        Entry::Wizard(Box::new(Prefill {
+            grant: Some("client-credentials".into()),
+            ..Prefill::default()
+        })),
+        ProfilesFile::default(),
+    );
+    assert_eq!(d.step(), Step::Provider, "nothing given: the first step");
+}
+
+#[test]
+fn pasted_values_say_what_was_changed() {
+    let mut d = Driver::wizard();
+    d.enter();
+    d.send(Msg::Paste("acme\ncoupahost.com".into()));
+    let receipt = d.w().instance.receipt.clone().unwrap_or_default();
+    assert!(receipt.contains("2 lines were joined"), "{receipt}");
+    d.press(KeyCode::Backspace);
+    assert!(
+        d.w().instance.receipt.is_none(),
+        "an edit clears the receipt"
+    );
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    while d.w().review_at != Step::ClientId {
+        d.press(KeyCode::Up);
+    }
+    d.enter();
+    for _ in 0.."client-1".len() {
+        d.press(KeyCode::Backspace);
+    }
+    d.send(Msg::Paste("  client-2 \n".into()));
+    let receipt = d.w().client_id.receipt.clone().unwrap_or_default();
+    assert_eq!(
+        receipt,
+        "received 8 characters; surrounding spaces were removed"
+    );
+    assert!(joined(&d, 80, 24).contains("✓ paste: received 8 characters"));
+    d.enter();
+    assert_eq!(d.w().draft.client_id.as_deref(), Some("client-2"));
 }

@@ -11,7 +11,7 @@ use crate::tui::command::{Command, Ending};
 use crate::tui::msg::Msg;
 use crate::tui::theme::Theme;
 use crate::tui::wizard::step::Step;
-use crate::tui::wizard::{Prefill, Wizard};
+use crate::tui::wizard::Wizard;
 
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -56,7 +56,7 @@ impl Driver {
     }
 
     pub fn wizard() -> Self {
-        Self::new(Entry::Wizard(Prefill::default()), ProfilesFile::default())
+        Self::new(Entry::Wizard(Box::default()), ProfilesFile::default())
     }
 
     pub fn send(&mut self, msg: Msg) -> &mut Self {

@@ -240,7 +240,7 @@ fn run(provider: usize, prefilled: bool, acts: &[Act]) -> Driver {
     let mut d = if provider >= Provider::all().len() {
         Driver::new(Entry::Start, one_profile())
     } else {
-        Driver::new(Entry::Wizard(prefill), ProfilesFile::default())
+        Driver::new(Entry::Wizard(Box::new(prefill)), ProfilesFile::default())
     };
     let mut pending = Pending::default();
     for a in acts {

@@ -48,7 +48,7 @@ fn question_mark_is_help_except_where_it_is_typed() {
 #[test]
 fn login_must_be_unique_on_the_instance() {
     let file = one_profile();
-    let mut d = Driver::new(Entry::Wizard(Prefill::default()), file);
+    let mut d = Driver::new(Entry::Wizard(Box::default()), file);
     d.enter()
         .typ("acme")
         .enter()
@@ -86,7 +86,7 @@ fn prefill_from_setup_options() {
         scopes: Some("core.user.read".into()),
         ..Prefill::default()
     };
-    let d = Driver::new(Entry::Wizard(prefill), ProfilesFile::default());
+    let d = Driver::new(Entry::Wizard(Box::new(prefill)), ProfilesFile::default());
     assert_eq!(d.w().instance.value(), "acme");
     assert_eq!(d.w().scopes.selected, ["core.user.read"]);
 }

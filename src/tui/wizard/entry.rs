@@ -34,19 +34,19 @@ fn judge_form_field(
 impl Wizard {
     pub(super) fn on_paste(&mut self, text: &str) {
         match self.step {
-            Step::Instance => self.instance.on_paste(text.trim()),
-            Step::ClientName => self.client_name.on_paste(text.trim()),
-            Step::Login => self.login.on_paste(text.trim()),
+            Step::Instance => self.instance.paste_value(text),
+            Step::ClientName => self.client_name.paste_value(text),
+            Step::Login => self.login.paste_value(text),
             Step::Contact if self.contact_focus == ContactFocus::First => {
-                self.first_name.on_paste(text.trim());
+                self.first_name.paste_value(text);
             }
-            Step::Contact => self.last_name.on_paste(text.trim()),
-            Step::ContactEmail => self.email.on_paste(text.trim()),
+            Step::Contact => self.last_name.paste_value(text),
+            Step::ContactEmail => self.email.paste_value(text),
             Step::Scopes => self.scopes.on_paste(text),
-            Step::ClientId => self.client_id.on_paste(text.trim()),
+            Step::ClientId => self.client_id.paste_value(text),
             Step::ClientSecret => self.secret.on_paste(text),
             Step::Save if self.save.focus == super::SaveFocus::Name => {
-                self.save.name.on_paste(text.trim());
+                self.save.name.paste_value(text);
             }
             _ => {}
         }

@@ -153,10 +153,16 @@ impl Wizard {
             [] => "(no scopes)".to_string(),
             s => s.join(" "),
         };
-        let mut lines = vec![
-            Line::styled("✓ passed: the credentials work", theme.ok()),
-            Line::raw(format!("  asked for:  {asked}")),
-        ];
+        // Working credentials without every scope asked for will fail later calls: a warning.
+        let verdict = if ok.not_granted.is_empty() {
+            Line::styled("✓ passed: the credentials work", theme.ok())
+        } else {
+            Line::styled(
+                "! passed with a warning: the credentials work, but not every scope was granted",
+                theme.warn(),
+            )
+        };
+        let mut lines = vec![verdict, Line::raw(format!("  asked for:  {asked}"))];
         for l in test_ok_lines(ok, self.draft.scopes()) {
             lines.push(Line::raw(format!("  {l}")));
         }
