@@ -78,6 +78,7 @@ impl Provider {
             token_url: token_url.to_string(),
             clients_page: self.clients_page(instance_url),
             fixes: self.fixes.clone(),
+            surface: crate::token::Surface::CommandLine,
         }
     }
 

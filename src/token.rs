@@ -12,7 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use client::{ClientError, HttpOptions, TokenClient};
-pub use diagnosis::{Context, Failure, Layer, OAuthError, TlsProblem};
+pub use diagnosis::{Context, Failure, Layer, OAuthError, Surface, TlsProblem};
 pub use probe::{TestFailure, TestOk, scope_diff, test_credentials};
 pub use request::{TokenRequest, basic_authorization, form_body, redacted_form};
 pub use response::{Granted, RawResponse, interpret, redact_body};

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::{CmdError, Ctx};
 use crate::cli::ListArgs;
+use crate::profile::ProfilesFile;
 
 pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
@@ -38,28 +39,55 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
         );
         return Ok(());
     }
+    print_table(&file);
+    println!("(* default profile)");
+    Ok(())
+}
+
+/// The profiles as a table whose columns are as wide as their longest value, so a long name
+/// never shifts the others.
+fn print_table(file: &ProfilesFile) {
     let now = SystemTime::now();
-    println!(
-        "  {:<20} {:<11} {:<40} {:<8} LAST VERIFIED",
-        "NAME", "PROVIDER", "INSTANCE", "SECRET"
-    );
-    for (name, p) in &file.profiles {
+    let rows: Vec<[String; 5]> = file
+        .profiles
+        .iter()
+        .map(|(name, p)| {
+            let verified = p
+                .last_verification
+                .as_ref()
+                .map_or("never".to_string(), |v| v.describe(now, "ok", "FAILED"));
+            [
+                name.clone(),
+                p.provider.clone(),
+                p.instance_url.clone(),
+                p.secret_store.as_str().to_string(),
+                verified,
+            ]
+        })
+        .collect();
+    let header = ["NAME", "PROVIDER", "INSTANCE", "SECRET", "LAST VERIFIED"].map(String::from);
+    let widths: Vec<usize> = (0..4)
+        .map(|c| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |mark: &str, r: &[String; 5]| {
+        let cells: Vec<String> = (0..4)
+            .map(|c| format!("{:<w$}", r[c], w = widths[c]))
+            .collect();
+        format!("{mark} {}  {}", cells.join("  "), r[4])
+    };
+    println!("{}", line(" ", &header));
+    for (name, row) in file.profiles.keys().zip(&rows) {
         let mark = if file.default_profile.as_deref() == Some(name) {
             "*"
         } else {
             " "
         };
-        let verified = p
-            .last_verification
-            .as_ref()
-            .map_or("never".to_string(), |v| v.describe(now, "ok", "FAILED"));
-        println!(
-            "{mark} {name:<20} {:<11} {:<40} {:<8} {verified}",
-            p.provider,
-            p.instance_url,
-            p.secret_store.as_str()
-        );
+        println!("{}", line(mark, row));
     }
-    println!("(* default profile)");
-    Ok(())
 }

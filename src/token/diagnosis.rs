@@ -123,6 +123,15 @@ pub struct Context {
     pub clients_page: Option<String>,
     /// The provider's own fix sentences by OAuth error code (`other` for the rest).
     pub fixes: std::collections::BTreeMap<String, String>,
+    /// Where the fix is read: the app names its own keys, the command line its options.
+    pub surface: Surface,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Surface {
+    #[default]
+    CommandLine,
+    App,
 }
 
 impl Context {
@@ -248,12 +257,18 @@ impl Failure {
             OAuthError::InvalidClient => format!(
                 "the client id or secret is wrong, or the client is inactive; copy both again{page}"
             ),
-            OAuthError::InvalidScope => format!("add the missing scopes to the client{page}, or ask for fewer with --scopes"),
+            OAuthError::InvalidScope => match ctx.surface {
+                Surface::CommandLine => format!("add the missing scopes to the client{page}, or ask for fewer with --scopes"),
+                Surface::App => format!("add the missing scopes to the client{page}, or press c to ask for fewer"),
+            },
             OAuthError::UnauthorizedClient => format!(
                 "the client is not allowed the client-credentials grant; edit it{page} and set its grant type to Client credentials"
             ),
             OAuthError::UnsupportedGrantType => "the server does not offer the client-credentials grant; check the server's settings".into(),
-            OAuthError::InvalidRequest => "the server could not read the request; try the other client authentication with --client-auth basic or post".into(),
+            OAuthError::InvalidRequest => match ctx.surface {
+                Surface::CommandLine => "the server could not read the request; try the other client authentication with --client-auth basic or post".into(),
+                Surface::App => "the server could not read the request; check the token URL and the client's settings".into(),
+            },
             OAuthError::InvalidGrant => "the grant was refused; check the client's grant type and scopes".into(),
             OAuthError::Other(_) => format!("check the client's settings{page}"),
         }
@@ -270,6 +285,7 @@ mod tests {
             token_url: "https://acme.coupahost.com/oauth2/token".into(),
             clients_page: Some("https://acme.coupahost.com/oauth2/clients".into()),
             fixes: Default::default(),
+            surface: Surface::CommandLine,
         }
     }
 

@@ -217,7 +217,7 @@ impl Rotate {
             )),
             Line::styled(
                 "  Paste the new secret. It is tested first; the stored one is replaced only if it works.",
-                theme.dim(),
+                theme.focus(),
             ),
         ]
     }
@@ -233,7 +233,11 @@ impl Rotate {
             ))],
             RotateState::Storing => vec![Line::raw("storing the new secret …")],
             RotateState::Failed(f) => {
-                let (summary, fix) = test_failure_lines(f, &self.profile.diagnosis_context());
+                let ctx = crate::token::Context {
+                    surface: crate::token::Surface::App,
+                    ..self.profile.diagnosis_context()
+                };
+                let (summary, fix) = test_failure_lines(f, &ctx);
                 vec![
                     Line::from(vec![
                         Span::styled("✗ refused: ", theme.error()),

@@ -82,6 +82,8 @@ pub struct Wizard {
     pub instance: TextField,
     pub grant_cursor: usize,
     pub grant_error: Option<String>,
+    /// The client exists already: its form and the checklist are skipped.
+    pub has_client: bool,
     pub client_name: TextField,
     pub login: TextField,
     pub first_name: TextField,
@@ -150,6 +152,7 @@ impl Wizard {
             instance: text("Instance URL", &prefill.instance),
             grant_cursor: 0,
             grant_error: None,
+            has_client: false,
             client_name: text("Name", &prefill.client_name),
             login: text("Login", &prefill.login),
             first_name: text("Contact first name", &prefill.first_name),
@@ -223,6 +226,14 @@ impl Wizard {
         }
     }
 
+    /// The steps of this setup.
+    pub fn route(&self) -> step::Route<'static> {
+        step::Route {
+            provider: self.provider,
+            has_client: self.has_client,
+        }
+    }
+
     /// Has the user typed anything that quitting would lose?
     pub fn is_dirty(&self) -> bool {
         self.saved.is_none()
@@ -279,11 +290,11 @@ impl Wizard {
             self.from_review = false;
             return self.go(Step::Review);
         }
-        self.go(self.step.next(self.provider))
+        self.go(self.route().next(self.step))
     }
 
     fn back(&mut self) -> Outcome {
-        match self.step.prev(self.provider) {
+        match self.route().prev(self.step) {
             Some(prev) if self.step != Step::Done => self.go(prev).into(),
             _ => Outcome::Back,
         }

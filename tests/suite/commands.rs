@@ -433,3 +433,19 @@ fn help_lists_exit_codes_and_without_a_terminal_points_to_non_interactive() {
         assert!(run.stderr.contains("--non-interactive"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn list_columns_fit_long_names() {
+    let server = OAuthConfig::new(ID, "sec", &["core.common.read"]).start();
+    let env = Env::with_profile(&server);
+    env.add_profile("a-very-long-profile-name-for-the-eu-tenant", &server);
+    let list = env.run(&["list"]);
+    list.expect(0);
+    let lines: Vec<&str> = list.stdout.lines().take(3).collect();
+    let at = |l: &str| l.find("http").or_else(|| l.find("INSTANCE"));
+    assert!(
+        at(lines[0]) == at(lines[1]) && at(lines[1]) == at(lines[2]),
+        "columns line up:\n{}",
+        list.stdout
+    );
+}

@@ -441,3 +441,41 @@ fn pasted_values_say_what_was_changed() {
     d.enter();
     assert_eq!(d.w().draft.client_id.as_deref(), Some("client-2"));
 }
+
+#[test]
+fn someone_with_a_client_skips_its_form_and_the_checklist() {
+    let mut d = Driver::wizard();
+    d.enter().typ("acme").enter();
+    assert_eq!(d.step(), Step::GrantType);
+    d.press(KeyCode::Char('h')).enter();
+    assert_eq!(
+        d.step(),
+        Step::Scopes,
+        "no name, login, contact or checklist"
+    );
+    d.send(Msg::Paste("core.common.read".into())).enter();
+    assert_eq!(d.step(), Step::ClientId);
+    d.typ("client-1").enter().typ("s3cret").enter();
+    assert_eq!(d.step(), Step::Review);
+    assert_eq!(d.w().route().position(Step::Review), (7, 9));
+    let labels: Vec<&str> = d.w().review_rows().iter().map(|r| r.label).collect();
+    assert!(!labels.contains(&"Login"), "{labels:?}");
+}
+
+#[test]
+fn fixes_in_the_app_name_app_actions() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    d.take();
+    d.enter();
+    let a = test_attempt(&d.take());
+    d.send(Msg::TestDone {
+        attempt: a,
+        result: Box::new(Err(super::driver::refused(
+            crate::token::OAuthError::InvalidScope,
+        ))),
+    });
+    let text = joined(&d, 80, 24);
+    assert!(text.contains("press c to ask for fewer"), "{text}");
+    assert!(!text.contains("--scopes"), "{text}");
+}

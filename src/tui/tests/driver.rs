@@ -10,8 +10,8 @@ use crate::tui::app::{App, Entry, Screen};
 use crate::tui::command::{Command, Ending};
 use crate::tui::msg::Msg;
 use crate::tui::theme::Theme;
-use crate::tui::wizard::step::Step;
 use crate::tui::wizard::Wizard;
+use crate::tui::wizard::step::Step;
 
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

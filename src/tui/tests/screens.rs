@@ -75,7 +75,7 @@ fn servicenow_skips_the_coupa_only_steps() {
     assert_eq!(d.w().provider.id, "servicenow");
     d.typ("acme").enter().enter().enter();
     assert_eq!(d.step(), Step::Scopes, "no login or contact for ServiceNow");
-    assert_eq!(d.step().position(d.w().provider), (5, 11));
+    assert_eq!(d.w().route().position(d.step()), (5, 11));
 }
 
 #[test]

@@ -184,6 +184,7 @@ impl Wizard {
             KeyCode::Down => {
                 self.grant_cursor = (self.grant_cursor + 1).min(grants.len().saturating_sub(1));
             }
+            KeyCode::Char('h') => self.has_client = !self.has_client,
             KeyCode::Enter => {
                 if let Some(g) = grants.get(self.grant_cursor) {
                     match fields::parse_grant_type(g.flag_value()) {

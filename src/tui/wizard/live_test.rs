@@ -132,7 +132,7 @@ impl Wizard {
                     .map_or("", |i| i.token_url.as_str());
                 vec![
                     Line::raw(format!("{} requesting a token from {url} …", paint.spin())),
-                    Line::styled("  Esc cancels", theme.dim()),
+                    Line::styled("  Esc cancels", theme.focus()),
                 ]
             }
             TestState::Cancelled => vec![Line::styled(
@@ -174,7 +174,7 @@ impl Wizard {
         }
         lines.push(Line::styled(
             "Press Enter to save the profile.",
-            theme.dim(),
+            theme.focus(),
         ));
         lines
     }

@@ -42,13 +42,13 @@ impl Wizard {
                     .unwrap_or_default(),
             ),
         ];
-        if Step::ClientName.applies(self.provider) {
+        if self.route().applies(Step::ClientName) {
             rows.push(row(Step::ClientName, "Client name", text(&d.form.name)));
         }
-        if Step::Login.applies(self.provider) {
+        if self.route().applies(Step::Login) {
             rows.push(row(Step::Login, "Login", text(&d.form.login)));
         }
-        if Step::Contact.applies(self.provider) {
+        if self.route().applies(Step::Contact) {
             let (first, last) = (&d.form.contact_first_name, &d.form.contact_last_name);
             rows.push(row(
                 Step::Contact,
@@ -56,7 +56,7 @@ impl Wizard {
                 format!("{} {}", text(first), text(last)),
             ));
         }
-        if Step::ContactEmail.applies(self.provider) {
+        if self.route().applies(Step::ContactEmail) {
             rows.push(row(
                 Step::ContactEmail,
                 "Contact email",

@@ -59,44 +59,68 @@ impl Step {
         }
     }
 
-    /// The client-form steps appear only for the fields the provider's form has.
-    pub fn applies(self, provider: &Provider) -> bool {
-        let field = match self {
-            Self::ClientName => FormField::Name,
-            Self::Login => FormField::Login,
-            Self::Contact => FormField::Contact,
-            Self::ContactEmail => FormField::ContactEmail,
+    /// Steps about creating the client: skipped by someone who already has one.
+    pub fn creates_the_client(self) -> bool {
+        matches!(
+            self,
+            Self::ClientName
+                | Self::Login
+                | Self::Contact
+                | Self::ContactEmail
+                | Self::CreateClient
+        )
+    }
+}
+
+/// The steps one setup goes through: the provider's client form decides which form steps
+/// exist, and someone who already has a client skips the form and the checklist.
+#[derive(Debug, Clone, Copy)]
+pub struct Route<'a> {
+    pub provider: &'a Provider,
+    pub has_client: bool,
+}
+
+impl Route<'_> {
+    pub fn applies(self, step: Step) -> bool {
+        if self.has_client && step.creates_the_client() {
+            return false;
+        }
+        let field = match step {
+            Step::ClientName => FormField::Name,
+            Step::Login => FormField::Login,
+            Step::Contact => FormField::Contact,
+            Step::ContactEmail => FormField::ContactEmail,
             _ => return true,
         };
-        provider.need(field) != Need::Absent
+        self.provider.need(field) != Need::Absent
     }
 
-    pub fn steps(provider: &Provider) -> Vec<Step> {
-        ALL.into_iter().filter(|s| s.applies(provider)).collect()
+    pub fn steps(self) -> Vec<Step> {
+        ALL.into_iter().filter(|s| self.applies(*s)).collect()
     }
 
-    pub fn next(self, provider: &Provider) -> Step {
-        let steps = Self::steps(provider);
+    pub fn next(self, step: Step) -> Step {
+        let steps = self.steps();
         steps
             .iter()
-            .position(|s| *s == self)
+            .position(|s| *s == step)
             .and_then(|i| steps.get(i + 1))
             .copied()
             .unwrap_or(Step::Done)
     }
 
-    pub fn prev(self, provider: &Provider) -> Option<Step> {
-        let steps = Self::steps(provider);
-        let i = steps.iter().position(|s| *s == self)?;
+    pub fn prev(self, step: Step) -> Option<Step> {
+        let steps = self.steps();
+        let i = steps.iter().position(|s| *s == step)?;
         i.checked_sub(1).map(|j| steps[j])
     }
 
     /// "4/14" for the step indicator.
-    pub fn position(self, provider: &Provider) -> (usize, usize) {
-        let steps = Self::steps(provider);
+    pub fn position(self, step: Step) -> (usize, usize) {
+        let steps = self.steps();
         let i = steps
             .iter()
-            .position(|s| *s == self)
+            .position(|s| *s == step)
             .map_or(steps.len(), |i| i + 1);
         (i, steps.len())
     }
@@ -108,16 +132,24 @@ mod tests {
 
     #[test]
     fn order_per_provider() {
-        let coupa = Provider::get("coupa").unwrap();
-        assert_eq!(Step::steps(coupa).len(), 14);
-        assert_eq!(Step::ClientName.next(coupa), Step::Login);
-        assert_eq!(Step::Login.position(coupa), (5, 14));
-        assert_eq!(Step::Save.next(coupa), Step::Done);
-        assert_eq!(Step::Provider.prev(coupa), None);
-        let sn = Provider::get("servicenow").unwrap();
-        assert_eq!(Step::steps(sn).len(), 11);
-        assert_eq!(Step::ClientName.next(sn), Step::Scopes);
-        assert_eq!(Step::Scopes.prev(sn), Some(Step::ClientName));
-        assert_eq!(Step::Scopes.position(sn), (5, 11));
+        let route = |id, has_client| Route {
+            provider: Provider::get(id).unwrap(),
+            has_client,
+        };
+        let coupa = route("coupa", false);
+        assert_eq!(coupa.steps().len(), 14);
+        assert_eq!(coupa.next(Step::ClientName), Step::Login);
+        assert_eq!(coupa.position(Step::Login), (5, 14));
+        assert_eq!(coupa.next(Step::Save), Step::Done);
+        assert_eq!(coupa.prev(Step::Provider), None);
+        let sn = route("servicenow", false);
+        assert_eq!(sn.steps().len(), 11);
+        assert_eq!(sn.next(Step::ClientName), Step::Scopes);
+        assert_eq!(sn.prev(Step::Scopes), Some(Step::ClientName));
+        assert_eq!(sn.position(Step::Scopes), (5, 11));
+        let existing = route("coupa", true);
+        assert_eq!(existing.next(Step::GrantType), Step::Scopes);
+        assert_eq!(existing.next(Step::Scopes), Step::ClientId);
+        assert_eq!(existing.steps().len(), 9);
     }
 }

@@ -23,10 +23,13 @@ impl Wizard {
         };
         let mut keys = match self.step {
             Step::Provider => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")],
-            Step::GrantType if self.grants().len() > 1 => {
-                vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")]
+            Step::GrantType => {
+                let mut keys = vec![("h", "have a client"), ("Enter", "next"), ("Esc", "back")];
+                if self.grants().len() > 1 {
+                    keys.insert(0, ("↑↓", "choose"));
+                }
+                keys
             }
-            Step::GrantType => vec![("Enter", "next"), ("Esc", "back")],
             Step::Contact => vec![("Enter", "next"), ("Tab", "next field"), ("Esc", "back")],
             Step::Scopes => self.scopes.keys(),
             Step::ClientSecret => vec![("Enter", "next"), ("Ctrl+R", "show/hide"), ("Esc", "back")],
@@ -103,7 +106,7 @@ impl Wizard {
 
     pub fn render(&self, frame: &mut Frame, paint: &Paint) {
         let theme = paint.theme;
-        let (i, n) = self.step.position(self.provider);
+        let (i, n) = self.route().position(self.step);
         let indicator = if self.step == Step::Done {
             "done".into()
         } else {
@@ -111,7 +114,7 @@ impl Wizard {
         };
         let steps = ALL
             .iter()
-            .filter(|s| s.applies(self.provider))
+            .filter(|s| self.route().applies(**s))
             .map(|s| StepMark::new(s.title(), (*s).cmp(&self.step)))
             .collect();
         // On the first step the title follows the highlighted provider, not the last chosen one.
@@ -240,6 +243,11 @@ impl Wizard {
         let offered = self.grants().into_iter().map(|g| g.is_implemented());
         let items = labels.iter().map(String::as_str).zip(offered);
         let mut lines = choice_lines(items, self.grant_cursor, theme);
+        let mark = if self.has_client { "[x]" } else { "[ ]" };
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(format!(
+            "  {mark} I already have this client: skip its form and the checklist (h)"
+        )));
         if self.grant_error.is_some() {
             lines.push(Line::raw(""));
             lines.extend(problem_lines(self.grant_error.as_deref(), &[], theme));
@@ -279,9 +287,10 @@ impl Wizard {
         )];
         lines.extend(self.create_lines().into_iter().map(Line::raw));
         lines.push(Line::raw(""));
+        // What to do next is an instruction, not a footnote: never dimmed.
         lines.push(Line::styled(
             "Press Enter when the client exists.",
-            theme.dim(),
+            theme.focus(),
         ));
         frame.render_widget(wrap::paragraph(lines, area), area);
     }
@@ -292,7 +301,10 @@ impl Wizard {
             .instance
             .as_ref()
             .map_or(("", ""), |i| (i.url.as_str(), i.token_url.as_str()));
-        self.provider.diagnosis_context(url, token_url)
+        crate::token::Context {
+            surface: crate::token::Surface::App,
+            ..self.provider.diagnosis_context(url, token_url)
+        }
     }
 }
 
