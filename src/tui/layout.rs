@@ -80,8 +80,16 @@ pub fn draw(frame: &mut Frame, theme: Theme, chrome: &Chrome) -> Rect {
     let indicator_w = chrome.indicator.chars().count() as u16;
     let [title_area, ind_area] =
         Layout::horizontal([Constraint::Min(1), Constraint::Length(indicator_w + 1)]).areas(top);
+    // A long title gives way to the indicator with an ellipsis and a space, never running into it.
+    let room = usize::from(title_area.width.saturating_sub(1));
+    let title = if chrome.title.chars().count() > room {
+        let cut: String = chrome.title.chars().take(room.saturating_sub(1)).collect();
+        format!("{cut}…")
+    } else {
+        chrome.title.clone()
+    };
     frame.render_widget(
-        Paragraph::new(Span::styled(chrome.title.clone(), theme.title())),
+        Paragraph::new(Span::styled(title, theme.title())),
         title_area,
     );
     frame.render_widget(
@@ -160,18 +168,18 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-pub fn overlay(frame: &mut Frame, theme: Theme, title: &str, lines: Vec<Line>) {
-    let height = lines.len() as u16 + 2;
-    let area = centered(frame.area(), 64, height);
+pub fn overlay(frame: &mut Frame, theme: Theme, title: &str, lines: Vec<Line<'static>>) {
+    // Wrapped first, so the box is as tall as its text and its last line is never cut.
+    let width = 64.min(frame.area().width);
+    let lines = super::wrap::hanging_all(lines, width.saturating_sub(2));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let area = centered(frame.area(), width, height);
     frame.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {title} "))
         .border_style(theme.focus());
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -479,3 +479,21 @@ fn fixes_in_the_app_name_app_actions() {
     assert!(text.contains("press c to ask for fewer"), "{text}");
     assert!(!text.contains("--scopes"), "{text}");
 }
+
+#[test]
+fn help_is_never_cut() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    while d.w().review_at != Step::Scopes {
+        d.press(KeyCode::Up);
+    }
+    d.enter().press(KeyCode::F(1));
+    for (w, h) in [(60, 18), (80, 24), (120, 40)] {
+        let text = joined(&d, w, h);
+        assert!(
+            text.contains("Any key closes this help."),
+            "{w}x{h}: {text}"
+        );
+        assert!(text.contains("R W D X"), "{w}x{h}");
+    }
+}

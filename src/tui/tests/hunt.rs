@@ -174,6 +174,28 @@ fn draws_everywhere(d: &Driver) {
             "{w}x{h}: no legend:\n{text}"
         );
         if let Screen::Wizard(wz) = &d.app.screen
+            && d.app.overlay.is_none()
+        {
+            // Without any white space: a long word may be split where it wraps.
+            let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+            let help = squeeze(&wz.help_text());
+            // Right of the side list of steps, where there is one.
+            let side = if w >= crate::tui::layout::SIDE_LIST_WIDTH {
+                24
+            } else {
+                0
+            };
+            let body: String = text
+                .lines()
+                .map(|l| l.chars().skip(side).collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                squeeze(&body).contains(&help),
+                "{w}x{h}: the step's help is cut:\n{text}"
+            );
+        }
+        if let Screen::Wizard(wz) = &d.app.screen
             && !wz.secret.revealed
             && let Some(s) = &wz.draft.secret
             && s.char_count() >= 6

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::step::{ALL, Step};
 use super::{ContactFocus, SaveFocus, TestState, Wizard};
@@ -134,7 +134,7 @@ impl Wizard {
         self.render_body(frame, body, paint);
     }
 
-    fn help_text(&self) -> String {
+    pub fn help_text(&self) -> String {
         let h = &self.provider.help;
         match self.step {
             Step::Provider => "Which server issued (or will issue) the client? Coupa is built in; ServiceNow and any standard OAuth 2.0 server work the same way.".into(),
@@ -182,26 +182,25 @@ impl Wizard {
     /// The step's title and help; returns the area below them.
     fn render_head(&self, frame: &mut Frame, area: Rect, theme: Theme) -> Rect {
         let help = self.help_text();
-        let help_h = if help.is_empty() {
-            0
-        } else {
-            (help.chars().count() as u16 / area.width.max(1)) + 2
-        };
-        let head = Paragraph::new(vec![
-            Line::styled(self.step.title(), theme.title()),
-            Line::raw(help),
-        ])
-        .wrap(Wrap { trim: true });
+        let mut head = vec![Line::styled(self.step.title(), theme.title())];
+        if !help.is_empty() {
+            head.extend(wrap::hanging_all(vec![Line::raw(help)], area.width));
+        }
+        // The help is read in full: the step's body gets what is left.
+        let head_h = u16::try_from(head.len())
+            .unwrap_or(u16::MAX)
+            .min(area.height);
         frame.render_widget(
-            head,
+            Paragraph::new(head),
             Rect {
-                height: help_h.min(area.height),
+                height: head_h,
                 ..area
             },
         );
+        let used = head_h.saturating_add(1).min(area.height);
         Rect {
-            y: area.y + help_h + 1,
-            height: area.height.saturating_sub(help_h + 1),
+            y: area.y + used,
+            height: area.height - used,
             ..area
         }
     }
