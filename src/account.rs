@@ -231,6 +231,18 @@ impl Accounts {
             .map_err(RunSecretError::Store)
     }
 
+    /// Whether the OS keyring can be used here: reading an entry that does not exist answers
+    /// "missing" from a working keyring. `Some` says why not.
+    pub fn probe_keyring(&self) -> Option<StoreError> {
+        match self
+            .secrets
+            .get(SecretStoreKind::Keyring, "oauth-setup-probe")
+        {
+            Err(e) if e.is_keyring() => Some(e),
+            _ => None,
+        }
+    }
+
     /// Where a profile's secret is kept, in words.
     pub fn describe(&self, profile: &Profile) -> String {
         self.secrets

@@ -62,6 +62,22 @@ impl StoreError {
         )
     }
 
+    /// What happened, in plain words (no library or D-Bus text), for a screen that offers the
+    /// other store.
+    pub fn plain(&self) -> String {
+        match self {
+            Self::KeyringUnavailable { .. } => {
+                "no keyring service (Secret Service) runs in this session".into()
+            }
+            Self::KeyringTimeout { .. } => {
+                "the keyring did not answer; it is probably locked".into()
+            }
+            Self::KeyringLocked { .. } => "the keyring is locked or refused access".into(),
+            Self::Keyring { .. } => "the keyring failed".into(),
+            other => other.to_string(),
+        }
+    }
+
     /// What the user can do about `profile`'s secret, naming the alternatives to an unusable
     /// keyring.
     pub fn fix(&self, config_dir: &ConfigDir, profile: &str) -> String {

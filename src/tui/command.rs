@@ -33,6 +33,8 @@ pub enum Command {
         name: String,
     },
     LoadProfiles,
+    /// Find out whether the OS keyring works here; the answer is `Msg::KeyringProbed`.
+    ProbeKeyring,
     Quit(Ending),
 }
 

@@ -4,6 +4,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::account::{AccountError, Deleted, Saved};
 use crate::profile::{ProfileError, ProfilesFile};
+use crate::secret_store::StoreError;
 use crate::token::{TestFailure, TestOk};
 use crate::verify::ProfileReport;
 
@@ -36,4 +37,6 @@ pub enum Msg {
         result: Result<Deleted, AccountError>,
     },
     Profiles(Result<ProfilesFile, ProfileError>),
+    /// Why the OS keyring cannot be used here, or `None` when it can.
+    KeyringProbed(Option<StoreError>),
 }

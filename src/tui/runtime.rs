@@ -142,6 +142,9 @@ impl Executor {
                 name,
             }),
             Command::LoadProfiles => self.reply_blocking(move || Msg::Profiles(accounts.load())),
+            Command::ProbeKeyring => {
+                self.reply_blocking(move || Msg::KeyringProbed(accounts.probe_keyring()));
+            }
             Command::Quit(ending) => return Some(ending),
         }
         None

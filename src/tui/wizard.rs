@@ -72,6 +72,19 @@ pub struct SaveForm {
     /// Why the keyring could not take the secret; the user may then pick the file store.
     pub keyring_problem: Option<AccountError>,
     pub saving: bool,
+    pub keyring: KeyringCheck,
+    /// The user picked the store; a keyring check no longer changes it.
+    pub store_chosen: bool,
+}
+
+/// What is known of the OS keyring when the save step opens.
+#[derive(Debug)]
+pub enum KeyringCheck {
+    NotYet,
+    Checking,
+    Usable,
+    /// The file store was pre-selected; why, in plain words.
+    Unusable(String),
 }
 
 #[derive(Debug)]
@@ -175,6 +188,8 @@ impl Wizard {
                 error: None,
                 keyring_problem: None,
                 saving: false,
+                keyring: KeyringCheck::NotYet,
+                store_chosen: false,
             },
             saved: None,
             existing,
@@ -279,7 +294,8 @@ impl Wizard {
                 let existing = &self.existing.profiles;
                 let name = fields::free_profile_name(&base, |n| existing.contains_key(n));
                 self.save.name.set_value(&name);
-                vec![]
+                self.save.keyring = KeyringCheck::Checking;
+                vec![Command::ProbeKeyring]
             }
             _ => vec![],
         }
@@ -313,6 +329,10 @@ impl Wizard {
             }
             Msg::Saved(result) => {
                 self.on_saved(result);
+                Outcome::none()
+            }
+            Msg::KeyringProbed(problem) => {
+                self.on_keyring_probed(problem);
                 Outcome::none()
             }
             _ => Outcome::none(),

@@ -157,10 +157,7 @@ fn the_wizard_follows_the_preset() {
     t.wait_for("✓ passed: the credentials work");
     t.send(ENTER);
     t.wait_for("13/13 Save");
-    t.send(TAB);
-    t.send(TAB);
-    t.send(" ");
-    t.wait_for("(•) file");
+    t.choose_file_store();
     t.send(ENTER);
     t.wait_for("✓ saved profile local");
     t.send(ENTER);

@@ -81,10 +81,7 @@ fn first_time_setup_as_a_user_types_it() {
     t.send(ENTER);
     t.wait_for("14/14 Save");
     if !keyring_session() {
-        t.send(TAB);
-        t.send(TAB);
-        t.send(" ");
-        t.wait_for("(•) file");
+        t.choose_file_store();
     }
     t.send(ENTER);
     t.wait_for("✓ saved profile local");

@@ -497,3 +497,36 @@ fn help_is_never_cut() {
         assert!(text.contains("R W D X"), "{w}x{h}");
     }
 }
+
+#[test]
+fn an_unusable_keyring_is_found_before_saving_and_the_file_store_preselected() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    d.enter();
+    let a = test_attempt(&d.take());
+    d.send(Msg::TestDone {
+        attempt: a,
+        result: Box::new(Ok(granted())),
+    })
+    .enter();
+    assert!(
+        d.take().iter().any(|c| matches!(c, Command::ProbeKeyring)),
+        "the save step checks the keyring"
+    );
+    assert!(joined(&d, 80, 24).contains("checking the OS keyring"));
+    d.send(Msg::KeyringProbed(Some(
+        crate::secret_store::StoreError::KeyringUnavailable {
+            reason: "org.freedesktop.DBus.Error.ServiceUnknown".into(),
+        },
+    )));
+    assert_eq!(d.w().save.store.as_str(), "file");
+    let text = joined(&d, 80, 24);
+    assert!(
+        text.contains("no keyring service (Secret Service) runs"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("org.freedesktop"),
+        "no raw D-Bus text: {text}"
+    );
+}

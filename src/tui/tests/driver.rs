@@ -175,8 +175,12 @@ pub fn one_profile() -> ProfilesFile {
         })
         .enter()
         .enter();
-    let Command::Save { new, .. } = other.take().remove(0) else {
-        panic!()
+    let Some(Command::Save { new, .. }) = other
+        .take()
+        .into_iter()
+        .find(|c| matches!(c, Command::Save { .. }))
+    else {
+        panic!("no save")
     };
     let profile = Profile::new(
         &new.account,

@@ -296,6 +296,13 @@ fn run(provider: usize, prefilled: bool, acts: &[Act]) -> Driver {
                     result: Err(AccountError::Missing("acme".into())),
                 }),
                 Command::LoadProfiles => pending.work.push(Msg::Profiles(Ok(one_profile()))),
+                Command::ProbeKeyring => {
+                    pending
+                        .work
+                        .push(Msg::KeyringProbed(Some(StoreError::KeyringUnavailable {
+                            reason: "no bus".into(),
+                        })))
+                }
                 _ => {}
             }
         }

@@ -3,11 +3,11 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::step::Step;
-use super::{SaveFocus, TestState, Wizard};
+use super::{KeyringCheck, SaveFocus, TestState, Wizard};
 use crate::account::{AccountError, NewProfile, Saved};
 use crate::fields::{self, Validated};
 use crate::profile::Verdict;
-use crate::secret_store::SecretStoreKind;
+use crate::secret_store::{SecretStoreKind, StoreError};
 use crate::tui::command::Command;
 
 impl Wizard {
@@ -41,6 +41,7 @@ impl Wizard {
                     SecretStoreKind::Keyring => SecretStoreKind::File,
                     SecretStoreKind::File => SecretStoreKind::Keyring,
                 };
+                form.store_chosen = true;
                 form.error = None;
             }
             KeyCode::Enter => return self.submit_save(),
@@ -101,6 +102,20 @@ impl Wizard {
             new: Box::new(new),
             secret,
         }]
+    }
+
+    /// The keyring check came back: when the keyring cannot be used and the user has not picked
+    /// a store, the file store is pre-selected, with the reason.
+    pub(super) fn on_keyring_probed(&mut self, problem: Option<StoreError>) {
+        self.save.keyring = match problem {
+            None => KeyringCheck::Usable,
+            Some(e) => {
+                if !self.save.store_chosen {
+                    self.save.store = SecretStoreKind::File;
+                }
+                KeyringCheck::Unusable(e.plain())
+            }
+        };
     }
 
     pub(super) fn on_saved(&mut self, result: Result<Saved, AccountError>) {

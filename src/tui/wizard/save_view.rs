@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{SaveFocus, Wizard};
+use super::{KeyringCheck, SaveFocus, Wizard};
 use crate::profile::Verdict;
 use crate::secret_store::SecretStoreKind;
 use crate::tui::theme::{Paint, Theme};
@@ -60,6 +60,18 @@ impl Wizard {
                 focus_mark(SaveFocus::Store)
             )),
         ];
+        match &self.save.keyring {
+            KeyringCheck::Checking => {
+                lines.push(Line::styled("  checking the OS keyring …", theme.dim()));
+            }
+            KeyringCheck::Unusable(why) => lines.push(Line::styled(
+                format!(
+                    "  ! the OS keyring cannot be used here: {why}; the file store is preselected"
+                ),
+                theme.warn(),
+            )),
+            KeyringCheck::NotYet | KeyringCheck::Usable => {}
+        }
         if self.save.store == SecretStoreKind::File {
             lines.push(Line::styled(
                 "  ! the file store keeps the secret UNENCRYPTED on disk (0600, only you can read it)",

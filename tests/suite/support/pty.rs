@@ -90,6 +90,20 @@ impl Pty {
     }
 
     #[track_caller]
+    /// On the save step: wait for the keyring check, then make sure the file store is chosen
+    /// (it is preselected when the keyring cannot be used here).
+    pub fn choose_file_store(&mut self) {
+        self.wait_until("the keyring check", |s| {
+            !s.contains("checking the OS keyring")
+        });
+        if !self.text().contains("(•) file") {
+            self.send("\t");
+            self.send("\t");
+            self.send(" ");
+        }
+        self.wait_for("(•) file");
+    }
+
     pub fn wait_for(&self, what: &str) {
         self.wait_until(what, |t| t.contains(what));
     }
