@@ -37,6 +37,8 @@ pub enum Screen {
 pub enum Overlay {
     Help,
     ConfirmQuit,
+    /// Esc on a screen's first step with input that leaving would lose.
+    ConfirmLeave,
 }
 
 #[derive(Debug)]
@@ -154,6 +156,11 @@ impl App {
             _ => {}
         }
         let outcome = self.route(msg);
+        // Esc asks first, as Ctrl+C does, when leaving would lose what was typed.
+        if matches!(outcome, Outcome::Back) && self.dirty() {
+            self.overlay = Some(Overlay::ConfirmLeave);
+            return vec![];
+        }
         self.follow(outcome)
     }
 
@@ -165,6 +172,10 @@ impl App {
             Some(Overlay::ConfirmQuit) if ctrl_c || key.code == KeyCode::Char('y') => {
                 return Some(quit(Ending::Cancelled));
             }
+            Some(Overlay::ConfirmLeave) if key.code == KeyCode::Char('y') => {
+                return Some(self.follow(Outcome::Back));
+            }
+            Some(Overlay::ConfirmLeave) if ctrl_c => return Some(quit(Ending::Cancelled)),
             Some(_) => return Some(vec![]),
             None => {}
         }
@@ -328,6 +339,15 @@ impl App {
                 vec![
                     Line::raw("Quit and lose what you typed? Nothing has been saved."),
                     Line::raw("y: quit · any other key: stay"),
+                ],
+            ),
+            Some(Overlay::ConfirmLeave) => layout::overlay(
+                frame,
+                self.theme,
+                "Leave?",
+                vec![
+                    Line::raw("Leave and lose what you typed? Nothing has been saved."),
+                    Line::raw("y: leave · any other key: stay"),
                 ],
             ),
             None => {}

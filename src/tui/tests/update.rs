@@ -7,6 +7,7 @@ use crate::account::{AccountError, Saved};
 use crate::profile::Verdict;
 use crate::secret_store::StoreError;
 use crate::token::{ClientAuth, OAuthError};
+use crate::tui::app::Overlay;
 use crate::tui::command::Command;
 use crate::tui::msg::Msg;
 use crate::tui::wizard::step::Step;
@@ -155,7 +156,19 @@ fn warnings_need_a_second_enter_and_going_back_keeps_values() {
     d.enter();
     assert_eq!(d.w().instance.value(), "acme.example.com");
     d.press(KeyCode::Esc).press(KeyCode::Esc);
-    assert!(d.ended.is_some(), "Esc on the first step leaves the wizard");
+    assert_eq!(
+        d.app.overlay,
+        Some(Overlay::ConfirmLeave),
+        "Esc on the first step asks before losing what was typed"
+    );
+    assert!(d.ended.is_none());
+    d.press(KeyCode::Char('n'));
+    assert!(
+        d.app.overlay.is_none() && d.ended.is_none(),
+        "any other key stays"
+    );
+    d.press(KeyCode::Esc).press(KeyCode::Char('y'));
+    assert!(d.ended.is_some(), "y leaves the wizard");
 }
 
 #[test]
