@@ -4,5 +4,6 @@ mod defects;
 mod driver;
 mod hunt;
 mod render;
+mod scope_defects;
 mod screens;
 mod update;

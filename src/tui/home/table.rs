@@ -166,39 +166,8 @@ pub fn row(cells: &[String], widths: &[Option<usize>]) -> String {
 mod tests {
     use super::*;
 
-    fn columns() -> Vec<Column> {
-        vec![
-            Column {
-                header: "NAME",
-                min: 8,
-                whole: false,
-                rank: 4,
-            },
-            Column {
-                header: "INSTANCE",
-                min: 12,
-                whole: false,
-                rank: 3,
-            },
-            Column {
-                header: "PROVIDER",
-                min: 8,
-                whole: false,
-                rank: 1,
-            },
-            Column {
-                header: "SECRET",
-                min: 7,
-                whole: false,
-                rank: 0,
-            },
-            Column {
-                header: "LAST VERIFIED",
-                min: 13,
-                whole: true,
-                rank: 5,
-            },
-        ]
+    fn columns() -> [Column; 5] {
+        COLUMNS
     }
 
     fn rows() -> Vec<Vec<String>> {

@@ -3,7 +3,7 @@
 use ratatui::crossterm::event::KeyCode;
 
 use super::driver::{Driver, ctrl, granted, one_profile, test_attempt};
-use super::render::{draw, screen_text};
+use super::render::{draw, joined, screen_text};
 use crate::exit::ExitCode;
 use crate::profile::ProfilesFile;
 use crate::tui::app::{Entry, Screen};
@@ -118,23 +118,11 @@ fn leaving_before_the_work_is_done_exits_130() {
     assert!(matches!(d.app.screen, Screen::Home(_)));
 }
 
-/// The screen's text with wrapped lines joined, so a value split over lines can be found.
-fn joined(d: &Driver, width: u16, height: u16) -> String {
-    screen_text(&draw(&d.app, width, height))
-        .lines()
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[test]
 fn review_wraps_long_values_and_shows_the_token_url_used() {
     let mut d = Driver::wizard();
     d.walk_to_review();
-    while d.w().review_at != Step::Scopes {
-        d.press(KeyCode::Up);
-    }
-    d.enter();
+    d.edit(Step::Scopes);
     let many = "core.user.read core.supplier.read core.purchase_order.read core.requisition.read";
     d.send(Msg::Paste(many.into())).enter();
     assert_eq!(d.step(), Step::Review);
@@ -169,25 +157,6 @@ fn review_wraps_long_values_and_shows_the_token_url_used() {
 }
 
 #[test]
-fn status_messages_wrap_instead_of_losing_how_to_go_on() {
-    let mut d = Driver::wizard();
-    d.walk_to_review();
-    while d.w().review_at != Step::Scopes {
-        d.press(KeyCode::Up);
-    }
-    d.enter();
-    d.send(Msg::Paste(
-        "core.brand_new_area_with_a_long_name.read".into(),
-    ));
-    d.enter();
-    assert!(!d.w().scopes.warnings.is_empty());
-    for (w, h) in [(60, 18), (80, 24)] {
-        let text = joined(&d, w, h);
-        assert!(text.contains("(Enter again accepts)"), "{w}x{h}:\n{text}");
-    }
-}
-
-#[test]
 fn wording_and_titles() {
     let mut d = Driver::wizard();
     d.press(KeyCode::Down);
@@ -204,95 +173,6 @@ fn wording_and_titles() {
     let text = joined(&d, 80, 24);
     assert!(!text.contains("Name: ;"), "{text}");
     assert!(text.contains("Name: (not given)"), "{text}");
-}
-
-/// The wizard at the scope step of the provider at `index` in the list.
-fn at_scopes(index: usize, instance: &str) -> Driver {
-    let mut d = Driver::wizard();
-    for _ in 0..index {
-        d.press(KeyCode::Down);
-    }
-    d.enter().typ(instance).enter().enter();
-    // Grant type, then the optional client name.
-    d.enter();
-    assert_eq!(d.step(), Step::Scopes);
-    d
-}
-
-#[test]
-fn without_a_catalogue_scopes_are_a_plain_field() {
-    for (index, instance) in [(1, "acme"), (2, "https://auth.example.com/oauth2/token")] {
-        let mut d = at_scopes(index, instance);
-        d.typ("read write,admin").enter();
-        assert_eq!(d.step(), Step::CreateClient, "{index}");
-        assert_eq!(d.w().draft.scopes(), ["read", "write", "admin"]);
-        let legend: Vec<&str> = d.w().keys().iter().map(|(k, _)| *k).collect();
-        assert!(
-            !legend.contains(&"F2") && !legend.contains(&"Space"),
-            "no catalogue keys: {legend:?}"
-        );
-    }
-}
-
-#[test]
-fn every_selected_scope_can_be_seen_and_removed() {
-    let mut d = Driver::wizard();
-    d.walk_to_review();
-    while d.w().review_at != Step::Scopes {
-        d.press(KeyCode::Up);
-    }
-    d.enter();
-    d.send(Msg::Paste("custom.partner.read".into()));
-    d.press(KeyCode::Tab);
-    let text = joined(&d, 80, 24);
-    assert!(
-        text.contains("custom.partner.read (not in the catalogue)"),
-        "{text}"
-    );
-    assert!(text.contains("core.common.read"), "{text}");
-    // The pasted one is last: go there and remove it.
-    for _ in 0..5 {
-        d.press(KeyCode::Down);
-    }
-    d.press(KeyCode::Delete);
-    assert_eq!(
-        d.w().scopes.selected,
-        ["core.common.read", "core.invoice.read"]
-    );
-    d.enter();
-    assert_eq!(d.step(), Step::Review);
-    assert_eq!(
-        d.w().draft.scopes(),
-        ["core.common.read", "core.invoice.read"]
-    );
-}
-
-#[test]
-fn enter_in_the_filter_selects_the_match_and_f3_says_what_it_removed() {
-    let mut d = Driver::wizard();
-    d.walk_to_review();
-    while d.w().review_at != Step::Scopes {
-        d.press(KeyCode::Up);
-    }
-    d.enter();
-    d.send(Msg::Paste("core.user.read".into()));
-    d.press(KeyCode::Tab)
-        .press(KeyCode::Delete)
-        .press(KeyCode::Delete)
-        .press(KeyCode::Delete);
-    d.press(KeyCode::Tab).press(KeyCode::Tab);
-    assert!(d.w().scopes.selected.is_empty());
-    d.typ("invoice.write").enter();
-    assert_eq!(
-        d.step(),
-        Step::Scopes,
-        "Enter with a filter selects, it does not leave"
-    );
-    assert_eq!(d.w().scopes.selected, ["core.invoice.write"]);
-    assert_eq!(d.w().scopes.filter.value(), "");
-    d.press(KeyCode::F(3));
-    let note = d.w().scopes.note.clone().unwrap_or_default();
-    assert!(note.contains("removed: core.invoice.write"), "{note}");
 }
 
 fn report(name: &str) -> crate::verify::ProfileReport {
@@ -424,10 +304,7 @@ fn pasted_values_say_what_was_changed() {
     );
     let mut d = Driver::wizard();
     d.walk_to_review();
-    while d.w().review_at != Step::ClientId {
-        d.press(KeyCode::Up);
-    }
-    d.enter();
+    d.edit(Step::ClientId);
     for _ in 0.."client-1".len() {
         d.press(KeyCode::Backspace);
     }
@@ -484,10 +361,7 @@ fn fixes_in_the_app_name_app_actions() {
 fn help_is_never_cut() {
     let mut d = Driver::wizard();
     d.walk_to_review();
-    while d.w().review_at != Step::Scopes {
-        d.press(KeyCode::Up);
-    }
-    d.enter().press(KeyCode::F(1));
+    d.edit(Step::Scopes).press(KeyCode::F(1));
     for (w, h) in [(60, 18), (80, 24), (120, 40)] {
         let text = joined(&d, w, h);
         assert!(

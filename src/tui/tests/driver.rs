@@ -100,6 +100,15 @@ impl Driver {
         self.walk_to_review_with_login("erp-sync")
     }
 
+    /// From the review, open the step that sets `step` (to change its value).
+    pub fn edit(&mut self, step: Step) -> &mut Self {
+        assert_eq!(self.step(), Step::Review);
+        while self.w().review_at != step {
+            self.press(KeyCode::Up);
+        }
+        self.enter()
+    }
+
     /// Walk a Coupa setup to the review, with valid values and this login.
     pub fn walk_to_review_with_login(&mut self, login: &str) -> &mut Self {
         self.enter() // Coupa

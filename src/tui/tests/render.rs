@@ -250,3 +250,12 @@ fn readme_screens_are_current() {
         );
     }
 }
+
+/// The screen's text with wrapped lines joined, so a value split over lines can be found.
+pub(super) fn joined(d: &Driver, width: u16, height: u16) -> String {
+    screen_text(&draw(&d.app, width, height))
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
