@@ -68,7 +68,8 @@ pub fn hanging(line: Line<'static>, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-/// Bytes of leading spaces plus a list marker, if any.
+/// Bytes of leading spaces plus a list marker ("1. ", "- ", "• ") or a verdict mark ("✓ ", "✗ ",
+/// "! "), if any.
 fn indent_of(text: &str) -> usize {
     let spaces = text.len() - text.trim_start_matches(' ').len();
     let rest = &text[spaces..];
@@ -77,8 +78,11 @@ fn indent_of(text: &str) -> usize {
         digits + 2
     } else if rest.starts_with("- ") {
         2
-    } else if rest.starts_with("• ") {
-        "• ".len()
+    } else if let Some(mark) = ["• ", "✓ ", "✗ ", "! "]
+        .iter()
+        .find(|m| rest.starts_with(**m))
+    {
+        mark.len()
     } else {
         0
     };
@@ -115,6 +119,16 @@ mod tests {
                 "   https://acme.coupahost.com/",
                 "   oauth2/clients now"
             ]
+        );
+    }
+
+    #[test]
+    fn a_verdict_mark_hangs_like_a_list_marker() {
+        let done = Line::raw("✓ the new secret works and replaced the old one in the file store");
+        let lines = text(&hanging(done, 40));
+        assert!(
+            lines[1].starts_with("  ") && !lines[1].starts_with("   "),
+            "{lines:?}"
         );
     }
 
