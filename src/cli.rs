@@ -73,6 +73,11 @@ pub enum Command {
     /// Show one profile and where its secret is kept (never the secret)
     #[command(after_help = "Examples:\n  oauth-setup show acme\n  oauth-setup show acme --json")]
     Show(ShowArgs),
+    /// Read a server's OAuth metadata (RFC 8414 / OpenID Connect discovery) and show its endpoints
+    #[command(
+        after_help = "Examples:\n  oauth-setup discover https://auth.example.com\n  oauth-setup discover https://auth.example.com --json | jq -r .token_endpoint"
+    )]
+    Discover(DiscoverArgs),
     /// Delete a profile and its stored secret
     #[command(after_help = "Examples:\n  oauth-setup delete acme\n  oauth-setup delete acme --yes")]
     Delete(DeleteArgs),
@@ -112,8 +117,11 @@ pub struct SetupArgs {
     #[arg(long, value_name = "NAME")]
     pub provider: Option<String>,
     /// Instance address (acme, acme.coupahost.com, https://...); for generic, the full token URL
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", conflicts_with = "issuer")]
     pub instance: Option<String>,
+    /// For a server given by its token URL: its issuer, whose metadata gives the token URL
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
     /// The grant type the client was created with (client-credentials is supported so far)
     #[arg(long, value_name = "TYPE", default_value = "client-credentials")]
     pub grant_type: String,
@@ -206,6 +214,15 @@ pub struct TokenArgs {
     /// How the token is printed
     #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
     pub format: TokenFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// The server's issuer URL, e.g. https://auth.example.com
+    pub issuer: String,
+    /// A JSON document (schema_version 1) instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The commands: each reads the shared context, does its one job and returns an exit code.
 
 mod delete;
+mod discover;
 mod list;
 mod output;
 mod rotate;
@@ -138,6 +139,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
             Command::List(a) => list::run(&ctx, &a),
             Command::Show(a) => show::run(&ctx, &a),
             Command::Delete(a) => delete::run(&ctx, &a),
+            Command::Discover(a) => discover::run(&ctx, &a).await,
         }
     })
 }

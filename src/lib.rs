@@ -8,6 +8,7 @@ pub(crate) mod atomic_file;
 pub mod cli;
 pub mod commands;
 pub mod config_dir;
+pub mod discovery;
 pub(crate) mod exit;
 pub(crate) mod fault;
 pub mod fields;

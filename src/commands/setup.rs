@@ -11,8 +11,11 @@ use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
 use crate::token::test_credentials;
 
-pub async fn run(ctx: &Ctx, args: SetupArgs) -> Result<(), CmdError> {
+pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
     let existing = ctx.accounts.load()?;
+    if let Some(issuer) = args.issuer.clone() {
+        from_issuer(ctx, &mut args, &issuer).await?;
+    }
     let checked = check::check_fields(&args, &existing)?;
     crate::fault::panic_point("setup", "secret-read");
     for w in &checked.warnings {
@@ -45,6 +48,35 @@ pub async fn run(ctx: &Ctx, args: SetupArgs) -> Result<(), CmdError> {
         eprintln!("saving anyway (--save-unverified)");
     }
     save(ctx, &new, &checked.secret)
+}
+
+/// `--issuer`: the token URL (and, unless given, the client authentication) from the server's
+/// metadata, for a provider whose token URL is given in full.
+async fn from_issuer(ctx: &Ctx, args: &mut SetupArgs, issuer: &str) -> Result<(), CmdError> {
+    let id = args.provider.as_deref().unwrap_or_default();
+    if crate::provider::Provider::get(id).is_some_and(|p| p.token_path.is_some()) {
+        return Err(CmdError::usage(format!(
+            "--issuer is for servers given by their token URL; {id} knows its token path"
+        ))
+        .with_fix("drop --issuer and give --instance"));
+    }
+    let (url, meta) = crate::discovery::discover(&ctx.client()?, issuer)
+        .await
+        .map_err(|e| super::discover::error(&e))?;
+    let Some(token_url) = meta.token_endpoint.clone() else {
+        return Err(CmdError::new(
+            crate::exit::ExitCode::Network,
+            format!("{url} lists no token_endpoint"),
+        ));
+    };
+    println!("discovered {issuer}: token endpoint {token_url}");
+    args.instance = Some(token_url);
+    if args.client_auth.is_none()
+        && let Some(auth) = meta.client_auths().first()
+    {
+        args.client_auth = Some(auth.as_str().to_string());
+    }
+    Ok(())
 }
 
 /// Run the live test and record its verdict in `new`; a failure comes back as the error to show.

@@ -118,10 +118,23 @@ impl TokenClient {
             log::debug("  Authorization: Basic [redacted]");
         }
         crate::fault::panic_point("token", "sending");
-        let mut resp = builder
-            .send()
-            .await
-            .map_err(|e| self.classify(&e, &req.token_url))?;
+        self.read(builder, &req.token_url).await
+    }
+
+    /// A GET with the same protections (no redirects, timeouts, capped body), for documents
+    /// such as a server's metadata.
+    pub async fn get(&self, url: &str) -> Result<RawResponse, Failure> {
+        log::debug(format_args!("GET {url}"));
+        let builder = self.http.get(url).header(ACCEPT, "application/json");
+        self.read(builder, url).await
+    }
+
+    async fn read(
+        &self,
+        builder: reqwest::RequestBuilder,
+        url: &str,
+    ) -> Result<RawResponse, Failure> {
+        let mut resp = builder.send().await.map_err(|e| self.classify(&e, url))?;
         let status = resp.status().as_u16();
         let header = |name| {
             resp.headers()
@@ -137,11 +150,7 @@ impl TokenClient {
             "response: HTTP {status}, content-type {}",
             raw.content_type.as_deref().unwrap_or("-")
         ));
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| self.classify(&e, &req.token_url))?
-        {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e, url))? {
             if raw.body.len() + chunk.len() > BODY_CAP {
                 raw.truncated = true;
                 break;

@@ -13,6 +13,7 @@ mod bad_input;
 mod commands;
 mod concurrency;
 mod crash;
+mod discovery;
 mod faults;
 mod fuzz_props;
 mod hygiene;
