@@ -181,6 +181,8 @@ impl Accounts {
                 .ok_or_else(|| AccountError::Missing(name.to_string()))?;
             self.secrets.set(p.secret_store, &p.secret_ref, secret)?;
             crash_point("rotate", "secret-stored");
+            // A token issued for the old secret may be revoked with it.
+            self.clear_token(p);
             let now = timestamp::now();
             p.client_id = client_id.to_string();
             p.client_auth = auth;
@@ -206,6 +208,7 @@ impl Accounts {
         crash_point("delete", "profile-removed");
         // The file store is shared by every profile: change it only under the lock.
         let _lock = profiles.lock()?;
+        self.clear_token(&removed);
         Ok(Deleted {
             secret_location: self.describe(&removed),
             secret_removed: self
@@ -243,9 +246,36 @@ impl Accounts {
         }
     }
 
+    /// The cached access-token entry of a profile, if its store has one (any trouble reading
+    /// it counts as none: the cache is never a reason to fail).
+    pub fn cached_token(&self, profile: &Profile) -> Option<Secret> {
+        self.secrets
+            .get(profile.secret_store, &cache_ref(profile))
+            .ok()
+    }
+
+    /// Keep an access-token entry beside the profile's secret, in the same store. The caller
+    /// holds the config folder's lock.
+    pub fn store_token(&self, profile: &Profile, entry: &Secret) -> Result<(), StoreError> {
+        self.secrets
+            .set(profile.secret_store, &cache_ref(profile), entry)
+    }
+
+    /// Forget the cached token (a new secret, a deleted profile).
+    pub fn clear_token(&self, profile: &Profile) {
+        let _ = self
+            .secrets
+            .delete(profile.secret_store, &cache_ref(profile));
+    }
+
     /// Where a profile's secret is kept, in words.
     pub fn describe(&self, profile: &Profile) -> String {
         self.secrets
             .describe(profile.secret_store, &profile.secret_ref)
     }
+}
+
+/// Where a profile's cached access token is kept, beside its secret.
+fn cache_ref(profile: &Profile) -> String {
+    format!("{}.token-cache", profile.secret_ref)
 }

@@ -214,6 +214,13 @@ pub struct TokenArgs {
     /// How the token is printed
     #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
     pub format: TokenFormat,
+    /// How long the token must stay valid, e.g. 60s, 10m, 4h (a cached one that expires sooner
+    /// is replaced)
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub min_valid: std::time::Duration,
+    /// Ask the server even when a cached token would do, and cache nothing
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]

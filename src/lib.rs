@@ -20,5 +20,6 @@ pub mod secret;
 pub(crate) mod secret_store;
 pub(crate) mod timestamp;
 pub mod token;
+pub(crate) mod token_cache;
 pub mod tui;
 pub(crate) mod verify;

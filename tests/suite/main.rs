@@ -21,5 +21,6 @@ mod keyring;
 mod leaks;
 mod preset;
 mod support;
+mod token_cache;
 mod token_http;
 mod tui_pty;
