@@ -47,11 +47,16 @@ fn sorted(mut presets: Vec<Provider>) -> Vec<Provider> {
     presets
 }
 
-/// Add the user's presets from `dir` (`<config>/providers`), if it exists. Call once, before
-/// anything reads the presets; a later call changes nothing.
+/// Add the user's presets from `dir` (`<config>/providers`), if it has any. Call once, before
+/// anything reads the presets; a later call changes nothing. Without user presets nothing is
+/// parsed here: the built-in ones load when first needed (`token` from its cache needs none).
 pub fn install_user_presets(dir: &Path) -> Result<(), PresetError> {
+    let files = preset_files(dir)?;
+    if files.is_empty() {
+        return Ok(());
+    }
     let mut presets = built_in();
-    for path in preset_files(dir)? {
+    for path in files {
         let preset = read(&path)?;
         if presets.iter().any(|p| p.id == preset.id) {
             return Err(PresetError::Duplicate {
