@@ -86,6 +86,13 @@ impl Verification {
 }
 
 impl Profile {
+    /// "<ok word> 3 min ago", "<failed word> 2 days ago", or "never".
+    pub fn verified_words(&self, now: std::time::SystemTime, ok: &str, failed: &str) -> String {
+        self.last_verification
+            .as_ref()
+            .map_or("never".to_string(), |v| v.describe(now, ok, failed))
+    }
+
     pub fn token_request(&self, secret: Secret) -> TokenRequest {
         TokenRequest {
             token_url: self.token_url.clone(),

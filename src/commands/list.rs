@@ -52,10 +52,7 @@ fn print_table(file: &ProfilesFile) {
         .profiles
         .iter()
         .map(|(name, p)| {
-            let verified = p
-                .last_verification
-                .as_ref()
-                .map_or("never".to_string(), |v| v.describe(now, "ok", "FAILED"));
+            let verified = p.verified_words(now, "ok", "FAILED");
             [
                 name.clone(),
                 p.provider.clone(),

@@ -59,10 +59,7 @@ pub fn profile_cells(profiles: &ProfilesFile, now: SystemTime) -> Vec<Vec<String
         .profiles
         .iter()
         .map(|(name, p)| {
-            let verified = p
-                .last_verification
-                .as_ref()
-                .map_or("never".to_string(), |v| v.describe(now, "✓ ok", "✗ failed"));
+            let verified = p.verified_words(now, "✓ ok", "✗ failed");
             vec![
                 name.clone(),
                 p.instance_url.trim_start_matches("https://").to_string(),
