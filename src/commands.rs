@@ -119,6 +119,12 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
     if !matches!(command, Some(Command::Verify(_))) {
         ctx.fix_permissions()?;
     }
+    // A token from the cache needs no runtime: scripts call `token` per request.
+    if let Some(Command::Token(a)) = &command
+        && token::from_cache_now(&ctx, a)?
+    {
+        return Ok(());
+    }
     // One thread is plenty: the work is a few concurrent HTTP requests, and it starts fastest.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

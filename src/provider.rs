@@ -58,6 +58,11 @@ impl Provider {
         Self::all().iter().find(|p| p.id == id)
     }
 
+    /// Whether a preset has this id, without loading the presets when only built-in ones exist.
+    pub fn is_known(id: &str) -> bool {
+        registry::is_known(id)
+    }
+
     pub fn ids() -> Vec<&'static str> {
         Self::all().iter().map(|p| p.id.as_str()).collect()
     }

@@ -10,14 +10,29 @@ use crate::profile::Profile;
 use crate::secret::Secret;
 use crate::token_cache::{self, Cached};
 
+/// A secret given for one run stores nothing, so it neither reads nor writes the cache.
+fn caching(args: &TokenArgs) -> bool {
+    !args.no_cache && std::env::var_os(crate::fields::ENV_CLIENT_SECRET).is_none()
+}
+
+/// Print a cached token that will do, with no lock, network or runtime; `false` when there is
+/// none (the caller then runs the command).
+pub fn from_cache_now(ctx: &Ctx, args: &TokenArgs) -> Result<bool, CmdError> {
+    if !caching(args) {
+        return Ok(false);
+    }
+    let file = ctx.accounts.load()?;
+    let (_, profile) = pick_profile(args.profile.as_deref(), &file)?;
+    match from_cache(ctx, profile, args) {
+        Some(hit) => print(&hit, true, args.format).map(|()| true),
+        None => Ok(false),
+    }
+}
+
 pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
     let (name, profile) = pick_profile(args.profile.as_deref(), &file)?;
-    // A secret given for one run stores nothing, so it neither reads nor writes the cache.
-    let caching = !args.no_cache && std::env::var_os(crate::fields::ENV_CLIENT_SECRET).is_none();
-    if caching && let Some(hit) = from_cache(ctx, profile, &args) {
-        return print(&hit, true, args.format);
-    }
+    let caching = caching(&args);
     // One process at a time asks the server; the others find its token when they get the lock.
     let lock = caching
         .then(|| ctx.accounts.profiles().lock())

@@ -209,7 +209,7 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
     }
     for (name, p) in &file.profiles {
         parse_profile_name(name).map_err(|e| invalid(format!("profile [{name}]: {e}")))?;
-        if Provider::get(&p.provider).is_none() {
+        if !Provider::is_known(&p.provider) {
             return Err(invalid(format!(
                 "profile {name}: unknown provider \"{}\" (known: {})",
                 p.provider,
