@@ -82,12 +82,7 @@ pub fn draw(frame: &mut Frame, theme: Theme, chrome: &Chrome) -> Rect {
         Layout::horizontal([Constraint::Min(1), Constraint::Length(indicator_w + 1)]).areas(top);
     // A long title gives way to the indicator with an ellipsis and a space, never running into it.
     let room = usize::from(title_area.width.saturating_sub(1));
-    let title = if chrome.title.chars().count() > room {
-        let cut: String = chrome.title.chars().take(room.saturating_sub(1)).collect();
-        format!("{cut}…")
-    } else {
-        chrome.title.clone()
-    };
+    let title = super::wrap::ellipsis(&chrome.title, room);
     frame.render_widget(
         Paragraph::new(Span::styled(title, theme.title())),
         title_area,

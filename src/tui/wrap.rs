@@ -14,6 +14,25 @@ pub fn paragraph(lines: Vec<Line<'static>>, area: Rect) -> Paragraph<'static> {
     Paragraph::new(hanging_all(lines, area.width))
 }
 
+/// `s` cut to at most `width` columns, the cut marked with an ellipsis.
+pub fn ellipsis(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut cut = String::new();
+    let mut used = 0;
+    for ch in s.chars() {
+        let w = ch.to_string().width();
+        if used + w + 1 > width {
+            break;
+        }
+        cut.push(ch);
+        used += w;
+    }
+    cut.push('…');
+    cut
+}
+
 /// Every line wrapped to `width` columns.
 pub fn hanging_all(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
     lines.into_iter().flat_map(|l| hanging(l, width)).collect()

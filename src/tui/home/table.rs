@@ -132,17 +132,7 @@ pub fn widths(columns: &[Column], cells: &[Vec<String>], width: usize) -> Vec<Op
 
 /// `s` in exactly `width` columns: padded, or cut with an ellipsis.
 pub fn cell(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return format!("{s}{}", " ".repeat(width - s.width()));
-    }
-    let mut cut = String::new();
-    for ch in s.chars() {
-        if cut.width() + ch.to_string().width() + 1 > width {
-            break;
-        }
-        cut.push(ch);
-    }
-    cut.push('…');
+    let cut = crate::tui::wrap::ellipsis(s, width);
     let pad = width.saturating_sub(cut.width());
     format!("{cut}{}", " ".repeat(pad))
 }

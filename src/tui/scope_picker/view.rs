@@ -114,20 +114,12 @@ impl ScopePicker {
 
     /// The error and warnings of the last Enter.
     fn problems(&self, theme: Theme) -> Vec<Line<'static>> {
-        let mut lines = Vec::new();
-        if let Some(e) = &self.error {
-            lines.push(Line::from(vec![
-                Span::styled("✗ error: ", theme.error()),
-                Span::raw(e.clone()),
-            ]));
-        }
-        for w in &self.warnings {
-            lines.push(Line::from(vec![
-                Span::styled("! warning: ", theme.warn()),
-                Span::raw(format!("{w} (Enter again accepts)")),
-            ]));
-        }
-        lines
+        let warnings: Vec<String> = self
+            .warnings
+            .iter()
+            .map(|w| format!("{w} (Enter again accepts)"))
+            .collect();
+        problem_lines(self.error.as_deref(), &warnings, theme)
     }
 
     /// The count of selected and shown scopes, what a preset removed, then the problems.
