@@ -2,7 +2,7 @@
 
 use ratatui::crossterm::event::KeyCode;
 
-use super::driver::{Driver, ctrl, granted, one_profile, test_attempt};
+use super::driver::{Driver, ctrl, granted, one_profile};
 use super::render::{draw, joined, screen_text};
 use crate::exit::ExitCode;
 use crate::profile::ProfilesFile;
@@ -68,12 +68,7 @@ fn the_suggested_profile_name_is_free() {
     let mut d = Driver::new(Entry::Wizard(Box::default()), one_profile());
     d.walk_to_review_with_login("other-login");
     d.enter();
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Ok(granted())),
-    })
-    .enter();
+    d.answer_test(Ok(granted())).enter();
     assert_eq!(d.step(), Step::Save);
     assert_eq!(d.w().save.name.value(), "acme-2", "acme is taken");
 }
@@ -345,13 +340,9 @@ fn fixes_in_the_app_name_app_actions() {
     d.walk_to_review();
     d.take();
     d.enter();
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Err(super::driver::refused(
-            crate::token::OAuthError::InvalidScope,
-        ))),
-    });
+    d.answer_test(Err(super::driver::refused(
+        crate::token::OAuthError::InvalidScope,
+    )));
     let text = joined(&d, 80, 24);
     assert!(text.contains("press c to ask for fewer"), "{text}");
     assert!(!text.contains("--scopes"), "{text}");
@@ -377,12 +368,7 @@ fn an_unusable_keyring_is_found_before_saving_and_the_file_store_preselected() {
     let mut d = Driver::wizard();
     d.walk_to_review();
     d.enter();
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Ok(granted())),
-    })
-    .enter();
+    d.answer_test(Ok(granted())).enter();
     assert!(
         d.take().iter().any(|c| matches!(c, Command::ProbeKeyring)),
         "the save step checks the keyring"

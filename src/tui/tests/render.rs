@@ -5,7 +5,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 
-use super::driver::{Driver, ctrl, granted, one_profile, refused, test_attempt};
+use super::driver::{Driver, ctrl, granted, one_profile, refused};
 use crate::account::Saved;
 use crate::token::OAuthError;
 use crate::tui::app::{App, Entry, Screen};
@@ -108,18 +108,10 @@ fn test_results_save_and_done() {
     let mut d = reviewed();
     d.take();
     d.enter();
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Err(refused(OAuthError::InvalidClient))),
-    });
+    d.answer_test(Err(refused(OAuthError::InvalidClient)));
     snap("13_test_failed", &d);
     d.press(KeyCode::Char('r'));
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Ok(granted())),
-    });
+    d.answer_test(Ok(granted()));
     snap("13_test_passed", &d);
     d.enter();
     snap("14_save", &d);
@@ -148,11 +140,7 @@ fn other_screens_and_overlays() {
     d.send(Msg::Paste(format!("{SECRET}\n")));
     snap("rotate", &d);
     d.enter();
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Err(refused(OAuthError::InvalidClient))),
-    });
+    d.answer_test(Err(refused(OAuthError::InvalidClient)));
     snap("rotate_refused", &d);
     let mut d = Driver::wizard();
     d.enter().typ("acme").send(ctrl('c'));

@@ -2,7 +2,7 @@
 
 use ratatui::crossterm::event::KeyCode;
 
-use super::driver::{Driver, ctrl, granted, one_profile, refused, test_attempt};
+use super::driver::{Driver, ctrl, granted, one_profile, refused};
 use crate::profile::ProfilesFile;
 use crate::token::OAuthError;
 use crate::tui::app::{Entry, Overlay, Screen};
@@ -102,22 +102,14 @@ fn rotate_tests_first_and_stores_only_on_success() {
     d.enter();
     assert!(d.take().is_empty(), "an empty secret is not tested");
     d.send(Msg::Paste("wrong\n".into())).enter();
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Err(refused(OAuthError::InvalidClient))),
-    });
+    d.answer_test(Err(refused(OAuthError::InvalidClient)));
     assert!(state(&d).starts_with("Failed"));
     assert!(d.take().is_empty(), "a refused secret is never stored");
     for _ in 0..5 {
         d.press(KeyCode::Backspace);
     }
     d.typ("right").enter();
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Ok(granted())),
-    });
+    d.answer_test(Ok(granted()));
     let cmds = d.take();
     let Command::Rotate { name, secret, .. } = &cmds[0] else {
         panic!("{cmds:?}")

@@ -250,22 +250,14 @@ fn a_failed_test_offers_change_retry_and_save_unverified() {
     d.walk_to_review();
     d.take();
     d.enter();
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Err(refused(OAuthError::InvalidScope))),
-    });
+    d.answer_test(Err(refused(OAuthError::InvalidScope)));
     assert!(matches!(d.w().test, TestState::Failed { .. }));
     d.press(KeyCode::Char('c'));
     assert_eq!(d.step(), Step::Scopes, "invalid_scope leads to the scopes");
     d.enter();
     assert_eq!(d.step(), Step::Review);
     d.enter();
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Err(refused(OAuthError::InvalidClient))),
-    });
+    d.answer_test(Err(refused(OAuthError::InvalidClient)));
     d.press(KeyCode::Char('u'));
     assert!(matches!(
         d.w().test,
@@ -296,13 +288,7 @@ fn an_unusable_keyring_offers_the_file_store() {
     let mut d = Driver::wizard();
     d.walk_to_review();
     d.enter();
-    let a = test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt: a,
-        result: Box::new(Ok(granted())),
-    })
-    .enter()
-    .enter();
+    d.answer_test(Ok(granted())).enter().enter();
     d.take();
     d.send(Msg::Saved(Err(AccountError::Store(
         StoreError::KeyringUnavailable {
