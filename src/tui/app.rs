@@ -258,7 +258,8 @@ impl App {
         vec![Command::LoadProfiles]
     }
 
-    /// Which screen is up, for messages.
+    /// Which screen is up, for test messages.
+    #[cfg(test)]
     pub fn screen_name(&self) -> String {
         match &self.screen {
             Screen::Home(_) => "home".into(),
@@ -269,6 +270,7 @@ impl App {
     }
 
     /// Whether the screen shows a refusal of the value on it (so Enter would only repeat it).
+    #[cfg(test)]
     pub fn shows_problem(&self) -> bool {
         match &self.screen {
             Screen::Wizard(w) => w.shows_problem(),
@@ -290,15 +292,14 @@ impl App {
     /// Help for the screen that is up: the keys its legend shows and what the app always
     /// takes, from the same lists the legends are drawn from.
     fn help_lines(&self) -> Vec<Line<'static>> {
-        let (mut keys, notes) = match &self.screen {
+        let mut keys = self.legend();
+        let notes = match &self.screen {
             Screen::Home(h) => {
-                let mut keys = h.keys(&self.profiles);
                 keys.extend(h.more_keys());
-                (keys, vec![])
+                vec![]
             }
-            Screen::Wizard(w) => (w.keys(), w.help_notes()),
-            Screen::Rotate(r) => (r.keys(), vec![]),
-            Screen::Verify(v) => (v.keys(), vec![]),
+            Screen::Wizard(w) => w.help_notes(),
+            Screen::Rotate(_) | Screen::Verify(_) => vec![],
         };
         keys.retain(|(k, _)| !matches!(*k, "F1" | "?" | "Ctrl+C"));
         keys.extend([

@@ -75,6 +75,7 @@ impl Wizard {
     }
 
     /// Whether the step shows an error for its value.
+    #[cfg(test)]
     pub fn shows_problem(&self) -> bool {
         let field = |f: &crate::tui::text_field::TextField| f.error.is_some();
         match self.step {
