@@ -4,10 +4,11 @@
 mod fetch;
 
 use serde::{Deserialize, Serialize};
-use url::{Host, Url};
+use url::Url;
 
 pub use fetch::discover;
 
+use crate::fields::is_loopback;
 use crate::token::{ClientAuth, Failure, GrantType, RawResponse};
 
 /// The part of a server's metadata this program uses.
@@ -100,13 +101,9 @@ impl Metadata {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
+/// Plain http on a loopback address (local testing), the one place http is taken.
+fn loopback_http(url: &Url) -> bool {
+    url.scheme() == "http" && url.host().is_some_and(|h| is_loopback(&h))
 }
 
 /// Where the metadata of `issuer` may be, in the order to try: RFC 8414's inserted path, the
@@ -119,7 +116,7 @@ pub fn candidate_urls(issuer: &str) -> Result<Vec<String>, DiscoveryError> {
     }
     match url.scheme() {
         "https" => {}
-        "http" if is_loopback(&url) => {}
+        "http" if loopback_http(&url) => {}
         "http" => return Err(DiscoveryError::NotHttps(issuer.to_string())),
         _ => return Err(bad()),
     }
@@ -185,8 +182,7 @@ fn check_endpoints(url: &str, meta: &Metadata) -> Result<(), DiscoveryError> {
     ];
     for (field, value) in endpoints {
         let Some(endpoint) = value else { continue };
-        let ok = Url::parse(endpoint)
-            .is_ok_and(|u| u.scheme() == "https" || (u.scheme() == "http" && is_loopback(&u)));
+        let ok = Url::parse(endpoint).is_ok_and(|u| u.scheme() == "https" || loopback_http(&u));
         if !ok {
             return Err(DiscoveryError::InsecureEndpoint {
                 url: url.to_string(),

@@ -188,7 +188,8 @@ fn with_scheme(raw: &str, provider: &Provider) -> Result<String, FieldError> {
     }
 }
 
-fn is_loopback(host: &Host<&str>) -> bool {
+/// 127.0.0.0/8, ::1 or localhost: where plain http is allowed (local testing).
+pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Ipv4(ip) => ip.is_loopback(),
         Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
