@@ -5,6 +5,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use zeroize::Zeroize;
+
 use crate::secret::Secret;
 use crate::token::Granted;
 
@@ -39,6 +41,13 @@ struct Entry {
     scope: Option<Vec<String>>,
 }
 
+impl Drop for Entry {
+    fn drop(&mut self) {
+        // An entry refused (other scopes, expired) still held the token.
+        self.access_token.zeroize();
+    }
+}
+
 /// The requested scopes as one key, so an entry is used only for the same request.
 pub fn scope_key(scopes: &[String]) -> String {
     let mut s: Vec<&str> = scopes.iter().map(String::as_str).collect();
@@ -57,7 +66,7 @@ pub fn entry(
     let lifetime = Duration::from_secs(granted.expires_in?);
     let expires_at = sent_at + lifetime;
     let unix = expires_at.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    let stored = Entry {
+    let mut stored = Entry {
         v: VERSION,
         access_token: granted.access_token.expose().to_string(),
         token_type: granted.token_type.clone(),
@@ -67,10 +76,10 @@ pub fn entry(
     };
     let text = Secret::new(serde_json::to_string(&stored).ok()?);
     let cached = Cached {
-        access_token: Secret::new(stored.access_token),
-        token_type: stored.token_type,
+        access_token: Secret::new(std::mem::take(&mut stored.access_token)),
+        token_type: std::mem::take(&mut stored.token_type),
         expires_at: Some(expires_at),
-        scope: stored.scope,
+        scope: stored.scope.take(),
     };
     Some((cached, text))
 }
@@ -83,15 +92,15 @@ pub fn usable(
     now: SystemTime,
     min_valid: Duration,
 ) -> Option<Cached> {
-    let entry: Entry = serde_json::from_str(stored.expose()).ok()?;
+    let mut entry: Entry = serde_json::from_str(stored.expose()).ok()?;
     if entry.v != VERSION || entry.scopes != scope_key(scopes) || entry.access_token.is_empty() {
         return None;
     }
     let cached = Cached {
-        access_token: Secret::new(entry.access_token),
-        token_type: entry.token_type,
+        access_token: Secret::new(std::mem::take(&mut entry.access_token)),
+        token_type: std::mem::take(&mut entry.token_type),
         expires_at: Some(UNIX_EPOCH + Duration::from_secs(entry.expires_at)),
-        scope: entry.scope,
+        scope: entry.scope.take(),
     };
     (cached.remaining(now)? >= min_valid).then_some(cached)
 }
