@@ -11,6 +11,7 @@ use crate::profile::{
     NewAccount, Profile, ProfileError, ProfileStore, ProfilesFile, Verdict, Verification,
     new_secret_ref,
 };
+use crate::refresh_entry::RefreshEntry;
 use crate::secret::Secret;
 use crate::secret_store::{SecretStoreKind, SecretStores, StoreError};
 use crate::timestamp;
@@ -56,6 +57,14 @@ pub struct NewProfile {
     pub make_default: bool,
 }
 
+/// What a sign-in left to keep with a new profile.
+#[derive(Debug, Default)]
+pub struct Session {
+    pub refresh: Option<RefreshEntry>,
+    /// A token-cache entry for the access token that came with it.
+    pub cache: Option<Secret>,
+}
+
 /// Where a saved account went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
@@ -78,6 +87,8 @@ pub enum SecretOrigin {
     Environment,
     /// The profile's store, described.
     Store(String),
+    /// A public client has no secret.
+    Public,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +132,17 @@ impl Accounts {
 
     /// Store the secret, then add the profile, under the config lock.
     pub fn create(&self, new: &NewProfile, secret: &Secret) -> Result<Saved, AccountError> {
+        self.create_with(new, Some(secret), None)
+    }
+
+    /// Store the secret (none for a public client) and what a sign-in left, then add the
+    /// profile, under the config lock.
+    pub fn create_with(
+        &self,
+        new: &NewProfile,
+        secret: Option<&Secret>,
+        session: Option<&Session>,
+    ) -> Result<Saved, AccountError> {
         let now = timestamp::now();
         let profile = Profile::new(
             &new.account,
@@ -137,9 +159,14 @@ impl Accounts {
             }
             // The secret goes first: a crash in between leaves an unused secret, never a profile
             // that points at nothing.
-            self.secrets
-                .set(profile.secret_store, &profile.secret_ref, secret)?;
+            if let Some(secret) = secret {
+                self.secrets
+                    .set(profile.secret_store, &profile.secret_ref, secret)?;
+            }
             crash_point("create", "secret-stored");
+            if let Some(session) = session {
+                self.keep_session(&profile, session)?;
+            }
             if new.make_default || file.default_profile.is_none() {
                 file.default_profile = Some(name.to_string());
             }
@@ -159,6 +186,7 @@ impl Accounts {
                     let _ = self
                         .secrets
                         .delete(profile.secret_store, &profile.secret_ref);
+                    self.clear_session(&profile);
                 }
                 Err(e.into())
             }
@@ -208,7 +236,7 @@ impl Accounts {
         crash_point("delete", "profile-removed");
         // The file store is shared by every profile: change it only under the lock.
         let _lock = profiles.lock()?;
-        self.clear_token(&removed);
+        self.clear_session(&removed);
         Ok(Deleted {
             secret_location: self.describe(&removed),
             secret_removed: self
@@ -223,6 +251,9 @@ impl Accounts {
         &self,
         profile: &Profile,
     ) -> Result<(Secret, SecretOrigin), RunSecretError> {
+        if !profile.has_secret() {
+            return Ok((Secret::new(""), SecretOrigin::Public));
+        }
         if let Some(from_env) = secret_from_env() {
             return from_env
                 .map(|v| (v.value, SecretOrigin::Environment))
@@ -268,11 +299,105 @@ impl Accounts {
             .delete(profile.secret_store, &cache_ref(profile));
     }
 
+    /// The stored refresh token; `None` when there is none or it is garbled (either way the
+    /// user signs in again).
+    pub fn refresh_entry(&self, profile: &Profile) -> Result<Option<RefreshEntry>, StoreError> {
+        match self
+            .secrets
+            .get(profile.secret_store, &refresh_ref(profile))
+        {
+            Ok(text) => Ok(RefreshEntry::decode(&text)),
+            Err(StoreError::Missing { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Save a refresh token. The file store is shared by every profile, so a write to it from
+    /// the token path (which holds only the profile's lock) takes the folder lock too.
+    pub fn store_refresh(&self, profile: &Profile, entry: &RefreshEntry) -> Result<(), StoreError> {
+        let text = entry.encode().ok_or_else(|| StoreError::Keyring {
+            reason: "the refresh token could not be encoded".into(),
+        })?;
+        let _lock = self.file_store_lock(profile)?;
+        self.secrets
+            .set(profile.secret_store, &refresh_ref(profile), &text)
+    }
+
+    /// Cache an access token from the token path (see [`Accounts::store_refresh`]).
+    pub fn store_token_unlocked(
+        &self,
+        profile: &Profile,
+        entry: &Secret,
+    ) -> Result<(), StoreError> {
+        let _lock = self.file_store_lock(profile)?;
+        self.store_token(profile, entry)
+    }
+
+    /// Forget the refresh token and the cached access token (logout, delete).
+    pub fn clear_session(&self, profile: &Profile) {
+        self.clear_token(profile);
+        let _ = self
+            .secrets
+            .delete(profile.secret_store, &refresh_ref(profile));
+    }
+
+    /// `clear_session` from outside the folder lock.
+    pub fn clear_session_unlocked(&self, profile: &Profile) -> Result<(), StoreError> {
+        let _lock = self.file_store_lock(profile)?;
+        self.clear_session(profile);
+        Ok(())
+    }
+
+    /// Save what a new sign-in left for an existing profile. The caller holds its lock.
+    pub fn save_session(&self, profile: &Profile, session: &Session) -> Result<(), StoreError> {
+        let _lock = self.file_store_lock(profile)?;
+        self.keep_session(profile, session)
+    }
+
+    /// What a sign-in left, saved in the order that matters: the refresh token before the
+    /// access token that came with it.
+    fn keep_session(&self, profile: &Profile, session: &Session) -> Result<(), StoreError> {
+        if let Some(refresh) = &session.refresh {
+            let text = refresh.encode().ok_or_else(|| StoreError::Keyring {
+                reason: "the refresh token could not be encoded".into(),
+            })?;
+            self.secrets
+                .set(profile.secret_store, &refresh_ref(profile), &text)?;
+        }
+        crash_point("sign-in", "refresh-stored");
+        if let Some(cache) = &session.cache {
+            // The cache is a convenience; a keyring that refuses a long token means no cache.
+            let _ = self.store_token(profile, cache);
+        }
+        Ok(())
+    }
+
+    fn file_store_lock(
+        &self,
+        profile: &Profile,
+    ) -> Result<Option<crate::config_dir::WriteLock>, StoreError> {
+        if profile.secret_store != SecretStoreKind::File {
+            return Ok(None);
+        }
+        self.profiles()
+            .lock()
+            .map(Some)
+            .map_err(|e| StoreError::File {
+                path: self.dir.secrets_path().display().to_string(),
+                detail: e.to_string(),
+            })
+    }
+
     /// Where a profile's secret is kept, in words.
     pub fn describe(&self, profile: &Profile) -> String {
         self.secrets
             .describe(profile.secret_store, &profile.secret_ref)
     }
+}
+
+/// Where a profile's refresh token is kept, beside its secret.
+fn refresh_ref(profile: &Profile) -> String {
+    format!("{}.refresh-token", profile.secret_ref)
 }
 
 /// Where a profile's cached access token is kept, beside its secret.

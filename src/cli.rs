@@ -78,6 +78,12 @@ pub enum Command {
         after_help = "Examples:\n  oauth-setup discover https://auth.example.com\n  oauth-setup discover https://auth.example.com --json | jq -r .token_endpoint"
     )]
     Discover(DiscoverArgs),
+    /// Sign in again (authorization code): a new refresh token, without changing the profile
+    #[command(after_help = LOGIN_EXAMPLES)]
+    Login(LoginArgs),
+    /// Revoke and forget a profile's refresh token and cached access token; keep the profile
+    #[command(after_help = "Examples:\n  oauth-setup logout acme")]
+    Logout(LogoutArgs),
     /// Delete a profile and its stored secret
     #[command(after_help = "Examples:\n  oauth-setup delete acme\n  oauth-setup delete acme --yes")]
     Delete(DeleteArgs),
@@ -122,7 +128,7 @@ pub struct SetupArgs {
     /// For a server given by its token URL: its issuer, whose metadata gives the token URL
     #[arg(long, value_name = "URL")]
     pub issuer: Option<String>,
-    /// The grant type the client was created with (client-credentials is supported so far)
+    /// The grant type the client was created with: client-credentials or authorization-code
     #[arg(long, value_name = "TYPE", default_value = "client-credentials")]
     pub grant_type: String,
     /// The client's Name in Coupa
@@ -160,6 +166,38 @@ pub struct SetupArgs {
     /// Make this the default profile
     #[arg(long)]
     pub default: bool,
+    /// Authorization code: a loopback redirect URI registered with the client, e.g.
+    /// http://127.0.0.1:8765/callback; repeat it for fallbacks, tried in order (port 0: any free
+    /// port, for servers that allow it) [default: ports 8765, 18765, 28765 on /callback]
+    #[arg(long, value_name = "URI")]
+    pub redirect_uri: Vec<String>,
+    /// Authorization code: the client is public (no secret; PKCE alone protects the code)
+    #[arg(long)]
+    pub public_client: bool,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SignInArgs {
+    /// Do not open a browser: show the URL, and take the answer pasted (the address the browser
+    /// was sent to, or the code) or on the loopback listener
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The profile (authorization code) to sign in again
+    pub profile: String,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The profile whose refresh token is revoked and forgotten (the profile stays)
+    pub profile: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -269,6 +307,12 @@ const SETUP_EXAMPLES: &str = "Examples:
   OAUTH_SETUP_CLIENT_SECRET=... oauth-setup setup --non-interactive \\
       --provider coupa --instance acme-test --scopes core.common.read \\
       --client-id 3f2a... --secret-store file
+  # Coupa, authorization code: sign in in the browser, keep a refresh
+  # token (register http://127.0.0.1:8765/callback with the client):
+  oauth-setup setup --non-interactive --provider coupa --instance acme \\
+      --grant-type authorization-code --client-id 3f2a... \\
+      --scopes \"openid offline_access core.common.read\" \\
+      --client-secret-stdin < secret.txt
   # Any OAuth 2.0 server: give the full token URL:
   oauth-setup setup --non-interactive --provider generic --profile corp \\
       --instance https://auth.example.com/oauth2/token \\
@@ -285,6 +329,12 @@ const ROTATE_EXAMPLES: &str = "Examples:
 
 The new secret is tested first; the stored one is replaced only when the
 test passes.";
+
+const LOGIN_EXAMPLES: &str = "Examples:
+  oauth-setup login acme
+  # Over SSH: open the URL on your own machine, then paste the address
+  # the browser ends on (its page may say it cannot connect):
+  oauth-setup login acme --no-browser";
 
 const VERIFY_EXAMPLES: &str = "Examples:
   oauth-setup verify acme
@@ -323,6 +373,7 @@ mod tests {
         for text in [
             SETUP_EXAMPLES,
             ROTATE_EXAMPLES,
+            LOGIN_EXAMPLES,
             VERIFY_EXAMPLES,
             TOKEN_EXAMPLES,
         ] {

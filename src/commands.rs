@@ -3,10 +3,13 @@
 mod delete;
 mod discover;
 mod list;
+mod login;
+mod logout;
 mod output;
 mod rotate;
 mod setup;
 mod show;
+mod sign_in;
 mod token;
 mod verify;
 
@@ -146,6 +149,8 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
             Command::Show(a) => show::run(&ctx, &a),
             Command::Delete(a) => delete::run(&ctx, &a),
             Command::Discover(a) => discover::run(&ctx, &a).await,
+            Command::Login(a) => login::run(&ctx, a).await,
+            Command::Logout(a) => logout::run(&ctx, &a).await,
         }
     })
 }
@@ -202,7 +207,11 @@ fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entr
     let terminal = crate::tui::has_terminal();
     let entry = match command {
         None => Entry::Start,
-        Some(Command::Setup(a)) if !a.non_interactive => {
+        // The app sets up client credentials only, so far; a user grant signs in from here.
+        Some(Command::Setup(a))
+            if !a.non_interactive
+                && crate::fields::parse_grant_type(&a.grant_type).is_ok_and(|g| g.in_wizard()) =>
+        {
             if !terminal {
                 return Err(no_terminal());
             }

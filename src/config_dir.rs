@@ -115,11 +115,35 @@ impl ConfigDir {
     }
 
     fn lock_file(&self) -> Result<File, ConfigDirError> {
+        self.open_lock(&self.root.join(".lock"))
+    }
+
+    /// One profile's token lock: the process that holds it asks the server for that profile
+    /// while others wait, without holding up the rest of the folder.
+    pub fn profile_lock(&self, profile: &str) -> Result<WriteLock, ConfigDirError> {
+        self.ensure()?;
+        let dir = self.root.join("locks");
+        if !dir.exists() {
+            let mut builder = fs::DirBuilder::new();
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            match builder.create(&dir) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                    return Err(self.io_err("create its locks folder")(e));
+                }
+                _ => {}
+            }
+        }
+        let file = self.open_lock(&dir.join(format!("{profile}.lock")))?;
+        file.lock().map_err(self.io_err("lock a profile"))?;
+        Ok(WriteLock { _file: file })
+    }
+
+    fn open_lock(&self, path: &Path) -> Result<File, ConfigDirError> {
         let mut opts = OpenOptions::new();
         opts.create(true).truncate(false).write(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        opts.open(self.root.join(".lock"))
-            .map_err(self.io_err("create its lock file"))
+        opts.open(path).map_err(self.io_err("create its lock file"))
     }
 }

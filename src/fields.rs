@@ -37,6 +37,7 @@ pub enum Field {
     ClientSecret,
     ClientAuth,
     SecretStore,
+    RedirectUri,
 }
 
 impl Field {
@@ -56,6 +57,7 @@ impl Field {
             Self::ClientSecret => "client secret",
             Self::ClientAuth => "client authentication",
             Self::SecretStore => "secret store",
+            Self::RedirectUri => "redirect URI",
         }
     }
 
@@ -76,6 +78,7 @@ impl Field {
             Self::ClientSecret => "--client-secret-stdin",
             Self::ClientAuth => "--client-auth",
             Self::SecretStore => "--secret-store",
+            Self::RedirectUri => "--redirect-uri",
         }
     }
 }
@@ -134,12 +137,14 @@ pub fn parse_grant_type(input: &str) -> Result<GrantType, FieldError> {
         Some(g) if g.is_implemented() => Ok(g),
         Some(_) => Err(FieldError::new(
             Field::GrantType,
-            "only client-credentials is supported so far; create the client with \
-             the Client credentials grant type",
+            "only client-credentials and authorization-code are supported so far; create \
+             the client with one of those grant types",
         )),
         None => Err(FieldError::new(
             Field::GrantType,
-            format!("\"{spelled}\" is not a grant type; use client-credentials"),
+            format!(
+                "\"{spelled}\" is not a grant type; use client-credentials or authorization-code"
+            ),
         )),
     }
 }
@@ -186,10 +191,14 @@ mod tests {
             parse_grant_type(" Client_Credentials "),
             Ok(GrantType::ClientCredentials)
         );
-        let e = parse_grant_type("authorization-code").unwrap_err();
+        assert_eq!(
+            parse_grant_type("authorization_code"),
+            Ok(GrantType::AuthorizationCode)
+        );
+        let e = parse_grant_type("device-code").unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("grant type: only client-credentials"),
+                .starts_with("grant type: only client-credentials and authorization-code"),
             "{e}"
         );
         assert!(

@@ -5,6 +5,7 @@
 
 pub(crate) mod account;
 pub(crate) mod atomic_file;
+pub mod authorize;
 pub mod cli;
 pub mod commands;
 pub mod config_dir;
@@ -15,9 +16,12 @@ pub mod fields;
 pub(crate) mod log;
 pub mod profile;
 pub mod provider;
+pub(crate) mod refresh;
+pub(crate) mod refresh_entry;
 pub(crate) mod report;
 pub mod secret;
 pub(crate) mod secret_store;
+pub mod sign_in;
 pub(crate) mod timestamp;
 pub mod token;
 pub(crate) mod token_cache;

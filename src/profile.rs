@@ -2,6 +2,7 @@
 
 mod new_account;
 mod store;
+mod user_grant;
 
 use std::collections::BTreeMap;
 
@@ -9,11 +10,12 @@ use serde::{Deserialize, Serialize};
 
 pub use new_account::{ClientForm, NewAccount, Verdict};
 pub use store::{ProfileError, ProfileStore};
+pub use user_grant::UserGrant;
 
 use crate::provider::Provider;
 use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
-use crate::token::{ClientAuth, Context, GrantType, TokenRequest};
+use crate::token::{ClientAuth, Context, GrantForm, GrantType, TokenRequest};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -66,6 +68,9 @@ pub struct Profile {
     pub secret_rotated_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_verification: Option<Verification>,
+    /// Endpoints and redirect URIs of a user grant (authorization code, device code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_grant: Option<UserGrant>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,11 +105,17 @@ impl Profile {
             secret,
             scopes: self.scopes.clone(),
             auth: self.client_auth,
+            grant: GrantForm::ClientCredentials,
         }
     }
 
     pub fn diagnosis_context(&self) -> Context {
         Provider::context_for(&self.provider, &self.instance_url, &self.token_url)
+    }
+
+    /// Whether the client proves itself with a secret (a public client has none).
+    pub fn has_secret(&self) -> bool {
+        self.client_auth.has_secret()
     }
 }
 

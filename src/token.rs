@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 pub use client::{ClientError, HttpOptions, TokenClient};
 pub use diagnosis::{Context, Failure, Layer, OAuthError, Surface, TlsProblem};
 pub use probe::{TestFailure, TestOk, scope_diff, test_credentials};
-pub use request::{TokenRequest, basic_authorization, form_body, redacted_form};
+pub use request::{
+    DEVICE_CODE_GRANT, GrantForm, TokenRequest, basic_authorization, form_body, redacted_form,
+};
 pub use response::{Granted, RawResponse, interpret, redact_body};
 
 /// An OAuth 2.0 grant type, spelled as in RFC 6749 and RFC 8628 in files.
@@ -59,9 +61,20 @@ impl GrantType {
         }
     }
 
-    /// Whether this version can set up and test a client of this grant type.
+    /// Whether the command line can set up a client of this grant type.
     pub fn is_implemented(self) -> bool {
+        matches!(self, Self::ClientCredentials | Self::AuthorizationCode)
+    }
+
+    /// Whether the wizard can set up a client of this grant type (its screens for the user's
+    /// sign-in are not built yet).
+    pub fn in_wizard(self) -> bool {
         matches!(self, Self::ClientCredentials)
+    }
+
+    /// A grant in which a user signs in, leaving a refresh token.
+    pub fn is_user_grant(self) -> bool {
+        self != Self::ClientCredentials
     }
 }
 
@@ -80,20 +93,30 @@ pub enum ClientAuth {
     /// HTTP Basic with the form-urlencoded id and secret: the RFC's default.
     #[serde(rename = "client_secret_basic")]
     Basic,
+    /// A public client: `client_id` in the body and no secret (RFC 7591's `none`).
+    #[serde(rename = "none")]
+    None,
 }
 
 impl ClientAuth {
+    /// The method to try when the server refuses this one; a public client has no other.
     pub fn other(self) -> Self {
         match self {
             Self::Post => Self::Basic,
             Self::Basic => Self::Post,
+            Self::None => Self::None,
         }
+    }
+
+    pub fn has_secret(self) -> bool {
+        self != Self::None
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Post => "client_secret_post",
             Self::Basic => "client_secret_basic",
+            Self::None => "none",
         }
     }
 }

@@ -115,6 +115,8 @@ mod tests {
             token_type: "bearer".into(),
             expires_in,
             scope: None,
+            refresh_token: None,
+            refresh_expires_in: None,
         }
     }
 

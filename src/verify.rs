@@ -133,6 +133,10 @@ async fn read_secret(
                 format!("from {ENV_CLIENT_SECRET} (for this run; the stored one is not read)");
             Ok((secret, check("secret", Status::Ok, detail)))
         }
+        Ok(Ok((secret, SecretOrigin::Public))) => Ok((
+            secret,
+            check("secret", Status::Ok, "none: a public client".to_string()),
+        )),
         Ok(Ok((secret, SecretOrigin::Store(location)))) => Ok((
             secret,
             check(

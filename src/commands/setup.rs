@@ -1,10 +1,12 @@
 //! `setup --non-interactive`: check every field, prove the credentials, save.
 
 mod check;
+mod user;
 
 use super::{CmdError, Ctx};
-use crate::account::NewProfile;
+use crate::account::{NewProfile, Session};
 use crate::cli::SetupArgs;
+use crate::discovery::Metadata;
 use crate::profile::Verdict;
 use crate::report::{test_failure_lines, test_ok_lines};
 use crate::secret::Secret;
@@ -13,9 +15,10 @@ use crate::token::test_credentials;
 
 pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
     let existing = ctx.accounts.load()?;
-    if let Some(issuer) = args.issuer.clone() {
-        from_issuer(ctx, &mut args, &issuer).await?;
-    }
+    let discovered = match args.issuer.clone() {
+        Some(issuer) => Some((issuer.clone(), from_issuer(ctx, &mut args, &issuer).await?)),
+        None => None,
+    };
     let checked = check::check_fields(&args, &existing)?;
     crate::fault::panic_point("setup", "secret-read");
     for w in &checked.warnings {
@@ -29,30 +32,54 @@ pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
         account.instance.url,
         account.instance.describe()
     );
+    if new.account.user_grant.is_some() {
+        return user::run(ctx, new, checked.secret, &args, discovered.as_ref()).await;
+    }
+    let Some(secret) = checked.secret else {
+        return Err(CmdError::usage(
+            "a public client has no secret, so client credentials cannot work",
+        ));
+    };
     println!(
         "testing the credentials against {} ...",
-        account.instance.token_url
+        new.account.instance.token_url
     );
-    let failed = prove(ctx, &mut new, &checked.secret).await?;
-    if let Some(err) = failed {
-        if !args.save_unverified {
-            return Err(CmdError {
-                message: format!("{}; nothing was saved", err.message),
-                ..err
-            });
-        }
-        eprintln!("{} {}", ctx.style.fail("token test failed:"), err.message);
-        if let Some(fix) = &err.fix {
-            eprintln!("  fix: {fix}");
-        }
-        eprintln!("saving anyway (--save-unverified)");
+    if let Some(err) = prove(ctx, &mut new, &secret).await? {
+        refuse_or_note(ctx, err, args.save_unverified)?;
     }
-    save(ctx, &new, &checked.secret)
+    let name = new.name.clone();
+    save(
+        ctx,
+        &new,
+        Some(&secret),
+        None,
+        &[
+            format!("oauth-setup verify {name}"),
+            format!("oauth-setup token {name}"),
+        ],
+    )
+}
+
+/// A failed test stops the setup, unless `--save-unverified` says to save anyway.
+fn refuse_or_note(ctx: &Ctx, err: CmdError, save_unverified: bool) -> Result<(), CmdError> {
+    if !save_unverified {
+        return Err(CmdError {
+            message: format!("{}; nothing was saved", err.message),
+            ..err
+        });
+    }
+    eprintln!("{} {}", ctx.style.fail("token test failed:"), err.message);
+    if let Some(fix) = &err.fix {
+        eprintln!("  fix: {fix}");
+    }
+    eprintln!("saving anyway (--save-unverified)");
+    Ok(())
 }
 
 /// `--issuer`: the token URL (and, unless given, the client authentication) from the server's
-/// metadata, for a provider whose token URL is given in full.
-async fn from_issuer(ctx: &Ctx, args: &mut SetupArgs, issuer: &str) -> Result<(), CmdError> {
+/// metadata, for a provider whose token URL is given in full. The metadata is kept for the other
+/// endpoints of a user grant.
+async fn from_issuer(ctx: &Ctx, args: &mut SetupArgs, issuer: &str) -> Result<Metadata, CmdError> {
     let id = args.provider.as_deref().unwrap_or_default();
     if crate::provider::Provider::get(id).is_some_and(|p| p.token_path.is_some()) {
         return Err(CmdError::usage(format!(
@@ -76,7 +103,7 @@ async fn from_issuer(ctx: &Ctx, args: &mut SetupArgs, issuer: &str) -> Result<()
     {
         args.client_auth = Some(auth.as_str().to_string());
     }
-    Ok(())
+    Ok(meta)
 }
 
 /// Run the live test and record its verdict in `new`; a failure comes back as the error to show.
@@ -127,25 +154,36 @@ async fn prove(
     }
 }
 
-fn save(ctx: &Ctx, new: &NewProfile, secret: &Secret) -> Result<(), CmdError> {
+fn save(
+    ctx: &Ctx,
+    new: &NewProfile,
+    secret: Option<&Secret>,
+    session: Option<&Session>,
+    next: &[String],
+) -> Result<(), CmdError> {
     let saved = ctx
         .accounts
-        .create(new, secret)
+        .create_with(new, secret, session)
         .map_err(|e| ctx.account_error(e, &new.name))?;
     if new.store == SecretStoreKind::File {
         eprintln!(
-            "{} the secret is stored UNENCRYPTED in {} (readable only by you). Prefer the OS keyring where one is available.",
+            "{} the secret and tokens are stored UNENCRYPTED in {} (readable only by you). Prefer the OS keyring where one is available.",
             ctx.style.warn("note:"),
             ctx.accounts.dir().secrets_path().display()
         );
     }
-    let name = &saved.name;
     println!(
-        "{} profile {name} in {}",
+        "{} profile {} in {}",
         ctx.style.ok("saved:"),
+        saved.name,
         saved.profiles_path
     );
-    println!("  secret: {}", saved.secret_location);
-    println!("next:\n  oauth-setup verify {name}\n  oauth-setup token {name}");
+    if secret.is_some() {
+        println!("  secret: {}", saved.secret_location);
+    }
+    println!("next:");
+    for line in next {
+        println!("  {line}");
+    }
     Ok(())
 }

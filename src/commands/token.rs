@@ -1,13 +1,17 @@
 //! `token`: an access token on stdout for scripts; everything else on stderr. A cached token
 //! that stays valid long enough is handed out with no network call and no lock; otherwise one
-//! process asks the server under the config lock while the others wait and then read its result.
+//! process asks the server under the profile's lock while the others wait and then read its
+//! result. A user grant's token comes from its refresh token, which only the lock holder uses.
 
 use std::time::SystemTime;
 
 use super::{CmdError, Ctx, pick_profile};
 use crate::cli::{TokenArgs, TokenFormat};
+use crate::exit::ExitCode;
 use crate::profile::Profile;
+use crate::refresh::{RefreshError, refresh};
 use crate::secret::Secret;
+use crate::token::Context;
 use crate::token_cache::{self, Cached};
 
 /// A secret given for one run stores nothing, so it neither reads nor writes the cache.
@@ -34,12 +38,12 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
     let (name, profile) = pick_profile(args.profile.as_deref(), &file)?;
     let caching = caching(&args);
     // One process at a time asks the server; the others find its token when they get the lock.
-    let lock = caching
-        .then(|| ctx.accounts.profiles().lock())
-        .transpose()?;
-    if lock.is_some()
-        && let Some(hit) = from_cache(ctx, profile, &args)
-    {
+    // A refresh always takes it: two processes must never use one rotating refresh token.
+    let lock = (caching || profile.grant_type.is_user_grant())
+        .then(|| ctx.accounts.dir().profile_lock(name))
+        .transpose()
+        .map_err(|e| CmdError::new(ExitCode::Usage, e.to_string()))?;
+    if caching && let Some(hit) = from_cache(ctx, profile, &args) {
         return print(&hit, true, args.format);
     }
     let fresh = fetch(ctx, name, profile, caching).await?;
@@ -70,12 +74,28 @@ async fn fetch(
     caching: bool,
 ) -> Result<Cached, CmdError> {
     let secret = ctx.secret_for_run(name, profile)?;
-    let req = profile.token_request(secret);
-    let sent_at = SystemTime::now();
-    let granted = ctx.client()?.request(&req).await.map_err(|f| {
-        let dctx = profile.diagnosis_context();
-        CmdError::new(f.exit_code(), f.summary(&dctx)).with_fix(f.fix(&dctx))
-    })?;
+    let dctx = profile.diagnosis_context();
+    let (granted, sent_at) = if profile.grant_type.is_user_grant() {
+        let done = refresh(&ctx.accounts, &ctx.client()?, name, profile, secret)
+            .await
+            .map_err(|e| refresh_error(e, ctx, name, &dctx))?;
+        if let Some(e) = &done.not_saved {
+            eprintln!(
+                "{} the server replaced the refresh token, but the new one could not be saved ({}); the next refresh will probably fail and need oauth-setup login {name}",
+                ctx.style.fail("WARNING:"),
+                e.plain()
+            );
+        }
+        (done.granted, done.sent_at)
+    } else {
+        let sent_at = SystemTime::now();
+        let granted = ctx
+            .client()?
+            .request(&profile.token_request(secret))
+            .await
+            .map_err(|f| CmdError::new(f.exit_code(), f.summary(&dctx)).with_fix(f.fix(&dctx)))?;
+        (granted, sent_at)
+    };
     let Some((cached, entry)) = token_cache::entry(&granted, sent_at, &profile.scopes) else {
         // No lifetime given: handed out as it is, never cached.
         return Ok(Cached {
@@ -85,7 +105,7 @@ async fn fetch(
             scope: granted.scope,
         });
     };
-    if caching && let Err(e) = ctx.accounts.store_token(profile, &entry) {
+    if caching && let Err(e) = ctx.accounts.store_token_unlocked(profile, &entry) {
         eprintln!(
             "{} the token could not be cached ({}); each call will ask the server",
             ctx.style.warn("note:"),
@@ -93,6 +113,26 @@ async fn fetch(
         );
     }
     Ok(cached)
+}
+
+fn refresh_error(e: RefreshError, ctx: &Ctx, name: &str, dctx: &Context) -> CmdError {
+    let code = e.exit_code();
+    let fix = e.login_fix();
+    match e {
+        RefreshError::Failed(f) => CmdError::new(
+            code,
+            format!("refreshing the token failed: {}", f.summary(dctx)),
+        )
+        .with_fix(f.fix(dctx)),
+        RefreshError::Store(s) => CmdError::store(&s, ctx.accounts.dir(), name),
+        other => {
+            let err = CmdError::new(code, other.to_string());
+            match fix {
+                Some(f) => err.with_fix(f),
+                None => err,
+            }
+        }
+    }
 }
 
 fn print(token: &Cached, cached: bool, format: TokenFormat) -> Result<(), CmdError> {

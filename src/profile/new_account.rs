@@ -1,12 +1,12 @@
 //! A new account as a typed draft: every value already accepted by its field rule, so the
 //! command line and the wizard build the same profile from it.
 
-use super::{Profile, Verification};
+use super::{Profile, UserGrant, Verification};
 use crate::fields::Instance;
 use crate::provider::Provider;
 use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
-use crate::token::{ClientAuth, Context, GrantType, TokenRequest};
+use crate::token::{ClientAuth, Context, GrantForm, GrantType, TokenRequest};
 
 /// The fields of the provider's "create a client" form that are recorded with the profile; each
 /// is `None` when the provider's form has no such field or the user left it out.
@@ -29,6 +29,8 @@ pub struct NewAccount {
     pub client_auth: ClientAuth,
     pub scopes: Vec<String>,
     pub form: ClientForm,
+    /// For user grants: their endpoints and redirect URIs.
+    pub user_grant: Option<UserGrant>,
 }
 
 impl NewAccount {
@@ -39,6 +41,7 @@ impl NewAccount {
             secret,
             scopes: self.scopes.clone(),
             auth: self.client_auth,
+            grant: GrantForm::ClientCredentials,
         }
     }
 
@@ -109,6 +112,7 @@ impl Profile {
             created_at: now.to_string(),
             secret_rotated_at: None,
             last_verification: Some(Verification::of(now.to_string(), verdict)),
+            user_grant: account.user_grant.clone(),
         }
     }
 }

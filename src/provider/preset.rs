@@ -56,6 +56,8 @@ pub struct GrantEndpoints {
     pub revocation_path: Option<String>,
     /// The scope without which no refresh token is issued (e.g. `offline_access`).
     pub refresh_scope: Option<String>,
+    /// How long a refresh token lives by default, when the server does not say.
+    pub refresh_token_lifetime_days: Option<u32>,
 }
 
 /// Whether the wizard asks for a field of the provider's client form.

@@ -98,6 +98,19 @@ impl TokenClient {
         result
     }
 
+    /// Revoke (RFC 7009): `req` carries the revocation endpoint as its URL and a
+    /// [`super::GrantForm::Revocation`]. Any 2xx is success (§2.2: also for an unknown token).
+    pub async fn revoke(&self, req: &TokenRequest) -> Result<(), Failure> {
+        let raw = self.send(req).await?;
+        if (200..300).contains(&raw.status) {
+            return Ok(());
+        }
+        match interpret(&raw) {
+            Err(f) => Err(f),
+            Ok(_) => Ok(()),
+        }
+    }
+
     async fn send(&self, req: &TokenRequest) -> Result<RawResponse, Failure> {
         let body = form_body(req);
         let mut builder = self

@@ -59,6 +59,9 @@ pub async fn test_credentials(
     if !failure.is_client_rejected() {
         return Err(diagnose(client, req, failure).await);
     }
+    if req.auth.other() == req.auth {
+        return Err(TestFailure::plain(failure, req.auth));
+    }
     let other = req.with_auth(req.auth.other());
     log::debug(format_args!(
         "client rejected with {}; trying {} once",

@@ -10,10 +10,35 @@ use crate::secret::Secret;
 pub struct TokenRequest {
     pub token_url: String,
     pub client_id: String,
+    /// Unused when `auth` is [`ClientAuth::None`] (a public client).
     pub secret: Secret,
     pub scopes: Vec<String>,
     pub auth: ClientAuth,
+    pub grant: GrantForm,
 }
+
+/// What the request trades for a token, beside the client's own credentials. Every value that
+/// could be replayed is a [`Secret`].
+#[derive(Debug, Clone, Default)]
+pub enum GrantForm {
+    #[default]
+    ClientCredentials,
+    /// RFC 6749 §4.1.3 with the PKCE verifier (RFC 7636 §4.5).
+    AuthorizationCode {
+        code: Secret,
+        redirect_uri: String,
+        verifier: Secret,
+    },
+    /// RFC 6749 §6; no `scope`, so the original grant is kept.
+    Refresh { refresh_token: Secret },
+    /// RFC 8628 §3.4.
+    DeviceCode { device_code: Secret },
+    /// Not a grant: revoking a refresh token (RFC 7009 §2.1), sent to the revocation endpoint
+    /// with the same client authentication.
+    Revocation { refresh_token: Secret },
+}
+
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 impl TokenRequest {
     pub fn with_auth(&self, auth: ClientAuth) -> Self {
@@ -29,28 +54,68 @@ impl TokenRequest {
             ..self.clone()
         }
     }
-}
 
-/// The `application/x-www-form-urlencoded` body. With `client_secret_post` it holds the secret,
-/// hence the `Secret` wrapper.
-pub fn form_body(req: &TokenRequest) -> Secret {
-    Secret::new(form(req, req.secret.expose()))
-}
-
-/// The same body with the secret replaced, for `-v` logs.
-pub fn redacted_form(req: &TokenRequest) -> String {
-    form(req, "[redacted]")
-}
-
-fn form(req: &TokenRequest, secret: &str) -> String {
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    form.append_pair("grant_type", "client_credentials");
-    if !req.scopes.is_empty() {
-        form.append_pair("scope", &req.scopes.join(" "));
+    pub fn with_grant(&self, grant: GrantForm) -> Self {
+        Self {
+            grant,
+            ..self.clone()
+        }
     }
-    if req.auth == ClientAuth::Post {
-        form.append_pair("client_id", &req.client_id);
-        form.append_pair("client_secret", secret);
+}
+
+/// The `application/x-www-form-urlencoded` body. It may hold the secret, a code, a verifier or a
+/// refresh token, hence the `Secret` wrapper.
+pub fn form_body(req: &TokenRequest) -> Secret {
+    Secret::new(form(req, &|s: &Secret| s.expose().to_string()))
+}
+
+/// The same body with every secret value replaced, for `-v` logs.
+pub fn redacted_form(req: &TokenRequest) -> String {
+    form(req, &|_: &Secret| "[redacted]".to_string())
+}
+
+fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    match &req.grant {
+        GrantForm::ClientCredentials => {
+            form.append_pair("grant_type", "client_credentials");
+            if !req.scopes.is_empty() {
+                form.append_pair("scope", &req.scopes.join(" "));
+            }
+        }
+        GrantForm::AuthorizationCode {
+            code,
+            redirect_uri,
+            verifier,
+        } => {
+            form.append_pair("grant_type", "authorization_code");
+            form.append_pair("code", &shown(code));
+            form.append_pair("redirect_uri", redirect_uri);
+            form.append_pair("code_verifier", &shown(verifier));
+        }
+        GrantForm::Refresh { refresh_token } => {
+            form.append_pair("grant_type", "refresh_token");
+            form.append_pair("refresh_token", &shown(refresh_token));
+        }
+        GrantForm::DeviceCode { device_code } => {
+            form.append_pair("grant_type", DEVICE_CODE_GRANT);
+            form.append_pair("device_code", &shown(device_code));
+        }
+        GrantForm::Revocation { refresh_token } => {
+            form.append_pair("token", &shown(refresh_token));
+            form.append_pair("token_type_hint", "refresh_token");
+        }
+    }
+    match req.auth {
+        ClientAuth::Post => {
+            form.append_pair("client_id", &req.client_id);
+            form.append_pair("client_secret", &shown(&req.secret));
+        }
+        // A public client names itself and proves nothing (RFC 6749 §3.2.1).
+        ClientAuth::None => {
+            form.append_pair("client_id", &req.client_id);
+        }
+        ClientAuth::Basic => {}
     }
     form.finish()
 }
@@ -83,6 +148,7 @@ mod tests {
             secret: Secret::new("s:e%c r+t"),
             scopes: vec!["core.common.read".into(), "core.user.read".into()],
             auth,
+            grant: GrantForm::ClientCredentials,
         }
     }
 
@@ -120,5 +186,47 @@ mod tests {
     fn no_scope_parameter_when_none_requested() {
         let r = req(ClientAuth::Basic).with_scopes(vec![]);
         assert_eq!(form_body(&r).expose(), "grant_type=client_credentials");
+    }
+
+    #[test]
+    fn user_grants_carry_their_values_and_redact_them() {
+        let code = req(ClientAuth::Basic).with_grant(GrantForm::AuthorizationCode {
+            code: Secret::new("c0de"),
+            redirect_uri: "http://127.0.0.1:8765/callback".into(),
+            verifier: Secret::new("v3rifier"),
+        });
+        assert_eq!(
+            form_body(&code).expose(),
+            "grant_type=authorization_code&code=c0de\
+             &redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&code_verifier=v3rifier"
+        );
+        let refresh = req(ClientAuth::None).with_grant(GrantForm::Refresh {
+            refresh_token: Secret::new("r3fresh"),
+        });
+        assert_eq!(
+            form_body(&refresh).expose(),
+            "grant_type=refresh_token&refresh_token=r3fresh&client_id=my+client"
+        );
+        assert!(basic_authorization(&refresh).is_none(), "public client");
+        let device = req(ClientAuth::Post).with_grant(GrantForm::DeviceCode {
+            device_code: Secret::new("d3vice"),
+        });
+        assert!(form_body(&device).expose().starts_with(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=d3vice&"
+        ));
+        let revoke = req(ClientAuth::Post).with_grant(GrantForm::Revocation {
+            refresh_token: Secret::new("r3fresh"),
+        });
+        assert!(
+            form_body(&revoke)
+                .expose()
+                .starts_with("token=r3fresh&token_type_hint=refresh_token&client_id=")
+        );
+        for r in [&code, &refresh, &device, &revoke] {
+            let shown = redacted_form(r);
+            for secret in ["c0de", "v3rifier", "r3fresh", "d3vice", "s%3Ae"] {
+                assert!(!shown.contains(secret), "{shown}");
+            }
+        }
     }
 }

@@ -31,6 +31,10 @@ pub struct Granted {
     pub expires_in: Option<u64>,
     /// The scopes the server says it granted, when it echoes them.
     pub scope: Option<Vec<String>>,
+    /// Sent for user grants; a new one replaces the old (RFC 6749 §6).
+    pub refresh_token: Option<Secret>,
+    /// How long the refresh token lives, for servers that say (a common extension).
+    pub refresh_expires_in: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +43,8 @@ struct SuccessBody {
     token_type: Option<String>,
     expires_in: Option<serde_json::Value>,
     scope: Option<String>,
+    refresh_token: Option<String>,
+    refresh_token_expires_in: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -110,11 +116,20 @@ fn parse_success(resp: &RawResponse) -> Result<Granted, Failure> {
     let scope = body
         .scope
         .map(|s| s.split_whitespace().map(String::from).collect());
+    let refresh_token = body
+        .refresh_token
+        .take()
+        .filter(|t| !t.is_empty())
+        .map(Secret::new);
     Ok(Granted {
         access_token,
         token_type,
         expires_in,
         scope,
+        refresh_token,
+        refresh_expires_in: body
+            .refresh_token_expires_in
+            .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok())),
     })
 }
 

@@ -2,7 +2,7 @@
 //! store and `token`'s stdout.
 
 use oauth_setup::secret::Secret;
-use oauth_setup::token::{ClientAuth, TokenRequest};
+use oauth_setup::token::{ClientAuth, GrantForm, TokenRequest};
 
 use crate::support::cli::{Env, all_files, contains};
 use crate::support::oauth::OAuthConfig;
@@ -90,6 +90,7 @@ fn debug_output_of_requests_is_redacted() {
         secret: Secret::new(SECRET),
         scopes: vec![],
         auth: ClientAuth::Basic,
+        grant: GrantForm::ClientCredentials,
     };
     let dbg = format!(
         "{req:?} {:?}",

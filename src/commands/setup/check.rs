@@ -1,18 +1,21 @@
 //! Every field of `setup --non-interactive`, checked at once so the user fixes them all in one go.
 
 use crate::account::NewProfile;
+use crate::authorize::{DEFAULT_REDIRECT_URIS, parse_redirect_uri};
 use crate::cli::{SetupArgs, StoreChoice};
 use crate::commands::CmdError;
 use crate::fields::{self, Field, FieldError, Instance, Validated};
-use crate::profile::{ClientForm, NewAccount, ProfilesFile, Verdict};
+use crate::profile::{ClientForm, NewAccount, ProfilesFile, UserGrant, Verdict};
 use crate::provider::Provider;
 use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
+use crate::token::{ClientAuth, GrantType};
 
 /// The checked fields: the account to save, its secret, and warnings to show first.
 pub struct Checked {
     pub new: NewProfile,
-    pub secret: Secret,
+    /// `None` for a public client.
+    pub secret: Option<Secret>,
     pub warnings: Vec<String>,
 }
 
@@ -122,21 +125,18 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
     {
         p.errors.push(e);
     }
-    let auth = match &args.client_auth {
-        Some(a) => p.keep(fields::parse_client_auth(a)),
-        None => provider.map(|pr| pr.default_client_auth),
-    };
+    let auth = client_auth(args, provider, &mut p);
     let name = profile_name(args, instance.as_ref(), existing, &mut p);
-    let secret = p.keep_warned(
-        Field::ClientSecret,
-        fields::read_secret(&args.secret.source()),
-    );
+    let secret = secret(args, &mut p);
+    let user_grant = user_grant(args, provider.zip(instance.as_ref()), grant, &mut p);
     let (Some(pr), Some(instance), Some(grant), Some(scopes), Some(client_id), Some(auth)) =
         (provider, instance, grant, scopes, client_id, auth)
     else {
         return Err(CmdError::fields(&p.errors));
     };
-    let (Some(name), Some(secret), true) = (name, secret, p.errors.is_empty()) else {
+    let (Some(name), Some(secret), Some(user_grant), true) =
+        (name, secret, user_grant, p.errors.is_empty())
+    else {
         return Err(CmdError::fields(&p.errors));
     };
     let account = NewAccount {
@@ -147,20 +147,101 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
         client_auth: auth,
         scopes,
         form,
-    };
-    let store = match args.secret_store {
-        StoreChoice::Keyring => SecretStoreKind::Keyring,
-        StoreChoice::File => SecretStoreKind::File,
+        user_grant,
     };
     Ok(Checked {
         new: NewProfile {
             name,
             account,
-            store,
+            store: store(args.secret_store),
             verdict: Verdict::Passed,
             make_default: args.default,
         },
         secret,
         warnings: p.warnings,
     })
+}
+
+fn store(choice: StoreChoice) -> SecretStoreKind {
+    match choice {
+        StoreChoice::Keyring => SecretStoreKind::Keyring,
+        StoreChoice::File => SecretStoreKind::File,
+    }
+}
+
+/// `--public-client` means no secret at all; otherwise the option given, else the provider's.
+fn client_auth(
+    args: &SetupArgs,
+    provider: Option<&Provider>,
+    p: &mut Problems,
+) -> Option<ClientAuth> {
+    if args.public_client {
+        if args.client_auth.is_some() {
+            p.errors.push(FieldError::new(
+                Field::ClientAuth,
+                "does not apply to a public client (it has no secret); drop --client-auth",
+            ));
+        }
+        return Some(ClientAuth::None);
+    }
+    match &args.client_auth {
+        Some(a) => p.keep(fields::parse_client_auth(a)),
+        None => provider.map(|pr| pr.default_client_auth),
+    }
+}
+
+/// The secret (`Some(None)` for a public client, which has none).
+fn secret(args: &SetupArgs, p: &mut Problems) -> Option<Option<Secret>> {
+    if args.public_client {
+        let given = args.secret.client_secret_stdin || args.secret.client_secret_file.is_some();
+        if given {
+            p.errors.push(FieldError::new(
+                Field::ClientSecret,
+                "a public client has none; drop the secret option or --public-client",
+            ));
+        }
+        return Some(None);
+    }
+    p.keep_warned(
+        Field::ClientSecret,
+        fields::read_secret(&args.secret.source()),
+    )
+    .map(Some)
+}
+
+/// For a user grant, its endpoints from the preset and the redirect URIs (`Some(None)` for
+/// client credentials).
+fn user_grant(
+    args: &SetupArgs,
+    at: Option<(&Provider, &Instance)>,
+    grant: Option<GrantType>,
+    p: &mut Problems,
+) -> Option<Option<UserGrant>> {
+    let grant = grant?;
+    if !grant.is_user_grant() {
+        if args.public_client || !args.redirect_uri.is_empty() {
+            p.errors.push(FieldError::new(
+                Field::GrantType,
+                "--public-client and --redirect-uri are for authorization-code; pass \
+                 --grant-type authorization-code or drop them",
+            ));
+        }
+        return Some(None);
+    }
+    let (provider, instance) = at?;
+    let mut ug = UserGrant::from_preset(provider, grant, &instance.url);
+    let given: Vec<&str> = if args.redirect_uri.is_empty() {
+        DEFAULT_REDIRECT_URIS.to_vec()
+    } else {
+        args.redirect_uri.iter().map(String::as_str).collect()
+    };
+    for uri in given {
+        match parse_redirect_uri(uri) {
+            Ok(r) => ug.redirect_uris.push(r.to_string()),
+            Err(e) => p
+                .errors
+                .push(FieldError::new(Field::RedirectUri, e.to_string())),
+        }
+    }
+    Some(Some(ug))
 }

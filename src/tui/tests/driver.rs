@@ -153,6 +153,8 @@ pub fn granted() -> TestOk {
             token_type: "bearer".into(),
             expires_in: Some(86399),
             scope: Some(vec!["core.common.read".into(), "core.invoice.read".into()]),
+            refresh_token: None,
+            refresh_expires_in: None,
         },
         auth: ClientAuth::Post,
         not_granted: vec![],

@@ -28,6 +28,8 @@ impl Draft {
             client_auth: auth,
             scopes: self.scopes.clone()?,
             form: self.form.clone(),
+            // The app sets up client credentials only, so far.
+            user_grant: None,
         })
     }
 

@@ -188,6 +188,14 @@ impl Wizard {
             KeyCode::Enter => {
                 if let Some(g) = grants.get(self.grant_cursor) {
                     match fields::parse_grant_type(g.flag_value()) {
+                        Ok(g) if !g.in_wizard() => {
+                            self.grant_error = Some(format!(
+                                "the app sets up client credentials so far; for {} run \
+                                 oauth-setup setup --non-interactive --grant-type {}",
+                                g.label(),
+                                g.flag_value()
+                            ));
+                        }
                         Ok(g) => {
                             self.grant_error = None;
                             self.draft.grant = Some(g);

@@ -235,12 +235,12 @@ impl Wizard {
         let labels: Vec<String> = self
             .grants()
             .into_iter()
-            .map(|g| match g.is_implemented() {
+            .map(|g| match g.in_wizard() {
                 true => g.label().to_string(),
                 false => format!("{} (not supported yet)", g.label()),
             })
             .collect();
-        let offered = self.grants().into_iter().map(|g| g.is_implemented());
+        let offered = self.grants().into_iter().map(|g| g.in_wizard());
         let items = labels.iter().map(String::as_str).zip(offered);
         let mut lines = choice_lines(items, self.grant_cursor, theme);
         let mark = if self.has_client { "[x]" } else { "[ ]" };

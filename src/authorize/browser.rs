@@ -1,0 +1,96 @@
+//! Whether to open a browser, and opening it. The URL is always shown as well, so a user whose
+//! browser is elsewhere can finish by pasting the answer.
+
+use std::time::Duration;
+
+/// Why no browser is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// `--no-browser`.
+    Asked,
+    /// An SSH session: a browser would open on the remote machine, or fail.
+    Remote,
+    /// Linux without a display (a server, a container).
+    NoDisplay,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrowserPlan {
+    Open,
+    Skip(SkipReason),
+}
+
+/// Decide from the environment (`var` reads one variable). An explicit `$BROWSER` is the user's
+/// choice and is honoured even over SSH.
+pub fn plan_browser(no_browser: bool, var: &dyn Fn(&str) -> Option<String>) -> BrowserPlan {
+    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
+    if no_browser {
+        return BrowserPlan::Skip(SkipReason::Asked);
+    }
+    if set("BROWSER") {
+        return BrowserPlan::Open;
+    }
+    if set("SSH_CONNECTION") || set("SSH_TTY") {
+        return BrowserPlan::Skip(SkipReason::Remote);
+    }
+    let graphical = set("DISPLAY") || set("WAYLAND_DISPLAY") || set("WSL_DISTRO_NAME");
+    if cfg!(target_os = "linux") && !graphical {
+        return BrowserPlan::Skip(SkipReason::NoDisplay);
+    }
+    BrowserPlan::Open
+}
+
+/// Open `url` (http or https only: the `hardened` feature). A browser command that keeps running
+/// (a text browser, a test's script) is left running; only a quick failure is reported.
+pub async fn open_browser(url: &str) -> Result<(), String> {
+    let url = url.to_string();
+    let opened = tokio::task::spawn_blocking(move || {
+        let mut options = webbrowser::BrowserOptions::new();
+        options.with_suppress_output(true);
+        webbrowser::open_browser_with_options(webbrowser::Browser::Default, &url, &options)
+    });
+    match tokio::time::timeout(Duration::from_secs(3), opened).await {
+        Ok(Ok(Ok(()))) | Err(_) => Ok(()),
+        Ok(Ok(Err(e))) => Err(e.to_string()),
+        Ok(Err(e)) => Err(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn remote_and_headless_sessions_get_no_browser() {
+        let plan = |no, pairs: &[(&str, &str)]| plan_browser(no, &env(pairs));
+        assert_eq!(
+            plan(true, &[("BROWSER", "x")]),
+            BrowserPlan::Skip(SkipReason::Asked)
+        );
+        assert_eq!(
+            plan(false, &[("BROWSER", "x"), ("SSH_TTY", "/dev/pts/1")]),
+            BrowserPlan::Open
+        );
+        assert_eq!(
+            plan(false, &[("SSH_CONNECTION", "1 2 3 4"), ("DISPLAY", ":0")]),
+            BrowserPlan::Skip(SkipReason::Remote)
+        );
+        assert_eq!(plan(false, &[("DISPLAY", ":0")]), BrowserPlan::Open);
+        if cfg!(target_os = "linux") {
+            assert_eq!(plan(false, &[]), BrowserPlan::Skip(SkipReason::NoDisplay));
+            assert_eq!(
+                plan(false, &[("DISPLAY", "")]),
+                BrowserPlan::Skip(SkipReason::NoDisplay)
+            );
+        }
+    }
+}

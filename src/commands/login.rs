@@ -1,0 +1,59 @@
+//! `login PROFILE`: sign in again for an authorization-code profile, replacing its refresh
+//! token; the profile itself is unchanged.
+
+use super::{CmdError, Ctx, pick_profile, sign_in};
+use crate::cli::LoginArgs;
+use crate::profile::{Profile, UserGrant, Verification};
+use crate::timestamp;
+use crate::token::GrantType;
+
+pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
+    let file = ctx.accounts.load()?;
+    let (name, profile) = pick_profile(Some(&args.profile), &file)?;
+    let grant = user_grant(name, profile)?;
+    let secret = ctx.secret_for_run(name, profile)?;
+    let dctx = profile.diagnosis_context();
+    let mut signed = sign_in::run(
+        ctx,
+        profile.token_request(secret),
+        grant,
+        args.sign_in.no_browser,
+        true,
+        &dctx,
+    )
+    .await?;
+    let session = sign_in::session(&mut signed, &profile.scopes);
+    {
+        // A refresh running meanwhile must not overwrite the new refresh token with its own.
+        let _lock = ctx
+            .accounts
+            .dir()
+            .profile_lock(name)
+            .map_err(|e| CmdError::new(crate::exit::ExitCode::Usage, e.to_string()))?;
+        ctx.accounts
+            .save_session(profile, &session)
+            .map_err(|e| CmdError::store(&e, ctx.accounts.dir(), name))?;
+    }
+    let words = sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
+    println!("{} signed in: {words}", ctx.style.ok("ok:"));
+    // The record is a convenience; the tokens are saved either way.
+    let _ = ctx.accounts.profiles().update(|f| {
+        if let Some(p) = f.profiles.get_mut(name) {
+            p.last_verification = Some(Verification::passed(timestamp::now()));
+        }
+        Ok::<(), CmdError>(())
+    });
+    Ok(())
+}
+
+/// The sign-in settings of an authorization-code profile.
+pub fn user_grant<'a>(name: &str, profile: &'a Profile) -> Result<&'a UserGrant, CmdError> {
+    match (&profile.user_grant, profile.grant_type) {
+        (Some(g), GrantType::AuthorizationCode) => Ok(g),
+        _ => Err(CmdError::usage(format!(
+            "profile {name} uses {}; there is nobody to sign in",
+            profile.grant_type.label().to_lowercase()
+        ))
+        .with_fix(format!("oauth-setup token {name} gets its token as it is"))),
+    }
+}

@@ -1,0 +1,89 @@
+//! `setup` for a user grant (authorization code): the user signs in, and the profile is saved
+//! with the refresh token and the first access token.
+
+use super::{refuse_or_note, save};
+use crate::account::NewProfile;
+use crate::cli::SetupArgs;
+use crate::commands::{CmdError, Ctx, sign_in};
+use crate::discovery::Metadata;
+use crate::profile::{UserGrant, Verdict};
+use crate::secret::Secret;
+
+pub async fn run(
+    ctx: &Ctx,
+    mut new: NewProfile,
+    secret: Option<Secret>,
+    args: &SetupArgs,
+    discovered: Option<&(String, Metadata)>,
+) -> Result<(), CmdError> {
+    let grant = resolve(ctx, &mut new, discovered)?;
+    if let Some(scope) = &grant.refresh_scope
+        && !new.account.scopes.contains(scope)
+    {
+        eprintln!(
+            "{} without the scope {scope} the server gives no refresh token, so you would sign in again each time the access token expires",
+            ctx.style.warn("warning:")
+        );
+    }
+    let request = new
+        .account
+        .token_request(secret.clone().unwrap_or_else(|| Secret::new("")));
+    let dctx = new.account.diagnosis_context();
+    let stdin_free = !args.secret.client_secret_stdin;
+    let signed = sign_in::run(
+        ctx,
+        request,
+        &grant,
+        args.sign_in.no_browser,
+        stdin_free,
+        &dctx,
+    )
+    .await;
+    let name = new.name.clone();
+    let session = match signed {
+        Ok(mut signed) => {
+            let session = sign_in::session(&mut signed, &new.account.scopes);
+            let words = sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
+            println!("{} signed in: {words}", ctx.style.ok("ok:"));
+            Some(session)
+        }
+        Err(err) => {
+            new.verdict = Verdict::Failed(err.message.clone());
+            refuse_or_note(ctx, err, args.save_unverified)?;
+            None
+        }
+    };
+    let next = match session {
+        Some(_) => vec![format!("oauth-setup token {name}")],
+        None => vec![format!("oauth-setup login {name}")],
+    };
+    save(ctx, &new, secret.as_ref(), session.as_ref(), &next)
+}
+
+/// The grant's endpoints, with what the preset left open filled from the server's metadata.
+fn resolve(
+    ctx: &Ctx,
+    new: &mut NewProfile,
+    discovered: Option<&(String, Metadata)>,
+) -> Result<UserGrant, CmdError> {
+    let Some(grant) = new.account.user_grant.as_mut() else {
+        return Err(CmdError::usage("not a user grant"));
+    };
+    if let Some((issuer, meta)) = discovered {
+        grant.fill_from(issuer, meta);
+        if !meta.supports_s256() {
+            eprintln!(
+                "{} {issuer} does not advertise PKCE with S256; the sign-in uses it anyway, and a server that ignores it leaves the code unprotected",
+                ctx.style.warn("warning:")
+            );
+        }
+    }
+    if grant.authorize_url.is_none() {
+        return Err(CmdError::usage(format!(
+            "provider {} names no authorization endpoint",
+            new.account.provider
+        ))
+        .with_fix("give the server's issuer with --issuer; its metadata names the endpoint"));
+    }
+    Ok(grant.clone())
+}

@@ -1,0 +1,131 @@
+//! Refreshing a user grant's access token, safe under rotation (RFC 6749 §6, RFC 9700 §4.14.2):
+//! the caller holds the profile's lock; the stored refresh token is read first, and a new one
+//! is saved before anything uses the access token that came with it. On `invalid_grant` the
+//! stored token is read once more, since a process that did not wait for the lock (or another
+//! machine sharing the store) may have rotated it.
+
+use std::time::SystemTime;
+
+use crate::account::Accounts;
+use crate::exit::ExitCode;
+use crate::fault::crash_point;
+use crate::profile::Profile;
+use crate::refresh_entry::RefreshEntry;
+use crate::secret::Secret;
+use crate::secret_store::StoreError;
+use crate::token::{Failure, GrantForm, Granted, Layer, OAuthError, TokenClient};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error("profile {0} has no refresh token (never signed in, or logged out)")]
+    NotSignedIn(String),
+    #[error("the refresh token expired or was revoked{}", .description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Expired {
+        profile: String,
+        description: Option<String>,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the refresh failed")]
+    Failed(Failure),
+}
+
+impl RefreshError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Self::NotSignedIn(_) | Self::Expired { .. } => ExitCode::Rejected,
+            Self::Store(_) => ExitCode::SecretStore,
+            Self::Failed(f) => f.exit_code(),
+        }
+    }
+
+    /// The next step, when a sign-in is what it takes.
+    pub fn login_fix(&self) -> Option<String> {
+        match self {
+            Self::NotSignedIn(p) | Self::Expired { profile: p, .. } => {
+                Some(format!("run oauth-setup login {p}"))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A refreshed access token, and whether a rotated refresh token could not be saved.
+#[derive(Debug)]
+pub struct Refreshed {
+    pub granted: Granted,
+    pub sent_at: SystemTime,
+    /// Saving the server's new refresh token failed: the next refresh may need a sign-in.
+    pub not_saved: Option<StoreError>,
+}
+
+/// Refresh `profile` (whose name is `name`). The caller holds the profile's lock.
+pub async fn refresh(
+    accounts: &Accounts,
+    client: &TokenClient,
+    name: &str,
+    profile: &Profile,
+    secret: Secret,
+) -> Result<Refreshed, RefreshError> {
+    let entry = accounts
+        .refresh_entry(profile)?
+        .ok_or_else(|| RefreshError::NotSignedIn(name.to_string()))?;
+    let base = profile.token_request(secret);
+    let attempt = |e: &RefreshEntry| {
+        let req = base.with_grant(GrantForm::Refresh {
+            refresh_token: e.token.clone(),
+        });
+        async move {
+            let sent_at = SystemTime::now();
+            client.request(&req).await.map(|g| (g, sent_at))
+        }
+    };
+    let (used, outcome) = match attempt(&entry).await {
+        // A dropped connection may not have reached the server: once more, same token.
+        Err(f) if f.layer() == Layer::Connection => (entry.clone(), attempt(&entry).await),
+        Err(f) if is_invalid_grant(&f) => match accounts.refresh_entry(profile)? {
+            Some(now) if now.generation != entry.generation || now.token != entry.token => {
+                let again = attempt(&now).await;
+                (now, again)
+            }
+            _ => (entry.clone(), Err(f)),
+        },
+        other => (entry.clone(), other),
+    };
+    let (mut granted, sent_at) = outcome.map_err(|f| match f {
+        Failure::OAuth {
+            error: OAuthError::InvalidGrant,
+            description,
+            ..
+        } => RefreshError::Expired {
+            profile: name.to_string(),
+            description,
+        },
+        f => RefreshError::Failed(f),
+    })?;
+    crash_point("refresh", "answered");
+    let not_saved = match granted.refresh_token.take() {
+        Some(rt) => {
+            let next = used.rotated(rt, SystemTime::now(), granted.refresh_expires_in);
+            accounts.store_refresh(profile, &next).err()
+        }
+        // No new token: the old one stays valid (RFC 6749 §6).
+        None => None,
+    };
+    crash_point("refresh", "refresh-stored");
+    Ok(Refreshed {
+        granted,
+        sent_at,
+        not_saved,
+    })
+}
+
+fn is_invalid_grant(f: &Failure) -> bool {
+    matches!(
+        f,
+        Failure::OAuth {
+            error: OAuthError::InvalidGrant,
+            ..
+        }
+    )
+}

@@ -1,0 +1,199 @@
+//! One authorization-code sign-in, start to finish: PKCE and state, the loopback listener, the
+//! browser, the answer (from the listener or pasted), and the code exchanged through the token
+//! client, so every failure gets the same diagnosis as the token test. No terminal I/O: the
+//! caller shows [`SignInEvent`]s and feeds pasted text.
+
+use std::future::Future;
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::mpsc;
+
+use crate::authorize::{
+    BindError, BrowserPlan, CallbackError, Expected, Listener, Pkce, RedirectUri, SkipReason,
+    authorization_url, from_paste, open_browser, plan_browser, random_token,
+};
+use crate::exit::ExitCode;
+use crate::secret::Secret;
+use crate::token::{Failure, GrantForm, Granted, TokenClient, TokenRequest};
+
+/// The user has this long to sign in (the listener then closes).
+pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
+
+pub struct SignInPlan {
+    pub authorize_url: String,
+    /// The token request without its grant (client, secret, scopes, authentication).
+    pub request: TokenRequest,
+    pub redirect_uris: Vec<RedirectUri>,
+    pub issuer: Option<String>,
+    pub no_browser: bool,
+    /// Whether the caller can take a pasted answer (a terminal is attached).
+    pub paste: bool,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrowserOutcome {
+    Opened,
+    Skipped(SkipReason),
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub enum SignInEvent {
+    /// The user's turn: open `url` (done when `browser` is `Opened`), sign in, consent.
+    Waiting {
+        url: String,
+        redirect_uri: String,
+        browser: BrowserOutcome,
+        /// No port could be opened; only a pasted answer can finish.
+        listener_failed: Option<BindError>,
+    },
+    /// A pasted answer that cannot be used; the user may paste again.
+    PasteRefused(CallbackError),
+    /// The answer came; the code is being exchanged.
+    Exchanging,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error("the system has no randomness for the sign-in's one-time values")]
+    NoRandomness,
+    #[error("the authorization URL {0} is not a URL")]
+    BadAuthorizeUrl(String),
+    #[error(transparent)]
+    Bind(BindError),
+    #[error("{0}")]
+    Answer(CallbackError),
+    #[error("nobody signed in within {} min", .0.as_secs() / 60)]
+    TimedOut(Duration),
+    #[error("sign-in cancelled")]
+    Cancelled,
+    #[error("the code exchange failed")]
+    Exchange(Failure),
+}
+
+impl SignInError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Self::Answer(_) => ExitCode::Rejected,
+            Self::Exchange(f) => f.exit_code(),
+            Self::Cancelled => ExitCode::Cancelled,
+            Self::Bind(_) | Self::TimedOut(_) | Self::NoRandomness | Self::BadAuthorizeUrl(_) => {
+                ExitCode::Network
+            }
+        }
+    }
+}
+
+/// The tokens a sign-in gave, and when the code exchange was sent (lifetimes count from then).
+#[derive(Debug)]
+pub struct SignedIn {
+    pub granted: Granted,
+    pub sent_at: SystemTime,
+}
+
+/// Run the sign-in; `pasted` carries what the user pastes, `cancel` resolves on Esc or Ctrl+C.
+pub async fn sign_in(
+    client: &TokenClient,
+    plan: SignInPlan,
+    mut on_event: impl FnMut(SignInEvent),
+    mut pasted: mpsc::UnboundedReceiver<String>,
+    cancel: impl Future<Output = ()>,
+) -> Result<SignedIn, SignInError> {
+    let pkce = Pkce::new().ok_or(SignInError::NoRandomness)?;
+    let state = random_token(16).ok_or(SignInError::NoRandomness)?;
+    let (listener, redirect_uri, listener_failed) = listen(&plan).await?;
+    let url = authorization_url(
+        &plan.authorize_url,
+        &plan.request.client_id,
+        &redirect_uri,
+        &plan.request.scopes,
+        &state,
+        &pkce.challenge,
+    )
+    .ok_or_else(|| SignInError::BadAuthorizeUrl(plan.authorize_url.clone()))?;
+    let browser = browser(plan.no_browser, &url).await;
+    on_event(SignInEvent::Waiting {
+        url,
+        redirect_uri: redirect_uri.clone(),
+        browser,
+        listener_failed,
+    });
+    let expected = Expected {
+        state: &state,
+        issuer: plan.issuer.as_deref(),
+    };
+    let code = tokio::select! {
+        a = answer(listener, &mut pasted, expected, &mut on_event) => a.map_err(SignInError::Answer)?,
+        () = tokio::time::sleep(plan.timeout) => return Err(SignInError::TimedOut(plan.timeout)),
+        () = cancel => return Err(SignInError::Cancelled),
+    };
+    on_event(SignInEvent::Exchanging);
+    let req = plan.request.with_grant(GrantForm::AuthorizationCode {
+        code,
+        redirect_uri,
+        verifier: pkce.verifier,
+    });
+    let sent_at = SystemTime::now();
+    let granted = client.request(&req).await.map_err(SignInError::Exchange)?;
+    Ok(SignedIn { granted, sent_at })
+}
+
+/// The first answer, from the listener or pasted; a paste that is not an answer is reported and
+/// the wait goes on.
+async fn answer(
+    listener: Option<Listener>,
+    pasted: &mut mpsc::UnboundedReceiver<String>,
+    expected: Expected<'_>,
+    on_event: &mut impl FnMut(SignInEvent),
+) -> Result<Secret, CallbackError> {
+    let from_listener = async {
+        match listener {
+            Some(l) => l.answer(expected).await,
+            None => std::future::pending().await,
+        }
+    };
+    let from_paste = async {
+        while let Some(text) = pasted.recv().await {
+            match from_paste(&text, expected) {
+                Err(e @ (CallbackError::NoCode | CallbackError::StateMismatch)) => {
+                    on_event(SignInEvent::PasteRefused(e));
+                }
+                other => return other,
+            }
+        }
+        std::future::pending().await
+    };
+    tokio::select! {
+        a = from_listener => a,
+        a = from_paste => a,
+    }
+}
+
+/// The listener on the first free redirect URI; when none is free and the user can paste, the
+/// first URI without a listener.
+async fn listen(
+    plan: &SignInPlan,
+) -> Result<(Option<Listener>, String, Option<BindError>), SignInError> {
+    match Listener::bind(&plan.redirect_uris).await {
+        Ok(l) => {
+            let uri = l.redirect_uri.clone();
+            Ok((Some(l), uri, None))
+        }
+        Err(e) if plan.paste => match plan.redirect_uris.first() {
+            Some(first) => Ok((None, first.to_string(), Some(e))),
+            None => Err(SignInError::Bind(e)),
+        },
+        Err(e) => Err(SignInError::Bind(e)),
+    }
+}
+
+async fn browser(no_browser: bool, url: &str) -> BrowserOutcome {
+    match plan_browser(no_browser, &|k| std::env::var(k).ok()) {
+        BrowserPlan::Skip(why) => BrowserOutcome::Skipped(why),
+        BrowserPlan::Open => match open_browser(url).await {
+            Ok(()) => BrowserOutcome::Opened,
+            Err(e) => BrowserOutcome::Failed(e),
+        },
+    }
+}
