@@ -9,13 +9,18 @@ pub fn now() -> String {
 /// "3 min ago", "2 h ago", "5 days ago"; `None` when the text is not a timestamp.
 pub fn age(stamp: &str, now: SystemTime) -> Option<String> {
     let then = humantime::parse_rfc3339(stamp).ok()?;
-    let secs = now.duration_since(then).unwrap_or(Duration::ZERO).as_secs();
-    Some(match secs {
+    Some(ago(now.duration_since(then).unwrap_or(Duration::ZERO)))
+}
+
+/// "just now", "2 min ago", "3 h ago", "5 days ago".
+pub fn ago(elapsed: Duration) -> String {
+    let secs = elapsed.as_secs();
+    match secs {
         0..60 => "just now".to_string(),
         60..3600 => format!("{} min ago", secs / 60),
         3600..86_400 => format!("{} h ago", secs / 3600),
         _ => format!("{} days ago", secs / 86_400),
-    })
+    }
 }
 
 #[cfg(test)]

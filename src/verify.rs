@@ -1,6 +1,8 @@
 //! The layered verification of a profile: profile → permissions → secret → connection →
 //! token → scopes, one check each, shared by `verify` and the wizard's verify screen.
 
+mod user_grant;
+
 use serde::Serialize;
 
 use crate::account::{Accounts, RunSecretError, SecretOrigin};
@@ -63,6 +65,9 @@ pub fn check(name: &'static str, status: Status, detail: impl Into<String>) -> C
     }
 }
 
+/// The widest check name ("refresh token"), so the details line up.
+pub const NAME_WIDTH: usize = 13;
+
 const AFTER_SECRET: [&str; 3] = ["connection", "token", "scopes"];
 
 pub async fn verify_one(
@@ -104,7 +109,7 @@ pub async fn verify_one(
         let rest = ["secret", "connection", "token", "scopes"];
         return skip_rest(finalise(report, ExitCode::Usage), &rest);
     }
-    let secret = match read_secret(&name, &profile, accounts).await {
+    let secret = match read_secret(&name, &profile, accounts.clone()).await {
         Ok((secret, ok)) => {
             report.checks.push(ok);
             secret
@@ -114,7 +119,12 @@ pub async fn verify_one(
             return skip_rest(finalise(report, code), &AFTER_SECRET);
         }
     };
-    let code = check_token(&mut report.checks, &profile, secret, client).await;
+    let code = if profile.grant_type.is_user_grant() {
+        let checks = &mut report.checks;
+        user_grant::check_user_grant(checks, &name, &profile, secret, client, &accounts).await
+    } else {
+        check_token(&mut report.checks, &profile, secret, client).await
+    };
     finalise(report, code)
 }
 

@@ -11,6 +11,9 @@ command -v gnome-keyring-daemon >/dev/null 2>&1 || missing="$missing gnome-keyri
 command -v secret-tool >/dev/null 2>&1 || missing="$missing libsecret-tools"
 # kill and pgrep: the crash tests and the keyring-daemon test use them.
 { command -v pgrep && command -v kill; } >/dev/null 2>&1 || missing="$missing procps"
+# Node.js runs the authorization server of the sign-in tests; python3 their test browser.
+{ command -v node && command -v npm; } >/dev/null 2>&1 || missing="$missing nodejs npm"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 if [ -n "$missing" ]; then
     echo "tests/run.sh: installing$missing"
     if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -18,6 +21,18 @@ if [ -n "$missing" ]; then
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
 fi
 command -v cargo >/dev/null 2>&1 || { echo "tests/run.sh: cargo is needed (https://rustup.rs)" >&2; exit 1; }
+
+# The sign-in tests' authorization server: panva's oidc-provider from npm, at the version
+# pinned in tests/oidc/package-lock.json, installed under target/ (again only when the lock
+# file changed).
+oidc=target/oidc
+if ! cmp -s tests/oidc/package-lock.json "$oidc/package-lock.json" \
+    || [ ! -d "$oidc/node_modules/oidc-provider" ]; then
+    mkdir -p "$oidc"
+    cp tests/oidc/package.json tests/oidc/package-lock.json "$oidc/"
+    npm ci --prefix "$oidc" --no-audit --no-fund --loglevel=error
+fi
+export OAUTH_SETUP_TEST_OIDC="$PWD/$oidc/node_modules"
 
 # The keyring lives in a throw-away data folder, unlocked with a throw-away password.
 keyring_data=$(mktemp -d)

@@ -21,6 +21,11 @@ pub fn authorization_url(
         if !scopes.is_empty() {
             q.append_pair("scope", &scopes.join(" "));
         }
+        // OpenID Connect Core §11: a request for offline access must ask for consent, or the
+        // server drops the scope and issues no refresh token.
+        if scopes.iter().any(|s| s == "offline_access") {
+            q.append_pair("prompt", "consent");
+        }
         q.append_pair("state", state);
         q.append_pair("code_challenge", challenge);
         q.append_pair("code_challenge_method", "S256");
@@ -47,7 +52,7 @@ mod tests {
             u,
             "https://acme.service-now.com/oauth_auth.do?x=1&response_type=code&client_id=my+app\
              &redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&scope=useraccount+offline_access\
-             &state=st%26te&code_challenge=chal&code_challenge_method=S256"
+             &prompt=consent&state=st%26te&code_challenge=chal&code_challenge_method=S256"
         );
         assert!(authorization_url("not a url", "a", "b", &[], "s", "c").is_none());
     }

@@ -99,6 +99,7 @@ async fn from_issuer(ctx: &Ctx, args: &mut SetupArgs, issuer: &str) -> Result<Me
     println!("discovered {issuer}: token endpoint {token_url}");
     args.instance = Some(token_url);
     if args.client_auth.is_none()
+        && !args.public_client
         && let Some(auth) = meta.client_auths().first()
     {
         args.client_auth = Some(auth.as_str().to_string());

@@ -6,7 +6,7 @@ use super::{CmdError, Ctx};
 use crate::cli::VerifyArgs;
 use crate::exit::ExitCode;
 use crate::profile::ProfilesFile;
-use crate::verify::{ProfileReport, Status, check_and_record, unreadable_file};
+use crate::verify::{NAME_WIDTH, ProfileReport, Status, check_and_record, unreadable_file};
 
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
@@ -91,9 +91,9 @@ fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(
                     Status::Fail => ctx.style.fail(label),
                     Status::Skip => label.to_string(),
                 };
-                println!("  {word}  {:<11} {}", c.name, c.detail);
+                println!("  {word}  {:<w$} {}", c.name, c.detail, w = NAME_WIDTH);
                 if let Some(fix) = &c.fix {
-                    println!("        {:<11} fix: {fix}", "");
+                    println!("        {:<w$} fix: {fix}", "", w = NAME_WIDTH);
                 }
             }
         }

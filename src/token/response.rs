@@ -208,7 +208,7 @@ fn one_line(s: &str, max: usize) -> String {
 pub fn redact_body(status: u16, body: &[u8]) -> String {
     if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
         if let Some(obj) = value.as_object_mut() {
-            for key in ["access_token", "refresh_token", "id_token"] {
+            for key in ["access_token", "refresh_token", "id_token", "device_code"] {
                 if let Some(v) = obj.get_mut(key) {
                     *v = serde_json::Value::String("[redacted]".into());
                 }

@@ -12,7 +12,7 @@ use super::msg::Msg;
 use super::theme::{Paint, Theme};
 use super::wrap;
 use crate::profile::ProfileError;
-use crate::verify::{ProfileReport, Status};
+use crate::verify::{NAME_WIDTH, ProfileReport, Status};
 
 #[derive(Debug)]
 pub struct VerifyScreen {
@@ -183,12 +183,12 @@ fn report_lines(r: &ProfileReport, theme: Theme) -> Vec<Line<'static>> {
         };
         lines.push(Line::from(vec![
             Span::styled(format!("  {} ", c.status.label()), style),
-            Span::raw(format!("{:<11} ", c.name)),
+            Span::raw(format!("{:<w$} ", c.name, w = NAME_WIDTH)),
             Span::raw(c.detail.clone()),
         ]));
         if let Some(fix) = &c.fix {
             lines.push(Line::from(vec![
-                Span::raw(format!("       {:<11} ", "")),
+                Span::raw(format!("       {:<w$} ", "", w = NAME_WIDTH)),
                 Span::styled("fix: ", theme.warn()),
                 Span::raw(fix.clone()),
             ]));

@@ -98,3 +98,71 @@ fn debug_output_of_requests_is_redacted() {
     );
     assert!(!dbg.contains(SECRET) && dbg.contains("[redacted]"), "{dbg}");
 }
+
+/// Refresh tokens, cached access tokens, authorization codes and PKCE verifiers: never in
+/// stdout (except `token`'s), stderr, `-v` logs or profiles.toml.
+#[test]
+fn sign_in_values_stay_out_of_every_output() {
+    use crate::authcode::{Browser, coupa_server, setup, stored_refresh_token, with_browser};
+    let oidc = coupa_server("always");
+    let env = Env::new();
+    let b = Browser::new(&env, "consent");
+    let mut runs = vec![setup(&env, &oidc, &b, &["-v"])];
+    runs[0].expect(0);
+    let first_rt = stored_refresh_token(&env);
+    let mut tokens = vec![];
+    for args in [
+        &["-v", "token", "acme"][..],
+        &["-v", "token", "acme", "--no-cache"],
+    ] {
+        let t = env.run(args);
+        t.expect(0);
+        tokens.push(t.stdout.trim().to_string());
+        runs.push(crate::support::cli::Run {
+            stdout: String::new(),
+            ..t
+        });
+    }
+    let second_rt = stored_refresh_token(&env);
+    runs.push(crate::support::cli::Run::from_output(
+        with_browser(env.cmd(), &b)
+            .args(["-v", "login", "acme"])
+            .output()
+            .unwrap(),
+    ));
+    for args in [
+        &["-v", "verify", "acme"][..],
+        &["show", "acme", "--json"],
+        &["list"],
+        &["-v", "logout", "acme"],
+    ] {
+        runs.push(env.run(args));
+    }
+    let mut canaries = oidc.secret_values();
+    canaries.extend([first_rt, second_rt]);
+    canaries.extend(tokens);
+    assert!(
+        canaries.len() >= 6,
+        "codes, verifiers, refresh and access tokens: {canaries:?}"
+    );
+    assert!(
+        runs[0].stderr.contains("code_verifier=%5Bredacted%5D")
+            && runs[0].stderr.contains("\"refresh_token\":\"[redacted]\""),
+        "-v logs the exchange, redacted: {}",
+        runs[0].stderr
+    );
+    let profiles = std::fs::read_to_string(env.profiles()).unwrap();
+    for canary in canaries.iter().filter(|c| c.len() >= 16) {
+        for (i, run) in runs.iter().enumerate() {
+            assert!(
+                !run.all().contains(canary.as_str()),
+                "run {i} printed {canary}:\n{}",
+                run.all()
+            );
+        }
+        assert!(
+            !profiles.contains(canary.as_str()),
+            "profiles.toml holds {canary}"
+        );
+    }
+}

@@ -9,6 +9,7 @@
     reason = "test code: a failure should stop the test loudly, and scenarios read top to bottom"
 )]
 
+mod authcode;
 mod bad_input;
 mod commands;
 mod concurrency;
@@ -20,6 +21,8 @@ mod hygiene;
 mod keyring;
 mod leaks;
 mod preset;
+mod refresh;
+mod sign_in_terminal;
 mod support;
 mod token_cache;
 mod token_http;

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod measure;
 pub mod oauth;
+pub mod oidc;
 pub mod pty;
 pub mod report;
 pub mod server;

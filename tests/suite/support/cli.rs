@@ -29,7 +29,7 @@ pub fn setup_args(profile: &str, instance: &str, client_id: &str, scopes: &str) 
 }
 
 /// Variables of the developer's environment that would change what the binary does in a test.
-pub const CLEARED_VARS: [&str; 8] = [
+pub const CLEARED_VARS: [&str; 13] = [
     "HTTPS_PROXY",
     "https_proxy",
     "HTTP_PROXY",
@@ -38,6 +38,12 @@ pub const CLEARED_VARS: [&str; 8] = [
     "all_proxy",
     "OAUTH_SETUP_CLIENT_SECRET",
     "NO_COLOR",
+    // Whether and how a browser is opened for a sign-in.
+    "BROWSER",
+    "SSH_CONNECTION",
+    "SSH_TTY",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
 ];
 
 /// NO_PROXY for tests: the servers they start are all local.

@@ -1,0 +1,232 @@
+//! The checks of a user-grant profile after its secret: the endpoints (fetched again from the
+//! issuer, when they came from it), the refresh token (present, its age), then one refresh under
+//! the profile's lock, never a browser, which also proves the connection, the token and scopes.
+
+use std::time::SystemTime;
+
+use super::{Check, Status, check, scope_check, skipped};
+use crate::account::Accounts;
+use crate::exit::ExitCode;
+use crate::profile::{Profile, UserGrant};
+use crate::refresh::{RefreshError, Refreshed, refresh};
+use crate::report::describe_lifetime;
+use crate::secret::Secret;
+use crate::timestamp::ago;
+use crate::token::{Layer, TokenClient};
+use crate::token_cache;
+
+pub async fn check_user_grant(
+    checks: &mut Vec<Check>,
+    name: &str,
+    profile: &Profile,
+    secret: Secret,
+    client: &TokenClient,
+    accounts: &Accounts,
+) -> ExitCode {
+    let grant = profile.user_grant.clone().unwrap_or_default();
+    if let Some(issuer) = &grant.issuer {
+        checks.push(endpoints(client, issuer, profile, &grant).await);
+    }
+    let dir = accounts.dir().clone();
+    let owned = name.to_string();
+    let lock = tokio::task::spawn_blocking(move || dir.profile_lock(&owned)).await;
+    let Ok(Ok(_lock)) = lock else {
+        checks.push(check(
+            "refresh token",
+            Status::Fail,
+            "the profile's lock could not be taken",
+        ));
+        return rest_skipped(checks, ExitCode::Internal);
+    };
+    let login = format!("run oauth-setup login {name}");
+    match accounts.refresh_entry(profile) {
+        Ok(Some(entry)) => {
+            let now = SystemTime::now();
+            let mut c = check(
+                "refresh token",
+                Status::Ok,
+                format!("stored, issued {}", ago(entry.age(now))),
+            );
+            if entry.nearly_expired(grant.refresh_token_lifetime_days, now) {
+                c.status = Status::Warn;
+                c.detail.push_str("; past 80 % of its lifetime");
+                c.fix = Some(format!("{login} before it runs out"));
+            }
+            checks.push(c);
+        }
+        Ok(None) => {
+            checks.push(Check {
+                fix: Some(login),
+                ..check(
+                    "refresh token",
+                    Status::Fail,
+                    "none stored (never signed in, or logged out)",
+                )
+            });
+            return rest_skipped(checks, ExitCode::Rejected);
+        }
+        Err(e) => {
+            checks.push(check("refresh token", Status::Fail, e.to_string()));
+            return rest_skipped(checks, ExitCode::SecretStore);
+        }
+    }
+    refreshed(checks, name, profile, secret, client, accounts).await
+}
+
+async fn refreshed(
+    checks: &mut Vec<Check>,
+    name: &str,
+    profile: &Profile,
+    secret: Secret,
+    client: &TokenClient,
+    accounts: &Accounts,
+) -> ExitCode {
+    let dctx = profile.diagnosis_context();
+    match refresh(accounts, client, name, profile, secret).await {
+        Ok(done) => {
+            passed(
+                checks,
+                profile,
+                &done,
+                accounts,
+                dctx.clients_page.as_deref(),
+            );
+            ExitCode::Ok
+        }
+        Err(e @ (RefreshError::Expired { .. } | RefreshError::NotSignedIn(_))) => {
+            let code = e.exit_code();
+            if let Some(last) = checks.last_mut() {
+                *last = Check {
+                    fix: e.login_fix(),
+                    ..check("refresh token", Status::Fail, e.to_string())
+                };
+            }
+            rest_skipped(checks, code)
+        }
+        Err(RefreshError::Store(s)) => {
+            checks.push(check("connection", Status::Fail, s.to_string()));
+            rest_skipped(checks, ExitCode::SecretStore)
+        }
+        Err(RefreshError::Failed(f)) => {
+            let failed = Check {
+                fix: Some(f.fix(&dctx)),
+                ..check("token", Status::Fail, f.summary(&dctx))
+            };
+            if f.layer() == Layer::Connection {
+                checks.push(Check {
+                    name: "connection",
+                    ..failed
+                });
+                checks.push(skipped("token"));
+            } else {
+                checks.push(answered());
+                checks.push(failed);
+            }
+            checks.push(skipped("scopes"));
+            f.exit_code()
+        }
+    }
+}
+
+fn answered() -> Check {
+    check("connection", Status::Ok, "the token endpoint answered")
+}
+
+/// The checks of a refresh that worked; its access token goes to the cache.
+fn passed(
+    checks: &mut Vec<Check>,
+    profile: &Profile,
+    done: &Refreshed,
+    accounts: &Accounts,
+    page: Option<&str>,
+) {
+    checks.push(answered());
+    let g = &done.granted;
+    let mut token = check(
+        "token",
+        Status::Ok,
+        format!(
+            "refreshed: {} token, {}",
+            g.token_type,
+            describe_lifetime(g.expires_in)
+        ),
+    );
+    if done.not_saved.is_some() {
+        token.status = Status::Warn;
+        token
+            .detail
+            .push_str("; the new refresh token could NOT be saved");
+    }
+    checks.push(token);
+    checks.push(scope_check(&profile.scopes, g.scope.as_deref(), &[], page));
+    if let Some((_, entry)) = token_cache::entry(g, done.sent_at, &profile.scopes) {
+        let _ = accounts.store_token_unlocked(profile, &entry);
+    }
+}
+
+fn rest_skipped(checks: &mut Vec<Check>, code: ExitCode) -> ExitCode {
+    for name in ["connection", "token", "scopes"] {
+        if !checks.iter().any(|c| c.name == name) {
+            checks.push(skipped(name));
+        }
+    }
+    code
+}
+
+/// The endpoints as the issuer names them now, against those stored at setup.
+async fn endpoints(
+    client: &TokenClient,
+    issuer: &str,
+    profile: &Profile,
+    grant: &UserGrant,
+) -> Check {
+    let meta = match crate::discovery::discover(client, issuer).await {
+        Ok((_, meta)) => meta,
+        Err(e) => {
+            return check(
+                "endpoints",
+                Status::Warn,
+                format!("the metadata could not be read again: {e}"),
+            );
+        }
+    };
+    let pairs = [
+        (
+            "token",
+            Some(profile.token_url.as_str()),
+            meta.token_endpoint.as_deref(),
+        ),
+        (
+            "authorization",
+            grant.authorize_url.as_deref(),
+            meta.authorization_endpoint.as_deref(),
+        ),
+        (
+            "revocation",
+            grant.revocation_url.as_deref(),
+            meta.revocation_endpoint.as_deref(),
+        ),
+    ];
+    let changed: Vec<String> = pairs
+        .iter()
+        .filter(|(_, stored, now)| stored.is_some() && stored != now)
+        .map(|(what, stored, now)| {
+            format!(
+                "{what}: {} is now {}",
+                stored.unwrap_or("-"),
+                now.unwrap_or("none")
+            )
+        })
+        .collect();
+    if changed.is_empty() {
+        return check("endpoints", Status::Ok, format!("as {issuer} names them"));
+    }
+    Check {
+        fix: Some("set the profile up again (delete it, then setup --issuer)".into()),
+        ..check(
+            "endpoints",
+            Status::Warn,
+            format!("changed: {}", changed.join("; ")),
+        )
+    }
+}

@@ -1,0 +1,561 @@
+//! Authorization code with PKCE against a real authorization server (oidc-provider) and a test
+//! browser that signs in over HTTP: setup, token from the refresh token (rotated and saved),
+//! logout with revocation, login again, public clients, refused answers, ports.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::support::cli::{Env, Run};
+use crate::support::oidc::{Oidc, browser, client};
+
+pub const SECRET: &str = "s3cret-app-7Q";
+pub const ANY_PORT: &str = "http://127.0.0.1:0/callback";
+
+/// A Coupa-shaped server (Coupa's paths) with one confidential native client.
+pub fn coupa_server(rotate: &str) -> Oidc {
+    Oidc::start(&json!({
+        "coupa_routes": true,
+        "rotate": rotate,
+        "clients": [client("app", Some(SECRET), &["http://127.0.0.1/callback"], true)],
+    }))
+}
+
+pub struct Browser {
+    pub log: PathBuf,
+    pub mode: &'static str,
+}
+
+impl Browser {
+    pub fn new(env: &Env, mode: &'static str) -> Self {
+        Self {
+            log: env.dir.path().join("browser.log"),
+            mode,
+        }
+    }
+
+    pub fn lines(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    pub fn callback(&self) -> Option<String> {
+        self.lines()
+            .iter()
+            .find_map(|l| l.strip_prefix("callback ").map(String::from))
+    }
+}
+
+/// `cmd` with the test browser on `$BROWSER`.
+pub fn with_browser(mut cmd: assert_cmd::Command, b: &Browser) -> assert_cmd::Command {
+    cmd.env("BROWSER", browser())
+        .env("FAKE_BROWSER_LOG", &b.log)
+        .env("FAKE_BROWSER_MODE", b.mode);
+    cmd
+}
+
+/// `setup` of profile `acme` with the coupa preset, authorization code, secret on stdin.
+pub fn setup(env: &Env, oidc: &Oidc, b: &Browser, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "setup",
+        "--non-interactive",
+        "--provider",
+        "coupa",
+        "--profile",
+        "acme",
+        "--instance",
+        &oidc.issuer,
+        "--grant-type",
+        "authorization-code",
+        "--client-id",
+        "app",
+        "--scopes",
+        "openid offline_access",
+        "--secret-store",
+        "file",
+    ];
+    if !extra.contains(&"--redirect-uri") {
+        args.extend(["--redirect-uri", ANY_PORT]);
+    }
+    args.extend(extra);
+    let mut cmd = with_browser(env.cmd(), b);
+    if !extra.contains(&"--public-client") {
+        args.push("--client-secret-stdin");
+        cmd.write_stdin(SECRET);
+    }
+    Run::from_output(cmd.args(&args).output().unwrap())
+}
+
+fn token(env: &Env, args: &[&str]) -> Run {
+    let mut all = vec!["token"];
+    all.extend(args);
+    env.run(&all)
+}
+
+#[test]
+fn browser_sign_in_then_tokens_from_the_rotated_refresh_token() {
+    let oidc = coupa_server("always");
+    let env = Env::new();
+    let b = Browser::new(&env, "consent");
+    let run = setup(&env, &oidc, &b, &[]);
+    run.expect(0);
+    assert!(
+        run.stdout
+            .contains("signed in: an access token valid for 1h and a refresh token"),
+        "{}",
+        run.all()
+    );
+    let log = b.lines();
+    let opened = log.iter().find(|l| l.starts_with("opened ")).unwrap();
+    assert!(
+        opened.contains("/oauth2/authorizations/new?response_type=code"),
+        "{opened}"
+    );
+    assert!(opened.contains("code_challenge_method=S256") && opened.contains("prompt=consent"));
+    assert!(
+        log.contains(&"status 200 no-referrer no-store".to_string()),
+        "{log:?}"
+    );
+    let profiles = env.read_profiles();
+    assert!(
+        profiles.contains(&format!(
+            "authorize_url = \"{}/oauth2/authorizations/new\"",
+            oidc.issuer
+        )),
+        "{profiles}"
+    );
+    assert!(profiles.contains("grant_type = \"authorization_code\""));
+    assert!(
+        profiles.contains("refresh_token_lifetime_days = 90"),
+        "from the preset"
+    );
+    // The first token comes from the sign-in, cached: no request.
+    let cached = token(&env, &["--format", "json"]);
+    cached.expect(0);
+    assert!(
+        cached.stdout.contains("\"cached\":true"),
+        "{}",
+        cached.stdout
+    );
+    assert_eq!(oidc.token_requests("refresh_token"), 0);
+    // Each refresh rotates the refresh token; the next one works only if the new one was saved.
+    let mut seen = vec![cached.stdout.clone()];
+    for n in 1..=3 {
+        let fresh = token(&env, &["--no-cache"]);
+        fresh.expect(0);
+        assert!(!seen.contains(&fresh.stdout));
+        seen.push(fresh.stdout.clone());
+        assert_eq!(oidc.token_requests("refresh_token"), n);
+    }
+    // verify refreshes (never a browser), with a layer of its own for the refresh token.
+    let v = env.run(&["verify", "acme"]);
+    v.expect(0);
+    assert!(
+        v.stdout
+            .contains("ok    refresh token stored, issued just now"),
+        "{}",
+        v.stdout
+    );
+    assert!(
+        v.stdout.contains("refreshed: Bearer token, valid for 1 h"),
+        "{}",
+        v.stdout
+    );
+    assert_eq!(oidc.token_requests("refresh_token"), 4);
+    // Coupa documents no revocation endpoint: the tokens are forgotten here, and the user is told.
+    let out = env.run(&["logout", "acme"]);
+    out.expect(0);
+    assert!(
+        out.stdout
+            .contains("the server names no revocation endpoint"),
+        "{}",
+        out.all()
+    );
+    let after = token(&env, &["--no-cache"]);
+    after.expect(4);
+    assert!(
+        after.stderr.contains("run oauth-setup login acme"),
+        "{}",
+        after.stderr
+    );
+    // Signing in again brings it back, profile unchanged.
+    let before = env.read_profiles();
+    let again = Run::from_output(
+        with_browser(env.cmd(), &b)
+            .args(["login", "acme"])
+            .output()
+            .unwrap(),
+    );
+    again.expect(0);
+    assert!(
+        again.stdout.contains("and a refresh token"),
+        "{}",
+        again.all()
+    );
+    token(&env, &["--no-cache"]).expect(0);
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("at = "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&before), strip(&env.read_profiles()));
+}
+
+#[test]
+fn a_public_client_signs_in_with_pkce_alone() {
+    let oidc = Oidc::start(&json!({
+        "clients": [client("cli", None, &["http://127.0.0.1/callback"], true)],
+    }));
+    let env = Env::new();
+    let b = Browser::new(&env, "consent");
+    let run = Run::from_output(
+        with_browser(env.cmd(), &b)
+            .args([
+                "setup",
+                "--non-interactive",
+                "--provider",
+                "generic",
+                "--profile",
+                "pub",
+                "--issuer",
+                &oidc.issuer,
+                "--grant-type",
+                "authorization-code",
+                "--client-id",
+                "cli",
+                "--public-client",
+                "--scopes",
+                "openid offline_access api.read",
+                "--redirect-uri",
+                ANY_PORT,
+                "--secret-store",
+                "file",
+            ])
+            .output()
+            .unwrap(),
+    );
+    run.expect(0);
+    assert!(run.stdout.contains("and a refresh token"), "{}", run.all());
+    assert!(
+        !run.stdout.contains("secret:"),
+        "a public client has no secret: {}",
+        run.stdout
+    );
+    let profiles = env.read_profiles();
+    assert!(profiles.contains("client_auth = \"none\""), "{profiles}");
+    assert!(profiles.contains(&format!("issuer = \"{}\"", oidc.issuer)));
+    token(&env, &["--no-cache"]).expect(0);
+    // oidc-provider rotates a public client's refresh token on every use.
+    token(&env, &["--no-cache"]).expect(0);
+    assert_eq!(oidc.token_requests("refresh_token"), 2);
+    let rt = stored_refresh_token(&env);
+    let out = env.run(&["logout", "pub"]);
+    out.expect(0);
+    assert!(
+        out.stdout.contains(&format!(
+            "revoked the refresh token at {}/token/revocation",
+            oidc.issuer
+        )),
+        "{}",
+        out.all()
+    );
+    // The server no longer honours it (RFC 7009), and nothing of it is left here.
+    let body = format!("grant_type=refresh_token&client_id=cli&refresh_token={rt}");
+    let (status, answer) = post_form(&format!("{}/token", oidc.issuer), &body);
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("invalid_grant"), "{answer}");
+    assert!(secret_values_of(&env.config().join("secrets.toml")).is_empty());
+    token(&env, &[]).expect(4);
+    let v = env.run(&["verify", "pub"]);
+    v.expect(4);
+    assert!(
+        v.stdout
+            .contains("ok    endpoints     as http://127.0.0.1:"),
+        "re-discovered: {}",
+        v.stdout
+    );
+    assert!(
+        v.stdout.contains("FAIL  refresh token none stored"),
+        "{}",
+        v.stdout
+    );
+    assert!(
+        v.stdout.contains("fix: run oauth-setup login pub"),
+        "{}",
+        v.stdout
+    );
+}
+
+/// The refresh token in a file-store profile's secrets file.
+pub fn stored_refresh_token(env: &Env) -> String {
+    let text = std::fs::read_to_string(env.config().join("secrets.toml")).unwrap();
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    let (_, entry) = table
+        .iter()
+        .find(|(k, _)| k.ends_with(".refresh-token"))
+        .unwrap();
+    let entry: serde_json::Value = serde_json::from_str(entry.as_str().unwrap()).unwrap();
+    entry["refresh_token"].as_str().unwrap().to_string()
+}
+
+pub fn post_form(url: &str, body: &str) -> (u16, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    let req = format!(
+        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    std::io::Write::write_all(&mut s, req.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    (
+        out.split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0),
+        out,
+    )
+}
+
+#[test]
+fn a_user_who_denies_access_gets_exit_4_and_nothing_is_saved() {
+    let oidc = coupa_server("always");
+    let env = Env::new();
+    let b = Browser::new(&env, "deny");
+    let run = setup(&env, &oidc, &b, &[]);
+    run.expect(4);
+    assert!(
+        run.stderr
+            .contains("you (or the server's policy) refused access"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was saved"), "{}", run.stderr);
+    assert!(!env.profiles().exists());
+    assert_eq!(oidc.token_requests("authorization_code"), 0);
+}
+
+/// Start `setup` with an idle browser; returns the child, the redirect URI it listens on, and
+/// its stderr (kept open: the program writes more).
+fn waiting_setup(
+    env: &Env,
+    oidc: &Oidc,
+    b: &Browser,
+    extra: &[&str],
+) -> (std::process::Child, String, std::process::ChildStderr) {
+    let mut cmd = env.std_cmd();
+    cmd.env("BROWSER", browser())
+        .env("FAKE_BROWSER_LOG", &b.log)
+        .env("FAKE_BROWSER_MODE", b.mode)
+        .args([
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "coupa",
+            "--profile",
+            "acme",
+            "--instance",
+            &oidc.issuer,
+            "--grant-type",
+            "authorization-code",
+            "--client-id",
+            "app",
+            "--scopes",
+            "openid offline_access",
+            "--secret-store",
+            "file",
+            "--public-client",
+        ])
+        .args(extra)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = String::new();
+    let mut byte = [0u8; 1];
+    while !seen.contains(" (5 min;") {
+        assert_eq!(stderr.read(&mut byte).unwrap(), 1, "ended early: {seen}");
+        seen.push(byte[0] as char);
+    }
+    let uri = seen
+        .split("waiting for the answer on ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .unwrap()
+        .to_string();
+    (child, uri, stderr)
+}
+
+fn get(url: &str) -> std::io::Result<(u16, String)> {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host)?;
+    std::io::Write::write_all(
+        &mut s,
+        format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)?;
+    let code = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok((code, out))
+}
+
+#[test]
+fn a_callback_with_another_state_is_refused_and_the_listener_closes() {
+    let oidc = coupa_server("always");
+    let env = Env::new();
+    let b = Browser::new(&env, "idle");
+    let (child, uri, mut err) = waiting_setup(&env, &oidc, &b, &["--redirect-uri", ANY_PORT]);
+    let (status, page) = get(&format!("{uri}?code=stolen&state=not-ours")).unwrap();
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("Referrer-Policy: no-referrer")
+            || page
+                .to_ascii_lowercase()
+                .contains("referrer-policy: no-referrer"),
+        "{page}"
+    );
+    let mut stderr = String::new();
+    err.read_to_string(&mut stderr).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("belongs to another sign-in"), "{stderr}");
+    assert_eq!(
+        oidc.token_requests("authorization_code"),
+        0,
+        "nothing was exchanged"
+    );
+    assert!(!env.profiles().exists());
+    // The listener served one answer and closed: a replay finds nothing listening.
+    assert!(get(&format!("{uri}?code=stolen&state=not-ours")).is_err());
+}
+
+#[test]
+fn a_taken_port_falls_back_to_the_next_and_all_taken_is_named() {
+    let held = TcpListener::bind("127.0.0.1:0").unwrap();
+    let free = TcpListener::bind("127.0.0.1:0").unwrap();
+    let (a, b_port) = (
+        held.local_addr().unwrap().port(),
+        free.local_addr().unwrap().port(),
+    );
+    drop(free);
+    let first = format!("http://127.0.0.1:{a}/callback");
+    let second = format!("http://127.0.0.1:{b_port}/callback");
+    // A web client: exact redirect URIs, as Coupa matches them.
+    let oidc = Oidc::start(&json!({
+        "coupa_routes": true,
+        "clients": [client("app", Some(SECRET), &[&first, &second], false)],
+    }));
+    let env = Env::new();
+    let b = Browser::new(&env, "consent");
+    let run = setup(
+        &env,
+        &oidc,
+        &b,
+        &["--redirect-uri", &first, "--redirect-uri", &second],
+    );
+    run.expect(0);
+    assert!(
+        run.stderr
+            .contains(&format!("waiting for the answer on {second}")),
+        "{}",
+        run.stderr
+    );
+    let blocker = TcpListener::bind(("127.0.0.1", b_port)).unwrap();
+    let env2 = Env::new();
+    let refused = setup(
+        &env2,
+        &oidc,
+        &b,
+        &["--redirect-uri", &first, "--redirect-uri", &second],
+    );
+    refused.expect(5);
+    assert!(
+        refused
+            .stderr
+            .contains(&format!("{first} (the port is in use by another program)")),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains(&second));
+    assert!(
+        refused.stderr.contains("--redirect-uri"),
+        "the next step: {}",
+        refused.stderr
+    );
+    drop((held, blocker));
+}
+
+#[test]
+fn setup_refuses_bad_redirect_uris_and_options_that_do_not_fit() {
+    let env = Env::new();
+    let run = env.run(&[
+        "setup",
+        "--non-interactive",
+        "--provider",
+        "coupa",
+        "--instance",
+        "acme",
+        "--grant-type",
+        "authorization-code",
+        "--client-id",
+        "app",
+        "--public-client",
+        "--redirect-uri",
+        "http://localhost:8765/callback",
+        "--redirect-uri",
+        "http://10.1.1.1/cb",
+    ]);
+    run.expect(2);
+    assert!(run.stderr.contains("redirect URI (--redirect-uri): http://localhost:8765/callback: use 127.0.0.1 instead of localhost"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("redirect URI (--redirect-uri): http://10.1.1.1/cb: use http://127.0.0.1"),
+        "{}",
+        run.stderr
+    );
+    let cc = env.run_stdin(
+        &[
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "coupa",
+            "--instance",
+            "acme",
+            "--client-id",
+            "app",
+            "--client-secret-stdin",
+            "--redirect-uri",
+            ANY_PORT,
+        ],
+        "x",
+    );
+    cc.expect(2);
+    assert!(
+        cc.stderr
+            .contains("--redirect-uri are for authorization-code"),
+        "{}",
+        cc.stderr
+    );
+}
+
+pub fn secret_values_of(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let table: toml::Table = toml::from_str(&text).unwrap_or_default();
+    table
+        .values()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect()
+}
