@@ -128,7 +128,8 @@ pub struct SetupArgs {
     /// For a server given by its token URL: its issuer, whose metadata gives the token URL
     #[arg(long, value_name = "URL")]
     pub issuer: Option<String>,
-    /// The grant type the client was created with: client-credentials or authorization-code
+    /// The grant type the client was created with: client-credentials, authorization-code (sign in
+    /// in a browser) or device-code (sign in on any device with a code)
     #[arg(long, value_name = "TYPE", default_value = "client-credentials")]
     pub grant_type: String,
     /// The client's Name in Coupa

@@ -134,16 +134,12 @@ pub fn parse_grant_type(input: &str) -> Result<GrantType, FieldError> {
         .into_iter()
         .find(|g| g.flag_value() == spelled)
     {
-        Some(g) if g.is_implemented() => Ok(g),
-        Some(_) => Err(FieldError::new(
-            Field::GrantType,
-            "only client-credentials and authorization-code are supported so far; create \
-             the client with one of those grant types",
-        )),
+        Some(g) => Ok(g),
         None => Err(FieldError::new(
             Field::GrantType,
             format!(
-                "\"{spelled}\" is not a grant type; use client-credentials or authorization-code"
+                "\"{spelled}\" is not a grant type; use client-credentials, \
+                 authorization-code or device-code"
             ),
         )),
     }
@@ -195,12 +191,7 @@ mod tests {
             parse_grant_type("authorization_code"),
             Ok(GrantType::AuthorizationCode)
         );
-        let e = parse_grant_type("device-code").unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("grant type: only client-credentials and authorization-code"),
-            "{e}"
-        );
+        assert_eq!(parse_grant_type("device-code"), Ok(GrantType::DeviceCode));
         assert!(
             parse_grant_type("")
                 .unwrap_err()

@@ -3,6 +3,12 @@
 //! client, so every failure gets the same diagnosis as the token test. No terminal I/O: the
 //! caller shows [`SignInEvent`]s and feeds pasted text.
 
+mod device;
+mod device_poll;
+
+pub use device::{DeviceEvent, device_sign_in};
+pub use device_poll::{DeviceStart, Next, Poller, parse_start};
+
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 
@@ -70,17 +76,28 @@ pub enum SignInError {
     Cancelled,
     #[error("the code exchange failed")]
     Exchange(Failure),
+    #[error("the device authorization request failed")]
+    DeviceStart(Failure),
+    #[error("the code expired before anyone signed in with it")]
+    CodeExpired,
+    #[error(
+        "the server asked twice to poll more slowly: this machine's clock probably runs fast (common in virtual machines and WSL)"
+    )]
+    ClockDrift,
 }
 
 impl SignInError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Self::Answer(_) => ExitCode::Rejected,
-            Self::Exchange(f) => f.exit_code(),
+            Self::Exchange(f) | Self::DeviceStart(f) => f.exit_code(),
+            Self::CodeExpired => ExitCode::Rejected,
             Self::Cancelled => ExitCode::Cancelled,
-            Self::Bind(_) | Self::TimedOut(_) | Self::NoRandomness | Self::BadAuthorizeUrl(_) => {
-                ExitCode::Network
-            }
+            Self::Bind(_)
+            | Self::TimedOut(_)
+            | Self::NoRandomness
+            | Self::BadAuthorizeUrl(_)
+            | Self::ClockDrift => ExitCode::Network,
         }
     }
 }

@@ -61,11 +61,6 @@ impl GrantType {
         }
     }
 
-    /// Whether the command line can set up a client of this grant type.
-    pub fn is_implemented(self) -> bool {
-        matches!(self, Self::ClientCredentials | Self::AuthorizationCode)
-    }
-
     /// Whether the wizard can set up a client of this grant type (its screens for the user's
     /// sign-in are not built yet).
     pub fn in_wizard(self) -> bool {

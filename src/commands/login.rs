@@ -1,4 +1,4 @@
-//! `login PROFILE`: sign in again for an authorization-code profile, replacing its refresh
+//! `login PROFILE`: sign in again for an authorization-code or device-code profile, replacing its refresh
 //! token; the profile itself is unchanged.
 
 use super::{CmdError, Ctx, pick_profile, sign_in};
@@ -13,15 +13,13 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
     let grant = user_grant(name, profile)?;
     let secret = ctx.secret_for_run(name, profile)?;
     let dctx = profile.diagnosis_context();
-    let mut signed = sign_in::run(
-        ctx,
-        profile.token_request(secret),
-        grant,
-        args.sign_in.no_browser,
-        true,
-        &dctx,
-    )
-    .await?;
+    let opts = sign_in::SignInOptions {
+        grant_type: profile.grant_type,
+        no_browser: args.sign_in.no_browser,
+        stdin_free: true,
+        dctx: &dctx,
+    };
+    let mut signed = sign_in::run(ctx, profile.token_request(secret), grant, &opts).await?;
     let session = sign_in::session(&mut signed, &profile.scopes);
     {
         // A refresh running meanwhile must not overwrite the new refresh token with its own.
@@ -49,7 +47,7 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
 /// The sign-in settings of an authorization-code profile.
 pub fn user_grant<'a>(name: &str, profile: &'a Profile) -> Result<&'a UserGrant, CmdError> {
     match (&profile.user_grant, profile.grant_type) {
-        (Some(g), GrantType::AuthorizationCode) => Ok(g),
+        (Some(g), GrantType::AuthorizationCode | GrantType::DeviceCode) => Ok(g),
         _ => Err(CmdError::usage(format!(
             "profile {name} uses {}; there is nobody to sign in",
             profile.grant_type.label().to_lowercase()

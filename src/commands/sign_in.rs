@@ -12,21 +12,42 @@ use crate::authorize::{SkipReason, parse_redirect_uri};
 use crate::profile::UserGrant;
 use crate::refresh_entry::RefreshEntry;
 use crate::sign_in::{
-    BrowserOutcome, SIGN_IN_TIMEOUT, SignInError, SignInEvent, SignInPlan, SignedIn, sign_in,
+    BrowserOutcome, DeviceEvent, SIGN_IN_TIMEOUT, SignInError, SignInEvent, SignInPlan, SignedIn,
+    device_sign_in, sign_in,
 };
-use crate::token::{Context, TokenRequest};
+use crate::token::{Context, GrantType, TokenRequest};
 use crate::token_cache;
 
-/// Sign in with `request`'s client at the endpoints of `grant`. `stdin_free` is false when
-/// stdin already gave the secret.
+/// How one sign-in is run.
+pub struct SignInOptions<'a> {
+    pub grant_type: GrantType,
+    pub no_browser: bool,
+    /// False when stdin already gave the secret (no pasted answer can come from it).
+    pub stdin_free: bool,
+    pub dctx: &'a Context,
+}
+
+/// Sign in with `request`'s client at the endpoints of `grant`, in the browser or with a
+/// device code.
 pub async fn run(
     ctx: &Ctx,
     request: TokenRequest,
     grant: &UserGrant,
-    no_browser: bool,
-    stdin_free: bool,
-    dctx: &Context,
+    opts: &SignInOptions<'_>,
 ) -> Result<SignedIn, CmdError> {
+    match opts.grant_type {
+        GrantType::DeviceCode => device(ctx, request, grant, opts.dctx).await,
+        _ => browser(ctx, request, grant, opts).await,
+    }
+}
+
+async fn browser(
+    ctx: &Ctx,
+    request: TokenRequest,
+    grant: &UserGrant,
+    opts: &SignInOptions<'_>,
+) -> Result<SignedIn, CmdError> {
+    let (no_browser, stdin_free, dctx) = (opts.no_browser, opts.stdin_free, opts.dctx);
     let Some(authorize_url) = grant.authorize_url.clone() else {
         return Err(CmdError::usage("the profile has no authorization endpoint")
             .with_fix("set it up again with --issuer, whose metadata names it"));
@@ -56,6 +77,76 @@ pub async fn run(
     sign_in(&ctx.client()?, plan, show, rx, cancel)
         .await
         .map_err(|e| error(e, dctx))
+}
+
+async fn device(
+    ctx: &Ctx,
+    request: TokenRequest,
+    grant: &UserGrant,
+    dctx: &Context,
+) -> Result<SignedIn, CmdError> {
+    let Some(url) = grant.device_authorization_url.as_deref() else {
+        return Err(
+            CmdError::usage("the profile has no device authorization endpoint")
+                .with_fix("set it up again with --issuer, whose metadata names it"),
+        );
+    };
+    let cancel = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let show = |event: DeviceEvent| show_device(ctx, &event);
+    device_sign_in(&ctx.client()?, request, url, show, cancel)
+        .await
+        .map_err(|e| error(e, dctx))
+}
+
+fn show_device(ctx: &Ctx, event: &DeviceEvent) {
+    match event {
+        DeviceEvent::Show {
+            user_code,
+            verification_uri,
+            complete,
+            expires_in,
+        } => {
+            eprintln!(
+                "sign in on any device: open {verification_uri} and enter the code
+"
+            );
+            eprintln!(
+                "    {}
+",
+                ctx.style.ok(user_code)
+            );
+            if let Some(qr) = complete.as_deref().and_then(qr_code) {
+                eprintln!(
+                    "or scan this code, which opens {}:
+{qr}",
+                    complete.as_deref().unwrap_or_default()
+                );
+            }
+            eprintln!(
+                "only enter the code if you started this sign-in yourself; waiting (the code expires in {} min; Ctrl+C cancels)",
+                expires_in.as_secs().div_ceil(60)
+            );
+        }
+        DeviceEvent::SlowDown { interval } => eprintln!(
+            "the server asked to poll more slowly: every {} s now",
+            interval.as_secs()
+        ),
+    }
+}
+
+/// A QR code in block characters, light on dark so it scans on a dark terminal too.
+fn qr_code(text: &str) -> Option<String> {
+    use qrcode::render::unicode::Dense1x2;
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    Some(
+        code.render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+    )
 }
 
 /// Lines typed or pasted into the terminal, from a thread (stdin blocks).
@@ -115,6 +206,12 @@ pub fn error(e: SignInError, dctx: &Context) -> CmdError {
     let code = e.exit_code();
     match e {
         SignInError::Exchange(f) => CmdError::new(code, f.summary(dctx)).with_fix(f.fix(dctx)),
+        SignInError::DeviceStart(f) => device_start_error(&f, dctx),
+        SignInError::ClockDrift => CmdError::new(code, e.to_string()).with_fix(
+            "correct the clock (in WSL: wsl --shutdown; in a VM: enable time sync), then sign in again",
+        ),
+        SignInError::CodeExpired => CmdError::new(code, e.to_string())
+            .with_fix("sign in again and enter the new code before it expires"),
         SignInError::Bind(b) => {
             let fix = b.fix();
             CmdError::new(code, b.to_string()).with_fix(fix)
@@ -152,5 +249,27 @@ pub fn summary(signed: &SignedIn, session: &Session, refresh_scope: Option<&str>
         (None, None) => format!(
             "{access}, but no refresh token: sign in again (oauth-setup login) when it expires"
         ),
+    }
+}
+
+/// A refused device authorization: `unauthorized_client` means the client was not created for
+/// the device grant (RFC 8628 §3.1).
+fn device_start_error(f: &crate::token::Failure, dctx: &Context) -> CmdError {
+    let err = CmdError::new(
+        f.exit_code(),
+        format!("asking for a device code failed: {}", f.summary(dctx)),
+    );
+    match f {
+        crate::token::Failure::OAuth {
+            error: crate::token::OAuthError::UnauthorizedClient,
+            ..
+        } => err.with_fix(format!(
+            "the client is not a Device code client: create one whose Grant type is Device code{}",
+            dctx.clients_page
+                .as_deref()
+                .map(|p| format!(" on {p}"))
+                .unwrap_or_default()
+        )),
+        _ => err.with_fix(f.fix(dctx)),
     }
 }

@@ -111,6 +111,12 @@ impl TokenClient {
         }
     }
 
+    /// The raw answer to the request's form, for endpoints beside the token endpoint (device
+    /// authorization) whose answers are read elsewhere.
+    pub async fn post_form(&self, req: &TokenRequest) -> Result<RawResponse, Failure> {
+        self.send(req).await
+    }
+
     async fn send(&self, req: &TokenRequest) -> Result<RawResponse, Failure> {
         let body = form_body(req);
         let mut builder = self

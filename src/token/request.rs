@@ -33,6 +33,9 @@ pub enum GrantForm {
     Refresh { refresh_token: Secret },
     /// RFC 8628 §3.4.
     DeviceCode { device_code: Secret },
+    /// Not a grant: asking for a user code (RFC 8628 §3.1), sent to the device authorization
+    /// endpoint with the client's authentication and the scopes.
+    DeviceAuthorization,
     /// Not a grant: revoking a refresh token (RFC 7009 §2.1), sent to the revocation endpoint
     /// with the same client authentication.
     Revocation { refresh_token: Secret },
@@ -100,6 +103,11 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
         GrantForm::DeviceCode { device_code } => {
             form.append_pair("grant_type", DEVICE_CODE_GRANT);
             form.append_pair("device_code", &shown(device_code));
+        }
+        GrantForm::DeviceAuthorization => {
+            if !req.scopes.is_empty() {
+                form.append_pair("scope", &req.scopes.join(" "));
+            }
         }
         GrantForm::Revocation { refresh_token } => {
             form.append_pair("token", &shown(refresh_token));

@@ -3,6 +3,8 @@
 authorization URL, signs in and consents on oidc-provider's pages over HTTP as a user would, and
 then, like a real browser, goes to the loopback callback the server redirects to.
 
+It also completes a device-grant sign-in when given the verification_uri_complete.
+
 FAKE_BROWSER_MODE: consent (default) | deny (aborts at the consent page) | capture (stops before
 the callback and only records its URL, as when the browser is on another machine) | idle (opens
 nothing). FAKE_BROWSER_LOG: a file that gets one line per event (the callback URL, its status).
@@ -76,11 +78,14 @@ def main(url):
         forms.feed(page)
         post = [f for f in forms.forms if f["action"]]
         if not post:
-            log(f"stuck at {resp.geturl()}")
+            # A page with nothing to submit: the device grant's "signed in" page.
+            log(f"done {resp.geturl()}")
             return
         form = post[0]
         fields = dict(form["inputs"])
-        if fields.get("prompt") == "consent" and mode == "deny":
+        if "user_code" in fields and mode == "deny":
+            fields["abort"] = "yes"
+        elif fields.get("prompt") == "consent" and mode == "deny":
             abort = [h for h in forms.links if "abort" in h]
             url, data = urllib.parse.urljoin(resp.geturl(), abort[0]), None
             continue

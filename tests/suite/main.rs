@@ -14,6 +14,7 @@ mod bad_input;
 mod commands;
 mod concurrency;
 mod crash;
+mod device;
 mod discovery;
 mod faults;
 mod fuzz_props;

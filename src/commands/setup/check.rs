@@ -230,6 +230,15 @@ fn user_grant(
     }
     let (provider, instance) = at?;
     let mut ug = UserGrant::from_preset(provider, grant, &instance.url);
+    if grant != GrantType::AuthorizationCode {
+        if !args.redirect_uri.is_empty() {
+            p.errors.push(FieldError::new(
+                Field::RedirectUri,
+                "is for authorization-code; a device-code sign-in has no redirect",
+            ));
+        }
+        return Some(Some(ug));
+    }
     let given: Vec<&str> = if args.redirect_uri.is_empty() {
         DEFAULT_REDIRECT_URIS.to_vec()
     } else {

@@ -1,4 +1,4 @@
-//! `setup` for a user grant (authorization code): the user signs in, and the profile is saved
+//! `setup` for a user grant (authorization code, device code): the user signs in, and the profile is saved
 //! with the refresh token and the first access token.
 
 use super::{refuse_or_note, save};
@@ -8,6 +8,7 @@ use crate::commands::{CmdError, Ctx, sign_in};
 use crate::discovery::Metadata;
 use crate::profile::{UserGrant, Verdict};
 use crate::secret::Secret;
+use crate::token::GrantType;
 
 pub async fn run(
     ctx: &Ctx,
@@ -29,16 +30,13 @@ pub async fn run(
         .account
         .token_request(secret.clone().unwrap_or_else(|| Secret::new("")));
     let dctx = new.account.diagnosis_context();
-    let stdin_free = !args.secret.client_secret_stdin;
-    let signed = sign_in::run(
-        ctx,
-        request,
-        &grant,
-        args.sign_in.no_browser,
-        stdin_free,
-        &dctx,
-    )
-    .await;
+    let opts = sign_in::SignInOptions {
+        grant_type: new.account.grant,
+        no_browser: args.sign_in.no_browser,
+        stdin_free: !args.secret.client_secret_stdin,
+        dctx: &dctx,
+    };
+    let signed = sign_in::run(ctx, request, &grant, &opts).await;
     let name = new.name.clone();
     let session = match signed {
         Ok(mut signed) => {
@@ -78,9 +76,16 @@ fn resolve(
             );
         }
     }
-    if grant.authorize_url.is_none() {
+    let (endpoint, missing) = match new.account.grant {
+        GrantType::DeviceCode => (
+            "device authorization",
+            grant.device_authorization_url.is_none(),
+        ),
+        _ => ("authorization", grant.authorize_url.is_none()),
+    };
+    if missing {
         return Err(CmdError::usage(format!(
-            "provider {} names no authorization endpoint",
+            "provider {} names no {endpoint} endpoint",
             new.account.provider
         ))
         .with_fix("give the server's issuer with --issuer; its metadata names the endpoint"));

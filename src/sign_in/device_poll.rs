@@ -1,0 +1,224 @@
+//! The device grant's pure parts (RFC 8628): reading the device authorization answer, and what
+//! to do after each polling answer.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::secret::Secret;
+use crate::token::{Failure, Layer, RawResponse};
+
+/// RFC 8628 §3.2's default polling interval.
+const DEFAULT_INTERVAL: u64 = 5;
+/// Polls wait a little longer than asked, so a clock that runs fast (VMs, WSL) is not told to
+/// slow down (gh's lesson, cli/cli#9370).
+const MARGIN: f64 = 1.2;
+/// Connection trouble doubles the wait, up to this.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+#[derive(Debug)]
+pub struct DeviceStart {
+    pub device_code: Secret,
+    pub user_code: String,
+    pub verification_uri: String,
+    pub verification_uri_complete: Option<String>,
+    pub expires_in: u64,
+    pub interval: u64,
+}
+
+#[derive(Deserialize)]
+struct Body {
+    device_code: Option<String>,
+    user_code: Option<String>,
+    // Some servers (and oauth2-rs) spell it verification_url.
+    #[serde(alias = "verification_url")]
+    verification_uri: Option<String>,
+    verification_uri_complete: Option<String>,
+    expires_in: Option<u64>,
+    interval: Option<u64>,
+}
+
+/// The device authorization answer; an error answer or a body without its required fields is
+/// a [`Failure`] diagnosed like the token endpoint's.
+pub fn parse_start(raw: &RawResponse) -> Result<DeviceStart, Failure> {
+    if !(200..300).contains(&raw.status) {
+        return Err(match crate::token::interpret(raw) {
+            Err(f) => f,
+            Ok(_) => Failure::Malformed {
+                reason: format!("HTTP {} from the device endpoint", raw.status),
+            },
+        });
+    }
+    let malformed = |what: &str| Failure::Malformed {
+        reason: format!("the device authorization answer has no {what}"),
+    };
+    let mut body: Body = serde_json::from_slice(&raw.body).map_err(|_| Failure::Malformed {
+        reason: "the device authorization answer is not JSON".into(),
+    })?;
+    let device_code = body
+        .device_code
+        .take()
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| malformed("device_code"))?;
+    Ok(DeviceStart {
+        device_code: Secret::new(device_code),
+        user_code: body
+            .user_code
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| malformed("user_code"))?,
+        verification_uri: body
+            .verification_uri
+            .ok_or_else(|| malformed("verification_uri"))?,
+        verification_uri_complete: body.verification_uri_complete,
+        expires_in: body.expires_in.unwrap_or(600),
+        interval: body.interval.unwrap_or(DEFAULT_INTERVAL).max(1),
+    })
+}
+
+/// What the poller does after an answer that is not a token.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    Wait(Duration),
+    Denied,
+    Expired,
+    /// A second `slow_down`: polls arrive early by the server's clock.
+    ClockDrift,
+    Fail,
+}
+
+#[derive(Debug)]
+pub struct Poller {
+    interval: Duration,
+    backoff: Option<Duration>,
+    slow_downs: u32,
+}
+
+impl Poller {
+    pub fn new(interval_secs: u64) -> Self {
+        Self {
+            interval: Duration::from_secs(interval_secs.max(1)),
+            backoff: None,
+            slow_downs: 0,
+        }
+    }
+
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// The wait before the next poll.
+    pub fn wait(&self) -> Duration {
+        self.backoff
+            .unwrap_or_else(|| self.interval.mul_f64(MARGIN))
+    }
+
+    /// RFC 8628 §3.5, from one polling answer.
+    pub fn after(&mut self, failure: &Failure) -> Next {
+        if failure.layer() == Layer::Connection {
+            let doubled = self.backoff.unwrap_or(self.interval) * 2;
+            self.backoff = Some(doubled.min(MAX_BACKOFF));
+            return Next::Wait(self.wait());
+        }
+        self.backoff = None;
+        let Failure::OAuth { error, .. } = failure else {
+            return Next::Fail;
+        };
+        match error.code() {
+            "authorization_pending" => Next::Wait(self.wait()),
+            "slow_down" if self.slow_downs > 0 => Next::ClockDrift,
+            "slow_down" => {
+                self.slow_downs += 1;
+                // For this and every later poll (§3.5).
+                self.interval += Duration::from_secs(5);
+                Next::Wait(self.wait())
+            }
+            "access_denied" => Next::Denied,
+            "expired_token" => Next::Expired,
+            _ => Next::Fail,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::OAuthError;
+
+    fn oauth(code: &str) -> Failure {
+        Failure::OAuth {
+            status: 400,
+            error: OAuthError::from_code(code),
+            description: None,
+        }
+    }
+
+    #[test]
+    fn polling_follows_rfc_8628() {
+        let mut p = Poller::new(5);
+        assert_eq!(p.wait(), Duration::from_secs(6));
+        assert_eq!(
+            p.after(&oauth("authorization_pending")),
+            Next::Wait(Duration::from_secs(6))
+        );
+        assert_eq!(
+            p.after(&oauth("slow_down")),
+            Next::Wait(Duration::from_secs(12))
+        );
+        assert_eq!(
+            p.interval(),
+            Duration::from_secs(10),
+            "+5 s for every later poll"
+        );
+        assert_eq!(
+            p.after(&oauth("authorization_pending")),
+            Next::Wait(Duration::from_secs(12))
+        );
+        assert_eq!(p.after(&oauth("slow_down")), Next::ClockDrift);
+        assert_eq!(p.after(&oauth("access_denied")), Next::Denied);
+        assert_eq!(p.after(&oauth("expired_token")), Next::Expired);
+        assert_eq!(p.after(&oauth("invalid_client")), Next::Fail);
+        let refused = Failure::Refused { target: "x".into() };
+        assert_eq!(
+            p.after(&refused),
+            Next::Wait(Duration::from_secs(20)),
+            "backs off"
+        );
+        assert_eq!(p.after(&refused), Next::Wait(Duration::from_secs(40)));
+        assert_eq!(
+            p.after(&refused),
+            Next::Wait(Duration::from_secs(60)),
+            "capped"
+        );
+        assert_eq!(
+            p.after(&oauth("authorization_pending")),
+            Next::Wait(Duration::from_secs(12))
+        );
+    }
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        let mut r = RawResponse::default();
+        r.status = status;
+        r.content_type = Some("application/json".into());
+        r.body = body.as_bytes().to_vec();
+        r
+    }
+
+    #[test]
+    fn the_start_answer_is_checked() {
+        let s = parse_start(&raw(200, r#"{"device_code":"dc","user_code":"ABCD-EFGH","verification_url":"https://as/device","expires_in":600}"#)).unwrap();
+        assert_eq!(
+            (s.user_code.as_str(), s.interval, s.expires_in),
+            ("ABCD-EFGH", 5, 600)
+        );
+        assert_eq!(s.verification_uri, "https://as/device", "the alias is read");
+        assert!(!format!("{s:?}").contains("\"dc\""));
+        assert!(matches!(
+            parse_start(&raw(200, r#"{"user_code":"A"}"#)),
+            Err(Failure::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse_start(&raw(400, r#"{"error":"unauthorized_client"}"#)),
+            Err(Failure::OAuth { .. })
+        ));
+    }
+}
