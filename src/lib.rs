@@ -19,6 +19,7 @@ pub mod provider;
 pub(crate) mod refresh;
 pub(crate) mod refresh_entry;
 pub(crate) mod report;
+pub(crate) mod rotation;
 pub mod secret;
 pub(crate) mod secret_store;
 pub mod sign_in;

@@ -6,7 +6,8 @@ use crate::fields::{parse_client_id, read_secret};
 use std::time::SystemTime;
 
 use crate::report::{test_failure_lines, test_ok_lines, unchanged_secret};
-use crate::token::{TokenRequest, test_credentials};
+use crate::rotation::test_new_secret;
+use crate::token::TokenRequest;
 
 pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
@@ -32,7 +33,9 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
         ..profile.token_request(secret.value)
     };
     println!("testing the new secret against {} ...", profile.token_url);
-    let ok = match test_credentials(&ctx.client()?, &req).await {
+    let client = ctx.client()?;
+    let tested = test_new_secret(&ctx.accounts, &client, &args.profile, profile, &req);
+    let ok = match tested.await {
         Ok(ok) => ok,
         Err(f) => {
             let dctx = profile.diagnosis_context();

@@ -102,7 +102,7 @@ async fn diagnose(client: &TokenClient, req: &TokenRequest, failure: Failure) ->
 }
 
 impl TestFailure {
-    fn plain(failure: Failure, auth: ClientAuth) -> Self {
+    pub fn plain(failure: Failure, auth: ClientAuth) -> Self {
         Self {
             failure,
             missing_scopes: vec![],

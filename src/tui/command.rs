@@ -3,6 +3,7 @@
 
 use crate::account::NewProfile;
 use crate::exit::ExitCode;
+use crate::profile::Profile;
 use crate::secret::Secret;
 use crate::token::{ClientAuth, TokenRequest};
 
@@ -12,6 +13,9 @@ pub enum Command {
     Test {
         attempt: u64,
         request: TokenRequest,
+        /// For a rotation: the profile (and its name) whose new secret this is, so a user
+        /// grant is tested with a refresh rather than a token request.
+        rotating: Option<Box<(String, Profile)>>,
     },
     CancelTest,
     Save {

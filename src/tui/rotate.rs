@@ -148,6 +148,7 @@ impl Rotate {
                 vec![Command::Test {
                     attempt: self.attempt,
                     request: self.profile.token_request(v.value),
+                    rotating: Some(Box::new((self.name.clone(), self.profile.clone()))),
                 }]
             }
             Err(e) => {

@@ -15,6 +15,7 @@ use super::msg::Msg;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::account::Accounts;
+use crate::rotation::test_new_secret;
 use crate::token::{TokenClient, test_credentials};
 use crate::verify::{check_each_and_record, unreadable_file};
 
@@ -122,7 +123,11 @@ impl Executor {
     fn run(&mut self, cmd: Command) -> Option<Ending> {
         let accounts = self.deps.accounts.clone();
         match cmd {
-            Command::Test { attempt, request } => self.start_test(attempt, request),
+            Command::Test {
+                attempt,
+                request,
+                rotating,
+            } => self.start_test(attempt, request, rotating),
             Command::CancelTest => self.cancel_test(),
             Command::Save { new, secret } => {
                 self.reply_blocking(move || Msg::Saved(accounts.create(&new, &secret)));
@@ -158,16 +163,35 @@ impl Executor {
         });
     }
 
-    fn start_test(&mut self, attempt: u64, request: crate::token::TokenRequest) {
+    fn start_test(
+        &mut self,
+        attempt: u64,
+        request: crate::token::TokenRequest,
+        rotating: Option<Box<(String, crate::profile::Profile)>>,
+    ) {
         self.cancel_test();
         let (client, tx) = (self.deps.client.clone(), self.tx.clone());
-        self.test_task = Some(tokio::spawn(async move {
-            let result = test_credentials(&client, &request).await;
+        let accounts = self.deps.accounts.clone();
+        let refreshes = rotating
+            .as_ref()
+            .is_some_and(|r| r.1.grant_type.is_user_grant());
+        let task = tokio::spawn(async move {
+            let result = match rotating.as_deref() {
+                Some((name, profile)) => {
+                    test_new_secret(&accounts, &client, name, profile, &request).await
+                }
+                None => test_credentials(&client, &request).await,
+            };
             let _ = tx.send(Msg::TestDone {
                 attempt,
                 result: Box::new(result),
             });
-        }));
+        });
+        // A refresh is never aborted halfway: the server may already have replaced the
+        // refresh token. Esc then only discards the answer (the attempt number moved on).
+        if !refreshes {
+            self.test_task = Some(task);
+        }
     }
 
     fn cancel_test(&mut self) {

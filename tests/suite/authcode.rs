@@ -559,3 +559,22 @@ pub fn secret_values_of(path: &Path) -> Vec<String> {
         .filter_map(|v| v.as_str().map(String::from))
         .collect()
 }
+
+#[test]
+fn a_new_secret_for_a_signed_in_profile_is_tested_with_a_refresh() {
+    let oidc = coupa_server("always");
+    let env = Env::new();
+    setup(&env, &oidc, &Browser::new(&env, "consent"), &[]).expect(0);
+    let wrong = env.run_stdin(&["rotate", "acme", "--client-secret-stdin"], "not-the-secret");
+    wrong.expect(4);
+    assert!(wrong.stderr.contains("invalid_client") && wrong.stderr.contains("the stored secret was not changed"), "{}", wrong.stderr);
+    assert_eq!(oidc.token_requests("refresh_token"), 1, "tested with a refresh");
+    // The refused attempt spent nothing: the stored refresh token still works.
+    let right = env.run_stdin(&["rotate", "acme", "--client-secret-stdin"], SECRET);
+    right.expect(0);
+    assert!(right.stdout.contains("the new secret works"), "{}", right.all());
+    assert_eq!(oidc.token_requests("refresh_token"), 2);
+    // The refresh token it rotated was saved.
+    env.run(&["token", "acme", "--no-cache"]).expect(0);
+    assert_eq!(oidc.token_requests("client_credentials"), 0, "never a client-credentials test");
+}

@@ -96,7 +96,10 @@ fn a_whole_setup_from_first_key_to_save() {
     d.enter();
     assert_eq!(d.step(), Step::Test);
     let cmds = d.take();
-    let Command::Test { attempt, request } = &cmds[0] else {
+    let Command::Test {
+        attempt, request, ..
+    } = &cmds[0]
+    else {
         panic!("{cmds:?}")
     };
     assert_eq!(request.token_url, "https://acme.coupahost.com/oauth2/token");

@@ -27,6 +27,7 @@ impl Wizard {
         vec![Command::Test {
             attempt: self.attempt,
             request,
+            rotating: None,
         }]
     }
 
