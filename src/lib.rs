@@ -22,6 +22,7 @@ pub(crate) mod report;
 pub(crate) mod rotation;
 pub mod secret;
 pub(crate) mod secret_store;
+pub(crate) mod session_status;
 pub mod sign_in;
 pub(crate) mod timestamp;
 pub mod token;

@@ -67,6 +67,15 @@ impl GrantType {
         matches!(self, Self::ClientCredentials)
     }
 
+    /// Short enough for a table column.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Self::ClientCredentials => "client creds",
+            Self::AuthorizationCode => "auth code",
+            Self::DeviceCode => "device code",
+        }
+    }
+
     /// A grant in which a user signs in, leaving a refresh token.
     pub fn is_user_grant(self) -> bool {
         self != Self::ClientCredentials

@@ -84,6 +84,12 @@ pub fn entry(
     Some((cached, text))
 }
 
+/// When a stored entry expires, if it is ours (whatever its scopes).
+pub fn expires_at(stored: &Secret) -> Option<SystemTime> {
+    let entry: Entry = serde_json::from_str(stored.expose()).ok()?;
+    (entry.v == VERSION).then(|| UNIX_EPOCH + Duration::from_secs(entry.expires_at))
+}
+
 /// A stored entry, if it is ours, for these scopes, and valid for at least `min_valid` from
 /// `now`. Anything garbled or foreign is not trusted.
 pub fn usable(

@@ -7,21 +7,36 @@ use serde_json::json;
 use super::{CmdError, Ctx};
 use crate::cli::ListArgs;
 use crate::profile::ProfilesFile;
+use crate::session_status::{SessionStatus, session_status};
+
+const COLS: usize = 8;
 
 pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
+    let now = SystemTime::now();
+    let statuses: Vec<SessionStatus> = file
+        .profiles
+        .values()
+        .map(|p| session_status(&ctx.accounts, p, now))
+        .collect();
     if args.json {
+        let stamp =
+            |t: Option<SystemTime>| t.map(|t| humantime::format_rfc3339_seconds(t).to_string());
         let profiles: Vec<_> = file
             .profiles
             .iter()
-            .map(|(name, p)| {
+            .zip(&statuses)
+            .map(|((name, p), st)| {
                 json!({
                     "name": name,
                     "default": file.default_profile.as_deref() == Some(name),
                     "provider": p.provider,
                     "instance_url": p.instance_url,
+                    "grant_type": p.grant_type,
                     "secret_store": p.secret_store.as_str(),
                     "last_verification": p.last_verification,
+                    "access_token_expires_at": stamp(st.access_expires_at),
+                    "refresh_token_obtained_at": stamp(st.refresh.as_ref().map(|r| r.obtained_at)),
                 })
             })
             .collect();
@@ -39,31 +54,43 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
         );
         return Ok(());
     }
-    print_table(&file);
+    print_table(&file, &statuses, now);
     println!("(* default profile)");
     Ok(())
 }
 
 /// The profiles as a table whose columns are as wide as their longest value, so a long name
 /// never shifts the others.
-fn print_table(file: &ProfilesFile) {
-    let now = SystemTime::now();
-    let rows: Vec<[String; 5]> = file
+fn print_table(file: &ProfilesFile, statuses: &[SessionStatus], now: SystemTime) {
+    let rows: Vec<[String; COLS]> = file
         .profiles
         .iter()
-        .map(|(name, p)| {
-            let verified = p.verified_words(now, "ok", "FAILED");
+        .zip(statuses)
+        .map(|((name, p), st)| {
             [
                 name.clone(),
                 p.provider.clone(),
                 p.instance_url.clone(),
+                p.grant_type.short_label().to_string(),
                 p.secret_store.as_str().to_string(),
-                verified,
+                st.access_words(now),
+                st.refresh_words(p, now),
+                p.verified_words(now, "ok", "FAILED"),
             ]
         })
         .collect();
-    let header = ["NAME", "PROVIDER", "INSTANCE", "SECRET", "LAST VERIFIED"].map(String::from);
-    let widths: Vec<usize> = (0..4)
+    let header = [
+        "NAME",
+        "PROVIDER",
+        "INSTANCE",
+        "GRANT",
+        "SECRET",
+        "TOKEN",
+        "REFRESH TOKEN",
+        "LAST VERIFIED",
+    ]
+    .map(String::from);
+    let widths: Vec<usize> = (0..COLS - 1)
         .map(|c| {
             rows.iter()
                 .chain([&header])
@@ -72,11 +99,11 @@ fn print_table(file: &ProfilesFile) {
                 .unwrap_or(0)
         })
         .collect();
-    let line = |mark: &str, r: &[String; 5]| {
-        let cells: Vec<String> = (0..4)
+    let line = |mark: &str, r: &[String; COLS]| {
+        let cells: Vec<String> = (0..COLS - 1)
             .map(|c| format!("{:<w$}", r[c], w = widths[c]))
             .collect();
-        format!("{mark} {}  {}", cells.join("  "), r[4])
+        format!("{mark} {}  {}", cells.join("  "), r[COLS - 1])
     };
     println!("{}", line(" ", &header));
     for (name, row) in file.profiles.keys().zip(&rows) {

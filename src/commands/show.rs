@@ -6,6 +6,7 @@ use super::{CmdError, Ctx, unknown_profile};
 use crate::cli::ShowArgs;
 use crate::profile::Profile;
 use crate::secret_store::StoreError;
+use crate::session_status::{SessionStatus, session_status};
 
 /// Whether the secret is in its store: a status word and, when unknown, why.
 struct Presence {
@@ -30,11 +31,25 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
         location: ctx.accounts.describe(p),
     };
     let is_default = file.default_profile.as_deref() == Some(args.profile.as_str());
+    let now = std::time::SystemTime::now();
+    let status = session_status(&ctx.accounts, p, now);
     if args.json {
         let mut value = serde_json::to_value(p).map_err(|e| CmdError::usage(e.to_string()))?;
         value["name"] = json!(args.profile);
         value["default"] = json!(is_default);
         value["secret"] = json!({"store": p.secret_store.as_str(), "location": presence.location, "status": presence.status, "error": presence.error});
+        let stamp = |t: Option<std::time::SystemTime>| {
+            t.map(|t| humantime::format_rfc3339_seconds(t).to_string())
+        };
+        value["access_token_expires_at"] = json!(stamp(status.access_expires_at));
+        if let Some(r) = &status.refresh {
+            value["refresh_token"] = json!({
+                "obtained_at": stamp(Some(r.obtained_at)),
+                "signed_in_at": stamp(Some(r.signed_in_at)),
+                "expires_at": stamp(r.expires_at),
+                "nearly_expired": r.nearly_expired,
+            });
+        }
         println!(
             "{}",
             serde_json::to_string_pretty(&value).unwrap_or_default()
@@ -44,7 +59,27 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
     let mark = if is_default { " (default)" } else { "" };
     println!("profile:        {}{mark}", args.profile);
     print_fields(p, &presence);
+    print_session(p, &status, now);
     Ok(())
+}
+
+/// The grant's endpoints and what the profile holds beside its secret (never a token).
+fn print_session(p: &Profile, status: &SessionStatus, now: std::time::SystemTime) {
+    if let Some(g) = &p.user_grant {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        if p.grant_type == crate::token::GrantType::AuthorizationCode {
+            println!("authorize URL:  {}", opt(&g.authorize_url));
+            println!("redirect URIs:  {}", g.redirect_uris.join(" "));
+        } else {
+            println!("device URL:     {}", opt(&g.device_authorization_url));
+        }
+        println!("revocation URL: {}", opt(&g.revocation_url));
+        if let Some(issuer) = &g.issuer {
+            println!("issuer:         {issuer}");
+        }
+        println!("refresh token:  {}", status.refresh_words(p, now));
+    }
+    println!("access token:   {}", status.access_words(now));
 }
 
 fn print_fields(p: &Profile, presence: &Presence) {

@@ -134,6 +134,12 @@ fn browser_sign_in_then_tokens_from_the_rotated_refresh_token() {
         profiles.contains("refresh_token_lifetime_days = 90"),
         "from the preset"
     );
+    let list = env.run(&["list"]);
+    assert!(list.stdout.contains("GRANT") && list.stdout.contains("REFRESH TOKEN"), "{}", list.stdout);
+    assert!(list.stdout.contains("auth code") && list.stdout.contains("valid 59 min") && list.stdout.contains("new"), "{}", list.stdout);
+    let shown = env.run(&["show", "acme"]);
+    assert!(shown.stdout.contains("redirect URIs:  http://127.0.0.1:0/callback"), "{}", shown.stdout);
+    assert!(shown.stdout.contains("refresh token:  new"), "{}", shown.stdout);
     // The first token comes from the sign-in, cached: no request.
     let cached = token(&env, &["--format", "json"]);
     cached.expect(0);
@@ -178,6 +184,9 @@ fn browser_sign_in_then_tokens_from_the_rotated_refresh_token() {
     );
     let after = token(&env, &["--no-cache"]);
     after.expect(4);
+    let list = env.run(&["list", "--json"]);
+    assert!(list.stdout.contains("\"refresh_token_obtained_at\": null"), "{}", list.stdout);
+    assert!(env.run(&["list"]).stdout.contains("none: log in"));
     assert!(
         after.stderr.contains("run oauth-setup login acme"),
         "{}",
@@ -565,16 +574,36 @@ fn a_new_secret_for_a_signed_in_profile_is_tested_with_a_refresh() {
     let oidc = coupa_server("always");
     let env = Env::new();
     setup(&env, &oidc, &Browser::new(&env, "consent"), &[]).expect(0);
-    let wrong = env.run_stdin(&["rotate", "acme", "--client-secret-stdin"], "not-the-secret");
+    let wrong = env.run_stdin(
+        &["rotate", "acme", "--client-secret-stdin"],
+        "not-the-secret",
+    );
     wrong.expect(4);
-    assert!(wrong.stderr.contains("invalid_client") && wrong.stderr.contains("the stored secret was not changed"), "{}", wrong.stderr);
-    assert_eq!(oidc.token_requests("refresh_token"), 1, "tested with a refresh");
+    assert!(
+        wrong.stderr.contains("invalid_client")
+            && wrong.stderr.contains("the stored secret was not changed"),
+        "{}",
+        wrong.stderr
+    );
+    assert_eq!(
+        oidc.token_requests("refresh_token"),
+        1,
+        "tested with a refresh"
+    );
     // The refused attempt spent nothing: the stored refresh token still works.
     let right = env.run_stdin(&["rotate", "acme", "--client-secret-stdin"], SECRET);
     right.expect(0);
-    assert!(right.stdout.contains("the new secret works"), "{}", right.all());
+    assert!(
+        right.stdout.contains("the new secret works"),
+        "{}",
+        right.all()
+    );
     assert_eq!(oidc.token_requests("refresh_token"), 2);
     // The refresh token it rotated was saved.
     env.run(&["token", "acme", "--no-cache"]).expect(0);
-    assert_eq!(oidc.token_requests("client_credentials"), 0, "never a client-credentials test");
+    assert_eq!(
+        oidc.token_requests("client_credentials"),
+        0,
+        "never a client-credentials test"
+    );
 }
