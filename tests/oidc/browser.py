@@ -13,6 +13,7 @@ import http.cookiejar
 import html.parser
 import os
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -97,6 +98,7 @@ def main(url):
     log(f"callback {callback}")
     if mode == "capture":
         return
+    log(f"callback-at {time.time():.6f}")
     try:
         with urllib.request.urlopen(callback) as resp:
             log(f"status {resp.status} {resp.headers.get('Referrer-Policy')} {resp.headers.get('Cache-Control')}")
