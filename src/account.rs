@@ -58,7 +58,7 @@ pub struct NewProfile {
 }
 
 /// What a sign-in left to keep with a new profile.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Session {
     pub refresh: Option<RefreshEntry>,
     /// A token-cache entry for the access token that came with it.

@@ -201,17 +201,19 @@ fn no_terminal() -> CmdError {
         .with_fix("use a command with --non-interactive, e.g. oauth-setup setup --non-interactive ... (see oauth-setup --help)")
 }
 
+/// `setup` options that only the command-line setup takes.
+fn wizard_cannot_take(a: &crate::cli::SetupArgs) -> bool {
+    a.issuer.is_some() || !a.redirect_uri.is_empty() || a.public_client || a.sign_in.no_browser
+}
+
 /// Which screen of the app a command opens, if any: only in a terminal, and only without the
 /// options that make it a script.
 fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entry>, CmdError> {
     let terminal = crate::tui::has_terminal();
     let entry = match command {
         None => Entry::Start,
-        // The app sets up client credentials only, so far; a user grant signs in from here.
-        Some(Command::Setup(a))
-            if !a.non_interactive
-                && crate::fields::parse_grant_type(&a.grant_type).is_ok_and(|g| g.in_wizard()) =>
-        {
+        // Options the wizard has no step for run the command-line setup instead.
+        Some(Command::Setup(a)) if !a.non_interactive && !wizard_cannot_take(a) => {
             if !terminal {
                 return Err(no_terminal());
             }

@@ -53,13 +53,14 @@ pub fn session_status(accounts: &Accounts, profile: &Profile, now: SystemTime) -
 }
 
 impl SessionStatus {
-    /// "valid 23 h", "expired", or "-" (none cached).
+    /// How long the cached access token stays valid: "23 h", "59 min", "expired", or "-" (none
+    /// cached).
     pub fn access_words(&self, now: SystemTime) -> String {
         match self.access_expires_at {
             None => "-".into(),
             Some(at) => match at.duration_since(now) {
-                Ok(left) if left.as_secs() >= 3600 => format!("valid {} h", left.as_secs() / 3600),
-                Ok(left) if left.as_secs() >= 60 => format!("valid {} min", left.as_secs() / 60),
+                Ok(left) if left.as_secs() >= 3600 => format!("{} h", left.as_secs() / 3600),
+                Ok(left) if left.as_secs() >= 60 => format!("{} min", left.as_secs() / 60),
                 Ok(_) => "expiring".into(),
                 Err(_) => "expired".into(),
             },

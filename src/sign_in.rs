@@ -14,13 +14,16 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::mpsc;
 
+use crate::account::Session;
 use crate::authorize::{
     BindError, BrowserPlan, CallbackError, Expected, Listener, Pkce, RedirectUri, SkipReason,
     authorization_url, from_paste, open_browser, plan_browser, random_token,
 };
 use crate::exit::ExitCode;
+use crate::refresh_entry::RefreshEntry;
 use crate::secret::Secret;
-use crate::token::{Failure, GrantForm, Granted, TokenClient, TokenRequest};
+use crate::token::{Context, Failure, GrantForm, Granted, OAuthError, TokenClient, TokenRequest};
+use crate::token_cache;
 
 /// The user has this long to sign in (the listener then closes).
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -34,6 +37,8 @@ pub struct SignInPlan {
     pub no_browser: bool,
     /// Whether the caller can take a pasted answer (a terminal is attached).
     pub paste: bool,
+    /// The interactive app owns the terminal (a text browser must not take it).
+    pub in_app: bool,
     pub timeout: Duration,
 }
 
@@ -78,6 +83,9 @@ pub enum SignInError {
     Exchange(Failure),
     #[error("the device authorization request failed")]
     DeviceStart(Failure),
+    /// The client secret could not be read from its store (words, from the store's error).
+    #[error("the client secret could not be read: {0}")]
+    NoSecret(String),
     #[error("the code expired before anyone signed in with it")]
     CodeExpired,
     #[error(
@@ -91,6 +99,7 @@ impl SignInError {
         match self {
             Self::Answer(_) => ExitCode::Rejected,
             Self::Exchange(f) | Self::DeviceStart(f) => f.exit_code(),
+            Self::NoSecret(_) => ExitCode::SecretStore,
             Self::CodeExpired => ExitCode::Rejected,
             Self::Cancelled => ExitCode::Cancelled,
             Self::Bind(_)
@@ -98,6 +107,49 @@ impl SignInError {
             | Self::NoRandomness
             | Self::BadAuthorizeUrl(_)
             | Self::ClockDrift => ExitCode::Network,
+        }
+    }
+}
+
+impl SignInError {
+    /// What happened and what to do, in words, for the terminal or the app.
+    pub fn explain(&self, dctx: &Context) -> (String, Option<String>) {
+        let fix = |f: &str| Some(f.to_string());
+        match self {
+            Self::Exchange(f) => (f.summary(dctx), Some(f.fix(dctx))),
+            Self::DeviceStart(f) => {
+                let what = format!("asking for a device code failed: {}", f.summary(dctx));
+                let page = dctx.clients_page.as_deref().map(|p| format!(" on {p}"));
+                let fix = match f {
+                    Failure::OAuth {
+                        error: OAuthError::UnauthorizedClient,
+                        ..
+                    } => format!(
+                        "the client is not a Device code client: create one whose Grant type is Device code{}",
+                        page.unwrap_or_default()
+                    ),
+                    _ => f.fix(dctx),
+                };
+                (what, Some(fix))
+            }
+            Self::ClockDrift => (
+                self.to_string(),
+                fix(
+                    "correct the clock (in WSL: wsl --shutdown; in a VM: enable time sync), then sign in again",
+                ),
+            ),
+            Self::CodeExpired => (
+                self.to_string(),
+                fix("sign in again and enter the new code before it expires"),
+            ),
+            Self::Bind(b) => (b.to_string(), Some(b.fix())),
+            Self::TimedOut(_) => (
+                self.to_string(),
+                fix(
+                    "sign in again; over SSH use --no-browser and paste the address, or forward the port: ssh -L 8765:127.0.0.1:8765 HOST",
+                ),
+            ),
+            other => (other.to_string(), None),
         }
     }
 }
@@ -129,7 +181,7 @@ pub async fn sign_in(
         &pkce.challenge,
     )
     .ok_or_else(|| SignInError::BadAuthorizeUrl(plan.authorize_url.clone()))?;
-    let browser = browser(plan.no_browser, &url).await;
+    let browser = browser(plan.no_browser, plan.in_app, &url).await;
     on_event(SignInEvent::Waiting {
         url,
         redirect_uri: redirect_uri.clone(),
@@ -205,12 +257,54 @@ async fn listen(
     }
 }
 
-async fn browser(no_browser: bool, url: &str) -> BrowserOutcome {
-    match plan_browser(no_browser, &|k| std::env::var(k).ok()) {
+async fn browser(no_browser: bool, in_app: bool, url: &str) -> BrowserOutcome {
+    match plan_browser(no_browser, in_app, &|k| std::env::var(k).ok()) {
         BrowserPlan::Skip(why) => BrowserOutcome::Skipped(why),
         BrowserPlan::Open => match open_browser(url).await {
             Ok(()) => BrowserOutcome::Opened,
             Err(e) => BrowserOutcome::Failed(e),
         },
     }
+}
+
+/// What to keep of a sign-in: the refresh token, and the access token for the cache.
+pub fn session(signed: &mut SignedIn, scopes: &[String]) -> Session {
+    let refresh = signed.granted.refresh_token.take().map(|rt| {
+        RefreshEntry::signed_in(rt, SystemTime::now(), signed.granted.refresh_expires_in)
+    });
+    let cache = token_cache::entry(&signed.granted, signed.sent_at, scopes).map(|(_, e)| e);
+    Session { refresh, cache }
+}
+
+/// One line on what the sign-in gave (never a token).
+pub fn summary(signed: &SignedIn, session: &Session, refresh_scope: Option<&str>) -> String {
+    let access = match signed.granted.expires_in {
+        Some(s) => format!(
+            "an access token valid for {}",
+            humantime::format_duration(std::time::Duration::from_secs(s))
+        ),
+        None => "an access token".to_string(),
+    };
+    match (&session.refresh, refresh_scope) {
+        (Some(_), _) => format!("{access} and a refresh token"),
+        (None, Some(scope)) => format!(
+            "{access}, but no refresh token: add the scope {scope} to get one, or sign in again when it expires"
+        ),
+        (None, None) => format!(
+            "{access}, but no refresh token: sign in again (oauth-setup login) when it expires"
+        ),
+    }
+}
+
+/// A QR code in block characters, light on dark so it scans on a dark terminal too.
+pub fn qr_code(text: &str) -> Option<String> {
+    use qrcode::render::unicode::Dense1x2;
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    Some(
+        code.render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+    )
 }

@@ -61,12 +61,6 @@ impl GrantType {
         }
     }
 
-    /// Whether the wizard can set up a client of this grant type (its screens for the user's
-    /// sign-in are not built yet).
-    pub fn in_wizard(self) -> bool {
-        matches!(self, Self::ClientCredentials)
-    }
-
     /// Short enough for a table column.
     pub fn short_label(self) -> &'static str {
         match self {

@@ -12,7 +12,12 @@ pub enum SkipReason {
     Remote,
     /// Linux without a display (a server, a container).
     NoDisplay,
+    /// `$BROWSER` is a text browser, which would take over the app's terminal.
+    TextBrowser,
 }
+
+/// Browsers that run in the terminal.
+const TEXT_BROWSERS: [&str; 6] = ["lynx", "w3m", "links", "elinks", "browsh", "www-browser"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BrowserPlan {
@@ -21,13 +26,23 @@ pub enum BrowserPlan {
 }
 
 /// Decide from the environment (`var` reads one variable). An explicit `$BROWSER` is the user's
-/// choice and is honoured even over SSH.
-pub fn plan_browser(no_browser: bool, var: &dyn Fn(&str) -> Option<String>) -> BrowserPlan {
+/// choice and is honoured even over SSH, except a text browser while the app owns the terminal.
+pub fn plan_browser(
+    no_browser: bool,
+    in_app: bool,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> BrowserPlan {
     let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
     if no_browser {
         return BrowserPlan::Skip(SkipReason::Asked);
     }
-    if set("BROWSER") {
+    if let Some(browser) = var("BROWSER").filter(|v| !v.is_empty()) {
+        let first = browser.split(':').next().unwrap_or_default();
+        let command = first.split_whitespace().next().unwrap_or_default();
+        let name = command.rsplit('/').next().unwrap_or_default();
+        if in_app && TEXT_BROWSERS.contains(&name) {
+            return BrowserPlan::Skip(SkipReason::TextBrowser);
+        }
         return BrowserPlan::Open;
     }
     if set("SSH_CONNECTION") || set("SSH_TTY") {
@@ -71,7 +86,16 @@ mod tests {
 
     #[test]
     fn remote_and_headless_sessions_get_no_browser() {
-        let plan = |no, pairs: &[(&str, &str)]| plan_browser(no, &env(pairs));
+        let plan = |no, pairs: &[(&str, &str)]| plan_browser(no, false, &env(pairs));
+        assert_eq!(
+            plan_browser(false, true, &env(&[("BROWSER", "/usr/bin/w3m %s")])),
+            BrowserPlan::Skip(SkipReason::TextBrowser)
+        );
+        assert_eq!(
+            plan(false, &[("BROWSER", "w3m")]),
+            BrowserPlan::Open,
+            "a shell may use it"
+        );
         assert_eq!(
             plan(true, &[("BROWSER", "x")]),
             BrowserPlan::Skip(SkipReason::Asked)

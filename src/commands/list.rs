@@ -85,7 +85,7 @@ fn print_table(file: &ProfilesFile, statuses: &[SessionStatus], now: SystemTime)
         "INSTANCE",
         "GRANT",
         "SECRET",
-        "TOKEN",
+        "TOKEN EXPIRES",
         "REFRESH TOKEN",
         "LAST VERIFIED",
     ]

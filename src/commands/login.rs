@@ -20,7 +20,7 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
         dctx: &dctx,
     };
     let mut signed = sign_in::run(ctx, profile.token_request(secret), grant, &opts).await?;
-    let session = sign_in::session(&mut signed, &profile.scopes);
+    let session = crate::sign_in::session(&mut signed, &profile.scopes);
     {
         // A refresh running meanwhile must not overwrite the new refresh token with its own.
         let _lock = ctx
@@ -32,7 +32,7 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
             .save_session(profile, &session)
             .map_err(|e| CmdError::store(&e, ctx.accounts.dir(), name))?;
     }
-    let words = sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
+    let words = crate::sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
     println!("{} signed in: {words}", ctx.style.ok("ok:"));
     // The record is a convenience; the tokens are saved either way.
     let _ = ctx.accounts.profiles().update(|f| {

@@ -79,7 +79,13 @@ fn print_session(p: &Profile, status: &SessionStatus, now: std::time::SystemTime
         }
         println!("refresh token:  {}", status.refresh_words(p, now));
     }
-    println!("access token:   {}", status.access_words(now));
+    let words = status.access_words(now);
+    let access = match words.as_str() {
+        "-" => "none cached".to_string(),
+        w if w.starts_with(|c: char| c.is_ascii_digit()) => format!("expires in {w}"),
+        w => w.to_string(),
+    };
+    println!("access token:   {access}");
 }
 
 fn print_fields(p: &Profile, presence: &Presence) {

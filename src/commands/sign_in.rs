@@ -2,21 +2,17 @@
 //! from the terminal, Ctrl+C, and turning the result into what is saved.
 
 use std::io::IsTerminal;
-use std::time::SystemTime;
 
 use tokio::sync::mpsc;
 
 use super::{CmdError, Ctx};
-use crate::account::Session;
 use crate::authorize::{SkipReason, parse_redirect_uri};
 use crate::profile::UserGrant;
-use crate::refresh_entry::RefreshEntry;
 use crate::sign_in::{
     BrowserOutcome, DeviceEvent, SIGN_IN_TIMEOUT, SignInError, SignInEvent, SignInPlan, SignedIn,
     device_sign_in, sign_in,
 };
 use crate::token::{Context, GrantType, TokenRequest};
-use crate::token_cache;
 
 /// How one sign-in is run.
 pub struct SignInOptions<'a> {
@@ -64,6 +60,7 @@ async fn browser(
         issuer: grant.issuer.clone(),
         no_browser,
         paste,
+        in_app: false,
         timeout: SIGN_IN_TIMEOUT,
     };
     let (tx, rx) = mpsc::unbounded_channel();
@@ -117,7 +114,7 @@ fn show_device(ctx: &Ctx, event: &DeviceEvent) {
 ",
                 ctx.style.ok(user_code)
             );
-            if let Some(qr) = complete.as_deref().and_then(qr_code) {
+            if let Some(qr) = complete.as_deref().and_then(crate::sign_in::qr_code) {
                 eprintln!(
                     "or scan this code, which opens {}:
 {qr}",
@@ -134,19 +131,6 @@ fn show_device(ctx: &Ctx, event: &DeviceEvent) {
             interval.as_secs()
         ),
     }
-}
-
-/// A QR code in block characters, light on dark so it scans on a dark terminal too.
-fn qr_code(text: &str) -> Option<String> {
-    use qrcode::render::unicode::Dense1x2;
-    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
-    Some(
-        code.render::<Dense1x2>()
-            .dark_color(Dense1x2::Light)
-            .light_color(Dense1x2::Dark)
-            .quiet_zone(true)
-            .build(),
-    )
 }
 
 /// Lines typed or pasted into the terminal, from a thread (stdin blocks).
@@ -182,6 +166,7 @@ fn show_event(ctx: &Ctx, event: &SignInEvent, paste: bool) {
                 BrowserOutcome::Skipped(SkipReason::NoDisplay) => {
                     "no display, so no browser was opened; in a browser open"
                 }
+                BrowserOutcome::Skipped(SkipReason::TextBrowser) => "open",
                 BrowserOutcome::Failed(_) => "no browser could be opened; open",
             };
             eprintln!("sign in: {opened} this URL, sign in and allow access:\n\n  {url}\n");
@@ -203,73 +188,10 @@ fn show_event(ctx: &Ctx, event: &SignInEvent, paste: bool) {
 }
 
 pub fn error(e: SignInError, dctx: &Context) -> CmdError {
-    let code = e.exit_code();
-    match e {
-        SignInError::Exchange(f) => CmdError::new(code, f.summary(dctx)).with_fix(f.fix(dctx)),
-        SignInError::DeviceStart(f) => device_start_error(&f, dctx),
-        SignInError::ClockDrift => CmdError::new(code, e.to_string()).with_fix(
-            "correct the clock (in WSL: wsl --shutdown; in a VM: enable time sync), then sign in again",
-        ),
-        SignInError::CodeExpired => CmdError::new(code, e.to_string())
-            .with_fix("sign in again and enter the new code before it expires"),
-        SignInError::Bind(b) => {
-            let fix = b.fix();
-            CmdError::new(code, b.to_string()).with_fix(fix)
-        }
-        SignInError::TimedOut(_) => CmdError::new(code, e.to_string()).with_fix(
-            "run it again; over SSH use --no-browser and paste the address, or forward the port: ssh -L 8765:127.0.0.1:8765 HOST",
-        ),
-        other => CmdError::new(code, other.to_string()),
-    }
-}
-
-/// What to keep of a sign-in: the refresh token, and the access token for the cache.
-pub fn session(signed: &mut SignedIn, scopes: &[String]) -> Session {
-    let refresh = signed.granted.refresh_token.take().map(|rt| {
-        RefreshEntry::signed_in(rt, SystemTime::now(), signed.granted.refresh_expires_in)
-    });
-    let cache = token_cache::entry(&signed.granted, signed.sent_at, scopes).map(|(_, e)| e);
-    Session { refresh, cache }
-}
-
-/// One line on what the sign-in gave (never a token).
-pub fn summary(signed: &SignedIn, session: &Session, refresh_scope: Option<&str>) -> String {
-    let access = match signed.granted.expires_in {
-        Some(s) => format!(
-            "an access token valid for {}",
-            humantime::format_duration(std::time::Duration::from_secs(s))
-        ),
-        None => "an access token".to_string(),
-    };
-    match (&session.refresh, refresh_scope) {
-        (Some(_), _) => format!("{access} and a refresh token"),
-        (None, Some(scope)) => format!(
-            "{access}, but no refresh token: add the scope {scope} to get one, or sign in again when it expires"
-        ),
-        (None, None) => format!(
-            "{access}, but no refresh token: sign in again (oauth-setup login) when it expires"
-        ),
-    }
-}
-
-/// A refused device authorization: `unauthorized_client` means the client was not created for
-/// the device grant (RFC 8628 §3.1).
-fn device_start_error(f: &crate::token::Failure, dctx: &Context) -> CmdError {
-    let err = CmdError::new(
-        f.exit_code(),
-        format!("asking for a device code failed: {}", f.summary(dctx)),
-    );
-    match f {
-        crate::token::Failure::OAuth {
-            error: crate::token::OAuthError::UnauthorizedClient,
-            ..
-        } => err.with_fix(format!(
-            "the client is not a Device code client: create one whose Grant type is Device code{}",
-            dctx.clients_page
-                .as_deref()
-                .map(|p| format!(" on {p}"))
-                .unwrap_or_default()
-        )),
-        _ => err.with_fix(f.fix(dctx)),
+    let (what, fix) = e.explain(dctx);
+    let err = CmdError::new(e.exit_code(), what);
+    match fix {
+        Some(f) => err.with_fix(f),
+        None => err,
     }
 }

@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use super::command::{Command, Ending, Outcome};
 use super::home::{Home, HomeAction, Note};
 use super::layout;
+use super::login_screen::LoginScreen;
 use super::msg::Msg;
 use super::rotate::Rotate;
 use super::theme::{Paint, Theme};
@@ -14,6 +15,8 @@ use super::verify_screen::VerifyScreen;
 use super::wizard::{Prefill, Wizard};
 use crate::config_dir::ConfigDir;
 use crate::profile::ProfilesFile;
+use crate::session_status::SessionStatus;
+use std::collections::BTreeMap;
 
 /// Where the app opens.
 #[derive(Debug, Clone)]
@@ -31,6 +34,7 @@ pub enum Screen {
     Wizard(Box<Wizard>),
     Rotate(Box<Rotate>),
     Verify(VerifyScreen),
+    Login(Box<LoginScreen>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +49,8 @@ pub enum Overlay {
 pub struct App {
     pub screen: Screen,
     pub profiles: ProfilesFile,
+    /// What each profile holds beside its secret, once read (for the home table).
+    pub statuses: BTreeMap<String, SessionStatus>,
     pub overlay: Option<Overlay>,
     pub theme: Theme,
     /// The one spinner, turned by ticks while a screen is busy.
@@ -65,6 +71,7 @@ impl App {
         let mut app = Self {
             screen: Screen::Home(Home::default()),
             profiles,
+            statuses: BTreeMap::new(),
             overlay: None,
             theme,
             spinner: 0,
@@ -78,7 +85,8 @@ impl App {
             }
             Entry::Start => {
                 app.direct = false;
-                vec![]
+                // Read from the stores after the first frame, so the app opens at once.
+                vec![Command::LoadStatuses]
             }
             Entry::Wizard(prefill) => {
                 app.screen = app.wizard(&prefill);
@@ -110,6 +118,7 @@ impl App {
             Screen::Wizard(w) => w.is_busy(),
             Screen::Rotate(r) => r.is_busy(),
             Screen::Verify(v) => v.is_busy(),
+            Screen::Login(l) => l.is_busy(),
             Screen::Home(_) => false,
         }
     }
@@ -126,6 +135,7 @@ impl App {
         match &self.screen {
             Screen::Wizard(w) => w.typing(),
             Screen::Rotate(_) => true,
+            Screen::Login(l) => l.typing(),
             _ => false,
         }
     }
@@ -140,6 +150,10 @@ impl App {
             }
             Msg::Profiles(Ok(p)) => {
                 self.profiles = p;
+                return vec![Command::LoadStatuses];
+            }
+            Msg::Statuses(list) => {
+                self.statuses = list.into_iter().collect();
                 return vec![];
             }
             Msg::Profiles(Err(e)) => {
@@ -198,6 +212,7 @@ impl App {
             Screen::Wizard(w) => w.update(msg),
             Screen::Rotate(r) => r.update(msg),
             Screen::Verify(v) => v.update(msg),
+            Screen::Login(l) => l.update(msg),
             Screen::Home(h) => match msg {
                 Msg::Key(key) => {
                     let action = h.on_key(key, &self.profiles);
@@ -233,6 +248,14 @@ impl App {
                 vec![cmd].into()
             }
             HomeAction::Delete(name) => vec![Command::Delete { name }].into(),
+            HomeAction::Login(name) => match self.profiles.get(&name).cloned() {
+                Some(p) => {
+                    let (screen, cmds) = LoginScreen::start(name, p);
+                    self.screen = Screen::Login(Box::new(screen));
+                    cmds.into()
+                }
+                None => Outcome::none(),
+            },
         }
     }
 
@@ -241,6 +264,11 @@ impl App {
     fn follow(&mut self, outcome: Outcome) -> Vec<Command> {
         let ending = match outcome {
             Outcome::Stay(commands) => return commands,
+            // A screen left with a sign-in running must not leave its listener open.
+            Outcome::Back if matches!(self.screen, Screen::Login(_)) => {
+                self.screen = Screen::Home(Home::default());
+                return vec![Command::CancelSignIn, Command::LoadProfiles];
+            }
             Outcome::Done(ending) => ending,
             Outcome::Back if matches!(self.screen, Screen::Verify(_)) => Ending::Quiet,
             Outcome::Back => Ending::Cancelled,
@@ -255,7 +283,7 @@ impl App {
             note: Some(Note::Ended(ending)),
             ..Home::default()
         });
-        vec![Command::LoadProfiles]
+        vec![Command::CancelSignIn, Command::LoadProfiles]
     }
 
     /// Which screen is up, for test messages.
@@ -266,6 +294,7 @@ impl App {
             Screen::Wizard(w) => format!("wizard step {:?} ({})", w.step, w.provider.id),
             Screen::Rotate(r) => format!("rotate {:?}", r.state),
             Screen::Verify(_) => "verify".into(),
+            Screen::Login(l) => format!("login {:?}", l.panel.state),
         }
     }
 
@@ -286,6 +315,7 @@ impl App {
             Screen::Wizard(w) => w.keys(),
             Screen::Rotate(r) => r.keys(),
             Screen::Verify(v) => v.keys(),
+            Screen::Login(l) => l.keys(),
         }
     }
 
@@ -299,7 +329,7 @@ impl App {
                 vec![]
             }
             Screen::Wizard(w) => w.help_notes(),
-            Screen::Rotate(_) | Screen::Verify(_) => vec![],
+            Screen::Rotate(_) | Screen::Verify(_) | Screen::Login(_) => vec![],
         };
         keys.retain(|(k, _)| !matches!(*k, "F1" | "?" | "Ctrl+C"));
         keys.extend([
@@ -326,10 +356,11 @@ impl App {
             dir: &self.dir,
         };
         match &self.screen {
-            Screen::Home(h) => h.render(frame, &paint, &self.profiles),
+            Screen::Home(h) => h.render(frame, &paint, &self.profiles, &self.statuses),
             Screen::Wizard(w) => w.render(frame, &paint),
             Screen::Rotate(r) => r.render(frame, &paint),
             Screen::Verify(v) => v.render(frame, &paint),
+            Screen::Login(l) => l.render(frame, &paint),
         }
         match self.overlay {
             Some(Overlay::Help) => layout::overlay(frame, self.theme, "Keys", self.help_lines()),
@@ -356,9 +387,13 @@ impl App {
     }
 }
 
-/// End the app: cancel any running test first.
+/// End the app: cancel any running test or sign-in first.
 fn quit(ending: Ending) -> Vec<Command> {
-    vec![Command::CancelTest, Command::Quit(ending)]
+    vec![
+        Command::CancelTest,
+        Command::CancelSignIn,
+        Command::Quit(ending),
+    ]
 }
 
 /// One line per key, the descriptions in one column.

@@ -1,10 +1,12 @@
 //! Work the pure update asks the runtime to do (network and keyring calls, file writes), and
 //! what screens tell the app when they are done.
 
-use crate::account::NewProfile;
+use crate::account::{NewProfile, Session};
 use crate::exit::ExitCode;
 use crate::profile::Profile;
+use crate::profile::UserGrant;
 use crate::secret::Secret;
+use crate::token::GrantType;
 use crate::token::{ClientAuth, TokenRequest};
 
 #[derive(Debug)]
@@ -18,9 +20,24 @@ pub enum Command {
         rotating: Option<Box<(String, Profile)>>,
     },
     CancelTest,
+    /// Run a sign-in in a task; it reports as `Msg::SignInUpdate`, then `Msg::SignedIn`.
+    SignIn {
+        attempt: u64,
+        job: Box<SignInJob>,
+    },
+    /// Text the user pasted, for the running sign-in.
+    SignInPaste(String),
+    CancelSignIn,
     Save {
         new: Box<NewProfile>,
-        secret: Secret,
+        /// `None` for a public client.
+        secret: Option<Secret>,
+        session: Option<Box<Session>>,
+    },
+    /// Keep a new sign-in's tokens for an existing profile; the answer is `Msg::SessionSaved`.
+    SaveSession {
+        name: String,
+        session: Box<Session>,
     },
     Rotate {
         name: String,
@@ -37,9 +54,22 @@ pub enum Command {
         name: String,
     },
     LoadProfiles,
+    /// Read what each profile holds beside its secret; the answer is `Msg::Statuses`.
+    LoadStatuses,
     /// Find out whether the OS keyring works here; the answer is `Msg::KeyringProbed`.
     ProbeKeyring,
     Quit(Ending),
+}
+
+/// What a sign-in needs: the grant, the client's request (secret, scopes, authentication) and
+/// the endpoints.
+#[derive(Debug)]
+pub struct SignInJob {
+    pub grant: GrantType,
+    pub request: TokenRequest,
+    pub user_grant: UserGrant,
+    /// Sign in again for this saved profile: its secret is read from its store first.
+    pub secret_of: Option<Box<Profile>>,
 }
 
 /// How the app ended, put into words once the terminal is back.
@@ -48,6 +78,10 @@ pub enum Ending {
     /// The user left; nothing to add.
     Quiet,
     Saved {
+        name: String,
+    },
+    /// Signed in again for a profile; its tokens were saved.
+    SignedIn {
         name: String,
     },
     /// Left a screen before its work was done (Esc, or Ctrl+C confirmed).
@@ -64,7 +98,7 @@ impl Ending {
     /// The exit code: scripts must not go on after a cancelled or failed run.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Self::Quiet | Self::Saved { .. } => ExitCode::Ok,
+            Self::Quiet | Self::Saved { .. } | Self::SignedIn { .. } => ExitCode::Ok,
             Self::Cancelled | Self::Interrupted | Self::Stopped => ExitCode::Cancelled,
             Self::NoProfile(_) => ExitCode::Usage,
         }
@@ -75,6 +109,9 @@ impl Ending {
         match self {
             Self::Quiet | Self::Interrupted => None,
             Self::Saved { name } => Some(format!("saved profile {name}")),
+            Self::SignedIn { name } => Some(format!(
+                "signed in again to {name}; its new tokens were saved"
+            )),
             Self::Cancelled => Some("cancelled; nothing was saved".into()),
             Self::Stopped => Some("stopped by a signal; nothing more was saved".into()),
             Self::NoProfile(name) => Some(format!("no profile named \"{name}\"")),

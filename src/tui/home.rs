@@ -16,6 +16,8 @@ use super::wrap;
 use crate::account::{AccountError, Deleted};
 use crate::config_dir::ConfigDir;
 use crate::profile::{ProfileError, ProfilesFile};
+use crate::session_status::SessionStatus;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Default)]
 pub struct Home {
@@ -76,6 +78,8 @@ pub enum HomeAction {
     Rotate(String),
     Verify(Vec<String>),
     Delete(String),
+    /// Sign in again for a profile of a user grant.
+    Login(String),
     Quit,
 }
 
@@ -105,6 +109,16 @@ impl Home {
                 return HomeAction::Verify(names.iter().map(|s| s.to_string()).collect());
             }
             KeyCode::Char('d') => self.confirm_delete = current,
+            KeyCode::Char('l') => {
+                let signs_in = |n: &String| {
+                    profiles
+                        .get(n)
+                        .is_some_and(|p| p.grant_type.is_user_grant())
+                };
+                return current
+                    .filter(signs_in)
+                    .map_or(HomeAction::None, HomeAction::Login);
+            }
             KeyCode::Char('q') | KeyCode::Esc => return HomeAction::Quit,
             _ => {}
         }
@@ -123,6 +137,10 @@ impl Home {
                 keys.insert(0, ("↑↓", "choose"));
             }
             keys.extend([("r", "rotate"), ("d", "delete")]);
+            let current = profiles.profiles.values().nth(self.cursor);
+            if current.is_some_and(|p| p.grant_type.is_user_grant()) {
+                keys.push(("l", "log in again"));
+            }
         }
         keys.extend([("q", "quit"), ("?", "help")]);
         keys
@@ -136,7 +154,13 @@ impl Home {
         vec![("v", "verify, as Enter"), ("Esc", "quit, as q")]
     }
 
-    pub fn render(&self, frame: &mut Frame, paint: &Paint, profiles: &ProfilesFile) {
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        paint: &Paint,
+        profiles: &ProfilesFile,
+        statuses: &BTreeMap<String, SessionStatus>,
+    ) {
         let theme = paint.theme;
         let keys = self.keys(profiles);
         let chrome = Chrome {
@@ -149,7 +173,7 @@ impl Home {
             keys,
         };
         let area = layout::draw(frame, theme, &chrome);
-        let mut lines = self.table_lines(profiles, area.width, paint.theme);
+        let mut lines = self.table_lines(profiles, statuses, area.width, paint.theme);
         lines.push(Line::raw(""));
         if let Some(name) = &self.confirm_delete {
             lines.push(Line::styled(
@@ -167,8 +191,14 @@ impl Home {
     }
 
     /// The profiles table: a heading, then one line per profile, fitted to `width`.
-    fn table_lines(&self, profiles: &ProfilesFile, width: u16, theme: Theme) -> Vec<Line<'static>> {
-        let cells = table::profile_cells(profiles, SystemTime::now());
+    fn table_lines(
+        &self,
+        profiles: &ProfilesFile,
+        statuses: &BTreeMap<String, SessionStatus>,
+        width: u16,
+        theme: Theme,
+    ) -> Vec<Line<'static>> {
+        let cells = table::profile_cells(profiles, statuses, SystemTime::now());
         let widths = table::widths(&COLUMNS, &cells, usize::from(width));
         let header: Vec<String> = COLUMNS.iter().map(|c| c.header.to_string()).collect();
         let mut lines = vec![Line::styled(

@@ -5,8 +5,12 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::account::{AccountError, Deleted, Saved};
 use crate::profile::{ProfileError, ProfilesFile};
 use crate::secret_store::StoreError;
+use crate::session_status::SessionStatus;
+use crate::sign_in::{SignInError, SignedIn};
 use crate::token::{TestFailure, TestOk};
+use crate::tui::sign_in_panel::SignInUpdate;
 use crate::verify::ProfileReport;
+use std::time::Instant;
 
 #[derive(Debug)]
 pub enum Msg {
@@ -39,4 +43,18 @@ pub enum Msg {
     Profiles(Result<ProfilesFile, ProfileError>),
     /// Why the OS keyring cannot be used here, or `None` when it can.
     KeyringProbed(Option<StoreError>),
+    /// A running sign-in's report, stamped with when it arrived (for the time left).
+    SignInUpdate {
+        attempt: u64,
+        update: SignInUpdate,
+        at: Instant,
+    },
+    SignedIn {
+        attempt: u64,
+        result: Box<Result<SignedIn, SignInError>>,
+    },
+    /// A new sign-in's tokens were kept for a profile.
+    SessionSaved(Result<(), StoreError>),
+    /// What each profile holds beside its secret (token expiry, refresh-token age).
+    Statuses(Vec<(String, SessionStatus)>),
 }

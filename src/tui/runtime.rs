@@ -10,12 +10,18 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use super::app::{App, Entry};
+use super::command::SignInJob;
 use super::command::{Command, Ending};
 use super::msg::Msg;
+use super::sign_in_panel::SignInUpdate;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::account::Accounts;
+use crate::authorize::parse_redirect_uri;
 use crate::rotation::test_new_secret;
+use crate::session_status::{SessionStatus, session_status};
+use crate::sign_in::{SIGN_IN_TIMEOUT, SignInError, SignInPlan, SignedIn, device_sign_in, sign_in};
+use crate::token::GrantType;
 use crate::token::{TokenClient, test_credentials};
 use crate::verify::{check_each_and_record, unreadable_file};
 
@@ -32,6 +38,7 @@ struct Executor {
     tx: UnboundedSender<Msg>,
     test_task: Option<JoinHandle<()>>,
     verify_task: Option<JoinHandle<()>>,
+    sign_in: Option<(JoinHandle<()>, UnboundedSender<String>)>,
 }
 
 /// Run the app until the user leaves.
@@ -48,6 +55,7 @@ pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
         tx,
         test_task: None,
         verify_task: None,
+        sign_in: None,
     };
     // An app that ends before it starts (an unknown profile) never takes the terminal.
     if let Some(ending) = exec.run_all(first) {
@@ -78,6 +86,7 @@ pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
     };
     exec.cancel_test();
     exec.cancel_verify();
+    exec.cancel_sign_in();
     drop(guard);
     Ok(ending)
 }
@@ -129,8 +138,24 @@ impl Executor {
                 rotating,
             } => self.start_test(attempt, request, rotating),
             Command::CancelTest => self.cancel_test(),
-            Command::Save { new, secret } => {
-                self.reply_blocking(move || Msg::Saved(accounts.create(&new, &secret)));
+            Command::SignIn { attempt, job } => self.start_sign_in(attempt, *job),
+            Command::SignInPaste(text) => {
+                if let Some((_, paste)) = &self.sign_in {
+                    let _ = paste.send(text);
+                }
+            }
+            Command::CancelSignIn => self.cancel_sign_in(),
+            Command::Save {
+                new,
+                secret,
+                session,
+            } => self.reply_blocking(move || {
+                Msg::Saved(accounts.create_with(&new, secret.as_ref(), session.as_deref()))
+            }),
+            Command::SaveSession { name, session } => {
+                self.reply_blocking(move || {
+                    Msg::SessionSaved(save_session(&accounts, &name, &session))
+                });
             }
             Command::Rotate {
                 name,
@@ -147,6 +172,9 @@ impl Executor {
                 name,
             }),
             Command::LoadProfiles => self.reply_blocking(move || Msg::Profiles(accounts.load())),
+            Command::LoadStatuses => {
+                self.reply_blocking(move || Msg::Statuses(statuses(&accounts)))
+            }
             Command::ProbeKeyring => {
                 self.reply_blocking(move || Msg::KeyringProbed(accounts.probe_keyring()));
             }
@@ -191,6 +219,40 @@ impl Executor {
         // refresh token. Esc then only discards the answer (the attempt number moved on).
         if !refreshes {
             self.test_task = Some(task);
+        }
+    }
+
+    /// A sign-in in a task: its reports and result come back as messages; pastes go to it
+    /// through a channel of its own.
+    fn start_sign_in(&mut self, attempt: u64, job: SignInJob) {
+        self.cancel_sign_in();
+        let (client, tx) = (self.deps.client.clone(), self.tx.clone());
+        let accounts = self.deps.accounts.clone();
+        let (paste_tx, paste_rx) = unbounded_channel();
+        let task = tokio::spawn(async move {
+            let report = tx.clone();
+            let on = move |update: SignInUpdate| {
+                let _ = report.send(Msg::SignInUpdate {
+                    attempt,
+                    update,
+                    at: std::time::Instant::now(),
+                });
+            };
+            let result = match with_stored_secret(accounts, job).await {
+                Ok(job) => run_sign_in(&client, job, on, paste_rx).await,
+                Err(e) => Err(e),
+            };
+            let _ = tx.send(Msg::SignedIn {
+                attempt,
+                result: Box::new(result),
+            });
+        });
+        self.sign_in = Some((task, paste_tx));
+    }
+
+    fn cancel_sign_in(&mut self) {
+        if let Some((task, _)) = self.sign_in.take() {
+            task.abort();
         }
     }
 
@@ -270,4 +332,116 @@ impl Signals {
     async fn next(&mut self) {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// The job with its profile's stored secret, when it signs in again for a saved profile.
+async fn with_stored_secret(
+    accounts: Accounts,
+    mut job: SignInJob,
+) -> Result<SignInJob, SignInError> {
+    let Some(profile) = job.secret_of.take() else {
+        return Ok(job);
+    };
+    let read = tokio::task::spawn_blocking(move || accounts.secret_for_run(&profile)).await;
+    match read {
+        Ok(Ok((secret, _))) => {
+            job.request.secret = secret;
+            Ok(job)
+        }
+        Ok(Err(e)) => Err(SignInError::NoSecret(e.to_string())),
+        Err(e) => Err(SignInError::NoSecret(e.to_string())),
+    }
+}
+
+/// Run one sign-in of `job`'s grant. Cancelling is aborting the task.
+async fn run_sign_in(
+    client: &TokenClient,
+    job: SignInJob,
+    on: impl Fn(SignInUpdate),
+    pasted: tokio::sync::mpsc::UnboundedReceiver<String>,
+) -> Result<SignedIn, SignInError> {
+    let never = std::future::pending::<()>();
+    let g = job.user_grant;
+    if job.grant == GrantType::DeviceCode {
+        let url = g.device_authorization_url.unwrap_or_default();
+        return device_sign_in(
+            client,
+            job.request,
+            &url,
+            |e| on(SignInUpdate::Device(e)),
+            never,
+        )
+        .await;
+    }
+    let plan = SignInPlan {
+        authorize_url: g.authorize_url.unwrap_or_default(),
+        request: job.request,
+        redirect_uris: g
+            .redirect_uris
+            .iter()
+            .filter_map(|u| parse_redirect_uri(u).ok())
+            .collect(),
+        issuer: g.issuer,
+        no_browser: false,
+        paste: true,
+        in_app: true,
+        timeout: SIGN_IN_TIMEOUT,
+    };
+    sign_in(
+        client,
+        plan,
+        |e| on(SignInUpdate::Browser(e)),
+        pasted,
+        never,
+    )
+    .await
+}
+
+/// Keep a new sign-in's tokens for profile `name`, under its lock, and record it.
+fn save_session(
+    accounts: &Accounts,
+    name: &str,
+    session: &crate::account::Session,
+) -> Result<(), crate::secret_store::StoreError> {
+    let file = accounts
+        .load()
+        .map_err(|e| crate::secret_store::StoreError::File {
+            path: accounts.dir().profiles_path().display().to_string(),
+            detail: e.to_string(),
+        })?;
+    let Some(profile) = file.get(name) else {
+        return Ok(());
+    };
+    let locked =
+        accounts
+            .dir()
+            .profile_lock(name)
+            .map_err(|e| crate::secret_store::StoreError::File {
+                path: accounts.dir().root().display().to_string(),
+                detail: e.to_string(),
+            })?;
+    accounts.save_session(profile, session)?;
+    drop(locked);
+    let _ = accounts.profiles().update(|f| {
+        if let Some(p) = f.profiles.get_mut(name) {
+            p.last_verification =
+                Some(crate::profile::Verification::passed(crate::timestamp::now()));
+        }
+        Ok::<(), crate::profile::ProfileError>(())
+    });
+    Ok(())
+}
+
+/// Every profile's token status, for the home screen.
+fn statuses(accounts: &Accounts) -> Vec<(String, SessionStatus)> {
+    let now = std::time::SystemTime::now();
+    accounts
+        .load()
+        .map(|file| {
+            file.profiles
+                .iter()
+                .map(|(n, p)| (n.clone(), session_status(accounts, p, now)))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -6,6 +6,7 @@ mod live_test;
 mod review;
 mod save;
 mod save_view;
+mod sign_in_step;
 pub mod step;
 mod view;
 
@@ -17,6 +18,7 @@ use super::command::{Command, Ending, Outcome};
 use super::msg::Msg;
 use super::scope_picker::ScopePicker;
 use super::secret_field::SecretField;
+use super::sign_in_panel::SignInPanel;
 use super::text_field::TextField;
 use crate::account::{AccountError, Saved};
 use crate::fields;
@@ -113,6 +115,8 @@ pub struct Wizard {
     /// Every accepted value; review, test and save read only this.
     pub draft: Draft,
     pub test: TestState,
+    /// The sign-in of a user grant (its proof step).
+    pub sign_in: Option<SignInPanel>,
     pub auth: ClientAuth,
     pub save: SaveForm,
     pub saved: Option<Saved>,
@@ -179,6 +183,7 @@ impl Wizard {
             from_review: false,
             draft: Draft::default(),
             test: TestState::Idle,
+            sign_in: None,
             auth: provider.default_client_auth,
             save: SaveForm {
                 name: TextField::new("Profile name"),
@@ -246,6 +251,8 @@ impl Wizard {
         step::Route {
             provider: self.provider,
             has_client: self.has_client,
+            grant: self.draft.grant,
+            public: self.draft.is_public(),
         }
     }
 
@@ -268,6 +275,7 @@ impl Wizard {
             | Step::ContactEmail
             | Step::ClientId
             | Step::ClientSecret => true,
+            Step::Test => self.sign_in.as_ref().is_some_and(SignInPanel::typing),
             Step::Scopes => self.scopes.focus != super::scope_picker::PickerFocus::Selected,
             Step::Save => self.save.focus == SaveFocus::Name,
             _ => false,
@@ -275,7 +283,9 @@ impl Wizard {
     }
 
     pub fn is_busy(&self) -> bool {
-        matches!(self.test, TestState::Running { .. }) || self.save.saving
+        matches!(self.test, TestState::Running { .. })
+            || self.save.saving
+            || self.sign_in.as_ref().is_some_and(SignInPanel::is_running)
     }
 
     fn go(&mut self, step: Step) -> Vec<Command> {
@@ -284,6 +294,7 @@ impl Wizard {
         }
         self.step = step;
         match step {
+            Step::Test if self.route().signs_in() => self.start_sign_in(),
             Step::Test => self.start_test(),
             Step::Save if self.save.name.value().is_empty() => {
                 let base = self
@@ -327,6 +338,18 @@ impl Wizard {
                 self.on_test_done(attempt, *result);
                 Outcome::none()
             }
+            Msg::SignInUpdate {
+                attempt,
+                update,
+                at,
+            } => {
+                self.on_sign_in_update(attempt, update, at);
+                Outcome::none()
+            }
+            Msg::SignedIn { attempt, result } => {
+                self.on_signed_in(attempt, *result);
+                Outcome::none()
+            }
             Msg::Saved(result) => {
                 self.on_saved(result);
                 Outcome::none()
@@ -351,6 +374,7 @@ impl Wizard {
             Step::CreateClient if key_is(&key, KeyCode::Enter) => self.advance(),
             Step::ClientSecret => self.on_secret_key(key),
             Step::Review => self.on_review_key(key),
+            Step::Test if self.route().signs_in() => self.on_sign_in_key(key),
             Step::Test => self.on_test_key(key),
             Step::Save => self.on_save_key(key),
             Step::Done if key_is(&key, KeyCode::Enter) || key_is(&key, KeyCode::Char('q')) => {
@@ -372,6 +396,13 @@ impl Wizard {
     }
 
     fn on_esc(&mut self) -> Outcome {
+        if self.step == Step::Test && self.route().signs_in() {
+            let running = self.sign_in.as_ref().is_some_and(SignInPanel::is_running);
+            if running || self.sign_in.is_some() {
+                let key = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+                return self.on_sign_in_key(key).into();
+            }
+        }
         match (&self.test, self.step) {
             (TestState::Running { .. }, _) => {
                 self.test = TestState::Cancelled;

@@ -135,11 +135,31 @@ fn browser_sign_in_then_tokens_from_the_rotated_refresh_token() {
         "from the preset"
     );
     let list = env.run(&["list"]);
-    assert!(list.stdout.contains("GRANT") && list.stdout.contains("REFRESH TOKEN"), "{}", list.stdout);
-    assert!(list.stdout.contains("auth code") && list.stdout.contains("valid 59 min") && list.stdout.contains("new"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("GRANT") && list.stdout.contains("REFRESH TOKEN"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        list.stdout.contains("auth code")
+            && list.stdout.contains("59 min")
+            && list.stdout.contains("new"),
+        "{}",
+        list.stdout
+    );
     let shown = env.run(&["show", "acme"]);
-    assert!(shown.stdout.contains("redirect URIs:  http://127.0.0.1:0/callback"), "{}", shown.stdout);
-    assert!(shown.stdout.contains("refresh token:  new"), "{}", shown.stdout);
+    assert!(
+        shown
+            .stdout
+            .contains("redirect URIs:  http://127.0.0.1:0/callback"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("refresh token:  new"),
+        "{}",
+        shown.stdout
+    );
     // The first token comes from the sign-in, cached: no request.
     let cached = token(&env, &["--format", "json"]);
     cached.expect(0);
@@ -185,7 +205,11 @@ fn browser_sign_in_then_tokens_from_the_rotated_refresh_token() {
     let after = token(&env, &["--no-cache"]);
     after.expect(4);
     let list = env.run(&["list", "--json"]);
-    assert!(list.stdout.contains("\"refresh_token_obtained_at\": null"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("\"refresh_token_obtained_at\": null"),
+        "{}",
+        list.stdout
+    );
     assert!(env.run(&["list"]).stdout.contains("none: log in"));
     assert!(
         after.stderr.contains("run oauth-setup login acme"),

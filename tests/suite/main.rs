@@ -28,3 +28,4 @@ mod support;
 mod token_cache;
 mod token_http;
 mod tui_pty;
+mod tui_sign_in;

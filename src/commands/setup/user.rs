@@ -40,8 +40,8 @@ pub async fn run(
     let name = new.name.clone();
     let session = match signed {
         Ok(mut signed) => {
-            let session = sign_in::session(&mut signed, &new.account.scopes);
-            let words = sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
+            let session = crate::sign_in::session(&mut signed, &new.account.scopes);
+            let words = crate::sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
             println!("{} signed in: {words}", ctx.style.ok("ok:"));
             Some(session)
         }

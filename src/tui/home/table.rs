@@ -6,7 +6,10 @@ use std::time::SystemTime;
 
 use unicode_width::UnicodeWidthStr;
 
+use std::collections::BTreeMap;
+
 use crate::profile::ProfilesFile;
+use crate::session_status::SessionStatus;
 
 /// A column: its heading, the narrowest it is useful at, and how important it is (lower
 /// numbers are dropped first and widened last).
@@ -18,20 +21,38 @@ pub struct Column {
     pub whole: bool,
 }
 
-/// The profiles table: name and instance say which profile it is, the verdict whether it works;
-/// provider and secret store are dropped first.
-pub const COLUMNS: [Column; 5] = [
+/// The profiles table: name and instance say which profile it is, the verdict whether it works,
+/// the grant and the tokens' state how long it will; provider and secret store are dropped first.
+pub const COLUMNS: [Column; 8] = [
     Column {
         header: "NAME",
         min: 8,
         whole: false,
-        rank: 4,
+        rank: 7,
     },
     Column {
         header: "INSTANCE",
         min: 12,
         whole: false,
+        rank: 5,
+    },
+    Column {
+        header: "GRANT",
+        min: 12,
+        whole: false,
+        rank: 2,
+    },
+    Column {
+        header: "EXPIRES",
+        min: 9,
+        whole: false,
         rank: 3,
+    },
+    Column {
+        header: "REFRESH",
+        min: 9,
+        whole: false,
+        rank: 4,
     },
     Column {
         header: "PROVIDER",
@@ -49,20 +70,29 @@ pub const COLUMNS: [Column; 5] = [
         header: "LAST VERIFIED",
         min: 13,
         whole: true,
-        rank: 5,
+        rank: 8,
     },
 ];
 
-/// The cells of each profile, in the order of `COLUMNS`.
-pub fn profile_cells(profiles: &ProfilesFile, now: SystemTime) -> Vec<Vec<String>> {
+/// The cells of each profile, in the order of `COLUMNS`; the token columns stay empty until the
+/// statuses are read.
+pub fn profile_cells(
+    profiles: &ProfilesFile,
+    statuses: &BTreeMap<String, SessionStatus>,
+    now: SystemTime,
+) -> Vec<Vec<String>> {
     profiles
         .profiles
         .iter()
         .map(|(name, p)| {
             let verified = p.verified_words(now, "✓ ok", "✗ failed");
+            let status = statuses.get(name);
             vec![
                 name.clone(),
                 p.instance_url.trim_start_matches("https://").to_string(),
+                p.grant_type.short_label().to_string(),
+                status.map_or_else(String::new, |s| s.access_words(now)),
+                status.map_or_else(String::new, |s| s.refresh_words(p, now)),
                 p.provider.clone(),
                 p.secret_store.as_str().to_string(),
                 verified,
@@ -92,42 +122,85 @@ pub fn widths(columns: &[Column], cells: &[Vec<String>], width: usize) -> Vec<Op
     let min: Vec<usize> = columns
         .iter()
         .zip(&ideal)
-        .map(|(c, i)| if c.whole { (*i).max(c.min) } else { c.min })
+        // A column never needs more than its widest value (an empty one, its heading).
+        .map(|(c, i)| {
+            if c.whole {
+                (*i).max(c.min)
+            } else {
+                c.min.min(*i)
+            }
+        })
         .collect();
+    let fit = Fit {
+        ideal: &ideal,
+        min: &min,
+        width,
+    };
+    let mut by_rank: Vec<usize> = (0..columns.len()).collect();
+    by_rank.sort_by_key(|&i| columns[i].rank);
     let mut shown: Vec<bool> = vec![true; columns.len()];
-    let need = |shown: &[bool]| -> usize {
+    for &i in &by_rank {
+        if fit.need(&shown) <= width || shown.iter().filter(|s| **s).count() == 1 {
+            break;
+        }
+        shown[i] = false;
+    }
+    // The extras go before a more important column is cut.
+    for &i in by_rank.iter().filter(|&&i| columns[i].rank < EXTRA_BELOW) {
+        let out = fit.spread(&shown, &by_rank);
+        let cut = (0..columns.len())
+            .any(|c| columns[c].rank >= EXTRA_BELOW && out[c].is_some_and(|w| w < ideal[c]));
+        if !cut {
+            return out;
+        }
+        shown[i] = false;
+    }
+    fit.spread(&shown, &by_rank)
+}
+
+/// Columns ranked below this (provider, secret store) are extras: shown only when the others
+/// are not cut for them.
+const EXTRA_BELOW: u8 = 2;
+
+struct Fit<'a> {
+    ideal: &'a [usize],
+    min: &'a [usize],
+    width: usize,
+}
+
+impl Fit<'_> {
+    /// The width the shown columns need at their minimum.
+    fn need(&self, shown: &[bool]) -> usize {
         let n = shown.iter().filter(|s| **s).count();
         MARKER
-            + min
+            + self
+                .min
                 .iter()
                 .zip(shown)
                 .filter(|(_, s)| **s)
                 .map(|(m, _)| m)
                 .sum::<usize>()
             + GAP * n.saturating_sub(1)
-    };
-    let mut by_rank: Vec<usize> = (0..columns.len()).collect();
-    by_rank.sort_by_key(|&i| columns[i].rank);
-    for &i in &by_rank {
-        if need(&shown) <= width || shown.iter().filter(|s| **s).count() == 1 {
-            break;
-        }
-        shown[i] = false;
     }
-    let mut out: Vec<Option<usize>> = min
-        .iter()
-        .zip(&shown)
-        .map(|(m, s)| s.then_some(*m))
-        .collect();
-    let mut spare = width.saturating_sub(need(&shown));
-    for &i in by_rank.iter().rev() {
-        if let Some(w) = out[i].as_mut() {
-            let more = ideal[i].saturating_sub(*w).min(spare);
-            *w += more;
-            spare -= more;
+
+    /// Minimum widths, then the spare width to the most important columns first.
+    fn spread(&self, shown: &[bool], by_rank: &[usize]) -> Vec<Option<usize>> {
+        let mut out: Vec<Option<usize>> = self
+            .min
+            .iter()
+            .zip(shown)
+            .map(|(m, s)| s.then_some(*m))
+            .collect();
+        let mut spare = self.width.saturating_sub(self.need(shown));
+        for &i in by_rank.iter().rev() {
+            if let Some(w) = out[i].as_mut() {
+                let more = self.ideal[i].saturating_sub(*w).min(spare);
+                *w += more;
+                spare -= more;
+            }
         }
+        out
     }
-    out
 }
 
 /// `s` in exactly `width` columns: padded, or cut with an ellipsis.
@@ -153,7 +226,7 @@ pub fn row(cells: &[String], widths: &[Option<usize>]) -> String {
 mod tests {
     use super::*;
 
-    fn columns() -> [Column; 5] {
+    fn columns() -> [Column; 8] {
         COLUMNS
     }
 
@@ -162,11 +235,23 @@ mod tests {
             [
                 "production-eu-invoices",
                 "acme-eu.coupahost.com",
+                "auth code",
+                "23 h",
+                "80 days old: log in again soon",
                 "servicenow",
                 "keyring",
                 "✗ failed 12 days ago",
             ],
-            ["b", "b.coupahost.com", "coupa", "file", "never"],
+            [
+                "b",
+                "b.coupahost.com",
+                "client creds",
+                "-",
+                "-",
+                "coupa",
+                "file",
+                "never",
+            ],
         ]
         .iter()
         .map(|r| r.iter().map(|s| s.to_string()).collect())
@@ -181,24 +266,28 @@ mod tests {
                 let line = row(&r, &w);
                 assert!(MARKER + line.width() <= width, "{width}: {line:?}");
             }
-            if width < 80 {
-                assert_eq!(w[3], None, "{width}: the secret store is dropped first");
+            if width < 120 {
+                assert_eq!(w[6], None, "{width}: the secret store is dropped first");
             }
         }
-        let narrow = widths(&columns(), &rows(), 40);
-        assert_eq!(narrow[2], None, "then the provider");
+        let narrow = widths(&columns(), &rows(), 60);
+        assert_eq!(narrow[5], None, "then the provider");
         let wide = widths(&columns(), &rows(), 200);
         assert_eq!(
             wide[0],
             Some("production-eu-invoices".len()),
             "extra width is used"
         );
-        assert_eq!(wide[4], Some("✗ failed 12 days ago".width()));
+        assert_eq!(wide[7], Some("✗ failed 12 days ago".width()));
         let at80 = widths(&columns(), &rows(), 80);
         assert_eq!(
-            at80[4],
+            at80[7],
             Some("✗ failed 12 days ago".width()),
             "the verdict is never cut at 80 columns"
+        );
+        assert!(
+            at80[4].is_some(),
+            "the refresh token's age shows at 80 columns: {at80:?}"
         );
     }
 

@@ -1,8 +1,9 @@
 //! The values the wizard has accepted, step by step. Review, test and save read only these, so
 //! text typed into a widget counts only once its step accepted it.
 
+use crate::authorize::DEFAULT_REDIRECT_URIS;
 use crate::fields::Instance;
-use crate::profile::{ClientForm, NewAccount};
+use crate::profile::{ClientForm, NewAccount, UserGrant};
 use crate::provider::Provider;
 use crate::secret::Secret;
 use crate::token::{ClientAuth, GrantType, TokenRequest};
@@ -15,26 +16,48 @@ pub struct Draft {
     pub scopes: Option<Vec<String>>,
     pub client_id: Option<String>,
     pub secret: Option<Secret>,
+    /// An authorization-code client without a secret (PKCE alone).
+    pub public: bool,
 }
 
 impl Draft {
     /// The account, once every step that has no default was accepted.
     pub fn account(&self, provider: &Provider, auth: ClientAuth) -> Option<NewAccount> {
+        let instance = self.instance.clone()?;
+        let grant = self.grant?;
+        let user_grant = grant.is_user_grant().then(|| {
+            let mut g = UserGrant::from_preset(provider, grant, &instance.url);
+            if grant == GrantType::AuthorizationCode {
+                g.redirect_uris = DEFAULT_REDIRECT_URIS.map(String::from).to_vec();
+            }
+            g
+        });
         Some(NewAccount {
             provider: provider.id.clone(),
-            instance: self.instance.clone()?,
-            grant: self.grant?,
+            instance,
+            grant,
             client_id: self.client_id.clone()?,
-            client_auth: auth,
+            client_auth: if self.is_public() {
+                ClientAuth::None
+            } else {
+                auth
+            },
             scopes: self.scopes.clone()?,
             form: self.form.clone(),
-            // The app sets up client credentials only, so far.
-            user_grant: None,
+            user_grant,
         })
     }
 
+    /// A public client only counts for authorization code.
+    pub fn is_public(&self) -> bool {
+        self.public && self.grant == Some(GrantType::AuthorizationCode)
+    }
+
     pub fn request(&self, provider: &Provider, auth: ClientAuth) -> Option<TokenRequest> {
-        let secret = self.secret.clone()?;
+        let secret = match self.is_public() {
+            true => Secret::new(""),
+            false => self.secret.clone()?,
+        };
         Some(self.account(provider, auth)?.token_request(secret))
     }
 

@@ -45,6 +45,11 @@ impl Wizard {
             Step::Scopes => self.scopes.on_paste(text),
             Step::ClientId => self.client_id.paste_value(text),
             Step::ClientSecret => self.secret.on_paste(text),
+            Step::Test => {
+                if let Some(panel) = self.sign_in.as_mut() {
+                    panel.on_paste(text);
+                }
+            }
             Step::Save if self.save.focus == super::SaveFocus::Name => {
                 self.save.name.paste_value(text);
             }
@@ -177,6 +182,11 @@ impl Wizard {
         self.provider.grants.keys().copied().collect()
     }
 
+    /// The public-client choice is offered when the provider has authorization code.
+    pub fn offers_public(&self) -> bool {
+        self.grants().contains(&GrantType::AuthorizationCode)
+    }
+
     pub(super) fn on_grant_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let grants = self.grants();
         match key.code {
@@ -185,17 +195,10 @@ impl Wizard {
                 self.grant_cursor = (self.grant_cursor + 1).min(grants.len().saturating_sub(1));
             }
             KeyCode::Char('h') => self.has_client = !self.has_client,
+            KeyCode::Char('p') if self.offers_public() => self.draft.public = !self.draft.public,
             KeyCode::Enter => {
                 if let Some(g) = grants.get(self.grant_cursor) {
                     match fields::parse_grant_type(g.flag_value()) {
-                        Ok(g) if !g.in_wizard() => {
-                            self.grant_error = Some(format!(
-                                "the app sets up client credentials so far; for {} run \
-                                 oauth-setup setup --non-interactive --grant-type {}",
-                                g.label(),
-                                g.flag_value()
-                            ));
-                        }
                         Ok(g) => {
                             self.grant_error = None;
                             self.draft.grant = Some(g);

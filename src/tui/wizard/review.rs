@@ -71,7 +71,12 @@ impl Wizard {
             "Client secret",
             format!("{}, hidden", crate::fields::count(chars, "character")),
         ));
-        rows.push(row(Step::Test, "", "Run the live test"));
+        let proof = if self.route().signs_in() {
+            "Sign in"
+        } else {
+            "Run the live test"
+        };
+        rows.push(row(Step::Test, "", proof));
         rows
     }
 

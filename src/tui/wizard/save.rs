@@ -84,11 +84,20 @@ impl Wizard {
             return vec![];
         };
         let account = self.draft.account(self.provider, self.auth);
-        let (Some(account), Some(secret)) = (account, self.draft.secret.clone()) else {
+        let secret = match self.draft.is_public() {
+            true => Some(None),
+            false => self.draft.secret.clone().map(Some),
+        };
+        let (Some(account), Some(secret)) = (account, secret) else {
             // Unreachable through the steps, which accept every value before the save.
             self.step = Step::Review;
             return vec![];
         };
+        let session = self
+            .sign_in
+            .as_ref()
+            .and_then(|p| p.session())
+            .map(Box::new);
         self.save.saving = true;
         self.save.error = None;
         let new = NewProfile {
@@ -101,6 +110,7 @@ impl Wizard {
         vec![Command::Save {
             new: Box::new(new),
             secret,
+            session,
         }]
     }
 

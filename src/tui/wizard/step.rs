@@ -1,6 +1,7 @@
 //! The wizard's steps, in the order of Coupa's documented procedure.
 
 use crate::provider::{FormField, Need, Provider};
+use crate::token::GrantType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
@@ -78,11 +79,29 @@ impl Step {
 pub struct Route<'a> {
     pub provider: &'a Provider,
     pub has_client: bool,
+    pub grant: Option<GrantType>,
+    /// A public client: no secret to enter.
+    pub public: bool,
 }
 
 impl Route<'_> {
+    /// Whether the proof step is a user's sign-in rather than a token request.
+    pub fn signs_in(self) -> bool {
+        self.grant.is_some_and(GrantType::is_user_grant)
+    }
+
+    pub fn title(self, step: Step) -> &'static str {
+        match step {
+            Step::Test if self.signs_in() => "Sign in",
+            _ => step.title(),
+        }
+    }
+
     pub fn applies(self, step: Step) -> bool {
         if self.has_client && step.creates_the_client() {
+            return false;
+        }
+        if step == Step::ClientSecret && self.public {
             return false;
         }
         let field = match step {
@@ -135,6 +154,8 @@ mod tests {
         let route = |id, has_client| Route {
             provider: Provider::get(id).unwrap(),
             has_client,
+            grant: None,
+            public: false,
         };
         let coupa = route("coupa", false);
         assert_eq!(coupa.steps().len(), 14);
@@ -151,5 +172,17 @@ mod tests {
         assert_eq!(existing.next(Step::GrantType), Step::Scopes);
         assert_eq!(existing.next(Step::Scopes), Step::ClientId);
         assert_eq!(existing.steps().len(), 9);
+        let public = Route {
+            grant: Some(GrantType::AuthorizationCode),
+            public: true,
+            ..existing
+        };
+        assert_eq!(
+            public.next(Step::ClientId),
+            Step::Review,
+            "no secret to enter"
+        );
+        assert_eq!(public.title(Step::Test), "Sign in");
+        assert_eq!(existing.title(Step::Test), "Live test");
     }
 }

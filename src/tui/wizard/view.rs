@@ -25,6 +25,9 @@ impl Wizard {
             Step::Provider => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")],
             Step::GrantType => {
                 let mut keys = vec![("h", "have a client"), ("Enter", "next"), ("Esc", "back")];
+                if self.offers_public() {
+                    keys.insert(1, ("p", "public client"));
+                }
                 if self.grants().len() > 1 {
                     keys.insert(0, ("↑↓", "choose"));
                 }
@@ -38,21 +41,10 @@ impl Wizard {
                 ("Enter", "edit or run test"),
                 ("Esc", "back"),
             ],
-            Step::Test => match &self.test {
-                TestState::Running { .. } => vec![("Esc", "cancel")],
-                TestState::Passed(_) => vec![("Enter", "continue"), ("Esc", "back")],
-                TestState::Failed {
-                    confirm_unverified: true,
-                    ..
-                } => vec![("y", "save unverified"), ("n", "no")],
-                TestState::Failed { .. } => vec![
-                    ("c", "change field"),
-                    ("r", "retry"),
-                    ("u", "save unverified"),
-                    ("Esc", "back"),
-                ],
-                _ => vec![("r", "retry"), ("Esc", "back")],
-            },
+            Step::Test if self.route().signs_in() => {
+                self.sign_in.as_ref().map(|p| p.keys()).unwrap_or_default()
+            }
+            Step::Test => self.test_keys(),
             Step::Save if self.save.saving => vec![("…", "saving")],
             Step::Save => {
                 let mut keys = vec![("Tab", "next option")];
@@ -72,6 +64,24 @@ impl Wizard {
             keys.push(("Ctrl+C", "quit"));
         }
         keys
+    }
+
+    fn test_keys(&self) -> Vec<(&'static str, &'static str)> {
+        match &self.test {
+            TestState::Running { .. } => vec![("Esc", "cancel")],
+            TestState::Passed(_) => vec![("Enter", "continue"), ("Esc", "back")],
+            TestState::Failed {
+                confirm_unverified: true,
+                ..
+            } => vec![("y", "save unverified"), ("n", "no")],
+            TestState::Failed { .. } => vec![
+                ("c", "change field"),
+                ("r", "retry"),
+                ("u", "save unverified"),
+                ("Esc", "back"),
+            ],
+            _ => vec![("r", "retry"), ("Esc", "back")],
+        }
     }
 
     /// Whether the step shows an error for its value.
@@ -111,12 +121,12 @@ impl Wizard {
         let indicator = if self.step == Step::Done {
             "done".into()
         } else {
-            format!("{i}/{n} {}", self.step.title())
+            format!("{i}/{n} {}", self.route().title(self.step))
         };
         let steps = ALL
             .iter()
             .filter(|s| self.route().applies(**s))
-            .map(|s| StepMark::new(s.title(), (*s).cmp(&self.step)))
+            .map(|s| StepMark::new(self.route().title(*s), (*s).cmp(&self.step)))
             .collect();
         // On the first step the title follows the highlighted provider, not the last chosen one.
         let shown = match self.step {
@@ -149,6 +159,7 @@ impl Wizard {
             Step::ClientId => h.client_id.clone(),
             Step::ClientSecret => h.client_secret.clone(),
             Step::Review => "Check every value. Choose a line and press Enter to change it, or run the live test.".into(),
+            Step::Test if self.route().signs_in() => "You sign in once as the user the integration acts for; the refresh token it leaves keeps the profile working without a browser.".into(),
             Step::Test => "A real token request to the instance proves the client id, secret and scopes.".into(),
             Step::Save => "The profile goes to profiles.toml; the secret to the store you choose.".into(),
             _ => String::new(),
@@ -174,6 +185,7 @@ impl Wizard {
             Step::ClientId => self.client_id.render(frame, body, true, theme, None),
             Step::ClientSecret => self.secret.render(frame, body, true, theme),
             Step::Review => self.render_review(frame, body, theme),
+            Step::Test if self.route().signs_in() => self.render_sign_in(frame, body, paint),
             Step::Test => self.render_test(frame, body, paint),
             Step::Save => self.render_save(frame, body, paint),
             Step::Done => self.render_done(frame, body, theme),
@@ -183,7 +195,7 @@ impl Wizard {
     /// The step's title and help; returns the area below them.
     fn render_head(&self, frame: &mut Frame, area: Rect, theme: Theme) -> Rect {
         let help = self.help_text();
-        let mut head = vec![Line::styled(self.step.title(), theme.title())];
+        let mut head = vec![Line::styled(self.route().title(self.step), theme.title())];
         if !help.is_empty() {
             head.extend(wrap::hanging_all(vec![Line::raw(help)], area.width));
         }
@@ -232,22 +244,21 @@ impl Wizard {
     }
 
     fn render_grants(&self, frame: &mut Frame, area: Rect, theme: Theme) {
-        let labels: Vec<String> = self
-            .grants()
-            .into_iter()
-            .map(|g| match g.in_wizard() {
-                true => g.label().to_string(),
-                false => format!("{} (not supported yet)", g.label()),
-            })
-            .collect();
-        let offered = self.grants().into_iter().map(|g| g.in_wizard());
-        let items = labels.iter().map(String::as_str).zip(offered);
+        let labels: Vec<&str> = self.grants().into_iter().map(|g| g.label()).collect();
+        let items = labels.iter().map(|l| (*l, true));
         let mut lines = choice_lines(items, self.grant_cursor, theme);
-        let mark = if self.has_client { "[x]" } else { "[ ]" };
+        let mark = |on: bool| if on { "[x]" } else { "[ ]" };
         lines.push(Line::raw(""));
         lines.push(Line::raw(format!(
-            "  {mark} I already have this client: skip its form and the checklist (h)"
+            "  {} I already have this client: skip its form and the checklist (h)",
+            mark(self.has_client)
         )));
+        if self.offers_public() {
+            lines.push(Line::raw(format!(
+                "  {} Public client: no secret, PKCE alone (authorization code only) (p)",
+                mark(self.draft.public)
+            )));
+        }
         if self.grant_error.is_some() {
             lines.push(Line::raw(""));
             lines.extend(problem_lines(self.grant_error.as_deref(), &[], theme));

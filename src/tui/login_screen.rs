@@ -1,0 +1,181 @@
+//! "Log in again" from the home screen: a new sign-in for a profile of a user grant, its tokens
+//! kept for the profile (which is otherwise unchanged).
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+use super::command::{Command, Ending, Outcome, SignInJob};
+use super::layout::{self, Chrome};
+use super::msg::Msg;
+use super::sign_in_panel::{PanelAction, SignInPanel};
+use super::theme::Paint;
+use super::wrap;
+use crate::profile::Profile;
+use crate::secret::Secret;
+use crate::secret_store::StoreError;
+
+#[derive(Debug)]
+pub struct LoginScreen {
+    pub name: String,
+    pub profile: Profile,
+    pub panel: SignInPanel,
+    pub saving: bool,
+    pub save_error: Option<StoreError>,
+    attempt: u64,
+}
+
+impl LoginScreen {
+    pub fn start(name: String, profile: Profile) -> (Self, Vec<Command>) {
+        let refresh_scope = profile
+            .user_grant
+            .as_ref()
+            .and_then(|g| g.refresh_scope.clone());
+        let panel = SignInPanel::new(1, profile.grant_type, profile.scopes.clone(), refresh_scope);
+        let mut screen = Self {
+            name,
+            profile,
+            panel,
+            saving: false,
+            save_error: None,
+            attempt: 0,
+        };
+        let cmds = screen.sign_in();
+        (screen, cmds)
+    }
+
+    fn sign_in(&mut self) -> Vec<Command> {
+        self.attempt += 1;
+        let p = &self.profile;
+        let refresh_scope = p.user_grant.as_ref().and_then(|g| g.refresh_scope.clone());
+        self.panel = SignInPanel::new(self.attempt, p.grant_type, p.scopes.clone(), refresh_scope);
+        vec![Command::SignIn {
+            attempt: self.attempt,
+            job: Box::new(SignInJob {
+                grant: p.grant_type,
+                // The runtime reads the stored secret (a keyring call) before it starts.
+                request: p.token_request(Secret::new("")),
+                user_grant: p.user_grant.clone().unwrap_or_default(),
+                secret_of: Some(Box::new(p.clone())),
+            }),
+        }]
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.panel.is_running() || self.saving
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Outcome {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Paste(text) => {
+                self.panel.on_paste(&text);
+                Outcome::none()
+            }
+            Msg::SignInUpdate {
+                attempt,
+                update,
+                at,
+            } => {
+                self.panel.on_update(attempt, update, at);
+                Outcome::none()
+            }
+            Msg::SignedIn { attempt, result } => {
+                self.panel.on_result(attempt, *result);
+                Outcome::none()
+            }
+            Msg::SessionSaved(result) => {
+                self.saving = false;
+                match result {
+                    Ok(()) => Outcome::Done(Ending::SignedIn {
+                        name: self.name.clone(),
+                    }),
+                    Err(e) => {
+                        self.save_error = Some(e);
+                        Outcome::none()
+                    }
+                }
+            }
+            _ => Outcome::none(),
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Outcome {
+        if self.saving {
+            return Outcome::none();
+        }
+        if self.save_error.is_some() && key.code == KeyCode::Esc {
+            return Outcome::Back;
+        }
+        match self.panel.on_key(key) {
+            PanelAction::None => Outcome::none(),
+            PanelAction::Paste(text) => vec![Command::SignInPaste(text)].into(),
+            PanelAction::Cancel => vec![Command::CancelSignIn].into(),
+            PanelAction::Retry => self.sign_in().into(),
+            PanelAction::Back => Outcome::Back,
+            PanelAction::Continue => match self.panel.session() {
+                Some(session) => {
+                    self.saving = true;
+                    self.save_error = None;
+                    vec![Command::SaveSession {
+                        name: self.name.clone(),
+                        session: Box::new(session),
+                    }]
+                    .into()
+                }
+                None => Outcome::none(),
+            },
+        }
+    }
+
+    pub fn keys(&self) -> Vec<(&'static str, &'static str)> {
+        if self.saving {
+            return vec![("…", "saving")];
+        }
+        if self.save_error.is_some() {
+            return vec![("Enter", "save again"), ("Esc", "back")];
+        }
+        self.panel.keys()
+    }
+
+    pub fn typing(&self) -> bool {
+        self.panel.typing()
+    }
+
+    pub fn render(&self, frame: &mut Frame, paint: &Paint) {
+        let chrome = Chrome {
+            title: format!("oauth-setup · log in again to {}", self.name),
+            indicator: self.profile.grant_type.label().to_string(),
+            steps: vec![],
+            keys: self.keys(),
+        };
+        let area = layout::draw(frame, paint.theme, &chrome);
+        let mut head = vec![Line::raw(format!(
+            "  {} client {} at {}; the new refresh token replaces the stored one.",
+            self.profile.provider, self.profile.client_id, self.profile.instance_url
+        ))];
+        if let Some(e) = &self.save_error {
+            head.push(Line::styled(
+                format!("✗ the tokens could not be saved: {e}"),
+                paint.theme.error(),
+            ));
+        }
+        let head_h = 3.min(area.height);
+        let top = Rect {
+            height: head_h,
+            ..area
+        };
+        frame.render_widget(wrap::paragraph(head, top), top);
+        let body = Rect {
+            y: area.y + head_h,
+            height: area.height - head_h,
+            ..area
+        };
+        let dctx = crate::token::Context {
+            surface: crate::token::Surface::App,
+            ..self.profile.diagnosis_context()
+        };
+        self.panel.render(frame, body, paint, &dctx);
+    }
+}

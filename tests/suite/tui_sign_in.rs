@@ -1,0 +1,164 @@
+//! The app's sign-in against the real authorization server: the wizard signs a Coupa
+//! authorization-code profile in through the test browser and saves it with its refresh token;
+//! "log in again" from the home screen; a device-code profile signed in with the code shown.
+
+use serde_json::json;
+
+use crate::authcode::{Browser, SECRET, coupa_server};
+use crate::support::cli::Env;
+use crate::support::oidc::{Oidc, browser};
+use crate::support::pty::Pty;
+
+const ENTER: &str = "\r";
+const DOWN: &str = "\x1b[B";
+
+/// From the instance step (a loopback address: its warning takes a second Enter) through the
+/// grant type (`downs` below client credentials) and the prefilled steps, to the secret.
+fn to_the_secret(t: &mut Pty, downs: usize) {
+    t.wait_for("press Enter again");
+    t.send(ENTER);
+    t.wait_for("Grant type");
+    for _ in 0..downs {
+        t.send(DOWN);
+    }
+    t.send(ENTER);
+    for _ in 0..12 {
+        if t.text().contains("Client secret ▸") {
+            return;
+        }
+        t.send(ENTER);
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+    t.wait_for("Client secret ▸");
+}
+
+/// `setup` in the app with every form field given, so it opens on the secret step.
+fn wizard_args<'a>(issuer: &'a str, grant: &'a str, client: &'a str) -> Vec<&'a str> {
+    vec![
+        "setup",
+        "--provider",
+        "coupa",
+        "--instance",
+        issuer,
+        "--grant-type",
+        grant,
+        "--client-name",
+        "Nightly",
+        "--login",
+        "nightly",
+        "--contact-first-name",
+        "Jane",
+        "--contact-last-name",
+        "Doe",
+        "--contact-email",
+        "jane@example.com",
+        "--scopes",
+        "openid offline_access",
+        "--client-id",
+        client,
+    ]
+}
+
+#[test]
+fn the_wizard_signs_in_in_the_browser_and_home_logs_in_again() {
+    let oidc = coupa_server("always");
+    let env = Env::new();
+    let b = Browser::new(&env, "consent");
+    let (browser, log) = (browser(), b.log.display().to_string());
+    let vars = [
+        ("BROWSER", browser.as_str()),
+        ("FAKE_BROWSER_LOG", log.as_str()),
+    ];
+    let mut t = Pty::spawn(
+        &env,
+        &wizard_args(&oidc.issuer, "authorization-code", "app"),
+        &vars,
+    );
+    to_the_secret(&mut t, 1);
+    t.paste(SECRET);
+    t.send(ENTER);
+    t.wait_for("Review");
+    t.wait_for("Sign in");
+    t.send(ENTER);
+    t.wait_for("✓ signed in");
+    t.wait_for("and a refresh token");
+    t.send(ENTER);
+    t.wait_for("Save");
+    t.choose_file_store();
+    t.send(ENTER);
+    t.wait_for("✓ saved profile");
+    t.send(ENTER);
+    assert_eq!(t.wait_exit(), 0, "{}", t.text());
+    let profiles = env.read_profiles();
+    assert!(
+        profiles.contains("grant_type = \"authorization_code\""),
+        "{profiles}"
+    );
+    assert!(
+        profiles.contains("http://127.0.0.1:8765/callback"),
+        "{profiles}"
+    );
+    env.run(&["token", "local", "--no-cache"]).expect(0);
+
+    // Home: the grant and the token columns, and "log in again".
+    let mut home = Pty::spawn(&env, &[], &vars);
+    home.wait_for("auth code");
+    home.wait_until("the token columns", |s| {
+        s.contains("59 min") || s.contains("1 h")
+    });
+    home.wait_for("l log in again");
+    home.send("l");
+    home.wait_for("✓ signed in");
+    home.send(ENTER);
+    home.wait_for("signed in again to local; its new tokens were saved");
+    home.send("q");
+    assert_eq!(home.wait_exit(), 0);
+    assert_eq!(oidc.token_requests("authorization_code"), 2);
+    env.run(&["token", "local", "--no-cache"]).expect(0);
+}
+
+#[test]
+fn the_wizard_shows_a_device_code_and_signs_in_with_it() {
+    let oidc = Oidc::start(&json!({
+        "coupa_routes": true,
+        "clients": [{
+            "client_id": "dev", "client_secret": SECRET, "redirect_uris": [],
+            "response_types": [], "application_type": "native",
+            "grant_types": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
+            "token_endpoint_auth_method": "client_secret_post",
+        }],
+    }));
+    let env = Env::new();
+    let mut t = Pty::spawn(&env, &wizard_args(&oidc.issuer, "device-code", "dev"), &[]);
+    to_the_secret(&mut t, 2);
+    t.paste(SECRET);
+    t.send(ENTER);
+    t.wait_for("Sign in");
+    t.send(ENTER);
+    t.wait_for("enter the code:");
+    let screen = t.text();
+    let code: String = screen
+        .lines()
+        .skip_while(|l| !l.contains("enter the code:"))
+        .find(|l| l.contains('-') && l.trim().len() > 8)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(screen.contains("Or scan"), "{screen}");
+    let url = format!("{}/device?user_code={code}", oidc.issuer);
+    let status = std::process::Command::new(browser())
+        .arg(&url)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    t.wait_for("✓ signed in");
+    t.send(ENTER);
+    t.wait_for("Save");
+    t.choose_file_store();
+    t.send(ENTER);
+    t.wait_for("✓ saved profile");
+    t.send(ENTER);
+    assert_eq!(t.wait_exit(), 0, "{}", t.text());
+    env.run(&["token", "local", "--no-cache"]).expect(0);
+}
