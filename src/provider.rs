@@ -36,7 +36,7 @@ pub struct Provider {
     /// The scope every useful client needs (the wizard's "minimum" preset).
     pub minimum_scope: Option<String>,
     /// The "create the client" checklist; placeholders: {instance}, {grant}, {client_name},
-    /// {login}, {first_name}, {last_name}, {email}, {scopes}.
+    /// {login}, {first_name}, {last_name}, {email}, {scopes}. A grant may have its own.
     pub create_client: Vec<String>,
     /// Fix sentences that replace the generic ones, by OAuth error code (`other` for codes
     /// without a sentence of their own).
@@ -108,8 +108,16 @@ impl Provider {
     }
 
     /// The checklist lines with the placeholders filled in.
-    pub fn create_client_lines(&self, values: &[(&str, &str)]) -> Vec<String> {
-        self.create_client
+    pub fn create_client_lines(
+        &self,
+        grant: Option<GrantType>,
+        values: &[(&str, &str)],
+    ) -> Vec<String> {
+        let lines = grant
+            .and_then(|g| self.grants.get(&g))
+            .and_then(|g| g.create_client.as_ref())
+            .unwrap_or(&self.create_client);
+        lines
             .iter()
             .map(|line| {
                 values.iter().fold(line.clone(), |l, (key, value)| {
@@ -197,11 +205,27 @@ mod tests {
         let sn = Provider::get("servicenow").unwrap();
         assert_eq!(sn.need(FormField::Name), Need::Optional);
         assert_eq!(sn.need(FormField::Login), Need::Absent);
-        let lines = coupa.create_client_lines(&[("instance", "https://acme.coupahost.com")]);
+        let lines = coupa.create_client_lines(
+            Some(GrantType::ClientCredentials),
+            &[("instance", "https://acme.coupahost.com")],
+        );
         assert_eq!(
             lines[0],
             "1. Open https://acme.coupahost.com/oauth2/clients"
         );
+        assert!(!lines.iter().any(|l| l.contains("Redirect")));
+        let uris = [("redirect_uris", "http://127.0.0.1:8765/callback")];
+        for (p, grant) in [
+            (coupa, GrantType::AuthorizationCode),
+            (sn, GrantType::AuthorizationCode),
+        ] {
+            let lines = p.create_client_lines(Some(grant), &uris);
+            assert!(
+                lines.iter().any(|l| l.contains("Redirect") || l.contains("http://127.0.0.1:8765/callback")),
+                "{}: {lines:?}",
+                p.id
+            );
+        }
     }
 
     #[test]

@@ -116,6 +116,17 @@ impl SignInError {
     pub fn explain(&self, dctx: &Context) -> (String, Option<String>) {
         let fix = |f: &str| Some(f.to_string());
         match self {
+            Self::Exchange(
+                f @ Failure::OAuth {
+                    error: OAuthError::InvalidGrant,
+                    ..
+                },
+            ) => (
+                format!("the code was refused: {}", f.summary(dctx)),
+                fix(
+                    "sign in again: the code was wrong, expired or already used, or the redirect URI is not the one registered with the client",
+                ),
+            ),
             Self::Exchange(f) => (f.summary(dctx), Some(f.fix(dctx))),
             Self::DeviceStart(f) => {
                 let what = format!("asking for a device code failed: {}", f.summary(dctx));

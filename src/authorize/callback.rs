@@ -27,7 +27,7 @@ pub enum CallbackError {
     StateMismatch,
     #[error("the answer names issuer {sent}, not {expected}: nothing was exchanged")]
     IssuerMismatch { sent: String, expected: String },
-    #[error("the answer has no code")]
+    #[error("that is neither the address the browser ended on nor a code")]
     NoCode,
 }
 
@@ -85,6 +85,9 @@ pub fn from_query(query: &str, expected: Expected<'_>) -> Result<Secret, Callbac
     code.filter(|c| !c.is_empty()).ok_or(CallbackError::NoCode)
 }
 
+/// Shorter pasted text is not taken for a bare code (codes are long random strings).
+const MIN_BARE_CODE: usize = 10;
+
 /// The code from what the user pasted: the URL the browser was sent to (checked like a
 /// callback), its query alone, or the bare code, which the user copied from their own browser.
 pub fn from_paste(text: &str, expected: Expected<'_>) -> Result<Secret, CallbackError> {
@@ -96,7 +99,12 @@ pub fn from_paste(text: &str, expected: Expected<'_>) -> Result<Secret, Callback
     if text.contains('=') {
         return from_query(text, expected);
     }
-    if text.is_empty() || text.chars().any(char::is_whitespace) {
+    // A code cannot be checked before it is spent, so a stray word is not taken for one.
+    let code_like = text.len() >= MIN_BARE_CODE
+        && text
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !"\"'<>\\".contains(c));
+    if !code_like {
         return Err(CallbackError::NoCode);
     }
     Ok(Secret::new(text))
@@ -171,8 +179,8 @@ mod tests {
             "abc"
         );
         assert_eq!(
-            from_paste("  abc-123.x  ", EXP).unwrap().expose(),
-            "abc-123.x"
+            from_paste("  abc-123.xyz  ", EXP).unwrap().expose(),
+            "abc-123.xyz"
         );
         assert_eq!(
             from_paste("http://127.0.0.1:8765/callback?code=abc&state=old", EXP),
@@ -180,5 +188,11 @@ mod tests {
         );
         assert_eq!(from_paste("", EXP), Err(CallbackError::NoCode));
         assert_eq!(from_paste("two words", EXP), Err(CallbackError::NoCode));
+        assert_eq!(
+            from_paste("garbage", EXP),
+            Err(CallbackError::NoCode),
+            "too short"
+        );
+        assert_eq!(from_paste("<abcdefghijk>", EXP), Err(CallbackError::NoCode));
     }
 }

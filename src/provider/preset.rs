@@ -58,6 +58,9 @@ pub struct GrantEndpoints {
     pub refresh_scope: Option<String>,
     /// How long a refresh token lives by default, when the server does not say.
     pub refresh_token_lifetime_days: Option<u32>,
+    /// The "create the client" checklist for this grant, when it differs from the provider's;
+    /// it may also use {redirect_uris}.
+    pub create_client: Option<Vec<String>>,
 }
 
 /// Whether the wizard asks for a field of the provider's client form.

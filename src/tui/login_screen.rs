@@ -152,7 +152,7 @@ impl LoginScreen {
         };
         let area = layout::draw(frame, paint.theme, &chrome);
         let mut head = vec![Line::raw(format!(
-            "  {} client {} at {}; the new refresh token replaces the stored one.",
+            "{} client {} at {}",
             self.profile.provider, self.profile.client_id, self.profile.instance_url
         ))];
         if let Some(e) = &self.save_error {
@@ -161,7 +161,10 @@ impl LoginScreen {
                 paint.theme.error(),
             ));
         }
-        let head_h = 3.min(area.height);
+        let head = wrap::hanging_all(head, area.width);
+        let head_h = u16::try_from(head.len() + 1)
+            .unwrap_or(u16::MAX)
+            .min(area.height);
         let top = Rect {
             height: head_h,
             ..area

@@ -90,7 +90,7 @@ impl SignInPanel {
             attempt,
             grant,
             state: PanelState::Starting,
-            paste: TextField::new("Paste the address the browser ended on"),
+            paste: TextField::new("Address the browser ended on (or the code)"),
             paste_note: None,
             scopes,
             refresh_scope,
@@ -273,31 +273,40 @@ impl SignInPanel {
 
     fn browser_lines(&self, paint: &Paint, now: Instant) -> Vec<Line<'static>> {
         let PanelState::Browser {
-            url,
             redirect_uri,
             browser,
             listener_failed,
             deadline,
+            ..
         } = &self.state
         else {
             return vec![];
         };
         let theme = paint.theme;
-        let mut lines = vec![Line::raw(browser_words(browser).to_string()), Line::raw("")];
-        lines.push(Line::styled(url.clone(), theme.focus()));
-        lines.push(Line::raw(""));
+        // The waiting line first and the address last, so a small terminal still shows both
+        // the time left and the whole address above the paste field.
+        let mut lines = vec![Line::raw(format!(
+            "{} waiting for the answer on {redirect_uri} ({})",
+            paint.spin(),
+            left(*deadline, now)
+        ))];
         if let Some(e) = listener_failed {
             lines.push(Line::styled(format!("! {e}"), theme.warn()));
         }
-        lines.push(Line::raw(format!(
-            "{} waiting for the answer on {redirect_uri} ({}). Or paste below the address the browser ended on (even if its page cannot be reached).",
-            paint.spin(),
-            left(*deadline, now)
-        )));
         if let Some(note) = &self.paste_note {
             lines.push(Line::styled(format!("✗ not used: {note}"), theme.error()));
         }
+        lines.push(Line::raw(browser_words(browser).to_string()));
         lines
+    }
+
+    /// The address to open, when there is one (drawn cut hard at the width: a URL must not be
+    /// broken at its hyphens).
+    pub fn url(&self) -> Option<&str> {
+        match &self.state {
+            PanelState::Browser { url, .. } => Some(url),
+            _ => None,
+        }
     }
 
     fn device_lines(&self, paint: &Paint, now: Instant) -> Vec<Line<'static>> {
@@ -335,10 +344,19 @@ impl SignInPanel {
             ));
         }
         if let Some(c) = complete {
-            lines.push(Line::raw(format!("Or scan (opens {c}):")));
-            lines.extend(qr_lines(c));
+            lines.push(Line::raw(format!("Or scan (opens {c})")));
         }
         lines
+    }
+
+    /// The QR code of the address with the code filled in, when the server sent one.
+    pub fn qr(&self) -> Option<Vec<Line<'static>>> {
+        match &self.state {
+            PanelState::Device {
+                complete: Some(c), ..
+            } => Some(qr_lines(c)),
+            _ => None,
+        }
     }
 }
 
@@ -351,7 +369,28 @@ fn left(deadline: Instant, now: Instant) -> String {
 impl SignInPanel {
     /// Draw the panel: its text, and the paste field while the browser sign-in waits.
     pub fn render(&self, frame: &mut Frame, area: Rect, paint: &Paint, dctx: &Context) {
-        let lines = wrap::hanging_all(self.lines(paint, Instant::now(), dctx), area.width);
+        let mut lines = wrap::hanging_all(self.lines(paint, Instant::now(), dctx), area.width);
+        if let Some(qr) = self.qr() {
+            // Only whole: a QR code cut at the bottom does not scan.
+            let room = usize::from(area.height).saturating_sub(lines.len());
+            if qr.len() <= room {
+                lines.extend(qr);
+            } else {
+                lines.push(Line::styled(
+                    "(a taller terminal shows a QR code here)",
+                    paint.theme.dim(),
+                ));
+            }
+        }
+        if let Some(url) = self.url() {
+            let chars: Vec<char> = url.chars().collect();
+            let w = usize::from(area.width.max(1));
+            lines.extend(
+                chars
+                    .chunks(w)
+                    .map(|c| Line::styled(c.iter().collect::<String>(), paint.theme.focus())),
+            );
+        }
         let text_h = u16::try_from(lines.len()).unwrap_or(u16::MAX);
         let field_h = if self.typing() { 3 } else { 0 };
         let text_area = Rect {
@@ -373,16 +412,13 @@ impl SignInPanel {
 fn browser_words(b: &BrowserOutcome) -> &'static str {
     match b {
         BrowserOutcome::Opened => {
-            "A browser was opened on this address; sign in there and allow access (if it did not show the page, open the address yourself):"
+            "A browser opened this address; sign in there, or paste below the address it ends on:"
         }
         BrowserOutcome::Skipped(SkipReason::Remote) => {
-            "This is an SSH session, so no browser was opened here. On your own machine open this address, sign in and allow access:"
-        }
-        BrowserOutcome::Skipped(SkipReason::NoDisplay) => {
-            "No display, so no browser was opened. In a browser open this address, sign in and allow access:"
+            "SSH session: open this on your own machine, sign in, paste below the address it ends on:"
         }
         BrowserOutcome::Skipped(_) | BrowserOutcome::Failed(_) => {
-            "Open this address in a browser, sign in and allow access:"
+            "Open this in a browser, sign in, and paste below the address it ends on:"
         }
     }
 }

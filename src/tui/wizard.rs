@@ -106,6 +106,8 @@ pub struct Wizard {
     pub contact_focus: ContactFocus,
     pub email: TextField,
     pub scopes: ScopePicker,
+    /// The refresh scope the wizard selected for a user grant (taken back if the grant changes).
+    auto_scope: Option<String>,
     pub client_id: TextField,
     pub secret: SecretField,
     /// The review row the cursor is on, named by the step it edits (`Step::Test` runs the test).
@@ -177,6 +179,7 @@ impl Wizard {
             contact_focus: ContactFocus::First,
             email: text("Contact email", &prefill.email),
             scopes,
+            auto_scope: None,
             client_id: text("Client id (Identifier)", &prefill.client_id),
             secret: SecretField::new("Client secret"),
             review_at: Step::Test,
@@ -208,6 +211,13 @@ impl Wizard {
     /// accepted as if Enter was pressed, up to the first that is missing or refused, which then
     /// shows its message.
     fn skip_given(&mut self, prefill: &Prefill) {
+        // The given grant is the one chosen, even when an earlier step stops the skipping.
+        if let Some(i) = prefill.grant.as_deref().and_then(|g| {
+            let g = fields::parse_grant_type(g).ok()?;
+            self.grants().iter().position(|x| *x == g)
+        }) {
+            self.grant_cursor = i;
+        }
         let known_provider = prefill
             .provider
             .as_deref()
@@ -230,14 +240,6 @@ impl Wizard {
             let before = self.step;
             if !given {
                 break;
-            }
-            if self.step == Step::GrantType
-                && let Some(i) = prefill.grant.as_deref().and_then(|g| {
-                    let g = fields::parse_grant_type(g).ok()?;
-                    self.grants().iter().position(|x| *x == g)
-                })
-            {
-                self.grant_cursor = i;
             }
             let _ = self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
             if self.step == before {

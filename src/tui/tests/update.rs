@@ -44,11 +44,20 @@ fn a_whole_setup_from_first_key_to_save() {
         "Sign in",
         "its proof is a sign-in"
     );
+    assert_eq!(
+        d.w().scopes.selected,
+        ["offline_access"],
+        "the refresh scope is selected for a user grant"
+    );
     d.press(KeyCode::Esc);
     assert_eq!(d.step(), Step::GrantType);
     d.press(KeyCode::Up).enter();
     assert_eq!(d.step(), Step::ClientName);
     assert_eq!(d.w().route().title(Step::Test), "Live test");
+    assert!(
+        d.w().scopes.selected.is_empty(),
+        "and taken back for another"
+    );
     d.enter();
     assert!(
         d.w()

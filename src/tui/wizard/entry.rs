@@ -182,6 +182,29 @@ impl Wizard {
         self.provider.grants.keys().copied().collect()
     }
 
+    /// A user grant without the provider's refresh scope would leave no refresh token: it is
+    /// selected for the user when nothing is selected yet (they may remove it).
+    fn offer_refresh_scope(&mut self, grant: GrantType) {
+        // Another grant chosen after all: take back what was added for the previous one.
+        if let Some(added) = self.auto_scope.take()
+            && self.scopes.selected == [added]
+        {
+            self.scopes.set_selected(&[]);
+        }
+        let scope = self
+            .provider
+            .grants
+            .get(&grant)
+            .and_then(|g| g.refresh_scope.clone());
+        if let Some(scope) = scope
+            && grant.is_user_grant()
+            && self.scopes.is_empty()
+        {
+            self.scopes.add_list(&scope);
+            self.auto_scope = Some(scope);
+        }
+    }
+
     /// The public-client choice is offered when the provider has authorization code.
     pub fn offers_public(&self) -> bool {
         self.grants().contains(&GrantType::AuthorizationCode)
@@ -202,6 +225,7 @@ impl Wizard {
                         Ok(g) => {
                             self.grant_error = None;
                             self.draft.grant = Some(g);
+                            self.offer_refresh_scope(g);
                             return self.advance();
                         }
                         Err(e) => self.grant_error = Some(e.message),

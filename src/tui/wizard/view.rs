@@ -36,6 +36,11 @@ impl Wizard {
             Step::Contact => vec![("Enter", "next"), ("Tab", "next field"), ("Esc", "back")],
             Step::Scopes => self.scopes.keys(),
             Step::ClientSecret => vec![("Enter", "next"), ("Ctrl+R", "show/hide"), ("Esc", "back")],
+            Step::Review if self.route().signs_in() => vec![
+                ("↑↓", "choose"),
+                ("Enter", "edit or sign in"),
+                ("Esc", "back"),
+            ],
             Step::Review => vec![
                 ("↑↓", "choose"),
                 ("Enter", "edit or run test"),
@@ -158,9 +163,11 @@ impl Wizard {
             Step::Scopes => h.scopes.clone(),
             Step::ClientId => h.client_id.clone(),
             Step::ClientSecret => h.client_secret.clone(),
+            Step::Review if self.route().signs_in() => "Check every value. Choose a line and press Enter to change it, or sign in.".into(),
             Step::Review => "Check every value. Choose a line and press Enter to change it, or run the live test.".into(),
             Step::Test if self.route().signs_in() => "You sign in once as the user the integration acts for; the refresh token it leaves keeps the profile working without a browser.".into(),
             Step::Test => "A real token request to the instance proves the client id, secret and scopes.".into(),
+            Step::Save if self.route().signs_in() => "The profile goes to profiles.toml; the secret and the tokens to the store you choose.".into(),
             Step::Save => "The profile goes to profiles.toml; the secret to the store you choose.".into(),
             _ => String::new(),
         }
@@ -279,16 +286,21 @@ impl Wizard {
         // A value not given is named as such, never left as a gap ("Name: ;").
         let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not given)".into());
         let grant = d.grant.map_or("", |g| g.label());
-        self.provider.create_client_lines(&[
-            ("instance", instance),
-            ("grant", grant),
-            ("client_name", &text(&d.form.name)),
-            ("login", &text(&d.form.login)),
-            ("first_name", &text(&d.form.contact_first_name)),
-            ("last_name", &text(&d.form.contact_last_name)),
-            ("email", &text(&d.form.contact_email)),
-            ("scopes", &scopes),
-        ])
+        let redirect_uris = crate::authorize::DEFAULT_REDIRECT_URIS.join(" ");
+        self.provider.create_client_lines(
+            d.grant,
+            &[
+                ("redirect_uris", &redirect_uris),
+                ("instance", instance),
+                ("grant", grant),
+                ("client_name", &text(&d.form.name)),
+                ("login", &text(&d.form.login)),
+                ("first_name", &text(&d.form.contact_first_name)),
+                ("last_name", &text(&d.form.contact_last_name)),
+                ("email", &text(&d.form.contact_email)),
+                ("scopes", &scopes),
+            ],
+        )
     }
 
     fn render_create(&self, frame: &mut Frame, area: Rect, theme: Theme) {
