@@ -16,6 +16,7 @@ use crate::secret::Secret;
 use crate::secret_store::{SecretStoreKind, SecretStores, StoreError};
 use crate::timestamp;
 use crate::token::ClientAuth;
+use crate::token_cache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -55,6 +56,19 @@ pub struct NewProfile {
     pub store: SecretStoreKind,
     pub verdict: Verdict,
     pub make_default: bool,
+}
+
+/// What became of an access token handed to the cache.
+#[derive(Debug)]
+pub enum CacheOutcome {
+    Stored,
+    /// The store refused a token this long before: not tried again.
+    NotCached,
+    /// The store refused it now (said once).
+    TooLong {
+        limit: u32,
+    },
+    Failed(StoreError),
 }
 
 /// What a sign-in left to keep with a new profile.
@@ -323,14 +337,26 @@ impl Accounts {
             .set(profile.secret_store, &refresh_ref(profile), &text)
     }
 
-    /// Cache an access token from the token path (see [`Accounts::store_refresh`]).
-    pub fn store_token_unlocked(
-        &self,
-        profile: &Profile,
-        entry: &Secret,
-    ) -> Result<(), StoreError> {
-        let _lock = self.file_store_lock(profile)?;
-        self.store_token(profile, entry)
+    /// Cache an access token from the token path (see [`Accounts::store_refresh`]). A store
+    /// that refuses it as too long gets a marker instead, so the refusal is met only once.
+    pub fn store_token_unlocked(&self, profile: &Profile, entry: &Secret) -> CacheOutcome {
+        if self
+            .cached_token(profile)
+            .is_some_and(|t| token_cache::is_too_long_marker(&t))
+        {
+            return CacheOutcome::NotCached;
+        }
+        let stored = self
+            .file_store_lock(profile)
+            .and_then(|_lock| self.store_token(profile, entry));
+        match stored {
+            Ok(()) => CacheOutcome::Stored,
+            Err(StoreError::TooLong { limit }) => {
+                let _ = self.store_token(profile, &token_cache::too_long_marker());
+                CacheOutcome::TooLong { limit }
+            }
+            Err(e) => CacheOutcome::Failed(e),
+        }
     }
 
     /// Forget the refresh token and the cached access token (logout, delete).
@@ -365,9 +391,11 @@ impl Accounts {
                 .set(profile.secret_store, &refresh_ref(profile), &text)?;
         }
         crash_point("sign-in", "refresh-stored");
-        if let Some(cache) = &session.cache {
+        if let Some(cache) = &session.cache
+            && let Err(StoreError::TooLong { .. }) = self.store_token(profile, cache)
+        {
             // The cache is a convenience; a keyring that refuses a long token means no cache.
-            let _ = self.store_token(profile, cache);
+            let _ = self.store_token(profile, &token_cache::too_long_marker());
         }
         Ok(())
     }

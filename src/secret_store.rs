@@ -48,6 +48,9 @@ pub enum StoreError {
     Keyring { reason: String },
     #[error("secrets file {path}: {detail}")]
     File { path: String, detail: String },
+    /// The store refuses a value this long (Windows Credential Manager: 2,560 bytes).
+    #[error("the OS keyring refuses a value this long (its limit is {limit} bytes)")]
+    TooLong { limit: u32 },
 }
 
 impl StoreError {
@@ -99,6 +102,7 @@ impl StoreError {
                  {alternatives}"
             ),
             Self::Keyring { .. } => format!("check the keyring service, {alternatives}"),
+            Self::TooLong { .. } => format!("keep this profile's values elsewhere: {alternatives}"),
             Self::File { .. } => format!(
                 "fix or remove {} (it must be a regular file you own)",
                 config_dir.secrets_path().display()

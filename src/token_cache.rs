@@ -84,6 +84,17 @@ pub fn entry(
     Some((cached, text))
 }
 
+/// Stored in place of a token the store refused as too long, so the refusal is said once and
+/// later calls neither retry nor repeat it. Rotate, delete and logout remove it with the cache.
+pub fn too_long_marker() -> Secret {
+    Secret::new(r#"{"v":1,"not_cached":"too_long"}"#)
+}
+
+pub fn is_too_long_marker(stored: &Secret) -> bool {
+    serde_json::from_str::<serde_json::Value>(stored.expose())
+        .is_ok_and(|v| v["not_cached"] == "too_long")
+}
+
 /// When a stored entry expires, if it is ours (whatever its scopes).
 pub fn expires_at(stored: &Secret) -> Option<SystemTime> {
     let entry: Entry = serde_json::from_str(stored.expose()).ok()?;
@@ -156,6 +167,16 @@ mod tests {
                 "{junk}"
             );
         }
+    }
+
+    #[test]
+    fn the_too_long_marker_is_no_token() {
+        let m = too_long_marker();
+        assert!(is_too_long_marker(&m));
+        assert!(usable(&m, &[], UNIX_EPOCH, Duration::ZERO).is_none());
+        assert!(expires_at(&m).is_none());
+        let (_, entry) = entry(&granted(Some(60)), UNIX_EPOCH, &[]).unwrap();
+        assert!(!is_too_long_marker(&entry));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::time::SystemTime;
 
 use super::{CmdError, Ctx, pick_profile};
+use crate::account::CacheOutcome;
 use crate::cli::{TokenArgs, TokenFormat};
 use crate::exit::ExitCode;
 use crate::profile::Profile;
@@ -105,12 +106,19 @@ async fn fetch(
             scope: granted.scope,
         });
     };
-    if caching && let Err(e) = ctx.accounts.store_token_unlocked(profile, &entry) {
-        eprintln!(
-            "{} the token could not be cached ({}); each call will ask the server",
-            ctx.style.warn("note:"),
-            e.plain()
-        );
+    if caching {
+        match ctx.accounts.store_token_unlocked(profile, &entry) {
+            CacheOutcome::Stored | CacheOutcome::NotCached => {}
+            CacheOutcome::TooLong { limit } => eprintln!(
+                "{} the OS keyring refuses a token this long (limit {limit} bytes), so this profile's tokens are not cached: each call asks the server (said once)",
+                ctx.style.warn("note:")
+            ),
+            CacheOutcome::Failed(e) => eprintln!(
+                "{} the token could not be cached ({}); each call will ask the server",
+                ctx.style.warn("note:"),
+                e.plain()
+            ),
+        }
     }
     Ok(cached)
 }

@@ -98,6 +98,7 @@ fn map_error(e: &Error) -> StoreError {
             }
         }
         Error::NoDefaultStore => StoreError::KeyringUnavailable { reason: detail },
+        Error::TooLong(_, limit) => StoreError::TooLong { limit: *limit },
         Error::PlatformFailure(_) if no_bus(&detail) => StoreError::KeyringUnavailable {
             reason: format!("no D-Bus session bus or Secret Service is reachable ({detail})"),
         },

@@ -10,17 +10,13 @@ use crate::support::oidc::{Oidc, browser};
 use crate::support::pty::Pty;
 
 const ENTER: &str = "\r";
-const DOWN: &str = "\x1b[B";
 
 /// From the instance step (a loopback address: its warning takes a second Enter) through the
-/// grant type (`downs` below client credentials) and the prefilled steps, to the secret.
-fn to_the_secret(t: &mut Pty, downs: usize) {
+/// grant type (the given one is already chosen) and the prefilled steps, to the secret.
+fn to_the_secret(t: &mut Pty) {
     t.wait_for("press Enter again");
     t.send(ENTER);
     t.wait_for("Grant type");
-    for _ in 0..downs {
-        t.send(DOWN);
-    }
     t.send(ENTER);
     for _ in 0..12 {
         if t.text().contains("Client secret ▸") {
@@ -74,7 +70,7 @@ fn the_wizard_signs_in_in_the_browser_and_home_logs_in_again() {
         &wizard_args(&oidc.issuer, "authorization-code", "app"),
         &vars,
     );
-    to_the_secret(&mut t, 1);
+    to_the_secret(&mut t);
     t.paste(SECRET);
     t.send(ENTER);
     t.wait_for("Review");
@@ -130,7 +126,7 @@ fn the_wizard_shows_a_device_code_and_signs_in_with_it() {
     }));
     let env = Env::new();
     let mut t = Pty::spawn(&env, &wizard_args(&oidc.issuer, "device-code", "dev"), &[]);
-    to_the_secret(&mut t, 2);
+    to_the_secret(&mut t);
     t.paste(SECRET);
     t.send(ENTER);
     t.wait_for("Sign in");
