@@ -319,3 +319,81 @@ pub fn qr_code(text: &str) -> Option<String> {
             .build(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authorize::parse_redirect_uri;
+    use crate::secret::Secret;
+    use crate::token::{ClientAuth, HttpOptions};
+
+    fn plan(timeout: Duration) -> SignInPlan {
+        SignInPlan {
+            authorize_url: "http://127.0.0.1:9/authorize".into(),
+            request: TokenRequest {
+                token_url: "http://127.0.0.1:9/token".into(),
+                client_id: "app".into(),
+                secret: Secret::new(""),
+                scopes: vec![],
+                auth: ClientAuth::None,
+                grant: GrantForm::ClientCredentials,
+            },
+            redirect_uris: vec![parse_redirect_uri("http://127.0.0.1:0/callback").unwrap()],
+            issuer: None,
+            no_browser: true,
+            paste: false,
+            in_app: false,
+            timeout,
+        }
+    }
+
+    #[tokio::test]
+    async fn nobody_signing_in_times_out_and_closes_the_listener() {
+        let client = TokenClient::new(HttpOptions::default()).unwrap();
+        let mut redirect = None;
+        let (_tx, rx) = mpsc::unbounded_channel();
+        let result = sign_in(
+            &client,
+            plan(Duration::from_millis(200)),
+            |e| {
+                if let SignInEvent::Waiting {
+                    redirect_uri,
+                    browser,
+                    ..
+                } = e
+                {
+                    assert_eq!(
+                        browser,
+                        BrowserOutcome::Skipped(crate::authorize::SkipReason::Asked)
+                    );
+                    redirect = Some(redirect_uri);
+                }
+            },
+            rx,
+            std::future::pending(),
+        )
+        .await;
+        assert!(
+            matches!(result, Err(SignInError::TimedOut(_))),
+            "{result:?}"
+        );
+        let uri = redirect.unwrap();
+        let port = uri
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .trim_end_matches("/callback");
+        assert!(
+            std::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).is_err(),
+            "the listener closed with the sign-in"
+        );
+    }
+
+    #[tokio::test]
+    async fn cancelling_ends_the_sign_in() {
+        let client = TokenClient::new(HttpOptions::default()).unwrap();
+        let (_tx, rx) = mpsc::unbounded_channel();
+        let result = sign_in(&client, plan(Duration::from_secs(60)), |_| {}, rx, async {}).await;
+        assert!(matches!(result, Err(SignInError::Cancelled)), "{result:?}");
+    }
+}

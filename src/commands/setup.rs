@@ -25,6 +25,9 @@ pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
         eprintln!("{} {w}", ctx.style.warn("warning:"));
     }
     let mut new = checked.new;
+    if let Some((issuer, meta)) = &discovered {
+        warn_unlisted_scopes(ctx, issuer, meta, &new.account.scopes);
+    }
     let account = &new.account;
     println!(
         "profile {}: {} ({})",
@@ -58,6 +61,27 @@ pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
             format!("oauth-setup token {name}"),
         ],
     )
+}
+
+/// Scopes the server's metadata does not list: a typo, or a scope it does not publish.
+fn warn_unlisted_scopes(ctx: &Ctx, issuer: &str, meta: &Metadata, scopes: &[String]) {
+    let Some(listed) = &meta.scopes_supported else {
+        return;
+    };
+    let unlisted: Vec<&str> = scopes
+        .iter()
+        .filter(|s| !listed.contains(s))
+        .map(String::as_str)
+        .collect();
+    if !unlisted.is_empty() {
+        eprintln!(
+            "{} {issuer} does not list the scope{} {} (it lists {}); check the spelling",
+            ctx.style.warn("warning:"),
+            if unlisted.len() == 1 { "" } else { "s" },
+            unlisted.join(" "),
+            listed.join(" ")
+        );
+    }
 }
 
 /// A failed test stops the setup, unless `--save-unverified` says to save anyway.

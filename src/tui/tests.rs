@@ -6,4 +6,5 @@ mod hunt;
 mod render;
 mod scope_defects;
 mod screens;
+mod sign_in;
 mod update;

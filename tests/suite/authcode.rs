@@ -61,6 +61,17 @@ pub fn with_browser(mut cmd: assert_cmd::Command, b: &Browser) -> assert_cmd::Co
 
 /// `setup` of profile `acme` with the coupa preset, authorization code, secret on stdin.
 pub fn setup(env: &Env, oidc: &Oidc, b: &Browser, extra: &[&str]) -> Run {
+    setup_with(env, oidc, b, extra, &[])
+}
+
+/// `setup` as above, with these environment variables.
+pub fn setup_with(
+    env: &Env,
+    oidc: &Oidc,
+    b: &Browser,
+    extra: &[&str],
+    vars: &[(&str, &str)],
+) -> Run {
     let mut args = vec![
         "setup",
         "--non-interactive",
@@ -84,6 +95,7 @@ pub fn setup(env: &Env, oidc: &Oidc, b: &Browser, extra: &[&str]) -> Run {
     }
     args.extend(extra);
     let mut cmd = with_browser(env.cmd(), b);
+    cmd.envs(vars.iter().copied());
     if !extra.contains(&"--public-client") {
         args.push("--client-secret-stdin");
         cmd.write_stdin(SECRET);
@@ -630,4 +642,25 @@ fn a_new_secret_for_a_signed_in_profile_is_tested_with_a_refresh() {
         0,
         "never a client-credentials test"
     );
+}
+
+#[test]
+fn a_kill_once_the_refresh_token_is_stored_saves_no_profile_and_setup_works_again() {
+    let oidc = coupa_server("always");
+    let env = Env::new();
+    let b = Browser::new(&env, "consent");
+    let killed = setup_with(
+        &env,
+        &oidc,
+        &b,
+        &[],
+        &[("OAUTH_SETUP_CRASH_AT", "sign-in:refresh-stored")],
+    );
+    assert_eq!(killed.code, -1, "killed by SIGKILL: {}", killed.all());
+    assert!(
+        !env.read_profiles().contains("[profiles.acme]"),
+        "no profile without its tokens"
+    );
+    setup(&env, &oidc, &b, &[]).expect(0);
+    env.run(&["token", "acme", "--no-cache"]).expect(0);
 }

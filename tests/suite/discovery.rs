@@ -80,6 +80,33 @@ fn discover_shows_the_endpoints_and_setup_uses_them() {
         SECRET,
     );
     setup.expect(0);
+    assert!(!setup.stderr.contains("does not list"), "{}", setup.stderr);
+    let typo = env.run_stdin(
+        &[
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "generic",
+            "--profile",
+            "typo",
+            "--issuer",
+            &issuer,
+            "--client-id",
+            ID,
+            "--scopes",
+            "api.raed",
+            "--client-secret-stdin",
+            "--secret-store",
+            "file",
+        ],
+        SECRET,
+    );
+    assert!(
+        typo.stderr
+            .contains("does not list the scope api.raed (it lists api.read api.write)"),
+        "{}",
+        typo.stderr
+    );
     let profiles = env.read_profiles();
     assert!(
         profiles.contains(&format!("token_url = \"{issuer}/token\"")),

@@ -114,3 +114,79 @@ fn a_kill_during_a_refresh_never_leaves_the_profile_without_a_refresh_token() {
         next.stderr
     );
 }
+
+/// A signed-in profile (file store) whose refresh token is `rt`, against `token_url`.
+fn write_signed_in(env: &Env, token_url: &str, rt: &str) {
+    crate::support::cli::write_profile(env, "acme", token_url, "sec");
+    let profiles = std::fs::read_to_string(env.profiles())
+        .unwrap()
+        .replace("client_credentials", "authorization_code");
+    let grant = "\n[profiles.acme.user_grant]\nauthorize_url = \"http://127.0.0.1:9/authorize\"\n";
+    std::fs::write(env.profiles(), profiles + grant).unwrap();
+    set_refresh(env, rt, 1);
+}
+
+fn set_refresh(env: &Env, rt: &str, generation: u64) {
+    let path = env.config().join("secrets.toml");
+    let mut table: toml::Table = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let entry = serde_json::json!({
+        "v": 1, "refresh_token": rt, "generation": generation,
+        "obtained_at": 1_790_000_000u64, "signed_in_at": 1_790_000_000u64, "expires_at": null,
+    });
+    table.insert(
+        "acme-000000000000.refresh-token".into(),
+        entry.to_string().into(),
+    );
+    std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
+}
+
+#[test]
+fn a_refresh_token_rotated_by_someone_else_is_read_again_once() {
+    use crate::support::server::{Reply, Server};
+    use std::sync::{Arc, Mutex};
+    let env = Arc::new(Env::new());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (env2, seen2) = (env.clone(), seen.clone());
+    // The server knows only "rt-new"; on the first request it also plays the other process
+    // that rotated the token meanwhile.
+    let server = Server::start(move |req| {
+        let rt = req.form_value("refresh_token").unwrap_or_default();
+        seen2.lock().unwrap().push(rt.clone());
+        if rt == "rt-new" {
+            return Reply::json(
+                200,
+                &serde_json::json!({
+                    "access_token": "at-1", "token_type": "Bearer", "expires_in": 3600,
+                }),
+            );
+        }
+        if rt == "rt-old" {
+            set_refresh(&env2, "rt-new", 2);
+        }
+        Reply::json(400, &serde_json::json!({ "error": "invalid_grant" }))
+    });
+    write_signed_in(&env, &server.url("/oauth2/token"), "rt-old");
+    let run = env.run(&["token", "acme", "--no-cache"]);
+    run.expect(0);
+    assert_eq!(run.stdout.trim(), "at-1");
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["rt-old", "rt-new"],
+        "read again, once"
+    );
+    // Refused again with nothing new stored: the login hint, and no third try.
+    set_refresh(&env, "rt-revoked", 3);
+    seen.lock().unwrap().clear();
+    let refused = env.run(&["token", "acme", "--no-cache"]);
+    refused.expect(4);
+    assert!(
+        refused.stderr.contains("run oauth-setup login acme"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["rt-revoked"],
+        "nothing new to read: no second try"
+    );
+}

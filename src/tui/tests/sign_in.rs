@@ -1,0 +1,145 @@
+//! The wizard's sign-in step and "log in again", through the pure update: the commands it asks
+//! for, pastes, Esc, stale results, and what is saved.
+
+use std::time::Instant;
+
+use ratatui::crossterm::event::KeyCode;
+
+use super::driver::{Driver, one_profile};
+use crate::sign_in::{BrowserOutcome, SignInError, SignInEvent};
+use crate::tui::app::{Entry, Screen};
+use crate::tui::command::Command;
+use crate::tui::msg::Msg;
+use crate::tui::sign_in_panel::{PanelState, SignInUpdate};
+use crate::tui::wizard::step::Step;
+
+/// A Coupa authorization-code setup walked to the review.
+fn at_review(public: bool) -> Driver {
+    let mut d = Driver::wizard();
+    d.enter().typ("acme").enter().press(KeyCode::Down);
+    if public {
+        d.press(KeyCode::Char('p'));
+    }
+    d.enter()
+        .typ("ERP sync")
+        .enter()
+        .typ("erp-sync")
+        .enter()
+        .typ("Jane")
+        .press(KeyCode::Tab)
+        .typ("Doe")
+        .enter()
+        .typ("jane@example.com")
+        .enter();
+    assert_eq!(d.w().scopes.selected, ["offline_access"]);
+    d.enter().enter().typ("client-1").enter();
+    if !public {
+        d.typ("s3cret").enter();
+    }
+    assert_eq!(d.step(), Step::Review);
+    d
+}
+
+fn waiting(attempt: u64) -> Msg {
+    Msg::SignInUpdate {
+        attempt,
+        update: SignInUpdate::Browser(SignInEvent::Waiting {
+            url: "https://acme.coupahost.com/oauth2/authorizations/new?x=1".into(),
+            redirect_uri: "http://127.0.0.1:8765/callback".into(),
+            browser: BrowserOutcome::Opened,
+            listener_failed: None,
+        }),
+        at: Instant::now(),
+    }
+}
+
+#[test]
+fn the_sign_in_step_pastes_cancels_and_ignores_stale_results() {
+    let mut d = at_review(false);
+    d.take();
+    d.enter();
+    let cmds = d.take();
+    let Some(Command::SignIn { attempt, job }) = cmds.last() else {
+        panic!("{cmds:?}");
+    };
+    let attempt = *attempt;
+    assert_eq!(
+        job.user_grant.authorize_url.as_deref(),
+        Some("https://acme.coupahost.com/oauth2/authorizations/new")
+    );
+    assert_eq!(job.user_grant.redirect_uris.len(), 3);
+    assert_eq!(job.request.secret.expose(), "s3cret");
+    assert!(d.w().is_busy());
+    d.send(waiting(attempt));
+    assert!(d.w().typing(), "the paste field takes the keys");
+    d.typ("http://127.0.0.1:8765/callback?code=abc&state=x")
+        .enter();
+    assert!(
+        matches!(d.take().last(), Some(Command::SignInPaste(t)) if t.starts_with("http://127.0.0.1")),
+        "the pasted address goes to the running sign-in"
+    );
+    d.press(KeyCode::Esc);
+    assert!(matches!(d.take().last(), Some(Command::CancelSignIn)));
+    let panel = d.w().sign_in.as_ref().unwrap();
+    assert!(matches!(panel.state, PanelState::Cancelled));
+    // The cancelled run's answer comes late: it changes nothing.
+    d.send(Msg::SignedIn {
+        attempt,
+        result: Box::new(Err(SignInError::CodeExpired)),
+    });
+    assert!(matches!(
+        d.w().sign_in.as_ref().unwrap().state,
+        PanelState::Cancelled
+    ));
+    d.press(KeyCode::Char('r'));
+    assert!(
+        matches!(d.take().last(), Some(Command::SignIn { attempt: a, .. }) if *a > attempt),
+        "r signs in again"
+    );
+    d.press(KeyCode::Esc).press(KeyCode::Esc);
+    assert_eq!(d.step(), Step::Review, "Esc twice: cancel, then back");
+}
+
+#[test]
+fn a_public_client_skips_the_secret_and_saves_none() {
+    let d = at_review(true);
+    let account = d.w().draft.account(d.w().provider, d.w().auth).unwrap();
+    assert_eq!(account.client_auth, crate::token::ClientAuth::None);
+    assert!(!d.w().route().applies(Step::ClientSecret));
+}
+
+#[test]
+fn home_logs_in_again_only_for_a_signed_in_profile() {
+    let mut file = one_profile();
+    let mut d = Driver::new(Entry::Start, file.clone());
+    d.take();
+    d.press(KeyCode::Char('l'));
+    assert!(
+        matches!(d.app.screen, Screen::Home(_)),
+        "client credentials: nobody to sign in"
+    );
+    let p = file.profiles.get_mut("acme").unwrap();
+    p.grant_type = crate::token::GrantType::AuthorizationCode;
+    p.user_grant = Some(crate::profile::UserGrant {
+        authorize_url: Some("https://acme.coupahost.com/oauth2/authorizations/new".into()),
+        redirect_uris: vec!["http://127.0.0.1:8765/callback".into()],
+        ..Default::default()
+    });
+    let mut d = Driver::new(Entry::Start, file);
+    d.take();
+    assert!(d.app.legend().contains(&("l", "log in again")));
+    d.press(KeyCode::Char('l'));
+    assert!(matches!(d.app.screen, Screen::Login(_)));
+    let cmds = d.take();
+    let Some(Command::SignIn { job, .. }) = cmds.last() else {
+        panic!("{cmds:?}");
+    };
+    assert!(
+        job.secret_of.is_some(),
+        "the stored secret is read by the runtime"
+    );
+    d.press(KeyCode::Esc);
+    d.press(KeyCode::Esc);
+    assert!(matches!(d.app.screen, Screen::Home(_)));
+    assert!(d.take().iter().any(|c| matches!(c, Command::CancelSignIn)));
+}
