@@ -11,6 +11,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use super::msg::Msg;
 use super::text_field::TextField;
 use super::theme::Paint;
 use super::wrap;
@@ -175,6 +176,21 @@ impl SignInPanel {
             Err(SignInError::Cancelled) => PanelState::Cancelled,
             Err(e) => PanelState::Failed(Box::new(e)),
         };
+    }
+
+    /// Take a message meant for the running sign-in; any other comes back.
+    pub fn on_msg(&mut self, msg: Msg) -> Option<Msg> {
+        match msg {
+            Msg::SignInUpdate {
+                attempt,
+                update,
+                at,
+            } => self.on_update(attempt, update, at),
+            Msg::SignedIn { attempt, result } => self.on_result(attempt, *result),
+            Msg::Paste(text) => self.on_paste(&text),
+            other => return Some(other),
+        }
+        None
     }
 
     pub fn on_paste(&mut self, text: &str) {

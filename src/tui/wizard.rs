@@ -340,16 +340,10 @@ impl Wizard {
                 self.on_test_done(attempt, *result);
                 Outcome::none()
             }
-            Msg::SignInUpdate {
-                attempt,
-                update,
-                at,
-            } => {
-                self.on_sign_in_update(attempt, update, at);
-                Outcome::none()
-            }
-            Msg::SignedIn { attempt, result } => {
-                self.on_signed_in(attempt, *result);
+            Msg::SignInUpdate { .. } | Msg::SignedIn { .. } => {
+                if let Some(panel) = self.sign_in.as_mut() {
+                    let _ = panel.on_msg(msg);
+                }
                 Outcome::none()
             }
             Msg::Saved(result) => {

@@ -59,6 +59,29 @@ pub fn with_browser(mut cmd: assert_cmd::Command, b: &Browser) -> assert_cmd::Co
     cmd
 }
 
+/// `setup --non-interactive` of profile `acme`: the coupa preset at `issuer`, authorization
+/// code, client `app`, file store.
+pub fn setup_args(issuer: &str) -> Vec<&str> {
+    vec![
+        "setup",
+        "--non-interactive",
+        "--provider",
+        "coupa",
+        "--profile",
+        "acme",
+        "--instance",
+        issuer,
+        "--grant-type",
+        "authorization-code",
+        "--client-id",
+        "app",
+        "--scopes",
+        "openid offline_access",
+        "--secret-store",
+        "file",
+    ]
+}
+
 /// `setup` of profile `acme` with the coupa preset, authorization code, secret on stdin.
 pub fn setup(env: &Env, oidc: &Oidc, b: &Browser, extra: &[&str]) -> Run {
     setup_with(env, oidc, b, extra, &[])
@@ -72,24 +95,7 @@ pub fn setup_with(
     extra: &[&str],
     vars: &[(&str, &str)],
 ) -> Run {
-    let mut args = vec![
-        "setup",
-        "--non-interactive",
-        "--provider",
-        "coupa",
-        "--profile",
-        "acme",
-        "--instance",
-        &oidc.issuer,
-        "--grant-type",
-        "authorization-code",
-        "--client-id",
-        "app",
-        "--scopes",
-        "openid offline_access",
-        "--secret-store",
-        "file",
-    ];
+    let mut args = setup_args(&oidc.issuer);
     if !extra.contains(&"--redirect-uri") {
         args.extend(["--redirect-uri", ANY_PORT]);
     }
@@ -399,25 +405,8 @@ fn waiting_setup(
     cmd.env("BROWSER", browser())
         .env("FAKE_BROWSER_LOG", &b.log)
         .env("FAKE_BROWSER_MODE", b.mode)
-        .args([
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "coupa",
-            "--profile",
-            "acme",
-            "--instance",
-            &oidc.issuer,
-            "--grant-type",
-            "authorization-code",
-            "--client-id",
-            "app",
-            "--scopes",
-            "openid offline_access",
-            "--secret-store",
-            "file",
-            "--public-client",
-        ])
+        .args(setup_args(&oidc.issuer))
+        .arg("--public-client")
         .args(extra)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::json;
 
 use crate::support::cli::{Env, Run};
-use crate::support::oidc::{Oidc, browser};
+use crate::support::oidc::{Oidc, browser, device_client};
 use crate::support::server::{Reply, Server};
 
 const SECRET: &str = "s3cret-dev-4R";
@@ -42,12 +42,7 @@ fn setup_args(instance: &str) -> Vec<String> {
 fn a_device_code_entered_in_a_browser_signs_in() {
     let oidc = Oidc::start(&json!({
         "coupa_routes": true,
-        "clients": [{
-            "client_id": "dev", "client_secret": SECRET, "redirect_uris": [],
-            "response_types": [], "application_type": "native",
-            "grant_types": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
-            "token_endpoint_auth_method": "client_secret_post",
-        }],
+        "clients": [device_client("dev", SECRET)],
     }));
     let env = Env::new();
     let mut child = env

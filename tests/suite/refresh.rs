@@ -2,8 +2,6 @@
 //! point of a refresh: one refresh for many callers, and never a profile left with no refresh
 //! token.
 
-use std::thread;
-
 use crate::authcode::{Browser, coupa_server, setup, stored_refresh_token};
 use crate::support::cli::Env;
 
@@ -27,19 +25,7 @@ fn signed_in(rotate: &str) -> (crate::support::oidc::Oidc, Env) {
 fn fifty_callers_with_an_empty_cache_make_one_refresh() {
     let (oidc, env) = signed_in("always");
     empty_cache(&env);
-    let outputs: Vec<String> = thread::scope(|s| {
-        let handles: Vec<_> = (0..50)
-            .map(|_| s.spawn(|| env.run(&["token", "acme"])))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                let run = h.join().unwrap();
-                run.expect(0);
-                run.stdout.trim().to_string()
-            })
-            .collect()
-    });
+    let outputs = env.run_concurrently(50, &["token", "acme"]);
     assert_eq!(
         oidc.token_requests("refresh_token"),
         1,

@@ -1,34 +1,19 @@
 //! A sign-in finished in the terminal: the address the browser ended on, pasted (how SSH and
 //! container users finish), `--no-browser`, and Ctrl+C.
 
-use crate::authcode::{ANY_PORT, Browser, SECRET, coupa_server};
+use crate::authcode::{ANY_PORT, Browser, SECRET, coupa_server, setup_args};
 use crate::support::cli::Env;
 use crate::support::oidc::browser;
 use crate::support::pty::Pty;
 
 fn args<'a>(oidc_issuer: &'a str, secret_file: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut a = vec![
-        "setup",
-        "--non-interactive",
-        "--provider",
-        "coupa",
-        "--profile",
-        "acme",
-        "--instance",
-        oidc_issuer,
-        "--grant-type",
-        "authorization-code",
-        "--client-id",
-        "app",
-        "--scopes",
-        "openid offline_access",
-        "--secret-store",
-        "file",
+    let mut a = setup_args(oidc_issuer);
+    a.extend([
         "--client-secret-file",
         secret_file,
         "--redirect-uri",
         ANY_PORT,
-    ];
+    ]);
     a.extend(extra);
     a
 }

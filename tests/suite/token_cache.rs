@@ -1,8 +1,6 @@
 //! `token` hands out a cached token while it stays valid long enough: no request, no lock; one
 //! process refreshes for many; rotate clears it; a garbled entry is never trusted.
 
-use std::thread;
-
 use crate::support::cli::Env;
 use crate::support::oauth::{OAuthConfig, TokenServer};
 
@@ -58,19 +56,7 @@ fn many_callers_on_an_empty_cache_make_one_request() {
     let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
     let env = Env::with_profile(&server);
     let before = token_requests(&server);
-    let outputs: Vec<String> = thread::scope(|s| {
-        let handles: Vec<_> = (0..50)
-            .map(|_| s.spawn(|| env.run(&["token", "acme"])))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                let run = h.join().unwrap();
-                run.expect(0);
-                run.stdout.trim().to_string()
-            })
-            .collect()
-    });
+    let outputs = env.run_concurrently(50, &["token", "acme"]);
     assert!(outputs.iter().all(|o| o == TOKEN));
     assert_eq!(
         token_requests(&server),

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::authcode::{Browser, SECRET, coupa_server};
 use crate::support::cli::Env;
-use crate::support::oidc::{Oidc, browser};
+use crate::support::oidc::{Oidc, browser, device_client};
 use crate::support::pty::Pty;
 
 const ENTER: &str = "\r";
@@ -55,6 +55,17 @@ fn wizard_args<'a>(issuer: &'a str, grant: &'a str, client: &'a str) -> Vec<&'a 
     ]
 }
 
+/// From the signed-in result: save to the file store and finish.
+fn save_and_finish(t: &mut Pty) {
+    t.send(ENTER);
+    t.wait_for("Save");
+    t.choose_file_store();
+    t.send(ENTER);
+    t.wait_for("✓ saved profile");
+    t.send(ENTER);
+    assert_eq!(t.wait_exit(), 0, "{}", t.text());
+}
+
 #[test]
 fn the_wizard_signs_in_in_the_browser_and_home_logs_in_again() {
     let oidc = coupa_server("always");
@@ -78,13 +89,7 @@ fn the_wizard_signs_in_in_the_browser_and_home_logs_in_again() {
     t.send(ENTER);
     t.wait_for("✓ signed in");
     t.wait_for("and a refresh token");
-    t.send(ENTER);
-    t.wait_for("Save");
-    t.choose_file_store();
-    t.send(ENTER);
-    t.wait_for("✓ saved profile");
-    t.send(ENTER);
-    assert_eq!(t.wait_exit(), 0, "{}", t.text());
+    save_and_finish(&mut t);
     let profiles = env.read_profiles();
     assert!(
         profiles.contains("grant_type = \"authorization_code\""),
@@ -117,12 +122,7 @@ fn the_wizard_signs_in_in_the_browser_and_home_logs_in_again() {
 fn the_wizard_shows_a_device_code_and_signs_in_with_it() {
     let oidc = Oidc::start(&json!({
         "coupa_routes": true,
-        "clients": [{
-            "client_id": "dev", "client_secret": SECRET, "redirect_uris": [],
-            "response_types": [], "application_type": "native",
-            "grant_types": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
-            "token_endpoint_auth_method": "client_secret_post",
-        }],
+        "clients": [device_client("dev", SECRET)],
     }));
     let env = Env::new();
     let mut t = Pty::spawn(&env, &wizard_args(&oidc.issuer, "device-code", "dev"), &[]);
@@ -149,12 +149,6 @@ fn the_wizard_shows_a_device_code_and_signs_in_with_it() {
         .unwrap();
     assert!(status.success());
     t.wait_for("✓ signed in");
-    t.send(ENTER);
-    t.wait_for("Save");
-    t.choose_file_store();
-    t.send(ENTER);
-    t.wait_for("✓ saved profile");
-    t.send(ENTER);
-    assert_eq!(t.wait_exit(), 0, "{}", t.text());
+    save_and_finish(&mut t);
     env.run(&["token", "local", "--no-cache"]).expect(0);
 }

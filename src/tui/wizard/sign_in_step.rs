@@ -1,17 +1,14 @@
 //! The proof step of a user grant: the user signs in (browser or device code) instead of a
 //! token request, through the shared sign-in panel.
 
-use std::time::Instant;
-
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use super::Wizard;
 use super::step::Step;
-use crate::sign_in::{SignInError, SignedIn};
 use crate::tui::command::{Command, SignInJob};
-use crate::tui::sign_in_panel::{PanelAction, SignInPanel, SignInUpdate};
+use crate::tui::sign_in_panel::{PanelAction, SignInPanel};
 use crate::tui::theme::Paint;
 
 impl Wizard {
@@ -60,18 +57,6 @@ impl Wizard {
                 self.sign_in = None;
                 self.go(Step::Review)
             }
-        }
-    }
-
-    pub(super) fn on_sign_in_update(&mut self, attempt: u64, update: SignInUpdate, at: Instant) {
-        if let Some(panel) = self.sign_in.as_mut() {
-            panel.on_update(attempt, update, at);
-        }
-    }
-
-    pub(super) fn on_signed_in(&mut self, attempt: u64, result: Result<SignedIn, SignInError>) {
-        if let Some(panel) = self.sign_in.as_mut() {
-            panel.on_result(attempt, result);
         }
     }
 

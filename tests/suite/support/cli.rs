@@ -171,6 +171,21 @@ impl Env {
         .expect(0);
     }
 
+    /// `args` run by `n` processes at once; each must succeed; their stdouts, trimmed.
+    pub fn run_concurrently(&self, n: usize, args: &[&str]) -> Vec<String> {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..n).map(|_| s.spawn(|| self.run(args))).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    let run = h.join().unwrap();
+                    run.expect(0);
+                    run.stdout.trim().to_string()
+                })
+                .collect()
+        })
+    }
+
     pub fn read_profiles(&self) -> String {
         std::fs::read_to_string(self.profiles()).unwrap_or_default()
     }

@@ -49,6 +49,16 @@ pub fn client(
     c
 }
 
+/// A confidential client of the device grant (RFC 8628) with a refresh token.
+pub fn device_client(id: &str, secret: &str) -> serde_json::Value {
+    serde_json::json!({
+        "client_id": id, "client_secret": secret, "redirect_uris": [],
+        "response_types": [], "application_type": "native",
+        "grant_types": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
+        "token_endpoint_auth_method": "client_secret_post",
+    })
+}
+
 impl Oidc {
     /// Start a server with `config` (clients, coupa_routes, access_ttl, refresh_ttl, rotate).
     pub fn start(config: &serde_json::Value) -> Self {
