@@ -108,6 +108,48 @@ impl Provider {
     }
 
     /// The checklist lines with the placeholders filled in.
+    /// This preset as the server's metadata describes it: its scopes to pick from, and its
+    /// client authentication.
+    pub fn with_metadata(&self, meta: &crate::discovery::Metadata) -> Self {
+        let mut p = self.clone();
+        if let Some(listed) = &meta.scopes_supported {
+            p.scopes = listed
+                .iter()
+                .map(|name| ScopeInfo {
+                    name: name.clone(),
+                    area: "Listed by the server".into(),
+                    access: Access::guess(name),
+                    description: None,
+                })
+                .collect();
+        }
+        if let Some(auth) = meta.client_auths().first() {
+            p.default_client_auth = *auth;
+        }
+        p
+    }
+
+    /// Whether `grant` can be set up: a user grant needs its endpoint, from this preset or from
+    /// the server's metadata.
+    pub fn can_set_up(&self, grant: GrantType, meta: Option<&crate::discovery::Metadata>) -> bool {
+        let Some(g) = self.grants.get(&grant) else {
+            return false;
+        };
+        let listed = meta.is_none_or(|m| m.grants().contains(&grant));
+        let endpoint = match grant {
+            GrantType::ClientCredentials => true,
+            GrantType::AuthorizationCode => {
+                g.authorize_path.is_some()
+                    || meta.is_some_and(|m| m.authorization_endpoint.is_some())
+            }
+            GrantType::DeviceCode => {
+                g.device_authorization_path.is_some()
+                    || meta.is_some_and(|m| m.device_authorization_endpoint.is_some())
+            }
+        };
+        listed && endpoint
+    }
+
     pub fn create_client_lines(
         &self,
         grant: Option<GrantType>,

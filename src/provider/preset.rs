@@ -27,6 +27,22 @@ pub enum Access {
     Special,
 }
 
+impl Access {
+    /// For a scope a server lists without saying what it allows: from its name.
+    pub fn guess(name: &str) -> Self {
+        let n = name.to_ascii_lowercase();
+        if n.contains("read") {
+            Self::Read
+        } else if n.contains("write") {
+            Self::Write
+        } else if n.contains("delete") {
+            Self::Delete
+        } else {
+            Self::Special
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeInfo {

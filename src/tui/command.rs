@@ -53,6 +53,11 @@ pub enum Command {
     Delete {
         name: String,
     },
+    /// Read a server's metadata; the answer is `Msg::Discovered`.
+    Discover {
+        attempt: u64,
+        issuer: String,
+    },
     LoadProfiles,
     /// Read what each profile holds beside its secret; the answer is `Msg::Statuses`.
     LoadStatuses,

@@ -3,6 +3,7 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::account::{AccountError, Deleted, Saved};
+use crate::discovery::{DiscoveryError, Metadata};
 use crate::profile::{ProfileError, ProfilesFile};
 use crate::secret_store::StoreError;
 use crate::session_status::SessionStatus;
@@ -52,6 +53,11 @@ pub enum Msg {
     SignedIn {
         attempt: u64,
         result: Box<Result<SignedIn, SignInError>>,
+    },
+    /// A server's metadata, read from the URL given first.
+    Discovered {
+        attempt: u64,
+        result: Box<Result<(String, Metadata), DiscoveryError>>,
     },
     /// A new sign-in's tokens were kept for a profile.
     SessionSaved(Result<(), StoreError>),

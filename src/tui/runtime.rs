@@ -171,6 +171,7 @@ impl Executor {
                 result: accounts.delete(&name),
                 name,
             }),
+            Command::Discover { attempt, issuer } => self.discover(attempt, issuer),
             Command::LoadProfiles => self.reply_blocking(move || Msg::Profiles(accounts.load())),
             Command::LoadStatuses => {
                 self.reply_blocking(move || Msg::Statuses(statuses(&accounts)))
@@ -248,6 +249,17 @@ impl Executor {
             });
         });
         self.sign_in = Some((task, paste_tx));
+    }
+
+    fn discover(&self, attempt: u64, issuer: String) {
+        let (client, tx) = (self.deps.client.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let result = crate::discovery::discover(&client, &issuer).await;
+            let _ = tx.send(Msg::Discovered {
+                attempt,
+                result: Box::new(result),
+            });
+        });
     }
 
     fn cancel_sign_in(&mut self) {

@@ -1,5 +1,6 @@
 //! The setup wizard: state, and a pure update from keys and results to state and commands.
 
+mod discover_step;
 mod draft;
 mod entry;
 mod live_test;
@@ -95,6 +96,10 @@ pub struct Wizard {
     pub provider: &'static Provider,
     pub provider_cursor: usize,
     pub instance: TextField,
+    /// The metadata read that is under way (its attempt).
+    pub discovering: Option<u64>,
+    /// What became of the address given (read as an issuer, or taken as the token URL).
+    pub instance_note: Option<String>,
     pub grant_cursor: usize,
     pub grant_error: Option<String>,
     /// The client exists already: its form and the checklist are skipped.
@@ -169,6 +174,8 @@ impl Wizard {
             provider,
             provider_cursor,
             instance: text("Instance URL", &prefill.instance),
+            discovering: None,
+            instance_note: None,
             grant_cursor: 0,
             grant_error: None,
             has_client: false,
@@ -238,7 +245,8 @@ impl Wizard {
                 _ => false,
             };
             let before = self.step;
-            if !given {
+            // Reading a server's metadata is work for the runtime: the user's Enter starts it.
+            if !given || (self.step == Step::Instance && self.discovers()) {
                 break;
             }
             let _ = self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
@@ -286,6 +294,7 @@ impl Wizard {
 
     pub fn is_busy(&self) -> bool {
         matches!(self.test, TestState::Running { .. })
+            || self.discovering.is_some()
             || self.save.saving
             || self.sign_in.as_ref().is_some_and(SignInPanel::is_running)
     }
@@ -346,6 +355,7 @@ impl Wizard {
                 }
                 Outcome::none()
             }
+            Msg::Discovered { attempt, result } => self.on_discovered(attempt, *result).into(),
             Msg::Saved(result) => {
                 self.on_saved(result);
                 Outcome::none()
@@ -392,6 +402,10 @@ impl Wizard {
     }
 
     fn on_esc(&mut self) -> Outcome {
+        if self.discovering.take().is_some() {
+            // The answer, when it comes, belongs to no attempt any more.
+            return Outcome::none();
+        }
         if self.step == Step::Test && self.route().signs_in() {
             let running = self.sign_in.as_ref().is_some_and(SignInPanel::is_running);
             if running || self.sign_in.is_some() {

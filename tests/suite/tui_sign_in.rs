@@ -152,3 +152,66 @@ fn the_wizard_shows_a_device_code_and_signs_in_with_it() {
     save_and_finish(&mut t);
     env.run(&["token", "local", "--no-cache"]).expect(0);
 }
+
+#[test]
+fn the_wizard_reads_a_standard_servers_metadata_and_signs_in() {
+    let oidc = coupa_server_plain();
+    let env = Env::new();
+    let b = Browser::new(&env, "consent");
+    let (browser, log) = (browser(), b.log.display().to_string());
+    let vars = [
+        ("BROWSER", browser.as_str()),
+        ("FAKE_BROWSER_LOG", log.as_str()),
+    ];
+    let mut t = Pty::spawn(&env, &["setup"], &vars);
+    t.wait_for("Provider");
+    t.send("\x1b[B\x1b[B");
+    t.send(ENTER);
+    t.wait_for("Instance URL ▸");
+    t.send(&oidc.issuer);
+    t.send(ENTER);
+    t.wait_for("read http://127.0.0.1");
+    t.wait_for("Authorization code");
+    t.wait_for("Device code");
+    t.send("\x1b[B");
+    t.send(ENTER);
+    t.wait_for("Client name");
+    t.send(ENTER);
+    t.wait_for("Listed by the server");
+    t.paste("openid offline_access api.read");
+    t.wait_for("3 selected");
+    t.send(ENTER);
+    t.wait_for("Redirect URIs: http://127.0.0.1:8765/callback");
+    t.send(ENTER);
+    t.wait_for("Client id");
+    t.send("app");
+    t.send(ENTER);
+    t.wait_for("Client secret ▸");
+    t.paste(SECRET);
+    t.send(ENTER);
+    t.wait_for("Sign in");
+    t.send(ENTER);
+    t.wait_for("✓ signed in");
+    save_and_finish(&mut t);
+    let profiles = env.read_profiles();
+    assert!(
+        profiles.contains(&format!("issuer = \"{}\"", oidc.issuer)),
+        "{profiles}"
+    );
+    assert!(
+        profiles.contains(&format!("token_url = \"{}/token\"", oidc.issuer)),
+        "{profiles}"
+    );
+    assert!(profiles.contains("authorize_url = \""), "{profiles}");
+    env.run(&["token", "local", "--no-cache"]).expect(0);
+    let v = env.run(&["verify", "local"]);
+    v.expect(0);
+    assert!(v.stdout.contains("ok    endpoints"), "{}", v.stdout);
+}
+
+/// oidc-provider with its own paths (as a standard server has), one confidential native client.
+fn coupa_server_plain() -> Oidc {
+    Oidc::start(&json!({
+        "clients": [crate::support::oidc::client("app", Some(SECRET), &["http://127.0.0.1/callback"], true)],
+    }))
+}

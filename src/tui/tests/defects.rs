@@ -133,7 +133,9 @@ fn review_wraps_long_values_and_shows_the_token_url_used() {
         .press(KeyCode::Down)
         .press(KeyCode::Down)
         .enter();
-    g.typ("https://auth.example.com/oauth2/token").enter();
+    g.typ("https://auth.example.com/oauth2/token")
+        .enter()
+        .no_metadata();
     g.enter()
         .enter()
         .enter()

@@ -104,6 +104,25 @@ impl Driver {
         std::mem::take(&mut self.commands)
     }
 
+    /// Answer the metadata read the app just asked for: nothing found there.
+    pub fn no_metadata(&mut self) -> &mut Self {
+        let attempt = self
+            .take()
+            .iter()
+            .rev()
+            .find_map(|c| match c {
+                Command::Discover { attempt, .. } => Some(*attempt),
+                _ => None,
+            })
+            .expect("the app asked to read the metadata");
+        self.send(Msg::Discovered {
+            attempt,
+            result: Box::new(Err(crate::discovery::DiscoveryError::NotFound {
+                tried: vec![],
+            })),
+        })
+    }
+
     /// Walk a Coupa setup to the review, with valid values.
     pub fn walk_to_review(&mut self) -> &mut Self {
         self.walk_to_review_with_login("erp-sync")

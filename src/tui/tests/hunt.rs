@@ -296,6 +296,16 @@ fn run(provider: usize, prefilled: bool, acts: &[Act]) -> Driver {
                     result: Err(AccountError::Missing("acme".into())),
                 }),
                 Command::LoadProfiles => pending.work.push(Msg::Profiles(Ok(one_profile()))),
+                Command::Discover { attempt, .. } => pending.work.push(Msg::Discovered {
+                    attempt,
+                    result: Box::new(Err(crate::discovery::DiscoveryError::NotFound {
+                        tried: vec![],
+                    })),
+                }),
+                Command::SignIn { attempt, .. } => pending.work.push(Msg::SignedIn {
+                    attempt,
+                    result: Box::new(Err(crate::sign_in::SignInError::CodeExpired)),
+                }),
                 Command::ProbeKeyring => {
                     pending
                         .work

@@ -13,9 +13,12 @@ fn at_scopes(index: usize, instance: &str) -> Driver {
     for _ in 0..index {
         d.press(KeyCode::Down);
     }
-    d.enter().typ(instance).enter().enter();
+    d.enter().typ(instance).enter();
+    if d.w().discovering.is_some() {
+        d.no_metadata();
+    }
     // Grant type, then the optional client name.
-    d.enter();
+    d.enter().enter();
     assert_eq!(d.step(), Step::Scopes);
     d
 }

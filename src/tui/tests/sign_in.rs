@@ -6,7 +6,9 @@ use std::time::Instant;
 use ratatui::crossterm::event::KeyCode;
 
 use super::driver::{Driver, one_profile};
+use crate::discovery::Metadata;
 use crate::sign_in::{BrowserOutcome, SignInError, SignInEvent};
+use crate::token::GrantType;
 use crate::tui::app::{Entry, Screen};
 use crate::tui::command::Command;
 use crate::tui::msg::Msg;
@@ -142,4 +144,70 @@ fn home_logs_in_again_only_for_a_signed_in_profile() {
     d.press(KeyCode::Esc);
     assert!(matches!(d.app.screen, Screen::Home(_)));
     assert!(d.take().iter().any(|c| matches!(c, Command::CancelSignIn)));
+}
+
+#[test]
+fn an_issuer_given_for_a_standard_server_brings_its_grants_and_scopes() {
+    let mut d = Driver::wizard();
+    d.press(KeyCode::Down).press(KeyCode::Down).enter();
+    assert_eq!(d.w().provider.id, "generic");
+    assert_eq!(
+        d.w().grants(),
+        [GrantType::ClientCredentials],
+        "no metadata yet"
+    );
+    d.typ("https://auth.example.com").enter();
+    let cmds = d.take();
+    let Some(Command::Discover { attempt, issuer }) = cmds.last() else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(issuer, "https://auth.example.com");
+    assert_eq!(d.app.legend()[0], ("Esc", "stop reading"));
+    let meta: Metadata = serde_json::from_value(serde_json::json!({
+        "issuer": "https://auth.example.com",
+        "token_endpoint": "https://auth.example.com/token",
+        "authorization_endpoint": "https://login.example.com/authorize",
+        "revocation_endpoint": "https://auth.example.com/revoke",
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post"],
+        "scopes_supported": ["openid", "offline_access", "api.read", "api.write"],
+        "code_challenge_methods_supported": ["S256"],
+    }))
+    .unwrap();
+    d.send(Msg::Discovered {
+        attempt: *attempt,
+        result: Box::new(Ok(("https://auth.example.com".into(), meta))),
+    });
+    assert_eq!(d.step(), Step::GrantType);
+    assert_eq!(
+        d.w().grants(),
+        [GrantType::ClientCredentials, GrantType::AuthorizationCode],
+        "no device endpoint: no device code"
+    );
+    assert_eq!(
+        d.w().auth,
+        crate::token::ClientAuth::Post,
+        "the server's method"
+    );
+    let names: Vec<&str> = d
+        .w()
+        .scopes
+        .matches()
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["openid", "offline_access", "api.read", "api.write"]);
+    d.press(KeyCode::Down).enter(); // authorization code
+    d.enter(); // no name
+    d.send(Msg::Paste("api.read offline_access".into())).enter();
+    d.enter().typ("app").enter().typ("x").enter();
+    assert_eq!(d.step(), Step::Review);
+    let account = d.w().draft.account(d.w().provider, d.w().auth).unwrap();
+    let g = account.user_grant.unwrap();
+    assert_eq!(
+        g.authorize_url.as_deref(),
+        Some("https://login.example.com/authorize")
+    );
+    assert_eq!(g.issuer.as_deref(), Some("https://auth.example.com"));
+    assert_eq!(account.instance.token_url, "https://auth.example.com/token");
 }

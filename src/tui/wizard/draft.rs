@@ -2,6 +2,7 @@
 //! text typed into a widget counts only once its step accepted it.
 
 use crate::authorize::DEFAULT_REDIRECT_URIS;
+use crate::discovery::Metadata;
 use crate::fields::Instance;
 use crate::profile::{ClientForm, NewAccount, UserGrant};
 use crate::provider::Provider;
@@ -18,6 +19,8 @@ pub struct Draft {
     pub secret: Option<Secret>,
     /// An authorization-code client without a secret (PKCE alone).
     pub public: bool,
+    /// The issuer whose metadata gave the endpoints, and that metadata.
+    pub discovered: Option<Box<(String, Metadata)>>,
 }
 
 impl Draft {
@@ -27,6 +30,9 @@ impl Draft {
         let grant = self.grant?;
         let user_grant = grant.is_user_grant().then(|| {
             let mut g = UserGrant::from_preset(provider, grant, &instance.url);
+            if let Some(d) = &self.discovered {
+                g.fill_from(&d.0, &d.1);
+            }
             if grant == GrantType::AuthorizationCode {
                 g.redirect_uris = DEFAULT_REDIRECT_URIS.map(String::from).to_vec();
             }

@@ -91,6 +91,18 @@ impl Wizard {
     }
 
     pub(super) fn on_text_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if self.step == Step::Instance && self.discovering.is_some() {
+            return vec![];
+        }
+        // An address that could be an issuer is read first; anything else meets the token-URL
+        // rule at once, with its message.
+        if key_is(&key, KeyCode::Enter)
+            && self.step == Step::Instance
+            && self.discovers()
+            && crate::discovery::candidate_urls(self.instance.value()).is_ok()
+        {
+            return self.start_discovery();
+        }
         if key_is(&key, KeyCode::Enter) {
             return if self.submit_text() {
                 self.advance()
@@ -178,8 +190,16 @@ impl Wizard {
     }
 
     /// The provider's grants, in the order of the client form.
+    /// The grants this setup can offer: the preset's, those of a user needing their endpoint
+    /// (from the preset or the server's metadata).
     pub fn grants(&self) -> Vec<GrantType> {
-        self.provider.grants.keys().copied().collect()
+        let meta = self.draft.discovered.as_ref().map(|d| &d.1);
+        self.provider
+            .grants
+            .keys()
+            .copied()
+            .filter(|g| self.provider.can_set_up(*g, meta))
+            .collect()
     }
 
     /// A user grant without the provider's refresh scope would leave no refresh token: it is

@@ -22,6 +22,7 @@ impl Wizard {
             ("?", "help")
         };
         let mut keys = match self.step {
+            Step::Instance if self.discovering.is_some() => vec![("Esc", "stop reading")],
             Step::Provider => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")],
             Step::GrantType => {
                 let mut keys = vec![("h", "have a client"), ("Enter", "next"), ("Esc", "back")];
@@ -181,7 +182,7 @@ impl Wizard {
         }
         match self.step {
             Step::Provider => self.render_providers(frame, body, theme),
-            Step::Instance => self.instance.render(frame, body, true, theme, None),
+            Step::Instance => self.render_instance(frame, body, paint),
             Step::GrantType => self.render_grants(frame, body, theme),
             Step::ClientName => self.client_name.render(frame, body, true, theme, None),
             Step::Login => self.login.render(frame, body, true, theme, None),
@@ -250,10 +251,31 @@ impl Wizard {
         );
     }
 
+    fn render_instance(&self, frame: &mut Frame, area: Rect, paint: &Paint) {
+        self.instance.render(frame, area, true, paint.theme, None);
+        if self.discovering.is_some() && area.height > 3 {
+            let below = Rect {
+                y: area.y + 3,
+                height: area.height - 3,
+                ..area
+            };
+            let line = Line::raw(format!(
+                "{} reading the server's metadata (/.well-known) … Esc stops",
+                paint.spin()
+            ));
+            frame.render_widget(wrap::paragraph(vec![line], below), below);
+        }
+    }
+
     fn render_grants(&self, frame: &mut Frame, area: Rect, theme: Theme) {
         let labels: Vec<&str> = self.grants().into_iter().map(|g| g.label()).collect();
         let items = labels.iter().map(|l| (*l, true));
-        let mut lines = choice_lines(items, self.grant_cursor, theme);
+        let mut lines = Vec::new();
+        if let Some(note) = &self.instance_note {
+            lines.push(Line::styled(format!("• {note}"), theme.ok()));
+            lines.push(Line::raw(""));
+        }
+        lines.extend(choice_lines(items, self.grant_cursor, theme));
         let mark = |on: bool| if on { "[x]" } else { "[ ]" };
         lines.push(Line::raw(""));
         lines.push(Line::raw(format!(
