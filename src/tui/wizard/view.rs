@@ -308,7 +308,7 @@ impl Wizard {
         // A value not given is named as such, never left as a gap ("Name: ;").
         let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not given)".into());
         let grant = d.grant.map_or("", |g| g.label());
-        let redirect_uris = crate::authorize::DEFAULT_REDIRECT_URIS.join(" ");
+        let redirect_uris = crate::authorize::DEFAULT_REDIRECT_URIS.join(", ");
         self.provider.create_client_lines(
             d.grant,
             &[
