@@ -42,6 +42,33 @@ pub struct SignInPlan {
     pub timeout: Duration,
 }
 
+impl SignInPlan {
+    /// The sign-in at a profile's endpoints (`None` without an authorization endpoint), with the
+    /// 5-minute timeout.
+    pub fn for_grant(
+        grant: &crate::profile::UserGrant,
+        request: TokenRequest,
+        no_browser: bool,
+        paste: bool,
+        in_app: bool,
+    ) -> Option<Self> {
+        Some(Self {
+            authorize_url: grant.authorize_url.clone()?,
+            request,
+            redirect_uris: grant
+                .redirect_uris
+                .iter()
+                .filter_map(|u| crate::authorize::parse_redirect_uri(u).ok())
+                .collect(),
+            issuer: grant.issuer.clone(),
+            no_browser,
+            paste,
+            in_app,
+            timeout: SIGN_IN_TIMEOUT,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BrowserOutcome {
     Opened,
@@ -71,6 +98,8 @@ pub enum SignInError {
     NoRandomness,
     #[error("the authorization URL {0} is not a URL")]
     BadAuthorizeUrl(String),
+    #[error("the profile names no authorization endpoint; set it up again with the issuer")]
+    NoEndpoint,
     #[error(transparent)]
     Bind(BindError),
     #[error("{0}")]
@@ -106,6 +135,7 @@ impl SignInError {
             | Self::TimedOut(_)
             | Self::NoRandomness
             | Self::BadAuthorizeUrl(_)
+            | Self::NoEndpoint
             | Self::ClockDrift => ExitCode::Network,
         }
     }

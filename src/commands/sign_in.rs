@@ -6,11 +6,11 @@ use std::io::IsTerminal;
 use tokio::sync::mpsc;
 
 use super::{CmdError, Ctx};
-use crate::authorize::{SkipReason, parse_redirect_uri};
+use crate::authorize::SkipReason;
 use crate::profile::UserGrant;
 use crate::sign_in::{
-    BrowserOutcome, DeviceEvent, SIGN_IN_TIMEOUT, SignInError, SignInEvent, SignInPlan, SignedIn,
-    device_sign_in, sign_in,
+    BrowserOutcome, DeviceEvent, SignInError, SignInEvent, SignInPlan, SignedIn, device_sign_in,
+    sign_in,
 };
 use crate::token::{Context, GrantType, TokenRequest};
 
@@ -44,24 +44,10 @@ async fn browser(
     opts: &SignInOptions<'_>,
 ) -> Result<SignedIn, CmdError> {
     let (no_browser, stdin_free, dctx) = (opts.no_browser, opts.stdin_free, opts.dctx);
-    let Some(authorize_url) = grant.authorize_url.clone() else {
+    let paste = stdin_free && std::io::stdin().is_terminal();
+    let Some(plan) = SignInPlan::for_grant(grant, request, no_browser, paste, false) else {
         return Err(CmdError::usage("the profile has no authorization endpoint")
             .with_fix("set it up again with --issuer, whose metadata names it"));
-    };
-    let paste = stdin_free && std::io::stdin().is_terminal();
-    let plan = SignInPlan {
-        authorize_url,
-        request,
-        redirect_uris: grant
-            .redirect_uris
-            .iter()
-            .filter_map(|u| parse_redirect_uri(u).ok())
-            .collect(),
-        issuer: grant.issuer.clone(),
-        no_browser,
-        paste,
-        in_app: false,
-        timeout: SIGN_IN_TIMEOUT,
     };
     let (tx, rx) = mpsc::unbounded_channel();
     if paste {

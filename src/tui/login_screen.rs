@@ -28,11 +28,7 @@ pub struct LoginScreen {
 
 impl LoginScreen {
     pub fn start(name: String, profile: Profile) -> (Self, Vec<Command>) {
-        let refresh_scope = profile
-            .user_grant
-            .as_ref()
-            .and_then(|g| g.refresh_scope.clone());
-        let panel = SignInPanel::new(1, profile.grant_type, profile.scopes.clone(), refresh_scope);
+        let panel = Self::panel(&profile, 1);
         let mut screen = Self {
             name,
             profile,
@@ -45,11 +41,15 @@ impl LoginScreen {
         (screen, cmds)
     }
 
+    fn panel(p: &Profile, attempt: u64) -> SignInPanel {
+        let refresh_scope = p.user_grant.as_ref().and_then(|g| g.refresh_scope.clone());
+        SignInPanel::new(attempt, p.grant_type, p.scopes.clone(), refresh_scope)
+    }
+
     fn sign_in(&mut self) -> Vec<Command> {
         self.attempt += 1;
+        self.panel = Self::panel(&self.profile, self.attempt);
         let p = &self.profile;
-        let refresh_scope = p.user_grant.as_ref().and_then(|g| g.refresh_scope.clone());
-        self.panel = SignInPanel::new(self.attempt, p.grant_type, p.scopes.clone(), refresh_scope);
         vec![Command::SignIn {
             attempt: self.attempt,
             job: Box::new(SignInJob {

@@ -17,10 +17,9 @@ use super::sign_in_panel::SignInUpdate;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::account::Accounts;
-use crate::authorize::parse_redirect_uri;
 use crate::rotation::test_new_secret;
 use crate::session_status::{SessionStatus, session_status};
-use crate::sign_in::{SIGN_IN_TIMEOUT, SignInError, SignInPlan, SignedIn, device_sign_in, sign_in};
+use crate::sign_in::{SignInError, SignInPlan, SignedIn, device_sign_in, sign_in};
 use crate::token::GrantType;
 use crate::token::{TokenClient, test_credentials};
 use crate::verify::{check_each_and_record, unreadable_file};
@@ -385,19 +384,8 @@ async fn run_sign_in(
         )
         .await;
     }
-    let plan = SignInPlan {
-        authorize_url: g.authorize_url.unwrap_or_default(),
-        request: job.request,
-        redirect_uris: g
-            .redirect_uris
-            .iter()
-            .filter_map(|u| parse_redirect_uri(u).ok())
-            .collect(),
-        issuer: g.issuer,
-        no_browser: false,
-        paste: true,
-        in_app: true,
-        timeout: SIGN_IN_TIMEOUT,
+    let Some(plan) = SignInPlan::for_grant(&g, job.request, false, true, true) else {
+        return Err(SignInError::NoEndpoint);
     };
     sign_in(
         client,
