@@ -98,7 +98,9 @@ pub enum SignInError {
     NoRandomness,
     #[error("the authorization URL {0} is not a URL")]
     BadAuthorizeUrl(String),
-    #[error("the profile names no authorization endpoint; set it up again with the issuer")]
+    #[error(
+        "the profile names no authorization (or device) endpoint; set it up again with the issuer"
+    )]
     NoEndpoint,
     #[error(transparent)]
     Bind(BindError),

@@ -374,7 +374,9 @@ async fn run_sign_in(
     let never = std::future::pending::<()>();
     let g = job.user_grant;
     if job.grant == GrantType::DeviceCode {
-        let url = g.device_authorization_url.unwrap_or_default();
+        let Some(url) = g.device_authorization_url else {
+            return Err(SignInError::NoEndpoint);
+        };
         return device_sign_in(
             client,
             job.request,
