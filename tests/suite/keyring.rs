@@ -287,9 +287,16 @@ fn the_keyring_daemon_killed_between_calls() {
     let data = env.dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     // A private session: store a secret, kill the daemon, then read it back. D-Bus activation
-    // starts a fresh daemon whose keyring is locked: the read must fail clearly, not hang.
+    // starts a fresh daemon whose keyring is locked: the read must fail clearly, not hang. The
+    // setup waits until the unlocked daemon owns the bus name: else activation may start a
+    // second daemon that meets the first one's half-written keyring file (seen once in CI).
     let script = format!(
         "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+         for i in $(seq 50); do \
+           dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+             org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+             | grep -q true && break; sleep 0.1; \
+         done; \
          printf sec | {bin} setup --non-interactive --provider coupa --profile acme --instance {url} \
            --scopes core.common.read --client-id id --client-secret-stdin >/dev/null || exit 90; \
          for p in $(pgrep -x gnome-keyring-d); do \
