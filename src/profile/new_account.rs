@@ -113,6 +113,7 @@ impl Profile {
             secret_rotated_at: None,
             last_verification: Some(Verification::of(now.to_string(), verdict)),
             user_grant: account.user_grant.clone(),
+            vault: None,
         }
     }
 }

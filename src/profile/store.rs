@@ -10,6 +10,7 @@ use crate::atomic_file::{private_file, write_atomic};
 use crate::config_dir::{ConfigDir, ConfigDirError, WriteLock};
 use crate::fields::parse_profile_name;
 use crate::provider::Provider;
+use crate::secret_store::SecretStoreKind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -214,6 +215,11 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
                 "profile {name}: unknown provider \"{}\" (known: {})",
                 p.provider,
                 Provider::ids().join(", ")
+            )));
+        }
+        if (p.secret_store == SecretStoreKind::Vault) != p.vault.is_some() {
+            return Err(invalid(format!(
+                "profile {name}: secret_store = \"vault\" and a [profiles.{name}.vault] table go together"
             )));
         }
     }

@@ -45,6 +45,16 @@ pub enum ClientError {
     Build(String),
 }
 
+/// One JSON request to a secrets server.
+pub struct JsonCall<'a> {
+    pub method: reqwest::Method,
+    pub url: &'a str,
+    pub token: &'a crate::secret::Secret,
+    pub namespace: Option<&'a str>,
+    /// The JSON body (it may hold a secret).
+    pub body: Option<crate::secret::Secret>,
+}
+
 #[derive(Clone)]
 pub struct TokenClient {
     http: reqwest::Client,
@@ -137,7 +147,7 @@ impl TokenClient {
             log::debug("  Authorization: Basic [redacted]");
         }
         crate::fault::panic_point("token", "sending");
-        self.read(builder, &req.token_url).await
+        self.read(builder, &req.token_url, true).await
     }
 
     /// A GET with the same protections (no redirects, timeouts, capped body), for documents
@@ -145,13 +155,39 @@ impl TokenClient {
     pub async fn get(&self, url: &str) -> Result<RawResponse, Failure> {
         log::debug(format_args!("GET {url}"));
         let builder = self.http.get(url).header(ACCEPT, "application/json");
-        self.read(builder, url).await
+        self.read(builder, url, true).await
+    }
+
+    /// A JSON request to a secrets server (Vault, OpenBao) with its token as a sensitive
+    /// header. Neither body is logged: both may hold a secret.
+    pub async fn json(&self, call: JsonCall<'_>) -> Result<RawResponse, Failure> {
+        log::debug(format_args!("{} {}", call.method, call.url));
+        let mut token =
+            HeaderValue::from_str(call.token.expose()).map_err(|_| Failure::Connection {
+                detail: "the token cannot be sent in a header".into(),
+            })?;
+        token.set_sensitive(true);
+        let mut builder = self
+            .http
+            .request(call.method, call.url)
+            .header(ACCEPT, "application/json")
+            .header("X-Vault-Token", token);
+        if let Some(ns) = call.namespace {
+            builder = builder.header("X-Vault-Namespace", ns);
+        }
+        if let Some(body) = call.body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.expose().to_owned());
+        }
+        self.read(builder, call.url, false).await
     }
 
     async fn read(
         &self,
         builder: reqwest::RequestBuilder,
         url: &str,
+        log_body: bool,
     ) -> Result<RawResponse, Failure> {
         let mut resp = builder.send().await.map_err(|e| self.classify(&e, url))?;
         let status = resp.status().as_u16();
@@ -176,7 +212,14 @@ impl TokenClient {
             }
             raw.body.extend_from_slice(&chunk);
         }
-        log::debug(format_args!("  body: {}", redact_body(status, &raw.body)));
+        if log_body {
+            log::debug(format_args!("  body: {}", redact_body(status, &raw.body)));
+        } else {
+            log::debug(format_args!(
+                "  body: [{} bytes, not shown]",
+                raw.body.len()
+            ));
+        }
         Ok(raw)
     }
 

@@ -162,7 +162,7 @@ impl Executor {
                 auth,
                 secret,
             } => self.reply_blocking(move || {
-                Msg::Rotated(accounts.replace_secret(&name, &client_id, auth, &secret))
+                Msg::Rotated(accounts.replace_secret(&name, &client_id, auth, &secret, None))
             }),
             Command::Verify { names } => self.verify(names),
             Command::CancelVerify => self.cancel_verify(),

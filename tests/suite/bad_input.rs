@@ -223,9 +223,17 @@ fn hand_edited_profiles_files() {
             "bad secret store",
             format!(
                 "schema_version = 1\n{}",
-                GOOD_PROFILE.replace("\"file\"", "\"vault\"")
+                GOOD_PROFILE.replace("\"file\"", "\"vaults\"")
             ),
             "unknown variant",
+        ),
+        (
+            "vault store without its location",
+            format!(
+                "schema_version = 1\n{}",
+                GOOD_PROFILE.replace("\"file\"", "\"vault\"")
+            ),
+            "secret_store = \"vault\" and a [profiles.acme.vault] table go together",
         ),
         (
             "not TOML",

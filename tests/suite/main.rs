@@ -29,3 +29,4 @@ mod token_cache;
 mod token_http;
 mod tui_pty;
 mod tui_sign_in;
+mod vault;

@@ -10,6 +10,7 @@ use crate::provider::Provider;
 use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
 use crate::token::{ClientAuth, GrantType};
+use crate::vault::{VaultLocation, default_path};
 
 /// The checked fields: the account to save, its secret, and warnings to show first.
 pub struct Checked {
@@ -129,13 +130,14 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
     let name = profile_name(args, instance.as_ref(), existing, &mut p);
     let secret = secret(args, &mut p);
     let user_grant = user_grant(args, provider.zip(instance.as_ref()), grant, &mut p);
+    let vault = vault(args, name.as_deref(), &mut p);
     let (Some(pr), Some(instance), Some(grant), Some(scopes), Some(client_id), Some(auth)) =
         (provider, instance, grant, scopes, client_id, auth)
     else {
         return Err(CmdError::fields(&p.errors));
     };
-    let (Some(name), Some(secret), Some(user_grant), true) =
-        (name, secret, user_grant, p.errors.is_empty())
+    let (Some(name), Some(secret), Some(user_grant), Some(vault), true) =
+        (name, secret, user_grant, vault, p.errors.is_empty())
     else {
         return Err(CmdError::fields(&p.errors));
     };
@@ -154,6 +156,7 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
             name,
             account,
             store: store(args.secret_store),
+            vault,
             verdict: Verdict::Passed,
             make_default: args.default,
         },
@@ -166,7 +169,58 @@ fn store(choice: StoreChoice) -> SecretStoreKind {
     match choice {
         StoreChoice::Keyring => SecretStoreKind::Keyring,
         StoreChoice::File => SecretStoreKind::File,
+        StoreChoice::Vault => SecretStoreKind::Vault,
     }
+}
+
+/// For the Vault store: the address (option, else BAO_ADDR, else VAULT_ADDR), mount, path and
+/// namespace. `Some(None)` for the other stores.
+fn vault(
+    args: &SetupArgs,
+    profile: Option<&str>,
+    p: &mut Problems,
+) -> Option<Option<VaultLocation>> {
+    if args.secret_store != StoreChoice::Vault {
+        return Some(None);
+    }
+    let env = |names: [&str; 2]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))
+    };
+    let Some(addr) = args
+        .vault
+        .vault_addr
+        .clone()
+        .or_else(|| env(["BAO_ADDR", "VAULT_ADDR"]))
+    else {
+        p.errors.push(FieldError::new(
+            Field::SecretStore,
+            "vault needs an address; pass --vault-addr or set BAO_ADDR / VAULT_ADDR",
+        ));
+        return None;
+    };
+    if url::Url::parse(&addr).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
+        p.errors.push(FieldError::new(
+            Field::SecretStore,
+            format!("the Vault address \"{addr}\" is not an http(s) URL; e.g. https://vault.example.com:8200"),
+        ));
+        return None;
+    }
+    let path = match &args.vault.vault_path {
+        Some(path) => path.clone(),
+        None => default_path(profile?),
+    };
+    Some(Some(VaultLocation {
+        addr,
+        mount: args.vault.vault_mount.clone(),
+        path,
+        namespace: args
+            .vault
+            .vault_namespace
+            .clone()
+            .or_else(|| env(["BAO_NAMESPACE", "VAULT_NAMESPACE"])),
+    }))
 }
 
 /// `--public-client` means no secret at all; otherwise the option given, else the provider's.

@@ -39,7 +39,8 @@ impl Wizard {
             {
                 form.store = match form.store {
                     SecretStoreKind::Keyring => SecretStoreKind::File,
-                    SecretStoreKind::File => SecretStoreKind::Keyring,
+                    // The app offers the local stores (Vault: setup --secret-store vault).
+                    SecretStoreKind::File | SecretStoreKind::Vault => SecretStoreKind::Keyring,
                 };
                 form.store_chosen = true;
                 form.error = None;
@@ -104,6 +105,7 @@ impl Wizard {
             name,
             account,
             store: self.save.store,
+            vault: None,
             verdict: self.verdict(),
             make_default: self.save.make_default,
         };

@@ -47,8 +47,8 @@ impl Wizard {
         let focus_mark = |f| if self.save.focus == f { "▸" } else { " " };
         let check = if self.save.make_default { "[x]" } else { "[ ]" };
         let (kr, fl) = match self.save.store {
-            SecretStoreKind::Keyring => ("(•)", "( )"),
             SecretStoreKind::File => ("( )", "(•)"),
+            SecretStoreKind::Keyring | SecretStoreKind::Vault => ("(•)", "( )"),
         };
         let mut lines = vec![
             Line::raw(format!(

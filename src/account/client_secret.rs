@@ -1,0 +1,107 @@
+//! Where a profile's client secret is read and written: the local stores (OS keyring, file) or
+//! Vault / OpenBao. Refresh tokens and cached access tokens always stay in a local store (per
+//! machine), never in Vault.
+
+use super::Accounts;
+use crate::profile::Profile;
+use crate::secret::Secret;
+use crate::secret_store::{SecretStoreKind, StoreError};
+use crate::vault::{Vault, VaultError, VaultLocation};
+
+impl Accounts {
+    fn vault_of<'a>(&self, profile: &'a Profile) -> Option<&'a VaultLocation> {
+        (profile.secret_store == SecretStoreKind::Vault)
+            .then_some(profile.vault.as_ref())
+            .flatten()
+    }
+
+    /// Run one Vault operation from this (blocking) code.
+    fn with_vault<T: Send + 'static, F>(
+        &self,
+        at: &VaultLocation,
+        op: impl FnOnce(Vault, VaultLocation) -> F + Send + 'static,
+    ) -> Result<T, StoreError>
+    where
+        F: std::future::Future<Output = Result<T, VaultError>> + Send + 'static,
+    {
+        let vault = Vault::from_env(&self.http).map_err(StoreError::Vault)?;
+        let at = at.clone();
+        crate::vault::blocking(self.http.timeout, op(vault, at)).map_err(StoreError::Vault)
+    }
+
+    pub(super) fn secret_get(&self, profile: &Profile) -> Result<Secret, StoreError> {
+        match self.vault_of(profile) {
+            Some(at) => self.with_vault(
+                at,
+                |v, at| async move { v.read(&at).await.map(|r| r.secret) },
+            ),
+            None => self.secrets.get(profile.secret_store, &profile.secret_ref),
+        }
+    }
+
+    /// Write the secret. In Vault: after the preflight, as a new secret (`cas` 0), or over the
+    /// version `expected` exactly (a rotation), so two writers never overwrite each other.
+    pub(super) fn secret_set(
+        &self,
+        profile: &Profile,
+        secret: &Secret,
+        expected: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let Some(at) = self.vault_of(profile) else {
+            return self
+                .secrets
+                .set(profile.secret_store, &profile.secret_ref, secret);
+        };
+        let secret = secret.clone();
+        self.with_vault(at, move |v, at| async move {
+            v.preflight(&at).await?;
+            let cas = match expected {
+                Some(n) => n,
+                None => match v.read(&at).await {
+                    // The same secret is there already (a teammate's setup): nothing to write.
+                    Ok(cur) if cur.secret == secret => return Ok(()),
+                    Ok(cur) => cur.version,
+                    Err(VaultError::NotWritten) => 0,
+                    Err(e) => return Err(e),
+                },
+            };
+            v.write(&at, &secret, Some(cas)).await.map(|_| ())
+        })
+    }
+
+    /// The version of the secret in Vault now (`None` for the local stores).
+    pub fn vault_version(&self, profile: &Profile) -> Result<Option<u64>, StoreError> {
+        match self.vault_of(profile) {
+            Some(at) => self.with_vault(at, |v, at| async move {
+                match v.read(&at).await {
+                    Ok(r) => Ok(Some(r.version)),
+                    // Nothing there yet: the first secret is written as a new one.
+                    Err(VaultError::NotWritten) => Ok(Some(0)),
+                    Err(e) => Err(e),
+                }
+            }),
+            None => Ok(None),
+        }
+    }
+
+    /// Remove the secret from a local store. A secret in Vault is shared with other machines
+    /// and stays: `Ok(false)`.
+    pub(super) fn secret_delete(&self, profile: &Profile) -> Result<bool, StoreError> {
+        match self.vault_of(profile) {
+            Some(_) => Ok(false),
+            None => self
+                .secrets
+                .delete(profile.secret_store, &profile.secret_ref),
+        }
+    }
+
+    /// Where a profile's secret is kept, in words.
+    pub fn describe(&self, profile: &Profile) -> String {
+        match self.vault_of(profile) {
+            Some(at) => at.describe(),
+            None => self
+                .secrets
+                .describe(profile.secret_store, &profile.secret_ref),
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! What Vault's and OpenBao's answers mean (observed on OpenBao 2.7.2, reference D.2), no I/O.
+
+use serde::Deserialize;
+
+use crate::secret::Secret;
+use crate::token::{Failure, RawResponse};
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error(
+        "no Vault token: set BAO_TOKEN or VAULT_TOKEN, or log in (bao login / vault login) so that ~/.vault-token holds one"
+    )]
+    NoToken,
+    #[error("the Vault server is sealed (HTTP 503)")]
+    Sealed,
+    #[error(
+        "the Vault token was refused (HTTP 403 also on auth/token/lookup-self): it is wrong or expired"
+    )]
+    BadToken,
+    #[error("the Vault token's policy does not allow {}", missing_words(.missing))]
+    Denied { missing: Vec<String> },
+    #[error("no secret was ever written there")]
+    NotWritten,
+    #[error(
+        "the secret there was deleted (at {at}); restore it with `vault kv undelete` or rotate to write a new one"
+    )]
+    Deleted { at: String },
+    #[error("the namespace is not known to the server")]
+    NamespaceUnknown,
+    #[error(
+        "the mount is {found}, not KV version 2: version 1 ignores check-and-set, so two rotations could overwrite each other"
+    )]
+    NotKv2 { found: String },
+    #[error("someone else changed the secret first; nothing was overwritten")]
+    CasMismatch,
+    #[error("the secret there has no field client_secret")]
+    NoField,
+    #[error("cannot reach Vault")]
+    Transport(Failure),
+    #[error("cannot set up the Vault client: {0}")]
+    Client(String),
+    #[error("Vault answered HTTP {status}: {errors}")]
+    Other { status: u16, errors: String },
+}
+
+fn missing_words(missing: &[String]) -> String {
+    if missing.is_empty() {
+        "this path".into()
+    } else {
+        format!("{} on the path", missing.join(" and "))
+    }
+}
+
+impl VaultError {
+    /// What to do about it.
+    pub fn fix(&self) -> String {
+        match self {
+            Self::NoToken | Self::BadToken => "log in again (bao login / vault login) or set BAO_TOKEN / VAULT_TOKEN".into(),
+            Self::Sealed => "unseal the server (bao operator unseal), or ask its operators".into(),
+            Self::Denied { .. } => "ask for a policy with read, create and update on <mount>/data/<path>".into(),
+            Self::NotWritten | Self::Deleted { .. } | Self::NoField => "write the secret: oauth-setup rotate PROFILE --client-secret-stdin".into(),
+            Self::NamespaceUnknown => "check --vault-namespace or VAULT_NAMESPACE".into(),
+            Self::NotKv2 { .. } => "use a KV version 2 mount (--vault-mount), or upgrade it: bao kv enable-versioning MOUNT".into(),
+            Self::CasMismatch => "nothing was overwritten; read the new secret's details with oauth-setup show PROFILE".into(),
+            Self::Transport(_) => "check --vault-addr (or BAO_ADDR / VAULT_ADDR), the network and --ca-file / VAULT_CACERT".into(),
+            Self::Client(_) | Self::Other { .. } => "see the Vault server's logs".into(),
+        }
+    }
+}
+
+/// A secret and the version it was read at.
+#[derive(Debug)]
+pub struct Versioned {
+    pub secret: Secret,
+    pub version: u64,
+}
+
+#[derive(Deserialize)]
+struct Errors {
+    #[serde(default)]
+    errors: Vec<String>,
+}
+
+fn errors_of(raw: &RawResponse) -> String {
+    serde_json::from_slice::<Errors>(&raw.body)
+        .map(|e| e.errors.join("; ").replace('\n', " ").trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The answers every call shares: sealed, a namespace not known, others.
+fn common(raw: &RawResponse) -> VaultError {
+    let errors = errors_of(raw);
+    match raw.status {
+        503 => VaultError::Sealed,
+        404 if errors.contains("namespace not found") => VaultError::NamespaceUnknown,
+        403 => VaultError::Denied { missing: vec![] },
+        status => VaultError::Other { status, errors },
+    }
+}
+
+pub fn read(raw: &RawResponse) -> Result<Versioned, VaultError> {
+    let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap_or_default();
+    let meta = &body["data"]["metadata"];
+    if raw.status == 404 && errors_of(raw).is_empty() {
+        // A soft-deleted latest version still answers with its metadata.
+        return Err(
+            match meta["deletion_time"].as_str().filter(|t| !t.is_empty()) {
+                Some(at) => VaultError::Deleted { at: at.to_string() },
+                None => VaultError::NotWritten,
+            },
+        );
+    }
+    if raw.status != 200 {
+        return Err(common(raw));
+    }
+    let secret = body["data"]["data"][super::SECRET_FIELD]
+        .as_str()
+        .ok_or(VaultError::NoField)?;
+    Ok(Versioned {
+        secret: Secret::new(secret),
+        version: meta["version"].as_u64().unwrap_or(0),
+    })
+}
+
+/// The version a write made.
+pub fn written(raw: &RawResponse) -> Result<u64, VaultError> {
+    let errors = errors_of(raw);
+    match raw.status {
+        200 | 204 => {
+            let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap_or_default();
+            Ok(body["data"]["version"].as_u64().unwrap_or(0))
+        }
+        400 if errors.contains("check-and-set") => Err(VaultError::CasMismatch),
+        _ => Err(common(raw)),
+    }
+}
+
+/// The mount's type and version, from `sys/internal/ui/mounts/...`.
+pub fn kv_version(raw: &RawResponse) -> Result<(), VaultError> {
+    if raw.status != 200 {
+        return Err(common(raw));
+    }
+    let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap_or_default();
+    let kind = body["data"]["type"].as_str().unwrap_or("unknown");
+    let version = body["data"]["options"]["version"].as_str().unwrap_or("1");
+    if kind == "kv" && version == "2" {
+        return Ok(());
+    }
+    Err(VaultError::NotKv2 {
+        found: format!("{kind} version {version}"),
+    })
+}
+
+/// The token's capabilities on `path` must cover reading and writing.
+pub fn capabilities(raw: &RawResponse, path: &str) -> Result<(), VaultError> {
+    if raw.status != 200 {
+        return Err(common(raw));
+    }
+    let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap_or_default();
+    let caps: Vec<&str> = body[path]
+        .as_array()
+        .or_else(|| body["data"][path].as_array())
+        .map(|a| a.iter().filter_map(|c| c.as_str()).collect())
+        .unwrap_or_default();
+    if caps.contains(&"root") {
+        return Ok(());
+    }
+    let mut missing = Vec::new();
+    if !caps.contains(&"read") {
+        missing.push("read".to_string());
+    }
+    if !caps.contains(&"update") && !caps.contains(&"create") {
+        missing.push("create or update".to_string());
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(VaultError::Denied { missing })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        let mut r = RawResponse::default();
+        r.status = status;
+        r.body = body.as_bytes().to_vec();
+        r
+    }
+
+    #[test]
+    fn answers_observed_on_openbao_are_named() {
+        let ok = read(&raw(
+            200,
+            r#"{"data":{"data":{"client_secret":"s"},"metadata":{"version":3}}}"#,
+        ))
+        .unwrap();
+        assert_eq!((ok.secret.expose(), ok.version), ("s", 3));
+        assert!(matches!(
+            read(&raw(404, r#"{"errors":[]}"#)),
+            Err(VaultError::NotWritten)
+        ));
+        assert!(matches!(
+            read(&raw(
+                404,
+                r#"{"data":{"data":null,"metadata":{"deletion_time":"2026-11-01T00:00:00Z","version":2}}}"#
+            )),
+            Err(VaultError::Deleted { .. })
+        ));
+        assert!(matches!(
+            read(&raw(404, r#"{"errors":["namespace not found"]}"#)),
+            Err(VaultError::NamespaceUnknown)
+        ));
+        assert!(matches!(
+            read(&raw(503, r#"{"errors":["Vault is sealed"]}"#)),
+            Err(VaultError::Sealed)
+        ));
+        assert!(matches!(
+            read(&raw(
+                200,
+                r#"{"data":{"data":{"x":"y"},"metadata":{"version":1}}}"#
+            )),
+            Err(VaultError::NoField)
+        ));
+        assert!(matches!(
+            written(&raw(
+                400,
+                r#"{"errors":["check-and-set parameter did not match the current version"]}"#
+            )),
+            Err(VaultError::CasMismatch)
+        ));
+        assert_eq!(written(&raw(200, r#"{"data":{"version":4}}"#)).unwrap(), 4);
+        assert!(!format!("{ok:?}").contains("\"s\""));
+    }
+
+    #[test]
+    fn the_mount_and_the_rights_are_checked() {
+        assert!(
+            kv_version(&raw(
+                200,
+                r#"{"data":{"type":"kv","options":{"version":"2"}}}"#
+            ))
+            .is_ok()
+        );
+        assert!(matches!(
+            kv_version(&raw(
+                200,
+                r#"{"data":{"type":"kv","options":{"version":"1"}}}"#
+            )),
+            Err(VaultError::NotKv2 { .. })
+        ));
+        let path = "secret/data/x";
+        assert!(capabilities(&raw(200, r#"{"secret/data/x":["read","update"]}"#), path).is_ok());
+        let Err(VaultError::Denied { missing }) =
+            capabilities(&raw(200, r#"{"secret/data/x":["read"]}"#), path)
+        else {
+            panic!()
+        };
+        assert_eq!(missing, ["create or update"]);
+    }
+}

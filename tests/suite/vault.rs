@@ -1,0 +1,213 @@
+//! The Vault store against a real OpenBao server: setup writes the secret there after a
+//! preflight, `token` and `verify` read it, rotation writes only over the version it read (two
+//! rotations at once: one wins, the other changes nothing), and every refusal is named.
+
+use std::time::Duration;
+
+use crate::support::bao::{Bao, ROOT};
+use crate::support::cli::{Env, Run};
+use crate::support::oauth::OAuthConfig;
+use crate::support::server::{Reply, Server};
+
+const SECRET: &str = "vault-secret-1";
+
+fn setup(env: &Env, bao: &Bao, token: &str, url: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "setup",
+        "--non-interactive",
+        "--provider",
+        "generic",
+        "--profile",
+        "team",
+        "--instance",
+        url,
+        "--client-id",
+        "id",
+        "--scopes",
+        "core.common.read",
+        "--client-secret-stdin",
+        "--secret-store",
+        "vault",
+        "--vault-addr",
+        &bao.addr,
+    ];
+    args.extend(extra);
+    Run::from_output(
+        env.cmd()
+            .env("BAO_TOKEN", token)
+            .args(&args)
+            .write_stdin(SECRET)
+            .output()
+            .unwrap(),
+    )
+}
+
+fn with_token(env: &Env, token: &str, args: &[&str]) -> Run {
+    Run::from_output(
+        env.cmd()
+            .env("BAO_TOKEN", token)
+            .args(args)
+            .output()
+            .unwrap(),
+    )
+}
+
+#[test]
+fn the_secret_lives_in_vault_and_every_command_reads_it_there() {
+    let bao = Bao::start();
+    let server = OAuthConfig::new("id", SECRET, &["core.common.read"]).start();
+    let url = server.url("/oauth2/token");
+    let env = Env::new();
+    let run = setup(&env, &bao, ROOT, &url, &[]);
+    run.expect(0);
+    assert!(
+        run.stdout.contains(&format!(
+            "secret: Vault {}, secret/oauth-setup/team",
+            bao.addr
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(bao.secret_at("oauth-setup/team"), Some((SECRET.into(), 1)));
+    let profiles = env.read_profiles();
+    assert!(
+        profiles.contains("secret_store = \"vault\"")
+            && profiles.contains("path = \"oauth-setup/team\"")
+    );
+    assert!(!profiles.contains(SECRET));
+    let local = env.config().join("secrets.toml");
+    assert!(
+        !std::fs::read_to_string(&local)
+            .unwrap_or_default()
+            .contains(SECRET),
+        "not kept locally"
+    );
+    with_token(&env, ROOT, &["token", "team", "--no-cache"]).expect(0);
+    // The Vault token and the secret: never in any output, -v logs included.
+    for args in [
+        &["-v", "token", "team", "--no-cache"][..],
+        &["-v", "verify", "team"],
+        &["show", "team", "--json"],
+    ] {
+        let run = with_token(&env, ROOT, args);
+        let printed = if args.contains(&"token") {
+            run.stderr.clone()
+        } else {
+            run.all()
+        };
+        assert!(
+            !printed.contains(ROOT) && !printed.contains(SECRET),
+            "{args:?}: {printed}"
+        );
+        assert!(
+            run.stderr.contains("X-Vault") || !args.contains(&"-v") || run.stderr.contains("GET"),
+            "{}",
+            run.stderr
+        );
+    }
+    let v = with_token(&env, ROOT, &["verify", "team"]);
+    v.expect(0);
+    assert!(v.stdout.contains("readable from the Vault"), "{}", v.stdout);
+    // Deleting the profile leaves the shared secret where the team keeps it.
+    with_token(&env, ROOT, &["delete", "team", "--yes"]).expect(0);
+    assert_eq!(bao.secret_at("oauth-setup/team"), Some((SECRET.into(), 1)));
+}
+
+#[test]
+fn refusals_are_named_bad_token_missing_right_sealed_kv1() {
+    let bao = Bao::start();
+    let server = OAuthConfig::new("id", SECRET, &["core.common.read"]).start();
+    let url = server.url("/oauth2/token");
+    let env = Env::new();
+    let bad = setup(&env, &bao, "not-a-token", &url, &[]);
+    bad.expect(3);
+    assert!(
+        bad.stderr.contains("the Vault token was refused"),
+        "{}",
+        bad.stderr
+    );
+    let read_only = bao.token_with("ro", "oauth-setup/team", &["read"]);
+    let narrow = setup(&env, &bao, &read_only, &url, &[]);
+    narrow.expect(3);
+    assert!(
+        narrow
+            .stderr
+            .contains("does not allow create or update on the path"),
+        "{}",
+        narrow.stderr
+    );
+    assert_eq!(bao.secret_at("oauth-setup/team"), None, "nothing written");
+    assert!(
+        !env.read_profiles().contains("[profiles.team]"),
+        "nothing saved"
+    );
+    let body = r#"{"type":"kv","options":{"version":"1"}}"#;
+    assert_eq!(bao.call("POST", "sys/mounts/kv1", Some(body)).0, 204);
+    let v1 = setup(&env, &bao, ROOT, &url, &["--vault-mount", "kv1"]);
+    v1.expect(3);
+    assert!(
+        v1.stderr.contains("not KV version 2") && v1.stderr.contains("check-and-set"),
+        "{}",
+        v1.stderr
+    );
+    setup(&env, &bao, ROOT, &url, &[]).expect(0);
+    assert_eq!(bao.call("PUT", "sys/seal", None).0, 204);
+    let sealed = with_token(&env, ROOT, &["token", "team", "--no-cache"]);
+    sealed.expect(3);
+    assert!(sealed.stderr.contains("sealed"), "{}", sealed.stderr);
+    let none = Run::from_output(
+        env.cmd()
+            .env("HOME", env.dir.path())
+            .args(["token", "team", "--no-cache"])
+            .output()
+            .unwrap(),
+    );
+    none.expect(3);
+    assert!(none.stderr.contains("no Vault token"), "{}", none.stderr);
+}
+
+#[test]
+fn two_rotations_at_once_one_wins_and_the_other_changes_nothing() {
+    let bao = Bao::start();
+    // A slow token server keeps both rotations in their test at the same time.
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    oauth.set_secrets(&[SECRET, "new-a", "new-b"]);
+    let server = Server::start(move |req| {
+        Reply::Delay(Duration::from_millis(700), Box::new(oauth.handle(req)))
+    });
+    let url = server.url("/oauth2/token");
+    let env = Env::new();
+    setup(&env, &bao, ROOT, &url, &[]).expect(0);
+    let runs: Vec<Run> = std::thread::scope(|s| {
+        let rotate = |new: &'static str| {
+            let env = &env;
+            s.spawn(move || {
+                Run::from_output(
+                    env.cmd()
+                        .env("BAO_TOKEN", ROOT)
+                        .args(["rotate", "team", "--client-secret-stdin"])
+                        .write_stdin(new)
+                        .output()
+                        .unwrap(),
+                )
+            })
+        };
+        let (a, b) = (rotate("new-a"), rotate("new-b"));
+        vec![a.join().unwrap(), b.join().unwrap()]
+    });
+    let codes: Vec<i32> = runs.iter().map(|r| r.code).collect();
+    assert!(
+        codes.contains(&0) && codes.contains(&3),
+        "one wins, one is refused: {codes:?}"
+    );
+    let loser = runs.iter().find(|r| r.code == 3).unwrap();
+    assert!(
+        loser
+            .stderr
+            .contains("someone else changed the secret first; nothing was overwritten"),
+        "{}",
+        loser.stderr
+    );
+    let winner = if runs[0].code == 0 { "new-a" } else { "new-b" };
+    assert_eq!(bao.secret_at("oauth-setup/team"), Some((winner.into(), 2)));
+}
