@@ -236,6 +236,7 @@ impl Accounts {
                 .get_mut(name)
                 .ok_or_else(|| AccountError::Missing(name.to_string()))?;
             self.secret_set(p, secret, expected)?;
+            self.record_rotation(p, name);
             crash_point("rotate", "secret-stored");
             // A token issued for the old secret may be revoked with it.
             self.clear_token(p);

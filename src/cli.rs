@@ -241,6 +241,9 @@ pub struct RotateArgs {
     /// A new client id, when the client was re-created
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
+    /// Vault store: put the previous version of the secret back, after testing it live
+    #[arg(long, conflicts_with_all = ["client_secret_stdin", "client_secret_file"])]
+    pub rollback: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ mod token;
 
 use std::time::Duration;
 
-pub use answer::{VaultError, Versioned};
+pub use answer::{History, VaultError, Versioned};
 pub use location::{VaultLocation, default_path};
 pub use token::token_from_env;
 
@@ -93,6 +93,62 @@ impl Vault {
             return Err(self.why_denied(at).await);
         }
         answer::written(&raw)
+    }
+
+    /// Read an earlier version of the client secret.
+    pub async fn read_version(
+        &self,
+        at: &VaultLocation,
+        version: u64,
+    ) -> Result<Versioned, VaultError> {
+        let url = format!("{}?version={version}", at.data_url());
+        let raw = self.call(reqwest::Method::GET, &url, at.ns(), None).await?;
+        if raw.status == 403 {
+            return Err(self.why_denied(at).await);
+        }
+        answer::read(&raw)
+    }
+
+    /// The versions kept and who last rotated, from the secret's metadata.
+    pub async fn history(&self, at: &VaultLocation) -> Result<History, VaultError> {
+        let raw = self
+            .call(reqwest::Method::GET, &at.metadata_url(), at.ns(), None)
+            .await?;
+        if raw.status == 403 {
+            return Err(self.why_denied(at).await);
+        }
+        answer::history(&raw)
+    }
+
+    /// Record who rotated, from which host and when (best effort: writing metadata is a right of
+    /// its own, and the secret is already written).
+    pub async fn record_rotation(
+        &self,
+        at: &VaultLocation,
+        profile: &str,
+    ) -> Result<(), VaultError> {
+        let by = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        let host = gethostname::gethostname().to_string_lossy().into_owned();
+        let body = serde_json::json!({ "custom_metadata": {
+            "rotated_by": by,
+            "rotated_from": host,
+            "rotated_at": crate::timestamp::now(),
+            "rotated_with": format!("oauth-setup {} (profile {profile})", env!("CARGO_PKG_VERSION")),
+        }});
+        let raw = self
+            .call(
+                reqwest::Method::POST,
+                &at.metadata_url(),
+                at.ns(),
+                Some(Secret::new(body.to_string())),
+            )
+            .await?;
+        match raw.status {
+            200 | 204 => Ok(()),
+            _ => Err(answer::other(&raw)),
+        }
     }
 
     /// Before the first write: the mount is KV version 2 (version 1 ignores check-and-set) and

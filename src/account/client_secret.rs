@@ -6,7 +6,7 @@ use super::Accounts;
 use crate::profile::Profile;
 use crate::secret::Secret;
 use crate::secret_store::{SecretStoreKind, StoreError};
-use crate::vault::{Vault, VaultError, VaultLocation};
+use crate::vault::{History, Vault, VaultError, VaultLocation};
 
 impl Accounts {
     fn vault_of<'a>(&self, profile: &'a Profile) -> Option<&'a VaultLocation> {
@@ -27,6 +27,11 @@ impl Accounts {
         let vault = Vault::from_env(&self.http).map_err(StoreError::Vault)?;
         let at = at.clone();
         crate::vault::blocking(self.http.timeout, op(vault, at)).map_err(StoreError::Vault)
+    }
+
+    /// The stored client secret (for a presence check: `show`).
+    pub fn client_secret(&self, profile: &Profile) -> Result<Secret, StoreError> {
+        self.secret_get(profile)
     }
 
     pub(super) fn secret_get(&self, profile: &Profile) -> Result<Secret, StoreError> {
@@ -81,6 +86,39 @@ impl Accounts {
                 }
             }),
             None => Ok(None),
+        }
+    }
+
+    /// The versions of a profile's secret in Vault and its last recorded rotation (`None` for
+    /// the local stores).
+    pub fn vault_history(&self, profile: &Profile) -> Result<Option<History>, StoreError> {
+        match self.vault_of(profile) {
+            Some(at) => self.with_vault(at, |v, at| async move { v.history(&at).await.map(Some) }),
+            None => Ok(None),
+        }
+    }
+
+    /// An earlier version of a profile's secret in Vault (for a rollback).
+    pub fn vault_secret_at(&self, profile: &Profile, version: u64) -> Result<Secret, StoreError> {
+        match self.vault_of(profile) {
+            Some(at) => self.with_vault(at, move |v, at| async move {
+                v.read_version(&at, version).await.map(|r| r.secret)
+            }),
+            None => Err(StoreError::NotLocal),
+        }
+    }
+
+    /// Note in Vault who rotated `name`'s secret, from where and when. Best effort: the secret
+    /// is written already, and writing metadata is a right of its own.
+    pub(super) fn record_rotation(&self, profile: &Profile, name: &str) {
+        if let Some(at) = self.vault_of(profile) {
+            let name = name.to_string();
+            let recorded = self.with_vault(at, move |v, at| async move {
+                v.record_rotation(&at, &name).await
+            });
+            if let Err(e) = recorded {
+                crate::log::debug(format_args!("rotation not recorded in Vault: {e}"));
+            }
         }
     }
 

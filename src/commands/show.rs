@@ -7,6 +7,7 @@ use crate::cli::ShowArgs;
 use crate::profile::Profile;
 use crate::secret_store::StoreError;
 use crate::session_status::{SessionStatus, session_status};
+use crate::vault::History;
 
 /// Whether the secret is in its store: a status word and, when unknown, why.
 struct Presence {
@@ -20,7 +21,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
     let Some(p) = file.get(&args.profile) else {
         return Err(unknown_profile(&args.profile, &file));
     };
-    let (status, error) = match ctx.accounts.secrets().get(p.secret_store, &p.secret_ref) {
+    let (status, error) = match ctx.accounts.client_secret(p) {
         Ok(_) => ("present", None),
         Err(StoreError::Missing { .. }) => ("missing", None),
         Err(e) => ("unknown", Some(e.to_string())),
@@ -33,33 +34,76 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
     let is_default = file.default_profile.as_deref() == Some(args.profile.as_str());
     let now = std::time::SystemTime::now();
     let status = session_status(&ctx.accounts, p, now);
+    let history = ctx.accounts.vault_history(p).ok().flatten();
     if args.json {
-        let mut value = serde_json::to_value(p).map_err(|e| CmdError::usage(e.to_string()))?;
-        value["name"] = json!(args.profile);
-        value["default"] = json!(is_default);
-        value["secret"] = json!({"store": p.secret_store.as_str(), "location": presence.location, "status": presence.status, "error": presence.error});
-        let stamp = |t: Option<std::time::SystemTime>| {
-            t.map(|t| humantime::format_rfc3339_seconds(t).to_string())
-        };
-        value["access_token_expires_at"] = json!(stamp(status.access_expires_at));
-        if let Some(r) = &status.refresh {
-            value["refresh_token"] = json!({
-                "obtained_at": stamp(Some(r.obtained_at)),
-                "signed_in_at": stamp(Some(r.signed_in_at)),
-                "expires_at": stamp(r.expires_at),
-                "nearly_expired": r.nearly_expired,
-            });
-        }
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
+        return print_json(
+            p,
+            &args.profile,
+            is_default,
+            &presence,
+            &status,
+            history.as_ref(),
         );
-        return Ok(());
     }
     let mark = if is_default { " (default)" } else { "" };
     println!("profile:        {}{mark}", args.profile);
     print_fields(p, &presence);
     print_session(p, &status, now);
+    if let Some(h) = history {
+        let versions: Vec<String> = h
+            .versions
+            .iter()
+            .map(|(n, created, deleted)| {
+                let gone = if deleted.is_some() { ", deleted" } else { "" };
+                let now = if *n == h.current { ", current" } else { "" };
+                format!("{n} ({created}{gone}{now})")
+            })
+            .collect();
+        println!("vault versions: {}", versions.join("; "));
+        if let Some(r) = h.last_rotation() {
+            println!("last rotation:  {r}");
+        }
+    }
+    Ok(())
+}
+
+fn print_json(
+    p: &Profile,
+    name: &str,
+    is_default: bool,
+    presence: &Presence,
+    status: &SessionStatus,
+    history: Option<&History>,
+) -> Result<(), CmdError> {
+    let mut value = serde_json::to_value(p).map_err(|e| CmdError::usage(e.to_string()))?;
+    value["name"] = json!(name);
+    value["default"] = json!(is_default);
+    value["secret"] = json!({"store": p.secret_store.as_str(), "location": presence.location, "status": presence.status, "error": presence.error});
+    let stamp = |t: Option<std::time::SystemTime>| {
+        t.map(|t| humantime::format_rfc3339_seconds(t).to_string())
+    };
+    value["access_token_expires_at"] = json!(stamp(status.access_expires_at));
+    if let Some(h) = history {
+        let versions: Vec<_> = h
+            .versions
+            .iter()
+            .map(|(n, created, deleted)| json!({"version": n, "created": created, "deleted": deleted}))
+            .collect();
+        value["vault_versions"] = json!(versions);
+        value["vault_last_rotation"] = json!(h.custom);
+    }
+    if let Some(r) = &status.refresh {
+        value["refresh_token"] = json!({
+            "obtained_at": stamp(Some(r.obtained_at)),
+            "signed_in_at": stamp(Some(r.signed_in_at)),
+            "expires_at": stamp(r.expires_at),
+            "nearly_expired": r.nearly_expired,
+        });
+    }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
     Ok(())
 }
 

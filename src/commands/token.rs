@@ -89,13 +89,7 @@ async fn fetch(
         }
         (done.granted, done.sent_at)
     } else {
-        let sent_at = SystemTime::now();
-        let granted = ctx
-            .client()?
-            .request(&profile.token_request(secret))
-            .await
-            .map_err(|f| CmdError::new(f.exit_code(), f.summary(&dctx)).with_fix(f.fix(&dctx)))?;
-        (granted, sent_at)
+        client_credentials(ctx, name, profile, secret).await?
     };
     let Some((cached, entry)) = token_cache::entry(&granted, sent_at, &profile.scopes) else {
         // No lifetime given: handed out as it is, never cached.
@@ -121,6 +115,33 @@ async fn fetch(
         }
     }
     Ok(cached)
+}
+
+/// A client-credentials token. A secret in Vault refused as `invalid_client` is read again once:
+/// another machine may have rotated it since it was read.
+async fn client_credentials(
+    ctx: &Ctx,
+    name: &str,
+    profile: &Profile,
+    secret: Secret,
+) -> Result<(crate::token::Granted, SystemTime), CmdError> {
+    let dctx = profile.diagnosis_context();
+    let client = ctx.client()?;
+    let mut sent_at = SystemTime::now();
+    let mut answer = client.request(&profile.token_request(secret.clone())).await;
+    if let Err(f) = &answer
+        && f.is_client_rejected()
+        && profile.secret_store == crate::secret_store::SecretStoreKind::Vault
+        && let Ok(again) = ctx.secret_for_run(name, profile)
+        && again != secret
+    {
+        crate::log::debug("the secret in Vault changed since it was read; trying the new one");
+        sent_at = SystemTime::now();
+        answer = client.request(&profile.token_request(again)).await;
+    }
+    let granted = answer
+        .map_err(|f| CmdError::new(f.exit_code(), f.summary(&dctx)).with_fix(f.fix(&dctx)))?;
+    Ok((granted, sent_at))
 }
 
 fn refresh_error(e: RefreshError, ctx: &Ctx, name: &str, dctx: &Context) -> CmdError {

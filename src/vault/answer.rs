@@ -122,6 +122,72 @@ pub fn read(raw: &RawResponse) -> Result<Versioned, VaultError> {
     })
 }
 
+/// Any other refusal, named by status.
+pub fn other(raw: &RawResponse) -> VaultError {
+    common(raw)
+}
+
+/// The versions of a secret and who rotated it last.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    pub current: u64,
+    /// (version, created, deleted at), oldest first.
+    pub versions: Vec<(u64, String, Option<String>)>,
+    /// `rotated_by`, `rotated_from`, `rotated_at`, as the last rotation wrote them.
+    pub custom: std::collections::BTreeMap<String, String>,
+}
+
+impl History {
+    /// "by jane from build-7 at 2026-...", when a rotation recorded it.
+    pub fn last_rotation(&self) -> Option<String> {
+        let at = self.custom.get("rotated_at")?;
+        let by = self.custom.get("rotated_by").map_or("?", String::as_str);
+        let from = self.custom.get("rotated_from").map_or("?", String::as_str);
+        Some(format!("by {by} from {from} at {at}"))
+    }
+}
+
+pub fn history(raw: &RawResponse) -> Result<History, VaultError> {
+    if raw.status == 404 {
+        return Err(VaultError::NotWritten);
+    }
+    if raw.status != 200 {
+        return Err(common(raw));
+    }
+    let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap_or_default();
+    let data = &body["data"];
+    let mut versions: Vec<(u64, String, Option<String>)> = data["versions"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| {
+                    let n = k.parse().ok()?;
+                    let created = v["created_time"].as_str().unwrap_or_default().to_string();
+                    let deleted = v["deletion_time"]
+                        .as_str()
+                        .filter(|t| !t.is_empty())
+                        .map(String::from);
+                    Some((n, created, deleted))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    versions.sort_by_key(|v| v.0);
+    let custom = data["custom_metadata"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(History {
+        current: data["current_version"].as_u64().unwrap_or(0),
+        versions,
+        custom,
+    })
+}
+
 /// The version a write made.
 pub fn written(raw: &RawResponse) -> Result<u64, VaultError> {
     let errors = errors_of(raw);

@@ -204,10 +204,108 @@ fn two_rotations_at_once_one_wins_and_the_other_changes_nothing() {
     assert!(
         loser
             .stderr
-            .contains("someone else changed the secret first; nothing was overwritten"),
+            .contains("someone else rotated team's secret first (now version 2, by ")
+            && loser.stderr.contains("; nothing was overwritten"),
         "{}",
         loser.stderr
     );
     let winner = if runs[0].code == 0 { "new-a" } else { "new-b" };
     assert_eq!(bao.secret_at("oauth-setup/team"), Some((winner.into(), 2)));
+}
+
+#[test]
+fn rotations_are_recorded_listed_and_rolled_back() {
+    let bao = Bao::start();
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    oauth.set_secrets(&[SECRET, "second"]);
+    let server = oauth.start();
+    let url = server.url("/oauth2/token");
+    let env = Env::new();
+    setup(&env, &bao, ROOT, &url, &[]).expect(0);
+    let rotate = Run::from_output(
+        env.cmd()
+            .env("BAO_TOKEN", ROOT)
+            .env("USER", "jane")
+            .args(["rotate", "team", "--client-secret-stdin"])
+            .write_stdin("second")
+            .output()
+            .unwrap(),
+    );
+    rotate.expect(0);
+    let show = with_token(&env, ROOT, &["show", "team"]);
+    show.expect(0);
+    assert!(
+        show.stdout.contains("vault versions: 1 (")
+            && show.stdout.contains("2 (")
+            && show.stdout.contains(", current)"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout.contains("last rotation:  by jane from "),
+        "{}",
+        show.stdout
+    );
+    let rollback = with_token(&env, ROOT, &["rotate", "team", "--rollback"]);
+    rollback.expect(0);
+    assert!(
+        rollback.stdout.contains("rolling back to version 1"),
+        "{}",
+        rollback.stdout
+    );
+    assert_eq!(
+        bao.secret_at("oauth-setup/team"),
+        Some((SECRET.into(), 3)),
+        "version 1's secret, as version 3"
+    );
+    // A rollback is tested first: with the old secret no longer accepted, nothing changes.
+    server.config.set_secrets(&[SECRET]);
+    with_token(&env, ROOT, &["rotate", "team", "--client-secret-stdin"]).expect(2);
+    let none_left = with_token(&env, ROOT, &["rotate", "team", "--rollback"]);
+    assert_eq!(
+        none_left.code,
+        4,
+        "version 2 is refused now: {}",
+        none_left.all()
+    );
+    assert_eq!(bao.secret_at("oauth-setup/team").unwrap().1, 3);
+}
+
+#[test]
+fn a_machine_whose_secret_was_rotated_meanwhile_reads_vault_again() {
+    let bao = std::sync::Arc::new(Bao::start());
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    let (bao2, oauth2) = (bao.clone(), oauth.clone());
+    let armed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trigger = armed.clone();
+    // Once armed, the next token request arrives just after another machine rotated the secret.
+    let server = Server::start(move |req| {
+        if trigger.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            let body =
+                serde_json::json!({ "data": { "client_secret": "rotated-elsewhere" } }).to_string();
+            assert_eq!(
+                bao2.call("POST", "secret/data/oauth-setup/team", Some(&body))
+                    .0,
+                200
+            );
+            oauth2.set_secrets(&["rotated-elsewhere"]);
+        }
+        oauth2.handle(req)
+    });
+    let url = server.url("/oauth2/token");
+    let a = Env::new();
+    setup(&a, &bao, ROOT, &url, &["--client-auth", "post"]).expect(0);
+    armed.store(true, std::sync::atomic::Ordering::SeqCst);
+    // A teammate's machine: the same profile, no secret of its own.
+    let b = Env::new();
+    std::fs::create_dir_all(b.config()).unwrap();
+    std::fs::copy(a.profiles(), b.profiles()).unwrap();
+    let run = with_token(&b, ROOT, &["token", "team", "--no-cache"]);
+    run.expect(0);
+    assert!(!run.stdout.trim().is_empty());
+    assert_eq!(
+        bao.secret_at("oauth-setup/team").unwrap().0,
+        "rotated-elsewhere"
+    );
+    let _ = oauth;
 }
