@@ -58,6 +58,8 @@ pub struct NewProfile {
     pub store: SecretStoreKind,
     /// Where the secret goes in Vault, for the Vault store.
     pub vault: Option<crate::vault::VaultLocation>,
+    /// The password manager's commands, for the command store.
+    pub command: Option<crate::secret_store::command::CommandStore>,
     pub verdict: Verdict,
     pub make_default: bool,
 }
@@ -179,6 +181,7 @@ impl Accounts {
             &new.verdict,
         );
         profile.vault.clone_from(&new.vault);
+        profile.command.clone_from(&new.command);
         let profiles = self.profiles();
         let name = new.name.as_str();
         let outcome = profiles.update(|file| {

@@ -179,6 +179,13 @@ pub struct SetupArgs {
     pub sign_in: SignInArgs,
     #[command(flatten)]
     pub vault: VaultArgs,
+    /// --secret-store command: prints the secret on its first line, e.g. "pass show coupa/acme"
+    /// or "op read op://vault/acme/secret" (split like a shell would, run without one)
+    #[arg(long, value_name = "CMD")]
+    pub secret_command: Option<String>,
+    /// --secret-store command: receives a new secret on stdin (used by setup and rotate)
+    #[arg(long, value_name = "CMD", requires = "secret_command")]
+    pub secret_write_command: Option<String>,
 }
 
 /// Where the secret goes with `--secret-store vault` (Vault or OpenBao, KV version 2). The token
@@ -227,6 +234,8 @@ pub enum StoreChoice {
     File,
     /// HashiCorp Vault or OpenBao (KV version 2), shared by a team
     Vault,
+    /// A password manager, through --secret-command (and --secret-write-command)
+    Command,
 }
 
 #[derive(Debug, Args)]

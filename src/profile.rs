@@ -74,6 +74,9 @@ pub struct Profile {
     /// Where the secret is in Vault, for `secret_store = "vault"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault: Option<crate::vault::VaultLocation>,
+    /// The password manager's commands, for `secret_store = "command"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<crate::secret_store::command::CommandStore>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,10 +120,11 @@ impl Profile {
     }
 
     /// Where this machine keeps the profile's refresh token and cached access token: its
-    /// secret's store, or the OS keyring when the secret is in Vault (tokens stay per machine).
+    /// secret's store, or the OS keyring when the secret is in Vault or a password manager
+    /// (tokens stay per machine).
     pub fn local_store(&self) -> SecretStoreKind {
         match self.secret_store {
-            SecretStoreKind::Vault => SecretStoreKind::Keyring,
+            SecretStoreKind::Vault | SecretStoreKind::Command => SecretStoreKind::Keyring,
             local => local,
         }
     }

@@ -1,6 +1,7 @@
 //! Where secrets live: the OS keyring (default) or, by explicit choice, a private file. A profile
 //! names its store; nothing ever moves a secret to another store behind the user's back.
 
+pub mod command;
 mod file;
 mod keyring;
 
@@ -23,6 +24,8 @@ pub enum SecretStoreKind {
     File,
     /// HashiCorp Vault or OpenBao (KV version 2); the location is in the profile.
     Vault,
+    /// A password manager, through the read (and write) commands in the profile.
+    Command,
 }
 
 impl SecretStoreKind {
@@ -31,6 +34,7 @@ impl SecretStoreKind {
             Self::Keyring => "keyring",
             Self::File => "file",
             Self::Vault => "vault",
+            Self::Command => "command",
         }
     }
 }
@@ -53,6 +57,8 @@ pub enum StoreError {
     File { path: String, detail: String },
     #[error("Vault: {0}")]
     Vault(crate::vault::VaultError),
+    #[error("the secret command `{command}` {detail}")]
+    Command { command: String, detail: String },
     /// A local store's operation asked of a profile whose secret is not local.
     #[error("the secret of this profile is not in a local store")]
     NotLocal,
@@ -112,6 +118,7 @@ impl StoreError {
             Self::Keyring { .. } => format!("check the keyring service, {alternatives}"),
             Self::TooLong { .. } => format!("keep this profile's values elsewhere: {alternatives}"),
             Self::Vault(e) => e.fix(),
+            Self::Command { .. } => "run the command yourself to see why (its messages are shown above), or change it with oauth-setup setup".into(),
             Self::NotLocal => "report this as a bug".into(),
             Self::File { .. } => format!(
                 "fix or remove {} (it must be a regular file you own)",
@@ -164,6 +171,7 @@ impl SecretStores {
             }
             SecretStoreKind::File => format!("file {} (unencrypted)", self.secrets_path.display()),
             SecretStoreKind::Vault => "Vault".into(),
+            SecretStoreKind::Command => "password manager command".into(),
         }
     }
 
@@ -171,7 +179,7 @@ impl SecretStores {
         match kind {
             SecretStoreKind::Keyring => keyring::get(secret_ref, self.keyring_timeout),
             SecretStoreKind::File => file::get(&self.secrets_path, secret_ref),
-            SecretStoreKind::Vault => Err(StoreError::NotLocal),
+            SecretStoreKind::Vault | SecretStoreKind::Command => Err(StoreError::NotLocal),
         }
     }
 
@@ -185,7 +193,7 @@ impl SecretStores {
         match kind {
             SecretStoreKind::Keyring => keyring::set(secret_ref, secret, self.keyring_timeout),
             SecretStoreKind::File => file::set(&self.secrets_path, secret_ref, secret),
-            SecretStoreKind::Vault => Err(StoreError::NotLocal),
+            SecretStoreKind::Vault | SecretStoreKind::Command => Err(StoreError::NotLocal),
         }
     }
 
@@ -194,7 +202,7 @@ impl SecretStores {
         match kind {
             SecretStoreKind::Keyring => keyring::delete(secret_ref, self.keyring_timeout),
             SecretStoreKind::File => file::delete(&self.secrets_path, secret_ref),
-            SecretStoreKind::Vault => Err(StoreError::NotLocal),
+            SecretStoreKind::Vault | SecretStoreKind::Command => Err(StoreError::NotLocal),
         }
     }
 }

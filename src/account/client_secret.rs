@@ -1,11 +1,11 @@
-//! Where a profile's client secret is read and written: the local stores (OS keyring, file) or
-//! Vault / OpenBao. Refresh tokens and cached access tokens always stay in a local store (per
+//! Where a profile's client secret is read and written: the local stores (OS keyring, file),
+//! Vault / OpenBao, or a password manager's commands. Refresh tokens and cached access tokens always stay in a local store (per
 //! machine), never in Vault.
 
 use super::Accounts;
 use crate::profile::Profile;
 use crate::secret::Secret;
-use crate::secret_store::{SecretStoreKind, StoreError};
+use crate::secret_store::{SecretStoreKind, StoreError, command};
 use crate::vault::{History, Vault, VaultError, VaultLocation};
 
 impl Accounts {
@@ -35,6 +35,9 @@ impl Accounts {
     }
 
     pub(super) fn secret_get(&self, profile: &Profile) -> Result<Secret, StoreError> {
+        if let Some(cmd) = &profile.command {
+            return command::get(cmd, command::timeout());
+        }
         match self.vault_of(profile) {
             Some(at) => self.with_vault(
                 at,
@@ -52,6 +55,20 @@ impl Accounts {
         secret: &Secret,
         expected: Option<u64>,
     ) -> Result<(), StoreError> {
+        if let Some(cmd) = &profile.command {
+            if command::set(cmd, secret, command::timeout())? {
+                return Ok(());
+            }
+            // Without a write command the user keeps the manager up to date: it must hold the
+            // secret by now, or the profile would point at an old one.
+            if command::get(cmd, command::timeout())? == *secret {
+                return Ok(());
+            }
+            return Err(StoreError::Command {
+                command: cmd.read.clone(),
+                detail: "still gives another secret, and the profile has no write command: store the new secret in your password manager first".into(),
+            });
+        }
         let Some(at) = self.vault_of(profile) else {
             return self
                 .secrets
@@ -125,6 +142,9 @@ impl Accounts {
     /// Remove the secret from a local store. A secret in Vault is shared with other machines
     /// and stays: `Ok(false)`.
     pub(super) fn secret_delete(&self, profile: &Profile) -> Result<bool, StoreError> {
+        if profile.command.is_some() {
+            return Ok(false);
+        }
         match self.vault_of(profile) {
             Some(_) => Ok(false),
             None => self
@@ -135,6 +155,9 @@ impl Accounts {
 
     /// Where a profile's secret is kept, in words.
     pub fn describe(&self, profile: &Profile) -> String {
+        if let Some(cmd) = &profile.command {
+            return format!("password manager (`{}`)", cmd.read);
+        }
         match self.vault_of(profile) {
             Some(at) => at.describe(),
             None => self

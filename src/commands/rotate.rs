@@ -2,7 +2,7 @@
 
 use super::{CmdError, Ctx, unknown_profile};
 use crate::cli::RotateArgs;
-use crate::fields::{parse_client_id, read_secret};
+use crate::fields::{Validated, parse_client_id, read_secret};
 use std::time::SystemTime;
 
 use crate::account::AccountError;
@@ -73,9 +73,26 @@ fn given_secret(
     args: &RotateArgs,
 ) -> Result<(Secret, String), CmdError> {
     let mut errors = Vec::new();
-    let secret = read_secret(&args.secret.source())
-        .map_err(|e| errors.push(e))
-        .ok();
+    let from_manager = profile
+        .command
+        .as_ref()
+        .filter(|c| c.write.is_none())
+        .is_some()
+        && !args.secret.client_secret_stdin
+        && args.secret.client_secret_file.is_none();
+    let secret = if from_manager {
+        // No write command: the user updates the password manager, and the test reads it there.
+        println!("reading the new secret from the password manager (update it there first)");
+        let read = ctx.accounts.client_secret(profile);
+        Some(
+            read.map(Validated::ok)
+                .map_err(|e| CmdError::store(&e, ctx.accounts.dir(), &args.profile))?,
+        )
+    } else {
+        read_secret(&args.secret.source())
+            .map_err(|e| errors.push(e))
+            .ok()
+    };
     let client_id = match &args.client_id {
         Some(id) => parse_client_id(id).map_err(|e| errors.push(e)).ok(),
         None => Some(profile.client_id.clone()),

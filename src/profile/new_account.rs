@@ -114,6 +114,7 @@ impl Profile {
             last_verification: Some(Verification::of(now.to_string(), verdict)),
             user_grant: account.user_grant.clone(),
             vault: None,
+            command: None,
         }
     }
 }

@@ -209,19 +209,7 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
         )));
     }
     for (name, p) in &file.profiles {
-        parse_profile_name(name).map_err(|e| invalid(format!("profile [{name}]: {e}")))?;
-        if !Provider::is_known(&p.provider) {
-            return Err(invalid(format!(
-                "profile {name}: unknown provider \"{}\" (known: {})",
-                p.provider,
-                Provider::ids().join(", ")
-            )));
-        }
-        if (p.secret_store == SecretStoreKind::Vault) != p.vault.is_some() {
-            return Err(invalid(format!(
-                "profile {name}: secret_store = \"vault\" and a [profiles.{name}.vault] table go together"
-            )));
-        }
+        check_profile(name, p).map_err(invalid)?;
     }
     if let Some(d) = &file.default_profile
         && !file.profiles.contains_key(d)
@@ -229,6 +217,31 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
         return Err(invalid(format!("default_profile \"{d}\" is not a profile")));
     }
     Ok(file)
+}
+
+/// One profile's rules beyond its types: its name, a known provider, and a store with its
+/// location.
+fn check_profile(name: &str, p: &crate::profile::Profile) -> Result<(), String> {
+    parse_profile_name(name).map_err(|e| format!("profile [{name}]: {e}"))?;
+    if !Provider::is_known(&p.provider) {
+        return Err(format!(
+            "profile {name}: unknown provider \"{}\" (known: {})",
+            p.provider,
+            Provider::ids().join(", ")
+        ));
+    }
+    let tables = [
+        (SecretStoreKind::Vault, "vault", p.vault.is_some()),
+        (SecretStoreKind::Command, "command", p.command.is_some()),
+    ];
+    for (kind, table, present) in tables {
+        if (p.secret_store == kind) != present {
+            return Err(format!(
+                "profile {name}: secret_store = \"{table}\" and a [profiles.{name}.{table}] table go together"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The key a `key = value` line sets; only the key, since a value could be a pasted secret.

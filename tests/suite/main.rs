@@ -11,6 +11,7 @@
 
 mod authcode;
 mod bad_input;
+mod command_store;
 mod commands;
 mod concurrency;
 mod crash;

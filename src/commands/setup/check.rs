@@ -9,6 +9,7 @@ use crate::profile::{ClientForm, NewAccount, ProfilesFile, UserGrant, Verdict};
 use crate::provider::Provider;
 use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
+use crate::secret_store::command::{self, CommandStore};
 use crate::token::{ClientAuth, GrantType};
 use crate::vault::{VaultLocation, default_path};
 
@@ -130,14 +131,14 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
     let name = profile_name(args, instance.as_ref(), existing, &mut p);
     let secret = secret(args, &mut p);
     let user_grant = user_grant(args, provider.zip(instance.as_ref()), grant, &mut p);
-    let vault = vault(args, name.as_deref(), &mut p);
+    let stores = stores(args, name.as_deref(), &mut p);
     let (Some(pr), Some(instance), Some(grant), Some(scopes), Some(client_id), Some(auth)) =
         (provider, instance, grant, scopes, client_id, auth)
     else {
         return Err(CmdError::fields(&p.errors));
     };
-    let (Some(name), Some(secret), Some(user_grant), Some(vault), true) =
-        (name, secret, user_grant, vault, p.errors.is_empty())
+    let (Some(name), Some(secret), Some(user_grant), Some((vault, commands)), true) =
+        (name, secret, user_grant, stores, p.errors.is_empty())
     else {
         return Err(CmdError::fields(&p.errors));
     };
@@ -157,6 +158,7 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
             account,
             store: store(args.secret_store),
             vault,
+            command: commands,
             verdict: Verdict::Passed,
             make_default: args.default,
         },
@@ -170,7 +172,53 @@ fn store(choice: StoreChoice) -> SecretStoreKind {
         StoreChoice::Keyring => SecretStoreKind::Keyring,
         StoreChoice::File => SecretStoreKind::File,
         StoreChoice::Vault => SecretStoreKind::Vault,
+        StoreChoice::Command => SecretStoreKind::Command,
     }
+}
+
+/// The Vault location and the password manager's commands (each `None` for other stores).
+fn stores(
+    args: &SetupArgs,
+    profile: Option<&str>,
+    p: &mut Problems,
+) -> Option<(Option<VaultLocation>, Option<CommandStore>)> {
+    let vault = vault(args, profile, p);
+    let command = command_store(args, p);
+    Some((vault?, command?))
+}
+
+/// For the command store: its commands, each one a command line that splits (`Some(None)` for
+/// the other stores).
+fn command_store(args: &SetupArgs, p: &mut Problems) -> Option<Option<CommandStore>> {
+    if args.secret_store != StoreChoice::Command {
+        if args.secret_command.is_some() {
+            p.errors.push(FieldError::new(
+                Field::SecretStore,
+                "--secret-command is for --secret-store command",
+            ));
+            return None;
+        }
+        return Some(None);
+    }
+    let Some(read) = args.secret_command.clone() else {
+        p.errors.push(FieldError::new(
+            Field::SecretStore,
+            "command needs --secret-command, e.g. --secret-command \"pass show coupa/acme\"",
+        ));
+        return None;
+    };
+    let lines = std::iter::once(&read).chain(args.secret_write_command.as_ref());
+    for line in lines {
+        if let Err(e) = command::split(line) {
+            p.errors
+                .push(FieldError::new(Field::SecretStore, e.to_string()));
+            return None;
+        }
+    }
+    Some(Some(CommandStore {
+        read,
+        write: args.secret_write_command.clone(),
+    }))
 }
 
 /// For the Vault store: the address (option, else BAO_ADDR, else VAULT_ADDR), mount, path and
@@ -255,6 +303,25 @@ fn secret(args: &SetupArgs, p: &mut Problems) -> Option<Option<Secret>> {
             ));
         }
         return Some(None);
+    }
+    let given = args.secret.client_secret_stdin
+        || args.secret.client_secret_file.is_some()
+        || std::env::var_os(fields::ENV_CLIENT_SECRET).is_some();
+    if args.secret_store == StoreChoice::Command
+        && !given
+        && let Some(read) = &args.secret_command
+    {
+        // The password manager has it: read it through the command.
+        let store = CommandStore {
+            read: read.clone(),
+            write: None,
+        };
+        return p
+            .keep(
+                command::get(&store, command::timeout())
+                    .map_err(|e| FieldError::new(Field::ClientSecret, e.to_string())),
+            )
+            .map(Some);
     }
     p.keep_warned(
         Field::ClientSecret,

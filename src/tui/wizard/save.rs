@@ -40,7 +40,9 @@ impl Wizard {
                 form.store = match form.store {
                     SecretStoreKind::Keyring => SecretStoreKind::File,
                     // The app offers the local stores (Vault: setup --secret-store vault).
-                    SecretStoreKind::File | SecretStoreKind::Vault => SecretStoreKind::Keyring,
+                    SecretStoreKind::File | SecretStoreKind::Vault | SecretStoreKind::Command => {
+                        SecretStoreKind::Keyring
+                    }
                 };
                 form.store_chosen = true;
                 form.error = None;
@@ -106,6 +108,7 @@ impl Wizard {
             account,
             store: self.save.store,
             vault: None,
+            command: None,
             verdict: self.verdict(),
             make_default: self.save.make_default,
         };

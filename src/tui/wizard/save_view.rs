@@ -48,7 +48,9 @@ impl Wizard {
         let check = if self.save.make_default { "[x]" } else { "[ ]" };
         let (kr, fl) = match self.save.store {
             SecretStoreKind::File => ("( )", "(•)"),
-            SecretStoreKind::Keyring | SecretStoreKind::Vault => ("(•)", "( )"),
+            SecretStoreKind::Keyring | SecretStoreKind::Vault | SecretStoreKind::Command => {
+                ("(•)", "( )")
+            }
         };
         let mut lines = vec![
             Line::raw(format!(

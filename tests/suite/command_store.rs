@@ -1,0 +1,156 @@
+//! The command store: a password manager reached through its commands (here `cat` and a shell
+//! script standing in for `pass` or `op`). The profile keeps the command lines, never the secret.
+
+use crate::support::cli::{Env, Run};
+use crate::support::oauth::OAuthConfig;
+
+const SECRET: &str = "manager-secret-1";
+
+fn setup(env: &Env, url: &str, read: &str, write: Option<&str>) -> Run {
+    let mut args = vec![
+        "setup",
+        "--non-interactive",
+        "--provider",
+        "generic",
+        "--profile",
+        "pm",
+        "--instance",
+        url,
+        "--client-id",
+        "id",
+        "--scopes",
+        "core.common.read",
+        "--secret-store",
+        "command",
+        "--secret-command",
+        read,
+    ];
+    if let Some(w) = write {
+        args.extend(["--secret-write-command", w]);
+    }
+    env.run(&args)
+}
+
+#[test]
+fn the_secret_comes_from_the_managers_command_and_rotation_writes_through_it() {
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    oauth.set_secrets(&[SECRET, "manager-secret-2"]);
+    let server = oauth.start();
+    let url = server.url("/oauth2/token");
+    let env = Env::new();
+    let vault_file = env.dir.path().join("manager-entry");
+    std::fs::write(&vault_file, format!("{SECRET}\nuser: svc-acme\n")).unwrap();
+    let read = format!("cat '{}'", vault_file.display());
+    let write = format!("sh -c 'cat > \"$0\"' '{}'", vault_file.display());
+    let run = setup(&env, &url, &read, Some(&write));
+    run.expect(0);
+    assert!(
+        run.stdout
+            .contains(&format!("secret: password manager (`{read}`)")),
+        "{}",
+        run.stdout
+    );
+    let profiles = env.read_profiles();
+    assert!(
+        profiles.contains("secret_store = \"command\"")
+            && profiles.contains("[profiles.pm.command]"),
+        "{profiles}"
+    );
+    assert!(!profiles.contains(SECRET));
+    assert!(
+        !std::fs::read_to_string(env.config().join("secrets.toml"))
+            .unwrap_or_default()
+            .contains(SECRET)
+    );
+    env.run(&["token", "pm", "--no-cache"]).expect(0);
+    env.run(&["verify", "pm"]).expect(0);
+    env.run_stdin(
+        &["rotate", "pm", "--client-secret-stdin"],
+        "manager-secret-2",
+    )
+    .expect(0);
+    assert_eq!(
+        std::fs::read_to_string(&vault_file).unwrap().lines().next(),
+        Some("manager-secret-2"),
+        "written through the manager"
+    );
+    env.run(&["token", "pm", "--no-cache"]).expect(0);
+    // Deleting the profile leaves the manager's entry alone.
+    env.run(&["delete", "pm", "--yes"]).expect(0);
+    assert!(vault_file.exists());
+}
+
+#[test]
+fn without_a_write_command_the_manager_is_updated_by_hand_and_failures_are_named() {
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    oauth.set_secrets(&[SECRET, "by-hand-2"]);
+    let server = oauth.start();
+    let url = server.url("/oauth2/token");
+    let env = Env::new();
+    let entry = env.dir.path().join("entry");
+    std::fs::write(&entry, SECRET).unwrap();
+    let read = format!("cat '{}'", entry.display());
+    setup(&env, &url, &read, None).expect(0);
+    // Given a secret the manager does not hold: refused, nothing changes.
+    let stale = env.run_stdin(&["rotate", "pm", "--client-secret-stdin"], "by-hand-2");
+    stale.expect(3);
+    assert!(
+        stale
+            .stderr
+            .contains("store the new secret in your password manager first"),
+        "{}",
+        stale.stderr
+    );
+    std::fs::write(&entry, "by-hand-2").unwrap();
+    let rotate = env.run(&["rotate", "pm", "--non-interactive"]);
+    rotate.expect(0);
+    assert!(
+        rotate
+            .stdout
+            .contains("reading the new secret from the password manager"),
+        "{}",
+        rotate.stdout
+    );
+    std::fs::remove_file(&entry).unwrap();
+    let gone = env.run(&["token", "pm", "--no-cache"]);
+    gone.expect(3);
+    assert!(
+        gone.stderr
+            .contains(&format!("the secret command `{read}` failed")),
+        "{}",
+        gone.stderr
+    );
+    assert!(
+        gone.stderr.contains("No such file"),
+        "the manager's own message is passed on: {}",
+        gone.stderr
+    );
+    let slow = Run::from_output(
+        env.cmd()
+            .env("OAUTH_SETUP_COMMAND_TIMEOUT", "1")
+            .args([
+                "setup",
+                "--non-interactive",
+                "--provider",
+                "generic",
+                "--profile",
+                "slow",
+                "--instance",
+                &url,
+                "--client-id",
+                "id",
+                "--secret-store",
+                "command",
+                "--secret-command",
+                "sleep 30",
+            ])
+            .output()
+            .unwrap(),
+    );
+    slow.expect(2);
+    assert!(
+        slow.stderr.contains("did not finish within 1 s"),
+        "{}",
+        slow.stderr
+    );
+}
