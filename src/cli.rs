@@ -84,6 +84,16 @@ pub enum Command {
     /// Revoke and forget a profile's refresh token and cached access token; keep the profile
     #[command(after_help = "Examples:\n  oauth-setup logout acme")]
     Logout(LogoutArgs),
+    /// Write a profile for a teammate: every field, no secret, token or local history
+    #[command(
+        after_help = "Examples:\n  oauth-setup export acme --output acme.profile.toml\n  oauth-setup import acme.profile.toml   # on the teammate's machine"
+    )]
+    Export(ExportArgs),
+    /// Add a profile from a file written by export; a Vault or command store is tested at once
+    #[command(
+        after_help = "Examples:\n  oauth-setup import acme.profile.toml\n  oauth-setup import acme.profile.toml --profile acme-ci --replace"
+    )]
+    Import(ImportArgs),
     /// Delete a profile and its stored secret
     #[command(after_help = "Examples:\n  oauth-setup delete acme\n  oauth-setup delete acme --yes")]
     Delete(DeleteArgs),
@@ -319,6 +329,30 @@ pub struct ShowArgs {
     /// A JSON document instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The profile to write
+    pub profile: String,
+    /// Write to this file instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A file written by oauth-setup export
+    pub file: PathBuf,
+    /// Save it under this name [default: the name in the file]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Replace a profile of that name
+    #[arg(long)]
+    pub replace: bool,
+    /// Make it the default profile
+    #[arg(long)]
+    pub default: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,8 @@
 
 mod delete;
 mod discover;
+mod export;
+mod import;
 mod list;
 mod login;
 mod logout;
@@ -151,6 +153,8 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
             Command::Delete(a) => delete::run(&ctx, &a),
             Command::Discover(a) => discover::run(&ctx, &a).await,
             Command::Login(a) => login::run(&ctx, a).await,
+            Command::Export(a) => export::run(&ctx, &a),
+            Command::Import(a) => import::run(&ctx, &a).await,
             Command::Logout(a) => logout::run(&ctx, &a).await,
         }
     })

@@ -1,6 +1,7 @@
 //! Account profiles: every non-secret field, kept in `profiles.toml`.
 
 mod new_account;
+pub mod shared;
 mod store;
 mod user_grant;
 

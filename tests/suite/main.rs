@@ -24,6 +24,7 @@ mod keyring;
 mod leaks;
 mod preset;
 mod refresh;
+mod share;
 mod sign_in_terminal;
 mod support;
 mod token_cache;

@@ -1,0 +1,195 @@
+//! A profile as a teammate receives it (`export` / `import`): every field another machine
+//! needs, and nothing of this one: no secret, no token, no store key, no local history. A
+//! format version guards the file.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ClientForm, NewAccount, Profile, UserGrant};
+use crate::authorize::parse_redirect_uri;
+use crate::fields::{self, Field, FieldError};
+use crate::provider::Provider;
+use crate::secret_store::SecretStoreKind;
+use crate::secret_store::command::{self, CommandStore};
+use crate::token::{ClientAuth, GrantType};
+use crate::vault::VaultLocation;
+
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedFile {
+    /// "oauth-setup profile", so a wrong file is named as such.
+    pub kind: String,
+    pub format_version: u32,
+    /// The name the profile had; `import --profile` gives another.
+    pub name: String,
+    pub profile: SharedProfile,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedProfile {
+    pub provider: String,
+    pub instance_url: String,
+    pub token_url: String,
+    pub grant_type: GrantType,
+    pub client_id: String,
+    pub client_auth: ClientAuth,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+    pub secret_store: SecretStoreKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_grant: Option<UserGrant>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault: Option<VaultLocation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<CommandStore>,
+}
+
+pub const KIND: &str = "oauth-setup profile";
+
+impl SharedFile {
+    pub fn of(name: &str, p: &Profile) -> Self {
+        Self {
+            kind: KIND.into(),
+            format_version: FORMAT_VERSION,
+            name: name.to_string(),
+            profile: SharedProfile {
+                provider: p.provider.clone(),
+                instance_url: p.instance_url.clone(),
+                token_url: p.token_url.clone(),
+                grant_type: p.grant_type,
+                client_id: p.client_id.clone(),
+                client_auth: p.client_auth,
+                scopes: p.scopes.clone(),
+                client_name: p.client_name.clone(),
+                login: p.login.clone(),
+                contact_first_name: p.contact_first_name.clone(),
+                contact_last_name: p.contact_last_name.clone(),
+                contact_email: p.contact_email.clone(),
+                secret_store: p.secret_store,
+                user_grant: p.user_grant.clone(),
+                vault: p.vault.clone(),
+                command: p.command.clone(),
+            },
+        }
+    }
+}
+
+/// Every field checked with the rules setup uses; all problems at once.
+pub fn check(shared: &SharedProfile) -> Result<NewAccount, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let provider = Provider::get(&shared.provider);
+    let Some(provider) = provider else {
+        return Err(vec![FieldError::new(
+            Field::Provider,
+            format!(
+                "\"{}\" is not known here; add its preset to the providers folder first",
+                shared.provider
+            ),
+        )]);
+    };
+    let instance = instance(shared, provider).map_err(|e| errors.push(e)).ok();
+    let client_id = fields::parse_client_id(&shared.client_id)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let form = form(shared).map_err(|e| errors.push(e)).ok();
+    let scopes = fields::parse_scopes(&shared.scopes.join(" "), provider)
+        .map(|v| v.value)
+        .map_err(|e| errors.push(e))
+        .ok();
+    check_stores(shared, &mut errors);
+    let (Some(instance), Some(client_id), Some(form), Some(scopes), true) =
+        (instance, client_id, form, scopes, errors.is_empty())
+    else {
+        return Err(errors);
+    };
+    Ok(NewAccount {
+        provider: provider.id.clone(),
+        instance,
+        grant: shared.grant_type,
+        client_id,
+        client_auth: shared.client_auth,
+        scopes,
+        form,
+        user_grant: shared.user_grant.clone(),
+    })
+}
+
+/// A server given by its token URL is checked by that URL; a preset's by its instance, whose
+/// token URL must be the one in the file.
+fn instance(shared: &SharedProfile, provider: &Provider) -> Result<fields::Instance, FieldError> {
+    let given = match provider.token_path {
+        Some(_) => &shared.instance_url,
+        None => &shared.token_url,
+    };
+    let i = fields::parse_instance_url(given, provider)?.value;
+    if i.token_url != shared.token_url {
+        return Err(FieldError::new(
+            Field::InstanceUrl,
+            format!(
+                "the token URL {} is not the preset's {}",
+                shared.token_url, i.token_url
+            ),
+        ));
+    }
+    Ok(i)
+}
+
+fn form(shared: &SharedProfile) -> Result<ClientForm, FieldError> {
+    let optional = |v: &Option<String>, rule: &dyn Fn(&str) -> Result<String, FieldError>| {
+        v.as_deref().map(rule).transpose()
+    };
+    Ok(ClientForm {
+        name: optional(&shared.client_name, &fields::parse_client_name)?,
+        login: optional(&shared.login, &fields::parse_login)?,
+        contact_first_name: optional(&shared.contact_first_name, &|v| {
+            fields::parse_contact_name(Field::ContactFirstName, v)
+        })?,
+        contact_last_name: optional(&shared.contact_last_name, &|v| {
+            fields::parse_contact_name(Field::ContactLastName, v)
+        })?,
+        contact_email: optional(&shared.contact_email, &fields::parse_contact_email)?,
+    })
+}
+
+fn check_stores(shared: &SharedProfile, errors: &mut Vec<FieldError>) {
+    let mut store = |m: String| errors.push(FieldError::new(Field::SecretStore, m));
+    if (shared.secret_store == SecretStoreKind::Vault) != shared.vault.is_some() {
+        store("secret_store \"vault\" and the vault table go together".into());
+    }
+    if (shared.secret_store == SecretStoreKind::Command) != shared.command.is_some() {
+        store("secret_store \"command\" and the command table go together".into());
+    }
+    if let Some(c) = &shared.command {
+        for line in std::iter::once(&c.read).chain(c.write.as_ref()) {
+            if let Err(e) = command::split(line) {
+                store(e.to_string());
+            }
+        }
+    }
+    let user = shared.grant_type.is_user_grant();
+    if user != shared.user_grant.is_some() {
+        store(format!(
+            "grant {} and the user_grant table go together",
+            shared.grant_type
+        ));
+    }
+    if let Some(g) = &shared.user_grant {
+        for uri in &g.redirect_uris {
+            if let Err(e) = parse_redirect_uri(uri) {
+                errors.push(FieldError::new(Field::RedirectUri, e.to_string()));
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! `export` and `import`: a profile handed to a teammate without its secret. A Vault profile
+//! works on the second machine at once (tested on import); a file-store one asks for its secret.
+
+use crate::support::bao::{Bao, ROOT};
+use crate::support::cli::{Env, Run};
+use crate::support::oauth::OAuthConfig;
+
+#[test]
+fn a_vault_profile_exported_works_on_a_second_machine_with_no_secret_given() {
+    let bao = Bao::start();
+    let server = OAuthConfig::new("id", "team-secret", &["core.common.read"]).start();
+    let a = Env::new();
+    let setup = Run::from_output(
+        a.cmd()
+            .env("BAO_TOKEN", ROOT)
+            .args([
+                "setup",
+                "--non-interactive",
+                "--provider",
+                "generic",
+                "--profile",
+                "team",
+                "--instance",
+                &server.url("/oauth2/token"),
+                "--client-id",
+                "id",
+                "--scopes",
+                "core.common.read",
+                "--client-secret-stdin",
+                "--secret-store",
+                "vault",
+                "--vault-addr",
+                &bao.addr,
+            ])
+            .write_stdin("team-secret")
+            .output()
+            .unwrap(),
+    );
+    setup.expect(0);
+    let export = a.run(&["export", "team"]);
+    export.expect(0);
+    assert!(
+        export.stdout.contains("format_version = 1") && export.stdout.contains("[profile.vault]"),
+        "{}",
+        export.stdout
+    );
+    for local in [
+        "team-secret",
+        "secret_ref",
+        "created_at",
+        "last_verification",
+    ] {
+        assert!(
+            !export.stdout.contains(local),
+            "{local} is this machine's: {}",
+            export.stdout
+        );
+    }
+    let b = Env::new();
+    let file = b.dir.path().join("team.profile.toml");
+    std::fs::write(&file, &export.stdout).unwrap();
+    let import = Run::from_output(
+        b.cmd()
+            .env("BAO_TOKEN", ROOT)
+            .args(["import", file.to_str().unwrap()])
+            .output()
+            .unwrap(),
+    );
+    import.expect(0);
+    assert!(
+        import.stdout.contains("the token request succeeded"),
+        "tested at once: {}",
+        import.stdout
+    );
+    let token = Run::from_output(
+        b.cmd()
+            .env("BAO_TOKEN", ROOT)
+            .args(["token", "team"])
+            .output()
+            .unwrap(),
+    );
+    token.expect(0);
+    assert!(!b.read_profiles().contains("team-secret"));
+    // The same again clashes, unless replaced or renamed.
+    let again = Run::from_output(
+        b.cmd()
+            .env("BAO_TOKEN", ROOT)
+            .args(["import", file.to_str().unwrap()])
+            .output()
+            .unwrap(),
+    );
+    again.expect(2);
+    assert!(
+        again.stderr.contains("already exists") && again.stderr.contains("--replace"),
+        "{}",
+        again.stderr
+    );
+    let renamed = Run::from_output(
+        b.cmd()
+            .env("BAO_TOKEN", ROOT)
+            .args(["import", file.to_str().unwrap(), "--profile", "team-ci"])
+            .output()
+            .unwrap(),
+    );
+    renamed.expect(0);
+}
+
+#[test]
+fn a_file_store_profile_arrives_without_its_secret_and_bad_files_are_named() {
+    let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
+    let a = Env::with_profile(&server);
+    let b = Env::new();
+    let file = b.dir.path().join("acme.toml");
+    a.run(&["export", "acme", "--output", file.to_str().unwrap()])
+        .expect(0);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains("\"sec\""));
+    let import = b.run(&["import", file.to_str().unwrap()]);
+    import.expect(0);
+    assert!(
+        import
+            .stdout
+            .contains("oauth-setup rotate acme --client-secret-stdin"),
+        "{}",
+        import.stdout
+    );
+    b.run(&["token", "acme"]).expect(3);
+    b.run_stdin(&["rotate", "acme", "--client-secret-stdin"], "sec")
+        .expect(0);
+    b.run(&["token", "acme"]).expect(0);
+    // Every field is checked with setup's rules.
+    let bad = b.dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        text.replace("core.common.read", "Core Common")
+            .replace("\"id\"", "\"\""),
+    )
+    .unwrap();
+    let refused = b.run(&["import", bad.to_str().unwrap(), "--profile", "other"]);
+    refused.expect(2);
+    assert!(
+        refused.stderr.contains("client id") && refused.stderr.contains("scopes"),
+        "{}",
+        refused.stderr
+    );
+    std::fs::write(&bad, "hello = 1").unwrap();
+    let junk = b.run(&["import", bad.to_str().unwrap()]);
+    junk.expect(2);
+    assert!(
+        junk.stderr
+            .contains("is not a profile written by oauth-setup export"),
+        "{}",
+        junk.stderr
+    );
+    assert!(!b.read_profiles().contains("[profiles.other]"));
+}
