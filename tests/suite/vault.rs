@@ -309,3 +309,39 @@ fn a_machine_whose_secret_was_rotated_meanwhile_reads_vault_again() {
     );
     let _ = oauth;
 }
+
+#[test]
+fn a_deleted_secret_and_an_unknown_namespace_are_named() {
+    let bao = Bao::start();
+    let server = OAuthConfig::new("id", SECRET, &["core.common.read"]).start();
+    let url = server.url("/oauth2/token");
+    let env = Env::new();
+    let ns = setup(
+        &env,
+        &bao,
+        ROOT,
+        &url,
+        &["--vault-namespace", "no-such-team"],
+    );
+    ns.expect(3);
+    assert!(
+        ns.stderr.contains("namespace is not known"),
+        "{}",
+        ns.stderr
+    );
+    setup(&env, &bao, ROOT, &url, &[]).expect(0);
+    assert_eq!(
+        bao.call("DELETE", "secret/data/oauth-setup/team", None).0,
+        204
+    );
+    let deleted = with_token(&env, ROOT, &["token", "team", "--no-cache"]);
+    deleted.expect(3);
+    assert!(
+        deleted
+            .stderr
+            .contains("the secret there was deleted (at 20"),
+        "{}",
+        deleted.stderr
+    );
+    assert!(deleted.stderr.contains("undelete"), "{}", deleted.stderr);
+}
