@@ -112,6 +112,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         timeout: Duration::from_secs(cli.timeout),
         connect_timeout: Duration::from_secs(cli.timeout.min(10)),
         ca_file: cli.ca_file.clone(),
+        extra_ca_file: None,
     };
     let ctx = Ctx {
         accounts: Accounts::new(dir, keyring_timeout).with_http(http.clone()),

@@ -27,8 +27,8 @@ pub struct Vault {
 }
 
 impl Vault {
-    /// The token from the environment and a client that also trusts `VAULT_CACERT` /
-    /// `BAO_CACERT` (else `--ca-file`).
+    /// The token from the environment and a client that trusts `BAO_CACERT` / `VAULT_CACERT`
+    /// besides `--ca-file`.
     pub fn from_env(opts: &HttpOptions) -> Result<Self, VaultError> {
         let var = |k: &str| std::env::var(k).ok();
         let token = token_from_env(&var, dirs_home().as_deref())?;
@@ -37,7 +37,7 @@ impl Vault {
             .or_else(|| var("VAULT_CACERT"))
             .filter(|c| !c.is_empty())
         {
-            opts.ca_file = Some(ca.into());
+            opts.extra_ca_file = Some(ca.into());
         }
         let client = TokenClient::new(opts).map_err(|e| VaultError::Client(e.to_string()))?;
         Ok(Self { client, token })

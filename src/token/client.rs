@@ -18,6 +18,8 @@ pub struct HttpOptions {
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub ca_file: Option<PathBuf>,
+    /// Trusted too: a CA file named by the environment (VAULT_CACERT / BAO_CACERT for Vault).
+    pub extra_ca_file: Option<PathBuf>,
 }
 
 impl Default for HttpOptions {
@@ -26,6 +28,7 @@ impl Default for HttpOptions {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             ca_file: None,
+            extra_ca_file: None,
         }
     }
 }
@@ -55,6 +58,27 @@ pub struct JsonCall<'a> {
     pub body: Option<crate::secret::Secret>,
 }
 
+/// The certificates of a PEM file (or bundle), refused when there are none.
+fn read_certs(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, ClientError> {
+    let shown = path.display().to_string();
+    let pem = std::fs::read(path).map_err(|source| ClientError::CaUnreadable {
+        path: shown.clone(),
+        source,
+    })?;
+    let certs =
+        reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ClientError::CaInvalid {
+            path: shown.clone(),
+            detail: e.to_string(),
+        })?;
+    if certs.is_empty() {
+        return Err(ClientError::CaInvalid {
+            path: shown,
+            detail: "no certificate found".into(),
+        });
+    }
+    Ok(certs)
+}
+
 #[derive(Clone)]
 pub struct TokenClient {
     http: reqwest::Client,
@@ -69,25 +93,8 @@ impl TokenClient {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.timeout);
-        if let Some(path) = &opts.ca_file {
-            let shown = path.display().to_string();
-            let pem = std::fs::read(path).map_err(|source| ClientError::CaUnreadable {
-                path: shown.clone(),
-                source,
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                ClientError::CaInvalid {
-                    path: shown.clone(),
-                    detail: e.to_string(),
-                }
-            })?;
-            if certs.is_empty() {
-                return Err(ClientError::CaInvalid {
-                    path: shown,
-                    detail: "no certificate found".into(),
-                });
-            }
-            builder = builder.tls_certs_merge(certs);
+        for path in opts.ca_file.iter().chain(&opts.extra_ca_file) {
+            builder = builder.tls_certs_merge(read_certs(path)?);
         }
         let http = builder
             .build()

@@ -35,7 +35,7 @@ pub enum VaultError {
     CasMismatch,
     #[error("the secret there has no field client_secret")]
     NoField,
-    #[error("cannot reach Vault")]
+    #[error("cannot reach Vault: {}", .0.summary(&crate::token::Context { provider_name: "Vault".into(), ..Default::default() }))]
     Transport(Failure),
     #[error("cannot set up the Vault client: {0}")]
     Client(String),

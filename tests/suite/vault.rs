@@ -345,3 +345,55 @@ fn a_deleted_secret_and_an_unknown_namespace_are_named() {
     );
     assert!(deleted.stderr.contains("undelete"), "{}", deleted.stderr);
 }
+
+#[test]
+fn a_vault_over_tls_is_trusted_through_vault_cacert() {
+    let bao = Bao::start_tls();
+    let server = OAuthConfig::new("id", SECRET, &["core.common.read"]).start();
+    let url = server.url("/oauth2/token");
+    let env = Env::new();
+    let untrusted = setup(&env, &bao, ROOT, &url, &[]);
+    untrusted.expect(3);
+    assert!(
+        untrusted.stderr.contains("cannot reach Vault: TLS"),
+        "{}",
+        untrusted.stderr
+    );
+    assert!(
+        untrusted.stderr.contains("VAULT_CACERT"),
+        "the fix names it: {}",
+        untrusted.stderr
+    );
+    let ca = bao.ca_file();
+    let with_ca = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = env.cmd();
+        cmd.env("BAO_TOKEN", ROOT)
+            .env("VAULT_CACERT", &ca)
+            .args(args);
+        if let Some(s) = stdin {
+            cmd.write_stdin(s);
+        }
+        Run::from_output(cmd.output().unwrap())
+    };
+    let args = [
+        "setup",
+        "--non-interactive",
+        "--provider",
+        "generic",
+        "--profile",
+        "team",
+        "--instance",
+        &url,
+        "--client-id",
+        "id",
+        "--scopes",
+        "core.common.read",
+        "--client-secret-stdin",
+        "--secret-store",
+        "vault",
+        "--vault-addr",
+        &bao.addr,
+    ];
+    with_ca(&args, Some(SECRET)).expect(0);
+    with_ca(&["token", "team", "--no-cache"], None).expect(0);
+}

@@ -11,7 +11,7 @@ pub const ROOT: &str = "root-token-for-tests";
 pub struct Bao {
     child: Child,
     pub addr: String,
-    _home: tempfile::TempDir,
+    home: tempfile::TempDir,
 }
 
 fn bao_bin() -> PathBuf {
@@ -22,6 +22,20 @@ fn bao_bin() -> PathBuf {
 
 impl Bao {
     pub fn start() -> Self {
+        Self::launch(false)
+    }
+
+    /// Over TLS with a CA of its own (`-dev-tls`): see [`Bao::ca_file`].
+    pub fn start_tls() -> Self {
+        Self::launch(true)
+    }
+
+    /// The CA of a TLS server.
+    pub fn ca_file(&self) -> PathBuf {
+        self.home.path().join("tls/vault-ca.pem")
+    }
+
+    fn launch(tls: bool) -> Self {
         let bin = bao_bin();
         assert!(
             bin.exists(),
@@ -34,8 +48,16 @@ impl Bao {
             .unwrap()
             .port();
         let home = tempfile::tempdir().unwrap();
-        let child = Command::new(&bin)
-            .args(["server", "-dev", "-dev-no-store-token"])
+        let mut cmd = Command::new(&bin);
+        cmd.args(["server", "-dev", "-dev-no-store-token"]);
+        if tls {
+            std::fs::create_dir_all(home.path().join("tls")).unwrap();
+            cmd.arg("-dev-tls").arg(format!(
+                "-dev-tls-cert-dir={}",
+                home.path().join("tls").display()
+            ));
+        }
+        let child = cmd
             .arg(format!("-dev-root-token-id={ROOT}"))
             .arg(format!("-dev-listen-address=127.0.0.1:{port}"))
             .env("HOME", home.path())
@@ -44,15 +66,26 @@ impl Bao {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        let scheme = if tls { "https" } else { "http" };
         let bao = Self {
             child,
-            addr: format!("http://127.0.0.1:{port}"),
-            _home: home,
+            addr: format!("{scheme}://127.0.0.1:{port}"),
+            home,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
-        while bao.call("GET", "sys/health", None).0 != 200 {
+        let up = |b: &Self| match tls {
+            // The raw calls speak plain HTTP; a TLS server is up once it listens with its CA.
+            true => {
+                b.ca_file().exists() && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            }
+            false => b.call("GET", "sys/health", None).0 == 200,
+        };
+        while !up(&bao) {
             assert!(Instant::now() < deadline, "OpenBao did not start");
             std::thread::sleep(Duration::from_millis(50));
+        }
+        if tls {
+            std::thread::sleep(Duration::from_millis(500));
         }
         bao
     }
