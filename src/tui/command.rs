@@ -44,6 +44,8 @@ pub enum Command {
         client_id: String,
         auth: ClientAuth,
         secret: Secret,
+        /// For Vault: the version read before the test.
+        expected: Option<u64>,
     },
     /// Verify in a task; each report comes back as `Msg::Verified`, then `Msg::VerifyDone`.
     Verify {

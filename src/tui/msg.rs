@@ -25,6 +25,9 @@ pub enum Msg {
     TestDone {
         attempt: u64,
         result: Box<Result<TestOk, TestFailure>>,
+        /// For a rotation in Vault: the version read before the test, which the new secret
+        /// may replace and nothing newer.
+        expected: Option<u64>,
     },
     /// A profile was saved: where the profile and the secret went.
     Saved(Result<Saved, AccountError>),

@@ -69,7 +69,11 @@ impl Rotate {
                 self.secret.on_paste(&text);
                 Outcome::none()
             }
-            Msg::TestDone { attempt, result } => self.on_test_done(attempt, *result).into(),
+            Msg::TestDone {
+                attempt,
+                result,
+                expected,
+            } => self.on_test_done(attempt, *result, expected).into(),
             Msg::Rotated(result) => {
                 self.state = match result {
                     Ok(location) => {
@@ -84,7 +88,12 @@ impl Rotate {
         }
     }
 
-    fn on_test_done(&mut self, attempt: u64, result: Result<TestOk, TestFailure>) -> Vec<Command> {
+    fn on_test_done(
+        &mut self,
+        attempt: u64,
+        result: Result<TestOk, TestFailure>,
+        expected: Option<u64>,
+    ) -> Vec<Command> {
         let state = std::mem::replace(&mut self.state, RotateState::Storing);
         let RotateState::Testing { attempt: a, secret } = state else {
             self.state = state;
@@ -100,6 +109,7 @@ impl Rotate {
                 client_id: self.profile.client_id.clone(),
                 auth: ok.auth,
                 secret,
+                expected,
             }],
             Err(f) => {
                 self.state = RotateState::Failed(Box::new(f));

@@ -161,8 +161,9 @@ impl Executor {
                 client_id,
                 auth,
                 secret,
+                expected,
             } => self.reply_blocking(move || {
-                Msg::Rotated(accounts.replace_secret(&name, &client_id, auth, &secret, None))
+                Msg::Rotated(accounts.replace_secret(&name, &client_id, auth, &secret, expected))
             }),
             Command::Verify { names } => self.verify(names),
             Command::CancelVerify => self.cancel_verify(),
@@ -204,15 +205,27 @@ impl Executor {
             .as_ref()
             .is_some_and(|r| r.1.grant_type.is_user_grant());
         let task = tokio::spawn(async move {
-            let result = match rotating.as_deref() {
-                Some((name, profile)) => {
-                    test_new_secret(&accounts, &client, name, profile, &request).await
+            let (result, expected) = match rotating {
+                Some(r) => {
+                    let (name, profile) = *r;
+                    // In Vault, the version now: the new secret may replace only this one.
+                    let reader = accounts.clone();
+                    let p = profile.clone();
+                    let expected = tokio::task::spawn_blocking(move || reader.vault_version(&p))
+                        .await
+                        .ok()
+                        .and_then(Result::ok)
+                        .flatten();
+                    let result =
+                        test_new_secret(&accounts, &client, &name, &profile, &request).await;
+                    (result, expected)
                 }
-                None => test_credentials(&client, &request).await,
+                None => (test_credentials(&client, &request).await, None),
             };
             let _ = tx.send(Msg::TestDone {
                 attempt,
                 result: Box::new(result),
+                expected,
             });
         });
         // A refresh is never aborted halfway: the server may already have replaced the

@@ -345,7 +345,9 @@ impl Wizard {
                 self.on_paste(&text);
                 Outcome::none()
             }
-            Msg::TestDone { attempt, result } => {
+            Msg::TestDone {
+                attempt, result, ..
+            } => {
                 self.on_test_done(attempt, *result);
                 Outcome::none()
             }

@@ -97,6 +97,7 @@ impl Driver {
         self.send(Msg::TestDone {
             attempt,
             result: Box::new(result),
+            expected: None,
         })
     }
 

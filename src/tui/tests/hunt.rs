@@ -99,6 +99,7 @@ fn message(act: &Act, pending: &mut Pending) -> Option<Msg> {
             Msg::TestDone {
                 attempt,
                 result: Box::new(result),
+                expected: None,
             }
         }
         Act::WorkDone => {
@@ -406,6 +407,7 @@ fn deep(keys: &[KeyCode], test: Option<bool>) -> Driver {
             d.send(Msg::TestDone {
                 attempt,
                 result: Box::new(result),
+                expected: None,
             });
         }
     }
