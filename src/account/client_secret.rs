@@ -91,6 +91,11 @@ impl Accounts {
         })
     }
 
+    /// Whether a Vault location can take the secret: KV version 2 and the rights.
+    pub fn vault_preflight(&self, at: &VaultLocation) -> Result<(), StoreError> {
+        self.with_vault(at, |v, at| async move { v.preflight(&at).await })
+    }
+
     /// The version of the secret in Vault now (`None` for the local stores).
     pub fn vault_version(&self, profile: &Profile) -> Result<Option<u64>, StoreError> {
         match self.vault_of(profile) {

@@ -55,6 +55,11 @@ pub enum Command {
     Delete {
         name: String,
     },
+    /// Check a Vault location (KV version 2, rights); the answer is `Msg::VaultChecked`.
+    CheckVault {
+        attempt: u64,
+        at: crate::vault::VaultLocation,
+    },
     /// Read a server's metadata; the answer is `Msg::Discovered`.
     Discover {
         attempt: u64,

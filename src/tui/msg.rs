@@ -62,6 +62,11 @@ pub enum Msg {
         attempt: u64,
         result: Box<Result<(String, Metadata), DiscoveryError>>,
     },
+    /// The Vault preflight of the save step.
+    VaultChecked {
+        attempt: u64,
+        result: Result<(), StoreError>,
+    },
     /// A new sign-in's tokens were kept for a profile.
     SessionSaved(Result<(), StoreError>),
     /// What each profile holds beside its secret (token expiry, refresh-token age).

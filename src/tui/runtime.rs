@@ -172,6 +172,10 @@ impl Executor {
                 name,
             }),
             Command::Discover { attempt, issuer } => self.discover(attempt, issuer),
+            Command::CheckVault { attempt, at } => self.reply_blocking(move || Msg::VaultChecked {
+                attempt,
+                result: accounts.vault_preflight(&at),
+            }),
             Command::LoadProfiles => self.reply_blocking(move || Msg::Profiles(accounts.load())),
             Command::LoadStatuses => {
                 self.reply_blocking(move || Msg::Statuses(statuses(&accounts)))

@@ -47,6 +47,8 @@ pub enum SaveFocus {
     Name,
     Default,
     Store,
+    /// The Vault address, or the password manager's command.
+    Where,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +80,36 @@ pub struct SaveForm {
     pub keyring: KeyringCheck,
     /// The user picked the store; a keyring check no longer changes it.
     pub store_chosen: bool,
+    /// For Vault: its address; for a password manager: the command that prints the secret.
+    pub place: TextField,
+    pub preflight: Preflight,
+}
+
+impl SaveForm {
+    fn new(make_default: bool) -> Self {
+        Self {
+            name: TextField::new("Profile name"),
+            make_default,
+            store: SecretStoreKind::Keyring,
+            focus: SaveFocus::Name,
+            error: None,
+            keyring_problem: None,
+            saving: false,
+            keyring: KeyringCheck::NotYet,
+            store_chosen: false,
+            place: TextField::new("Vault address"),
+            preflight: Preflight::NotYet,
+        }
+    }
+}
+
+/// The Vault preflight of the save step.
+#[derive(Debug)]
+pub enum Preflight {
+    NotYet,
+    Checking(u64),
+    Passed,
+    Failed(String),
 }
 
 /// What is known of the OS keyring when the save step opens.
@@ -195,17 +227,7 @@ impl Wizard {
             test: TestState::Idle,
             sign_in: None,
             auth: provider.default_client_auth,
-            save: SaveForm {
-                name: TextField::new("Profile name"),
-                make_default: existing.default_profile.is_none(),
-                store: SecretStoreKind::Keyring,
-                focus: SaveFocus::Name,
-                error: None,
-                keyring_problem: None,
-                saving: false,
-                keyring: KeyringCheck::NotYet,
-                store_chosen: false,
-            },
+            save: SaveForm::new(existing.default_profile.is_none()),
             saved: None,
             existing,
             attempt: 0,
@@ -287,7 +309,7 @@ impl Wizard {
             | Step::ClientSecret => true,
             Step::Test => self.sign_in.as_ref().is_some_and(SignInPanel::typing),
             Step::Scopes => self.scopes.focus != super::scope_picker::PickerFocus::Selected,
-            Step::Save => self.save.focus == SaveFocus::Name,
+            Step::Save => matches!(self.save.focus, SaveFocus::Name | SaveFocus::Where),
             _ => false,
         }
     }
@@ -362,6 +384,7 @@ impl Wizard {
                 self.on_saved(result);
                 Outcome::none()
             }
+            Msg::VaultChecked { attempt, result } => self.on_vault_checked(attempt, result).into(),
             Msg::KeyringProbed(problem) => {
                 self.on_keyring_probed(problem);
                 Outcome::none()

@@ -397,3 +397,82 @@ fn a_vault_over_tls_is_trusted_through_vault_cacert() {
     with_ca(&args, Some(SECRET)).expect(0);
     with_ca(&["token", "team", "--no-cache"], None).expect(0);
 }
+
+#[test]
+fn the_app_saves_to_vault_after_its_preflight() {
+    use crate::support::pty::Pty;
+    let bao = Bao::start();
+    let server = OAuthConfig::new("id", SECRET, &["core.common.read"]).start();
+    let env = Env::new();
+    let instance = server.url("");
+    let args = [
+        "setup",
+        "--provider",
+        "coupa",
+        "--instance",
+        &instance,
+        "--client-name",
+        "N",
+        "--login",
+        "n",
+        "--contact-first-name",
+        "A",
+        "--contact-last-name",
+        "B",
+        "--contact-email",
+        "a@b.co",
+        "--scopes",
+        "core.common.read",
+        "--client-id",
+        "id",
+    ];
+    let vars = [("BAO_TOKEN", ROOT), ("BAO_ADDR", bao.addr.as_str())];
+    let mut t = Pty::spawn(&env, &args, &vars);
+    t.wait_for("press Enter again");
+    t.send("\r");
+    for _ in 0..12 {
+        if t.text().contains("Client secret ▸") {
+            break;
+        }
+        t.send("\r");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    t.paste(SECRET);
+    t.send("\r");
+    t.wait_for("Review");
+    t.send("\r");
+    t.wait_for("✓ passed");
+    t.send("\r");
+    t.wait_for("secret store:");
+    t.send("\t\t");
+    // From the keyring, or from the file store preselected where no keyring runs.
+    for _ in 0..4 {
+        if t.text().contains("(•) Vault") {
+            break;
+        }
+        t.send(" ");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    t.wait_for("(•) Vault");
+    t.wait_for(&bao.addr);
+    t.wait_for("path: secret/oauth-setup/");
+    t.send("\r");
+    t.wait_for("✓ saved profile");
+    t.send("\r");
+    assert_eq!(t.wait_exit(), 0, "{}", t.text());
+    let profiles = env.read_profiles();
+    assert!(profiles.contains("secret_store = \"vault\""), "{profiles}");
+    let name = profiles
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("[profiles.")
+                .and_then(|l| l.strip_suffix(']'))
+        })
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        bao.secret_at(&format!("oauth-setup/{name}")).map(|s| s.0),
+        Some(SECRET.to_string())
+    );
+    with_token(&env, ROOT, &["token", &name, "--no-cache"]).expect(0);
+}

@@ -211,3 +211,108 @@ fn an_issuer_given_for_a_standard_server_brings_its_grants_and_scopes() {
     assert_eq!(g.issuer.as_deref(), Some("https://auth.example.com"));
     assert_eq!(account.instance.token_url, "https://auth.example.com/token");
 }
+
+/// A client-credentials setup that passed its test, at the save step.
+fn at_save() -> Driver {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    d.enter();
+    d.answer_test(Ok(super::driver::granted()));
+    d.enter();
+    assert_eq!(d.step(), Step::Save);
+    d.take();
+    d
+}
+
+#[test]
+fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
+    use crate::tui::wizard::{Preflight, SaveFocus};
+    let mut d = at_save();
+    d.press(KeyCode::Tab).press(KeyCode::Tab);
+    assert_eq!(d.w().save.focus, SaveFocus::Store);
+    d.press(KeyCode::Char(' ')).press(KeyCode::Char(' '));
+    assert_eq!(
+        d.w().save.store,
+        crate::secret_store::SecretStoreKind::Vault
+    );
+    d.press(KeyCode::Tab);
+    assert_eq!(d.w().save.focus, SaveFocus::Where, "the address field");
+    for _ in 0..40 {
+        d.press(KeyCode::Backspace);
+    }
+    d.typ("vault.example.com").enter();
+    assert!(
+        d.w()
+            .save
+            .place
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("http(s) address")
+    );
+    for _ in 0..20 {
+        d.press(KeyCode::Backspace);
+    }
+    d.typ("https://vault.example.com:8200").enter();
+    let cmds = d.take();
+    let Some(Command::CheckVault { attempt, at }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(at.path, "oauth-setup/acme");
+    let attempt = *attempt;
+    d.send(Msg::VaultChecked {
+        attempt,
+        result: Err(crate::secret_store::StoreError::Vault(
+            crate::vault::VaultError::Sealed,
+        )),
+    });
+    assert!(matches!(&d.w().save.preflight, Preflight::Failed(w) if w.contains("sealed")));
+    assert!(d.take().is_empty(), "nothing saved");
+    d.enter();
+    let Some(Command::CheckVault { attempt, .. }) = d.take().last().map(|c| match c {
+        Command::CheckVault { attempt, at } => Command::CheckVault {
+            attempt: *attempt,
+            at: at.clone(),
+        },
+        _ => panic!("{c:?}"),
+    }) else {
+        panic!()
+    };
+    d.send(Msg::VaultChecked {
+        attempt,
+        result: Ok(()),
+    });
+    let cmds = d.take();
+    let Some(Command::Save { new, .. }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(
+        new.vault.as_ref().unwrap().addr,
+        "https://vault.example.com:8200"
+    );
+    // The password manager: its command is what is saved, checked as a command line.
+    let mut d = at_save();
+    d.press(KeyCode::Tab)
+        .press(KeyCode::Tab)
+        .press(KeyCode::Left);
+    assert_eq!(
+        d.w().save.store,
+        crate::secret_store::SecretStoreKind::Command
+    );
+    d.press(KeyCode::Tab).typ("pass show 'coupa/acme").enter();
+    assert!(
+        d.w()
+            .save
+            .place
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("cannot be split")
+    );
+    d.typ("'").enter();
+    let cmds = d.take();
+    let Some(Command::Save { new, .. }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(new.command.as_ref().unwrap().read, "pass show 'coupa/acme'");
+}

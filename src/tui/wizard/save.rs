@@ -3,12 +3,15 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::step::Step;
-use super::{KeyringCheck, SaveFocus, TestState, Wizard};
+use super::{KeyringCheck, Preflight, SaveFocus, TestState, Wizard};
 use crate::account::{AccountError, NewProfile, Saved};
 use crate::fields::{self, Validated};
 use crate::profile::Verdict;
+use crate::secret_store::command::{self, CommandStore};
 use crate::secret_store::{SecretStoreKind, StoreError};
 use crate::tui::command::Command;
+use crate::tui::text_field::TextField;
+use crate::vault::{VaultLocation, default_path};
 
 impl Wizard {
     pub(super) fn on_save_key(&mut self, key: KeyEvent) -> Vec<Command> {
@@ -16,19 +19,26 @@ impl Wizard {
             return vec![];
         }
         let form = &mut self.save;
+        let has_place = matches!(
+            form.store,
+            SecretStoreKind::Vault | SecretStoreKind::Command
+        );
         match key.code {
             KeyCode::Tab => {
                 form.focus = match form.focus {
                     SaveFocus::Name => SaveFocus::Default,
                     SaveFocus::Default => SaveFocus::Store,
-                    SaveFocus::Store => SaveFocus::Name,
+                    SaveFocus::Store if has_place => SaveFocus::Where,
+                    SaveFocus::Store | SaveFocus::Where => SaveFocus::Name,
                 };
             }
             KeyCode::BackTab => {
                 form.focus = match form.focus {
+                    SaveFocus::Name if has_place => SaveFocus::Where,
                     SaveFocus::Name => SaveFocus::Store,
                     SaveFocus::Default => SaveFocus::Name,
                     SaveFocus::Store => SaveFocus::Default,
+                    SaveFocus::Where => SaveFocus::Store,
                 };
             }
             KeyCode::Char(' ') if form.focus == SaveFocus::Default => {
@@ -37,18 +47,24 @@ impl Wizard {
             KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right
                 if form.focus == SaveFocus::Store =>
             {
-                form.store = match form.store {
-                    SecretStoreKind::Keyring => SecretStoreKind::File,
-                    // The app offers the local stores (Vault: setup --secret-store vault).
-                    SecretStoreKind::File | SecretStoreKind::Vault | SecretStoreKind::Command => {
-                        SecretStoreKind::Keyring
-                    }
-                };
+                let back = key.code == KeyCode::Left;
+                form.store = next_store(form.store, back);
                 form.store_chosen = true;
                 form.error = None;
+                form.preflight = Preflight::NotYet;
+                form.place = match form.store {
+                    SecretStoreKind::Command => {
+                        TextField::new("Command that prints the secret (e.g. pass show coupa/acme)")
+                    }
+                    _ => TextField::new("Vault address").with_value(&vault_addr_from_env()),
+                };
             }
             KeyCode::Enter => return self.submit_save(),
             _ if form.focus == SaveFocus::Name => form.name.on_key(key),
+            _ if form.focus == SaveFocus::Where => {
+                form.place.on_key(key);
+                form.preflight = Preflight::NotYet;
+            }
             _ => {}
         }
         vec![]
@@ -86,6 +102,20 @@ impl Wizard {
         let Some(name) = self.profile_name() else {
             return vec![];
         };
+        let Some((vault, command)) = self.place(&name) else {
+            return vec![];
+        };
+        // Vault is checked before the first write, and the result shown.
+        if let Some(at) = &vault
+            && !matches!(self.save.preflight, Preflight::Passed)
+        {
+            self.attempt += 1;
+            self.save.preflight = Preflight::Checking(self.attempt);
+            return vec![Command::CheckVault {
+                attempt: self.attempt,
+                at: at.clone(),
+            }];
+        }
         let account = self.draft.account(self.provider, self.auth);
         let secret = match self.draft.is_public() {
             true => Some(None),
@@ -107,8 +137,8 @@ impl Wizard {
             name,
             account,
             store: self.save.store,
-            vault: None,
-            command: None,
+            vault,
+            command,
             verdict: self.verdict(),
             make_default: self.save.make_default,
         };
@@ -117,6 +147,71 @@ impl Wizard {
             secret,
             session,
         }]
+    }
+
+    /// The Vault location or the password manager's command, checked (both `None` for the local
+    /// stores); `None` when the field is refused, with its message.
+    fn place(&mut self, name: &str) -> Option<(Option<VaultLocation>, Option<CommandStore>)> {
+        let value = self.save.place.value().trim().to_string();
+        let refuse = |form: &mut super::SaveForm, why: String| {
+            form.place.error = Some(why);
+            form.focus = SaveFocus::Where;
+            None
+        };
+        match self.save.store {
+            SecretStoreKind::Vault => {
+                if !url::Url::parse(&value).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+                    return refuse(
+                        &mut self.save,
+                        "is not an http(s) address; e.g. https://vault.example.com:8200".into(),
+                    );
+                }
+                let env = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+                Some((
+                    Some(VaultLocation {
+                        addr: value,
+                        mount: "secret".into(),
+                        path: default_path(name),
+                        namespace: env("BAO_NAMESPACE").or_else(|| env("VAULT_NAMESPACE")),
+                    }),
+                    None,
+                ))
+            }
+            SecretStoreKind::Command => match command::split(&value) {
+                Ok(_) => Some((
+                    None,
+                    Some(CommandStore {
+                        read: value,
+                        write: None,
+                    }),
+                )),
+                Err(e) => refuse(&mut self.save, e.to_string()),
+            },
+            _ => Some((None, None)),
+        }
+    }
+
+    pub(super) fn on_vault_checked(
+        &mut self,
+        attempt: u64,
+        result: Result<(), StoreError>,
+    ) -> Vec<Command> {
+        if !matches!(self.save.preflight, Preflight::Checking(a) if a == attempt) {
+            return vec![];
+        }
+        match result {
+            Ok(()) => {
+                self.save.preflight = Preflight::Passed;
+                self.submit_save()
+            }
+            Err(e) => {
+                self.save.preflight = Preflight::Failed(format!(
+                    "{e}; {}",
+                    e.fix(&crate::config_dir::ConfigDir::new(""), "")
+                ));
+                vec![]
+            }
+        }
     }
 
     /// The keyring check came back: when the keyring cannot be used and the user has not picked
@@ -149,4 +244,25 @@ impl Wizard {
             Err(e) => self.save.error = Some(e),
         }
     }
+}
+
+/// Space and → go down the list of stores, ← up it.
+fn next_store(store: SecretStoreKind, back: bool) -> SecretStoreKind {
+    const ORDER: [SecretStoreKind; 4] = [
+        SecretStoreKind::Keyring,
+        SecretStoreKind::File,
+        SecretStoreKind::Vault,
+        SecretStoreKind::Command,
+    ];
+    let i = ORDER.iter().position(|s| *s == store).unwrap_or(0);
+    let n = ORDER.len();
+    ORDER[if back { (i + n - 1) % n } else { (i + 1) % n }]
+}
+
+/// The Vault address the environment names (BAO_ADDR, else VAULT_ADDR), to start from.
+fn vault_addr_from_env() -> String {
+    ["BAO_ADDR", "VAULT_ADDR"]
+        .iter()
+        .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_default()
 }

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{KeyringCheck, SaveFocus, Wizard};
+use super::{KeyringCheck, Preflight, SaveFocus, Wizard};
 use crate::profile::Verdict;
 use crate::secret_store::SecretStoreKind;
 use crate::tui::theme::{Paint, Theme};
@@ -24,7 +24,8 @@ impl Wizard {
             theme,
             None,
         );
-        let mut lines = self.save_options(theme);
+        let options = wrap::hanging_all(self.save_options(theme), area.width);
+        let mut lines = self.place_lines(paint);
         lines.extend(self.save_problems(paint));
         if self.verdict() != Verdict::Passed {
             lines.push(Line::styled(
@@ -35,34 +36,103 @@ impl Wizard {
         if self.save.saving {
             lines.push(Line::raw(format!("{} saving …", paint.spin())));
         }
+        let mut y = area.y + name_area.height;
+        let bottom = area.y + area.height;
+        let options_h = u16::try_from(options.len())
+            .unwrap_or(u16::MAX)
+            .min(bottom - y);
+        let options_area = Rect {
+            y,
+            height: options_h,
+            ..area
+        };
+        frame.render_widget(wrap::paragraph(options, options_area), options_area);
+        y += options_h;
+        if matches!(
+            self.save.store,
+            SecretStoreKind::Vault | SecretStoreKind::Command
+        ) && bottom > y
+        {
+            let field = Rect {
+                y,
+                height: 3.min(bottom - y),
+                ..area
+            };
+            let focused = self.save.focus == SaveFocus::Where;
+            self.save.place.render(frame, field, focused, theme, None);
+            y += field.height;
+        }
         let rest = Rect {
-            y: area.y + name_area.height,
-            height: area.height.saturating_sub(name_area.height),
+            y,
+            height: bottom.saturating_sub(y),
             ..area
         };
         frame.render_widget(wrap::paragraph(lines, rest), rest);
     }
 
+    /// Under the Vault address or the command: what will be used, and the preflight.
+    fn place_lines(&self, paint: &Paint) -> Vec<Line<'static>> {
+        let theme = paint.theme;
+        let mut lines = Vec::new();
+        if let Some(e) = &self.save.place.error {
+            lines.push(Line::styled(format!("✗ error: {e}"), theme.error()));
+        }
+        if self.save.store != SecretStoreKind::Vault {
+            return lines;
+        }
+        let name = self.save.name.value().trim();
+        lines.push(Line::raw(format!(
+            "  path: secret/{} (KV version 2); token from BAO_TOKEN, VAULT_TOKEN or ~/.vault-token",
+            crate::vault::default_path(if name.is_empty() { "<profile>" } else { name })
+        )));
+        match &self.save.preflight {
+            Preflight::NotYet => lines.push(Line::styled(
+                "  Enter checks the mount and the token's rights, then saves",
+                theme.dim(),
+            )),
+            Preflight::Checking(_) => {
+                lines.push(Line::raw(format!("  {} checking Vault …", paint.spin())))
+            }
+            Preflight::Passed => lines.push(Line::styled(
+                "  ✓ KV version 2; the token may read and write there",
+                theme.ok(),
+            )),
+            Preflight::Failed(why) => lines.push(Line::styled(format!("  ✗ {why}"), theme.error())),
+        }
+        lines
+    }
+
     fn save_options(&self, theme: Theme) -> Vec<Line<'static>> {
         let focus_mark = |f| if self.save.focus == f { "▸" } else { " " };
         let check = if self.save.make_default { "[x]" } else { "[ ]" };
-        let (kr, fl) = match self.save.store {
-            SecretStoreKind::File => ("( )", "(•)"),
-            SecretStoreKind::Keyring | SecretStoreKind::Vault | SecretStoreKind::Command => {
-                ("(•)", "( )")
-            }
-        };
+        let mark = |s| if self.save.store == s { "(•)" } else { "( )" };
+        let (kr, fl, va, pm) = (
+            mark(SecretStoreKind::Keyring),
+            mark(SecretStoreKind::File),
+            mark(SecretStoreKind::Vault),
+            mark(SecretStoreKind::Command),
+        );
         let mut lines = vec![
             Line::raw(format!(
                 "{} {check} make it the default profile",
                 focus_mark(SaveFocus::Default)
             )),
             Line::raw(format!(
-                "{} secret store: {kr} OS keyring   {fl} file (unencrypted)",
+                "{} secret store: {kr} OS keyring  {fl} file (unencrypted)",
                 focus_mark(SaveFocus::Store)
             )),
+            // The shared stores on a line of their own, so no choice is split when it wraps.
+            Line::raw(format!(
+                "                 {va} Vault  {pm} password manager"
+            )),
         ];
+        let local = matches!(
+            self.save.store,
+            SecretStoreKind::Keyring | SecretStoreKind::File
+        );
         match &self.save.keyring {
+            // About the keyring: said while a local store is chosen.
+            _ if !local => {}
             KeyringCheck::Checking => {
                 lines.push(Line::styled("  checking the OS keyring …", theme.dim()));
             }

@@ -55,7 +55,7 @@ impl Wizard {
             Step::Save => {
                 let mut keys = vec![("Tab", "next option")];
                 match self.save.focus {
-                    SaveFocus::Name => {}
+                    SaveFocus::Name | SaveFocus::Where => {}
                     SaveFocus::Default => keys.push(("Space", "toggle default")),
                     SaveFocus::Store => keys.push(("Space", "switch store")),
                 }
