@@ -13,6 +13,7 @@ pub mod discovery;
 pub(crate) mod exit;
 pub(crate) mod fault;
 pub mod fields;
+pub(crate) mod import;
 pub(crate) mod log;
 pub mod profile;
 pub mod provider;

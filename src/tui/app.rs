@@ -136,6 +136,7 @@ impl App {
             Screen::Wizard(w) => w.typing(),
             Screen::Rotate(_) => true,
             Screen::Login(l) => l.typing(),
+            Screen::Home(h) => h.import.is_some(),
             _ => false,
         }
     }
@@ -223,6 +224,10 @@ impl App {
                     h.cursor = 0;
                     vec![Command::LoadProfiles].into()
                 }
+                Msg::Imported(result) => {
+                    h.note = Some(Note::Imported(*result));
+                    vec![Command::LoadProfiles].into()
+                }
                 _ => Outcome::none(),
             },
         }
@@ -248,6 +253,7 @@ impl App {
                 vec![cmd].into()
             }
             HomeAction::Delete(name) => vec![Command::Delete { name }].into(),
+            HomeAction::Import(path) => vec![Command::Import { path }].into(),
             HomeAction::Login(name) => match self.profiles.get(&name).cloned() {
                 Some(p) => {
                     let (screen, cmds) = LoginScreen::start(name, p);

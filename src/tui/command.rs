@@ -65,6 +65,10 @@ pub enum Command {
         attempt: u64,
         issuer: String,
     },
+    /// Import a profile file; the answer is `Msg::Imported`.
+    Import {
+        path: String,
+    },
     LoadProfiles,
     /// Read what each profile holds beside its secret; the answer is `Msg::Statuses`.
     LoadStatuses,

@@ -15,8 +15,11 @@ use super::theme::{Paint, Theme};
 use super::wrap;
 use crate::account::{AccountError, Deleted};
 use crate::config_dir::ConfigDir;
+use crate::import::{ImportError, Imported, Next};
 use crate::profile::{ProfileError, ProfilesFile};
 use crate::session_status::SessionStatus;
+use crate::tui::text_field::TextField;
+use ratatui::layout::Rect;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Default)]
@@ -24,6 +27,8 @@ pub struct Home {
     pub cursor: usize,
     pub confirm_delete: Option<String>,
     pub note: Option<Note>,
+    /// The path of a profile file to import, while it is typed.
+    pub import: Option<Box<TextField>>,
 }
 
 /// What the home screen tells the user about the last thing that happened.
@@ -36,10 +41,11 @@ pub enum Note {
         result: Result<Deleted, AccountError>,
     },
     Unreadable(ProfileError),
+    Imported(Result<Imported, ImportError>),
 }
 
 impl Note {
-    fn text(&self, dir: &ConfigDir) -> Option<String> {
+    pub fn text(&self, dir: &ConfigDir) -> Option<String> {
         match self {
             Self::Ended(ending) => ending.farewell(),
             Self::Deleted {
@@ -66,6 +72,25 @@ impl Note {
                 Some(format!("delete {name}: {e}{fix}"))
             }
             Self::Unreadable(e) => Some(e.to_string()),
+            Self::Imported(Ok(i)) => Some(format!(
+                "imported profile {} (secret: {}); {}",
+                i.saved.name,
+                i.saved.secret_location,
+                match i.next {
+                    Next::Ready => "tested: it works",
+                    Next::Login => "sign in with l",
+                    Next::AddSecret => "add its secret with r",
+                }
+            )),
+            Self::Imported(Err(ImportError::Fields(fields))) => Some(format!(
+                "import: {}",
+                fields
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+            Self::Imported(Err(e)) => Some(format!("import: {e}")),
         }
     }
 }
@@ -80,11 +105,27 @@ pub enum HomeAction {
     Delete(String),
     /// Sign in again for a profile of a user grant.
     Login(String),
+    /// Import the profile file at this path.
+    Import(String),
     Quit,
 }
 
 impl Home {
     pub fn on_key(&mut self, key: KeyEvent, profiles: &ProfilesFile) -> HomeAction {
+        if let Some(field) = self.import.as_mut() {
+            match key.code {
+                KeyCode::Esc => self.import = None,
+                KeyCode::Enter => {
+                    let path = field.value().trim().to_string();
+                    if !path.is_empty() {
+                        self.import = None;
+                        return HomeAction::Import(path);
+                    }
+                }
+                _ => field.on_key(key),
+            }
+            return HomeAction::None;
+        }
         let names: Vec<&String> = profiles.profiles.keys().collect();
         if let Some(name) = self.confirm_delete.take() {
             return if matches!(key.code, KeyCode::Char('y')) {
@@ -101,6 +142,11 @@ impl Home {
             KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
             KeyCode::Down => self.cursor = (self.cursor + 1).min(names.len().saturating_sub(1)),
             KeyCode::Char('n') => return HomeAction::New,
+            KeyCode::Char('i') => {
+                self.import = Some(Box::new(TextField::new(
+                    "Profile file written by oauth-setup export",
+                )));
+            }
             KeyCode::Char('r') => return current.map_or(HomeAction::None, HomeAction::Rotate),
             KeyCode::Char('v') | KeyCode::Enter => {
                 return current.map_or(HomeAction::None, |n| HomeAction::Verify(vec![n]));
@@ -130,7 +176,10 @@ impl Home {
         if self.confirm_delete.is_some() {
             return vec![("y", "delete"), ("any other key", "keep it")];
         }
-        let mut keys = vec![("n", "new")];
+        if self.import.is_some() {
+            return vec![("Enter", "import"), ("Esc", "cancel")];
+        }
+        let mut keys = vec![("n", "new"), ("i", "import")];
         if !profiles.profiles.is_empty() {
             keys.splice(0..0, [("Enter", "verify"), ("a", "verify all")]);
             if profiles.profiles.len() > 1 {
@@ -187,7 +236,21 @@ impl Home {
                 Span::raw(m),
             ]));
         }
+        let lines = wrap::hanging_all(lines, area.width);
+        let text_h = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .min(area.height);
         frame.render_widget(wrap::paragraph(lines, area), area);
+        if let Some(field) = &self.import
+            && area.height > text_h
+        {
+            let below = Rect {
+                y: area.y + text_h,
+                height: area.height - text_h,
+                ..area
+            };
+            field.render(frame, below, true, theme, None);
+        }
     }
 
     /// The profiles table: a heading, then one line per profile, fitted to `width`.

@@ -67,6 +67,7 @@ pub enum Msg {
         attempt: u64,
         result: Result<(), StoreError>,
     },
+    Imported(Box<Result<crate::import::Imported, crate::import::ImportError>>),
     /// A new sign-in's tokens were kept for a profile.
     SessionSaved(Result<(), StoreError>),
     /// What each profile holds beside its secret (token expiry, refresh-token age).

@@ -172,6 +172,7 @@ impl Executor {
                 name,
             }),
             Command::Discover { attempt, issuer } => self.discover(attempt, issuer),
+            Command::Import { path } => self.import(path),
             Command::CheckVault { attempt, at } => self.reply_blocking(move || Msg::VaultChecked {
                 attempt,
                 result: accounts.vault_preflight(&at),
@@ -265,6 +266,21 @@ impl Executor {
             });
         });
         self.sign_in = Some((task, paste_tx));
+    }
+
+    /// Import a profile file in a task (it may test the secret live).
+    fn import(&self, path: String) {
+        let (client, tx) = (self.deps.client.clone(), self.tx.clone());
+        let accounts = self.deps.accounts.clone();
+        tokio::spawn(async move {
+            let result = match crate::import::read(std::path::Path::new(&path)) {
+                Ok(shared) => {
+                    crate::import::import(&accounts, &client, &shared, None, false, false).await
+                }
+                Err(e) => Err(e),
+            };
+            let _ = tx.send(Msg::Imported(Box::new(result)));
+        });
     }
 
     fn discover(&self, attempt: u64, issuer: String) {

@@ -154,3 +154,60 @@ fn a_file_store_profile_arrives_without_its_secret_and_bad_files_are_named() {
     );
     assert!(!b.read_profiles().contains("[profiles.other]"));
 }
+
+#[test]
+fn the_home_screen_imports_a_profile_file() {
+    use crate::support::pty::Pty;
+    let bao = Bao::start();
+    let server = OAuthConfig::new("id", "team-secret", &["core.common.read"]).start();
+    let a = Env::new();
+    Run::from_output(
+        a.cmd()
+            .env("BAO_TOKEN", ROOT)
+            .args([
+                "setup",
+                "--non-interactive",
+                "--provider",
+                "generic",
+                "--profile",
+                "team",
+                "--instance",
+                &server.url("/oauth2/token"),
+                "--client-id",
+                "id",
+                "--scopes",
+                "core.common.read",
+                "--client-secret-stdin",
+                "--secret-store",
+                "vault",
+                "--vault-addr",
+                &bao.addr,
+            ])
+            .write_stdin("team-secret")
+            .output()
+            .unwrap(),
+    )
+    .expect(0);
+    let b = Env::with_profile(&server);
+    let file = b.dir.path().join("team.toml");
+    a.run(&["export", "team", "--output", file.to_str().unwrap()])
+        .expect(0);
+    let mut t = Pty::spawn(&b, &[], &[("BAO_TOKEN", ROOT)]);
+    t.wait_for("i import");
+    t.send("i");
+    t.wait_for("Profile file written by oauth-setup export");
+    t.send(file.to_str().unwrap());
+    t.send("\r");
+    t.wait_for("imported profile team");
+    t.wait_for("tested: it works");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    Run::from_output(
+        b.cmd()
+            .env("BAO_TOKEN", ROOT)
+            .args(["token", "team"])
+            .output()
+            .unwrap(),
+    )
+    .expect(0);
+}

@@ -316,3 +316,33 @@ fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
     };
     assert_eq!(new.command.as_ref().unwrap().read, "pass show 'coupa/acme'");
 }
+
+#[test]
+fn home_imports_a_profile_file() {
+    let mut d = Driver::new(Entry::Start, one_profile());
+    d.take();
+    assert!(d.app.legend().contains(&("i", "import")));
+    d.press(KeyCode::Char('i'));
+    assert!(d.app.legend().contains(&("Enter", "import")));
+    d.typ("/tmp/acme.profile.toml").enter();
+    let cmds = d.take();
+    assert!(
+        matches!(cmds.last(), Some(Command::Import { path }) if path == "/tmp/acme.profile.toml"),
+        "{cmds:?}"
+    );
+    d.send(Msg::Imported(Box::new(Err(
+        crate::import::ImportError::Exists("acme".into()),
+    ))));
+    assert!(matches!(d.take().last(), Some(Command::LoadProfiles)));
+    let Screen::Home(h) = &d.app.screen else {
+        panic!()
+    };
+    let dir = crate::config_dir::ConfigDir::new("/tmp/x");
+    assert_eq!(
+        h.note.as_ref().and_then(|n| n.text(&dir)).unwrap(),
+        "import: profile \"acme\" already exists"
+    );
+    // Esc leaves the path unused.
+    d.press(KeyCode::Char('i')).typ("x").press(KeyCode::Esc);
+    assert!(d.take().is_empty());
+}
