@@ -13,7 +13,9 @@ command -v secret-tool >/dev/null 2>&1 || missing="$missing libsecret-tools"
 { command -v pgrep && command -v kill; } >/dev/null 2>&1 || missing="$missing procps"
 # Node.js runs the authorization server of the sign-in tests; python3 their test browser.
 { command -v node && command -v npm; } >/dev/null 2>&1 || missing="$missing nodejs npm"
-command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3 python3-venv"
+# The command-store test uses the real pass (and GnuPG).
+{ command -v pass && command -v gpg; } >/dev/null 2>&1 || missing="$missing pass gnupg"
 if [ -n "$missing" ]; then
     echo "tests/run.sh: installing$missing"
     if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

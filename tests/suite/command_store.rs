@@ -154,3 +154,81 @@ fn without_a_write_command_the_manager_is_updated_by_hand_and_failures_are_named
         slow.stderr
     );
 }
+
+/// The real `pass` (Debian's package) with a throw-away GnuPG key, as a user would set it up.
+#[test]
+fn the_password_store_pass_reads_and_rotates_the_secret() {
+    let env = Env::new();
+    let gnupg = env.dir.path().join("gnupg");
+    let store = env.dir.path().join("password-store");
+    std::fs::create_dir_all(&gnupg).unwrap();
+    let sh = |script: &str| {
+        let out = std::process::Command::new("sh")
+            .args(["-c", script])
+            .env("GNUPGHOME", &gnupg)
+            .env("PASSWORD_STORE_DIR", &store)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    sh(
+        "chmod 700 \"$GNUPGHOME\" && gpg --batch --passphrase '' --quick-gen-key 'oauth-setup test <t@example.invalid>' default default never 2>/dev/null",
+    );
+    sh(
+        "pass init t@example.invalid >/dev/null && printf '%s\\nuser: svc\\n' manager-secret-1 | pass insert -m coupa/acme >/dev/null",
+    );
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    oauth.set_secrets(&[SECRET, "manager-secret-2"]);
+    let server = oauth.start();
+    let url = server.url("/oauth2/token");
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = env.cmd();
+        cmd.env("GNUPGHOME", &gnupg)
+            .env("PASSWORD_STORE_DIR", &store)
+            .args(args);
+        if let Some(s) = stdin {
+            cmd.write_stdin(s);
+        }
+        Run::from_output(cmd.output().unwrap())
+    };
+    run(
+        &[
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "generic",
+            "--profile",
+            "pm",
+            "--instance",
+            &url,
+            "--client-id",
+            "id",
+            "--scopes",
+            "core.common.read",
+            "--secret-store",
+            "command",
+            "--secret-command",
+            "pass show coupa/acme",
+            "--secret-write-command",
+            "pass insert -m -f coupa/acme",
+        ],
+        None,
+    )
+    .expect(0);
+    run(&["token", "pm", "--no-cache"], None).expect(0);
+    run(
+        &["rotate", "pm", "--client-secret-stdin"],
+        Some("manager-secret-2"),
+    )
+    .expect(0);
+    assert_eq!(
+        sh("pass show coupa/acme").lines().next(),
+        Some("manager-secret-2")
+    );
+    run(&["token", "pm", "--no-cache"], None).expect(0);
+}

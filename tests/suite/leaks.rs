@@ -166,3 +166,119 @@ fn sign_in_values_stay_out_of_every_output() {
         );
     }
 }
+
+/// The Vault token and what a password manager's command prints: never in any output (but
+/// `token`'s access token), `-v` logs, profiles.toml or an exported profile.
+#[test]
+fn the_vault_token_and_the_managers_output_stay_out_of_every_output() {
+    use crate::support::bao::{Bao, ROOT};
+    use crate::support::cli::Run;
+    const VAULT_SECRET: &str = "CANARY-VAULT-SECRET-3c1f";
+    const PM_SECRET: &str = "CANARY-PM-SECRET-77a0";
+    let bao = Bao::start();
+    let mut oauth = OAuthConfig::new("id", VAULT_SECRET, &["core.common.read"]);
+    oauth.token = TOKEN.into();
+    oauth.set_secrets(&[VAULT_SECRET, PM_SECRET]);
+    let server = oauth.start();
+    let url = server.url("/oauth2/token");
+    let env = Env::new();
+    let entry = env.dir.path().join("entry");
+    std::fs::write(&entry, format!("{PM_SECRET}\nnote: {PM_SECRET}\n")).unwrap();
+    let read = format!("cat {}", entry.display());
+    let base = [
+        "--non-interactive",
+        "--provider",
+        "generic",
+        "--instance",
+        &url,
+        "--client-id",
+        "id",
+        "--scopes",
+        "core.common.read",
+    ];
+    let with = |args: Vec<&str>, stdin: Option<&str>| {
+        let mut cmd = env.cmd();
+        cmd.env("BAO_TOKEN", ROOT).args(args);
+        if let Some(s) = stdin {
+            cmd.write_stdin(s);
+        }
+        Run::from_output(cmd.output().unwrap())
+    };
+    let export = env.dir.path().join("v.toml");
+    let mut runs = vec![
+        with(
+            [
+                &["-v", "setup", "--profile", "v"][..],
+                &base,
+                &[
+                    "--client-secret-stdin",
+                    "--secret-store",
+                    "vault",
+                    "--vault-addr",
+                    &bao.addr,
+                ],
+            ]
+            .concat(),
+            Some(VAULT_SECRET),
+        ),
+        with(
+            [
+                &["-v", "setup", "--profile", "pm"][..],
+                &base,
+                &["--secret-store", "command", "--secret-command", &read],
+            ]
+            .concat(),
+            None,
+        ),
+    ];
+    for name in ["v", "pm"] {
+        runs.push(with(vec!["-v", "verify", name], None));
+        runs.push(with(vec!["show", name, "--json"], None));
+        runs.push(with(
+            vec![
+                "-v",
+                "rotate",
+                name,
+                "--non-interactive",
+                "--client-secret-stdin",
+            ],
+            Some(if name == "v" { VAULT_SECRET } else { PM_SECRET }),
+        ));
+    }
+    runs.push(with(
+        vec!["export", "v", "--output", export.to_str().unwrap()],
+        None,
+    ));
+    let token = with(vec!["-v", "token", "v", "--no-cache"], None);
+    token.expect(0);
+    assert_eq!(token.stdout.trim(), TOKEN);
+    runs.push(Run {
+        stdout: String::new(),
+        ..token
+    });
+    assert!(
+        runs[0].stderr.contains("/v1/secret/data/oauth-setup/v"),
+        "-v logs the Vault calls: {}",
+        runs[0].stderr
+    );
+    let files = [
+        env.read_profiles(),
+        std::fs::read_to_string(&export).unwrap(),
+        std::fs::read_to_string(env.config().join("secrets.toml")).unwrap_or_default(),
+    ];
+    for canary in [ROOT, VAULT_SECRET, PM_SECRET, TOKEN] {
+        for (i, run) in runs.iter().enumerate() {
+            assert!(
+                !run.all().contains(canary),
+                "run {i} printed {canary}:\n{}",
+                run.all()
+            );
+        }
+        for f in &files {
+            assert!(
+                !f.contains(canary) || canary == TOKEN,
+                "a file holds {canary}"
+            );
+        }
+    }
+}
