@@ -39,6 +39,10 @@ pub enum VaultError {
     Transport(Failure),
     #[error("cannot set up the Vault client: {0}")]
     Client(String),
+    #[error(
+        "this Vault node is a standby that sends requests to {location} (HTTP 307); redirects are not followed, as they would carry the token"
+    )]
+    Standby { location: String },
     #[error("Vault answered HTTP {status}: {errors}")]
     Other { status: u16, errors: String },
 }
@@ -63,6 +67,7 @@ impl VaultError {
             Self::NotKv2 { .. } => "use a KV version 2 mount (--vault-mount), or upgrade it: bao kv enable-versioning MOUNT".into(),
             Self::CasMismatch => "nothing was overwritten; read the new secret's details with oauth-setup show PROFILE".into(),
             Self::Transport(_) => "check --vault-addr (or BAO_ADDR / VAULT_ADDR), the network and --ca-file / VAULT_CACERT".into(),
+            Self::Standby { .. } => "give the active node's address, or the cluster's load balancer, with --vault-addr; during a leader election, wait a few seconds".into(),
             Self::Client(_) | Self::Other { .. } => "see the Vault server's logs".into(),
         }
     }
@@ -94,6 +99,12 @@ fn common(raw: &RawResponse) -> VaultError {
         503 => VaultError::Sealed,
         404 if errors.contains("namespace not found") => VaultError::NamespaceUnknown,
         403 => VaultError::Denied { missing: vec![] },
+        307 | 308 => VaultError::Standby {
+            location: raw
+                .location
+                .clone()
+                .unwrap_or_else(|| "the active node".into()),
+        },
         status => VaultError::Other { status, errors },
     }
 }

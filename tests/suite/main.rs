@@ -32,3 +32,4 @@ mod token_http;
 mod tui_pty;
 mod tui_sign_in;
 mod vault;
+mod vault_cluster;

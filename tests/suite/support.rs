@@ -2,6 +2,7 @@
 //! certificates made per test, and a runner for the real binary.
 
 pub mod bao;
+pub mod bao_cluster;
 pub mod cli;
 pub mod measure;
 pub mod oauth;

@@ -14,7 +14,7 @@ pub struct Bao {
     home: tempfile::TempDir,
 }
 
-fn bao_bin() -> PathBuf {
+pub fn bao_bin() -> PathBuf {
     std::env::var_os("OAUTH_SETUP_TEST_BAO")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bao/bin/bao"))
