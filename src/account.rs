@@ -275,9 +275,9 @@ impl Accounts {
         })
     }
 
-    /// The secret for one run of `token` or `verify`: `OAUTH_SETUP_CLIENT_SECRET` when set, else
-    /// the profile's store. Blocks on the keyring (with its timeout).
-    pub fn secret_for_run(
+    /// The secret for one run of `token`, `verify` or a sign-in: `OAUTH_SETUP_CLIENT_SECRET`
+    /// when set, else the profile's store, read without blocking the caller's runtime.
+    pub async fn secret_for_run(
         &self,
         profile: &Profile,
     ) -> Result<(Secret, SecretOrigin), RunSecretError> {
@@ -289,7 +289,8 @@ impl Accounts {
                 .map(|v| (v.value, SecretOrigin::Environment))
                 .map_err(RunSecretError::Environment);
         }
-        self.secret_get(profile)
+        self.secret_get_async(profile)
+            .await
             .map(|s| (s, SecretOrigin::Store(self.describe(profile))))
             .map_err(RunSecretError::Store)
     }

@@ -297,13 +297,14 @@ impl Ctx {
     }
 
     /// The secret for one run of `token` (or a check), as a command's error when it fails.
-    pub fn secret_for_run(
+    pub async fn secret_for_run(
         &self,
         name: &str,
         profile: &Profile,
     ) -> Result<crate::secret::Secret, CmdError> {
         self.accounts
             .secret_for_run(profile)
+            .await
             .map(|(secret, _)| secret)
             .map_err(|e| match e {
                 RunSecretError::Environment(f) => CmdError::usage(f.message),

@@ -108,7 +108,7 @@ pub async fn import(
         store,
         vault: shared.profile.vault.clone(),
         command: shared.profile.command.clone(),
-        verdict: Verdict::Failed("imported; not tested yet".into()),
+        verdict: Verdict::Untested,
         make_default,
     };
     let remote = matches!(store, SecretStoreKind::Vault | SecretStoreKind::Command);
@@ -136,15 +136,9 @@ async fn prove(
         command: new.command.clone(),
         ..Profile::new(&new.account, new.store, String::new(), "", &Verdict::Passed)
     };
-    let owned = accounts.clone();
-    let secret = tokio::task::spawn_blocking(move || owned.secret_for_run(&probe))
+    let secret = accounts
+        .secret_for_run(&probe)
         .await
-        .map_err(|e| {
-            ImportError::Secret(StoreError::Command {
-                command: String::new(),
-                detail: e.to_string(),
-            })
-        })?
         .map(|(s, _)| s)
         .map_err(|e| match e {
             crate::account::RunSecretError::Store(s) => ImportError::Secret(s),

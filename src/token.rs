@@ -6,6 +6,7 @@ mod diagnosis;
 mod probe;
 mod request;
 mod response;
+mod trust;
 
 use std::fmt;
 

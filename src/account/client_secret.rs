@@ -34,6 +34,32 @@ impl Accounts {
         self.secret_get(profile)
     }
 
+    /// The stored client secret, from async code: Vault is read on the caller's runtime (no
+    /// thread of its own: it is one local round trip on every uncached `token`); the keyring
+    /// and a password manager may wait on an unlock prompt, so they run on a blocking thread;
+    /// the file store is read in place.
+    pub(super) async fn secret_get_async(&self, profile: &Profile) -> Result<Secret, StoreError> {
+        if profile.command.is_none()
+            && let Some(at) = self.vault_of(profile)
+        {
+            let vault = Vault::from_env(&self.http).map_err(StoreError::Vault)?;
+            return vault
+                .read(at)
+                .await
+                .map(|r| r.secret)
+                .map_err(StoreError::Vault);
+        }
+        if profile.command.is_none() && profile.secret_store == SecretStoreKind::File {
+            return self.secret_get(profile);
+        }
+        let (accounts, owned) = (self.clone(), profile.clone());
+        match tokio::task::spawn_blocking(move || accounts.secret_get(&owned)).await {
+            Ok(read) => read,
+            // A panic in a store is a bug: let it end the program as anywhere else.
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+
     pub(super) fn secret_get(&self, profile: &Profile) -> Result<Secret, StoreError> {
         if let Some(cmd) = &profile.command {
             return command::get(cmd, command::timeout());

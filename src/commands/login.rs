@@ -11,7 +11,7 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
     let (name, profile) = pick_profile(Some(&args.profile), &file)?;
     let grant = user_grant(name, profile)?;
-    let secret = ctx.secret_for_run(name, profile)?;
+    let secret = ctx.secret_for_run(name, profile).await?;
     let dctx = profile.diagnosis_context();
     let opts = sign_in::SignInOptions {
         grant_type: profile.grant_type,

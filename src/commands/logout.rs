@@ -22,7 +22,7 @@ pub async fn run(ctx: &Ctx, args: &LogoutArgs) -> Result<(), CmdError> {
         .and_then(|g| g.revocation_url.clone());
     let revoked = match (&entry, revocation) {
         (Some(e), Some(url)) => {
-            let secret = ctx.secret_for_run(name, profile)?;
+            let secret = ctx.secret_for_run(name, profile).await?;
             let req = crate::token::TokenRequest {
                 token_url: url.clone(),
                 ..profile.token_request(secret)

@@ -74,7 +74,7 @@ async fn fetch(
     profile: &Profile,
     caching: bool,
 ) -> Result<Cached, CmdError> {
-    let secret = ctx.secret_for_run(name, profile)?;
+    let secret = ctx.secret_for_run(name, profile).await?;
     let dctx = profile.diagnosis_context();
     let (granted, sent_at) = if profile.grant_type.is_user_grant() {
         let done = refresh(&ctx.accounts, &ctx.client()?, name, profile, secret)
@@ -132,7 +132,7 @@ async fn client_credentials(
     if let Err(f) = &answer
         && f.is_client_rejected()
         && profile.secret_store == crate::secret_store::SecretStoreKind::Vault
-        && let Ok(again) = ctx.secret_for_run(name, profile)
+        && let Ok(again) = ctx.secret_for_run(name, profile).await
         && again != secret
     {
         crate::log::debug("the secret in Vault changed since it was read; trying the new one");

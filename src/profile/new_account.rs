@@ -56,6 +56,8 @@ pub enum Verdict {
     Passed,
     /// Saved unverified; the one-line summary of the failure.
     Failed(String),
+    /// Nothing was tested (an imported profile whose secret is still to be added).
+    Untested,
 }
 
 impl Verification {
@@ -75,10 +77,13 @@ impl Verification {
         }
     }
 
-    pub fn of(at: String, verdict: &Verdict) -> Self {
+    pub fn of(at: String, verdict: &Verdict) -> Option<Self> {
         match verdict {
-            Verdict::Passed => Self::passed(at),
-            Verdict::Failed(summary) => Self::failed(at, format!("{summary} (saved unverified)")),
+            Verdict::Passed => Some(Self::passed(at)),
+            Verdict::Failed(summary) => {
+                Some(Self::failed(at, format!("{summary} (saved unverified)")))
+            }
+            Verdict::Untested => None,
         }
     }
 }
@@ -111,7 +116,7 @@ impl Profile {
             secret_ref,
             created_at: now.to_string(),
             secret_rotated_at: None,
-            last_verification: Some(Verification::of(now.to_string(), verdict)),
+            last_verification: Verification::of(now.to_string(), verdict),
             user_grant: account.user_grant.clone(),
             vault: None,
             command: None,

@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION};
 
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+
 use super::diagnosis::{Failure, TlsProblem};
 use super::request::{TokenRequest, basic_authorization, form_body, redacted_form};
 use super::response::{Granted, RawResponse, interpret, redact_body};
@@ -59,14 +62,15 @@ pub struct JsonCall<'a> {
 }
 
 /// The certificates of a PEM file (or bundle), refused when there are none.
-fn read_certs(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, ClientError> {
+fn read_certs(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, ClientError> {
     let shown = path.display().to_string();
     let pem = std::fs::read(path).map_err(|source| ClientError::CaUnreadable {
         path: shown.clone(),
         source,
     })?;
-    let certs =
-        reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ClientError::CaInvalid {
+    let certs = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ClientError::CaInvalid {
             path: shown.clone(),
             detail: e.to_string(),
         })?;
@@ -87,16 +91,19 @@ pub struct TokenClient {
 
 impl TokenClient {
     pub fn new(opts: HttpOptions) -> Result<Self, ClientError> {
-        let mut builder = reqwest::Client::builder()
+        let mut roots = Vec::new();
+        for path in opts.ca_file.iter().chain(&opts.extra_ca_file) {
+            roots.extend(read_certs(path)?);
+        }
+        let tls =
+            super::trust::client_config(roots).map_err(|e| ClientError::Build(e.to_string()))?;
+        let http = reqwest::Client::builder()
             .user_agent(concat!("oauth-setup/", env!("CARGO_PKG_VERSION")))
             // A redirect would carry the secret to another URL; report it instead.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(opts.connect_timeout)
-            .timeout(opts.timeout);
-        for path in opts.ca_file.iter().chain(&opts.extra_ca_file) {
-            builder = builder.tls_certs_merge(read_certs(path)?);
-        }
-        let http = builder
+            .timeout(opts.timeout)
+            .tls_backend_preconfigured(tls)
             .build()
             .map_err(|e| ClientError::Build(e.to_string()))?;
         Ok(Self { http, opts })

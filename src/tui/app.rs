@@ -59,6 +59,10 @@ pub struct App {
     dir: ConfigDir,
     /// Opened on one screen by a command: leaving it quits instead of going home.
     direct: bool,
+    /// Opened on the wizard because there are no profiles yet: a finished setup ends the app
+    /// as `setup` would, but leaving the wizard shows the (empty) home, where a teammate's
+    /// exported profile can be imported instead.
+    first_run: bool,
 }
 
 impl App {
@@ -77,10 +81,12 @@ impl App {
             spinner: 0,
             dir,
             direct: true,
+            first_run: false,
         };
         let cmds = match entry {
             Entry::Start if app.profiles.profiles.is_empty() => {
                 app.screen = app.wizard(&Prefill::default());
+                app.first_run = true;
                 vec![]
             }
             Entry::Start => {
@@ -268,6 +274,9 @@ impl App {
     /// A screen that is done hands back to home, or quits when the app was opened on it (or
     /// there is nothing to go home to).
     fn follow(&mut self, outcome: Outcome) -> Vec<Command> {
+        if self.first_run && matches!(outcome, Outcome::Back) {
+            (self.first_run, self.direct) = (false, false);
+        }
         let ending = match outcome {
             Outcome::Stay(commands) => return commands,
             // A screen left with a sign-in running must not leave its listener open.
@@ -280,9 +289,7 @@ impl App {
             Outcome::Back => Ending::Cancelled,
         };
         let at_home = matches!(self.screen, Screen::Home(_));
-        let nothing_to_show =
-            self.profiles.profiles.is_empty() && matches!(self.screen, Screen::Wizard(_));
-        if self.direct || at_home || nothing_to_show {
+        if self.direct || at_home {
             return quit(ending);
         }
         self.screen = Screen::Home(Home {
@@ -331,7 +338,7 @@ impl App {
         let mut keys = self.legend();
         let notes = match &self.screen {
             Screen::Home(h) => {
-                keys.extend(h.more_keys());
+                keys.extend(h.more_keys(&self.profiles));
                 vec![]
             }
             Screen::Wizard(w) => w.help_notes(),

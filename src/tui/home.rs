@@ -196,9 +196,12 @@ impl Home {
     }
 
     /// Keys the help lists besides the legend's.
-    pub fn more_keys(&self) -> Vec<(&'static str, &'static str)> {
+    pub fn more_keys(&self, profiles: &ProfilesFile) -> Vec<(&'static str, &'static str)> {
         if self.confirm_delete.is_some() {
             return vec![];
+        }
+        if profiles.profiles.is_empty() {
+            return vec![("Esc", "quit, as q")];
         }
         vec![("v", "verify, as Enter"), ("Esc", "quit, as q")]
     }
@@ -261,6 +264,14 @@ impl Home {
         width: u16,
         theme: Theme,
     ) -> Vec<Line<'static>> {
+        if profiles.profiles.is_empty() {
+            return vec![
+                Line::raw("No profiles yet."),
+                Line::raw(
+                    "n sets one up; i imports a profile file a teammate wrote with `oauth-setup export`.",
+                ),
+            ];
+        }
         let cells = table::profile_cells(profiles, statuses, SystemTime::now());
         let widths = table::widths(&COLUMNS, &cells, usize::from(width));
         let header: Vec<String> = COLUMNS.iter().map(|c| c.header.to_string()).collect();

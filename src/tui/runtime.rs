@@ -386,13 +386,11 @@ async fn with_stored_secret(
     let Some(profile) = job.secret_of.take() else {
         return Ok(job);
     };
-    let read = tokio::task::spawn_blocking(move || accounts.secret_for_run(&profile)).await;
-    match read {
-        Ok(Ok((secret, _))) => {
+    match accounts.secret_for_run(&profile).await {
+        Ok((secret, _)) => {
             job.request.secret = secret;
             Ok(job)
         }
-        Ok(Err(e)) => Err(SignInError::NoSecret(e.to_string())),
         Err(e) => Err(SignInError::NoSecret(e.to_string())),
     }
 }

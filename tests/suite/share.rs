@@ -188,11 +188,16 @@ fn the_home_screen_imports_a_profile_file() {
             .unwrap(),
     )
     .expect(0);
-    let b = Env::with_profile(&server);
+    // A teammate's first run: no profiles, so the app opens on the wizard; Esc shows the empty
+    // home, which offers the import.
+    let b = Env::new();
     let file = b.dir.path().join("team.toml");
     a.run(&["export", "team", "--output", file.to_str().unwrap()])
         .expect(0);
     let mut t = Pty::spawn(&b, &[], &[("BAO_TOKEN", ROOT)]);
+    t.wait_for("1/14 Provider");
+    t.send("\x1b");
+    t.wait_for("No profiles yet");
     t.wait_for("i import");
     t.send("i");
     t.wait_for("Profile file written by oauth-setup export");

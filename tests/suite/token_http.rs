@@ -346,6 +346,30 @@ fn tls_untrusted_then_trusted_with_ca_file() {
 }
 
 #[test]
+fn tls_trusted_by_the_platform_store() {
+    // The platform store is read only when a certificate is checked (src/token/trust.rs); this
+    // shows it is still read then: SSL_CERT_FILE names the platform's bundle on Linux.
+    let ca = tls::make(&["localhost"]);
+    let oauth = OAuthConfig::new(ID, SECRET, &["core.common.read"]);
+    let server = oauth.start_tls(ca.server_config.clone());
+    let env = Env::new();
+    let bundle = env.dir.path().join("platform-bundle.pem");
+    std::fs::write(&bundle, &ca.ca_pem).unwrap();
+    let mut args = crate::support::cli::setup_args("acme", &server.url(""), ID, "core.common.read");
+    args.extend(crate::support::cli::FILE_STORE.map(String::from));
+    let run = crate::support::cli::Run::from_output(
+        env.cmd()
+            .args(&args)
+            .env("SSL_CERT_FILE", &bundle)
+            .write_stdin(SECRET)
+            .output()
+            .unwrap(),
+    );
+    run.expect(0);
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
 fn tls_name_mismatch() {
     let ca = tls::make(&["other.example"]);
     let server = Server::start_tls(ca.server_config.clone(), |_| Reply::empty(200));

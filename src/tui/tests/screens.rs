@@ -172,3 +172,47 @@ fn home_screen_actions() {
     d.press(KeyCode::Char('q'));
     assert!(d.ended.is_some());
 }
+
+#[test]
+fn a_first_run_left_at_the_wizard_shows_the_empty_home_with_import() {
+    use super::render::{draw, screen_text};
+    let mut d = Driver::new(Entry::Start, ProfilesFile::default());
+    assert!(
+        matches!(d.app.screen, Screen::Wizard(_)),
+        "no profiles: the wizard"
+    );
+    d.press(KeyCode::Esc);
+    assert!(
+        d.ended.is_none(),
+        "leaving the first wizard does not end the app"
+    );
+    assert!(matches!(d.app.screen, Screen::Home(_)));
+    for (w, h) in [(80, 24), (60, 18), (200, 50)] {
+        let text = screen_text(&draw(&d.app, w, h));
+        assert!(text.contains("No profiles yet"), "{w}x{h}:\n{text}");
+        assert!(text.contains("i import"), "{w}x{h}:\n{text}");
+    }
+    d.press(KeyCode::Char('i'));
+    let Screen::Home(home) = &d.app.screen else {
+        panic!("home")
+    };
+    assert!(home.import.is_some(), "i opens the import field");
+    d.press(KeyCode::Esc);
+    d.press(KeyCode::Char('n'));
+    assert!(matches!(d.app.screen, Screen::Wizard(_)));
+    d.press(KeyCode::Esc);
+    assert!(
+        matches!(d.app.screen, Screen::Home(_)),
+        "home again, not the end"
+    );
+    d.press(KeyCode::Char('q'));
+    assert!(d.ended.is_some());
+}
+
+#[test]
+fn ctrl_c_still_ends_a_first_run() {
+    let mut d = Driver::new(Entry::Start, ProfilesFile::default());
+    d.press(KeyCode::Char('c'));
+    d.send(ctrl('c'));
+    assert!(d.ended.is_some(), "Ctrl+C still ends a first run");
+}

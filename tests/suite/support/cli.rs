@@ -29,7 +29,7 @@ pub fn setup_args(profile: &str, instance: &str, client_id: &str, scopes: &str) 
 }
 
 /// Variables of the developer's environment that would change what the binary does in a test.
-pub const CLEARED_VARS: [&str; 13] = [
+pub const CLEARED_VARS: [&str; 15] = [
     "HTTPS_PROXY",
     "https_proxy",
     "HTTP_PROXY",
@@ -44,6 +44,9 @@ pub const CLEARED_VARS: [&str; 13] = [
     "SSH_TTY",
     "DISPLAY",
     "WAYLAND_DISPLAY",
+    // Which certificate authorities the platform trust store holds.
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
 ];
 
 /// NO_PROXY for tests: the servers they start are all local.
