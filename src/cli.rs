@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 use crate::exit::EXIT_CODES_HELP;
 use crate::fields::SecretSource;
@@ -97,6 +98,57 @@ pub enum Command {
     /// Delete a profile and its stored secret
     #[command(after_help = "Examples:\n  oauth-setup delete acme\n  oauth-setup delete acme --yes")]
     Delete(DeleteArgs),
+    /// Print the script that makes a shell complete commands, options and profile names
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Write the man pages, one per command
+    #[command(
+        after_help = "Examples:\n  oauth-setup man --dir ~/.local/share/man/man1 && man oauth-setup-token"
+    )]
+    Man(ManArgs),
+}
+
+const COMPLETIONS_EXAMPLES: &str =
+    "Examples (the profile names come from profiles.toml as you type):
+  echo 'source <(oauth-setup completions bash)' >> ~/.bashrc
+  echo 'source <(oauth-setup completions zsh)' >> ~/.zshrc
+  oauth-setup completions fish > ~/.config/fish/completions/oauth-setup.fish
+  oauth-setup completions powershell >> $PROFILE
+  echo 'eval (oauth-setup completions elvish | slurp)' >> ~/.config/elvish/rc.elv";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    pub shell: Shell,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+impl Shell {
+    /// The name clap_complete knows the shell by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Bash => "bash",
+            Self::Zsh => "zsh",
+            Self::Fish => "fish",
+            Self::Powershell => "powershell",
+            Self::Elvish => "elvish",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The folder to write the pages to (created when missing)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -227,6 +279,7 @@ pub struct SignInArgs {
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// The profile (authorization code) to sign in again
+    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
     pub profile: String,
     #[command(flatten)]
     pub sign_in: SignInArgs,
@@ -235,6 +288,7 @@ pub struct LoginArgs {
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// The profile whose refresh token is revoked and forgotten (the profile stays)
+    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
     pub profile: String,
 }
 
@@ -251,6 +305,7 @@ pub enum StoreChoice {
 #[derive(Debug, Args)]
 pub struct RotateArgs {
     /// The profile whose secret is replaced
+    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
     pub profile: String,
     /// Never open the rotate screen; the secret must come from stdin, a file or the environment
     #[arg(long)]
@@ -268,6 +323,7 @@ pub struct RotateArgs {
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Profiles to verify [default: the default profile]
+    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
     pub profiles: Vec<String>,
     /// Plain text even in a terminal (a terminal otherwise opens the verify screen)
     #[arg(long)]
@@ -293,6 +349,7 @@ pub enum TokenFormat {
 #[derive(Debug, Args)]
 pub struct TokenArgs {
     /// Profile [default: the default profile]
+    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
     pub profile: Option<String>,
     /// How the token is printed
     #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
@@ -325,6 +382,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The profile to show
+    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
     pub profile: String,
     /// A JSON document instead of text
     #[arg(long)]
@@ -334,6 +392,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The profile to write
+    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
     pub profile: String,
     /// Write to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
@@ -358,6 +417,7 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The profile to delete, with its stored secret
+    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
     pub profile: String,
     /// Do not ask for confirmation
     #[arg(long)]

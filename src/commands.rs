@@ -10,6 +10,7 @@ mod logout;
 mod output;
 mod rotate;
 mod setup;
+mod shell_docs;
 mod show;
 mod sign_in;
 mod token;
@@ -99,29 +100,15 @@ impl From<ClientError> for CmdError {
 
 pub fn run(cli: Cli) -> Result<(), CmdError> {
     crate::log::set_verbosity(cli.verbose);
-    let dir =
-        ConfigDir::resolve(cli.config_dir.clone()).map_err(|e| CmdError::usage(e.to_string()))?;
-    check_environment()?;
-    crate::provider::install_user_presets(&dir.providers_path()).map_err(|e| {
-        CmdError::usage(e.to_string())
-            .with_fix("fix the file, or move it out of the providers folder")
-    })?;
-    let keyring_timeout =
-        SecretStores::timeout_from_env().map_err(|e| CmdError::usage(e.to_string()))?;
-    let http = HttpOptions {
-        timeout: Duration::from_secs(cli.timeout),
-        connect_timeout: Duration::from_secs(cli.timeout.min(10)),
-        ca_file: cli.ca_file.clone(),
-        extra_ca_file: None,
+    // Generated from the command line alone: they work without a config folder or a HOME, and
+    // a broken user preset must not break the shell's completion.
+    let command = match cli.command {
+        Some(Command::Completions(a)) => return shell_docs::completions(&a),
+        Some(Command::Man(a)) => return shell_docs::man(&a),
+        other => other,
     };
-    let ctx = Ctx {
-        accounts: Accounts::new(dir, keyring_timeout).with_http(http.clone()),
-        http,
-        style: Style::detect(cli.no_color),
-    };
-    ctx.accounts.profiles().clean_after_crash();
+    let ctx = Ctx::from_options(cli.config_dir, cli.timeout, cli.ca_file, cli.no_color)?;
     let colour = output::colour_allowed(cli.no_color);
-    let command = cli.command;
     // Verify reports loose permissions as one of its checks; everything else fixes them first.
     if !matches!(command, Some(Command::Verify(_))) {
         ctx.fix_permissions()?;
@@ -157,6 +144,8 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
             Command::Export(a) => export::run(&ctx, &a),
             Command::Import(a) => import::run(&ctx, &a).await,
             Command::Logout(a) => logout::run(&ctx, &a).await,
+            // Answered above, before the config folder was read.
+            Command::Completions(_) | Command::Man(_) => Ok(()),
         }
     })
 }
@@ -288,6 +277,37 @@ async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> 
 }
 
 impl Ctx {
+    /// The config folder, presets, stores and HTTP settings the global options and the
+    /// environment name, checked up front; what a crashed writer left is cleaned away.
+    fn from_options(
+        config_dir: Option<std::path::PathBuf>,
+        timeout: u64,
+        ca_file: Option<std::path::PathBuf>,
+        no_color: bool,
+    ) -> Result<Self, CmdError> {
+        let dir = ConfigDir::resolve(config_dir).map_err(|e| CmdError::usage(e.to_string()))?;
+        check_environment()?;
+        crate::provider::install_user_presets(&dir.providers_path()).map_err(|e| {
+            CmdError::usage(e.to_string())
+                .with_fix("fix the file, or move it out of the providers folder")
+        })?;
+        let keyring_timeout =
+            SecretStores::timeout_from_env().map_err(|e| CmdError::usage(e.to_string()))?;
+        let http = HttpOptions {
+            timeout: Duration::from_secs(timeout),
+            connect_timeout: Duration::from_secs(timeout.min(10)),
+            ca_file,
+            extra_ca_file: None,
+        };
+        let ctx = Self {
+            accounts: Accounts::new(dir, keyring_timeout).with_http(http.clone()),
+            http,
+            style: Style::detect(no_color),
+        };
+        ctx.accounts.profiles().clean_after_crash();
+        Ok(ctx)
+    }
+
     pub fn account_error(&self, e: AccountError, profile: &str) -> CmdError {
         match e {
             AccountError::Store(s) => CmdError::store(&s, self.accounts.dir(), profile),

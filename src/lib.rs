@@ -8,6 +8,7 @@ pub(crate) mod atomic_file;
 pub mod authorize;
 pub mod cli;
 pub mod commands;
+pub mod completions;
 pub mod config_dir;
 pub mod discovery;
 pub(crate) mod exit;

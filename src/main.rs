@@ -3,6 +3,7 @@ use oauth_setup::cli::Cli;
 use oauth_setup::commands;
 
 fn main() {
+    oauth_setup::completions::answer_if_asked();
     let cli = Cli::parse();
     let code = match commands::run(cli) {
         Ok(()) => 0,

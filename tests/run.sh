@@ -14,6 +14,8 @@ command -v secret-tool >/dev/null 2>&1 || missing="$missing libsecret-tools"
 # Node.js runs the authorization server of the sign-in tests; python3 their test browser.
 { command -v node && command -v npm; } >/dev/null 2>&1 || missing="$missing nodejs npm"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3 python3-venv"
+# The man page test renders every page with man (groff underneath).
+{ command -v man && command -v groff; } >/dev/null 2>&1 || missing="$missing man-db groff-base"
 # The command-store test uses the real pass (and GnuPG).
 { command -v pass && command -v gpg; } >/dev/null 2>&1 || missing="$missing pass gnupg"
 if [ -n "$missing" ]; then

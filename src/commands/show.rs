@@ -76,6 +76,7 @@ fn print_json(
     history: Option<&History>,
 ) -> Result<(), CmdError> {
     let mut value = serde_json::to_value(p).map_err(|e| CmdError::usage(e.to_string()))?;
+    value["schema_version"] = json!(1);
     value["name"] = json!(name);
     value["default"] = json!(is_default);
     value["secret"] = json!({"store": p.secret_store.as_str(), "location": presence.location, "status": presence.status, "error": presence.error});

@@ -173,6 +173,7 @@ fn print(token: &Cached, cached: bool, format: TokenFormat) -> Result<(), CmdErr
             let now = SystemTime::now();
             Secret::new(
                 serde_json::json!({
+                    "schema_version": 1,
                     "access_token": value,
                     "token_type": token.token_type,
                     "expires_in": token.remaining(now).map(|d| d.as_secs()),

@@ -1,0 +1,22 @@
+//! `completions` and `man`: generated from the command line itself; they need no config folder.
+
+use super::CmdError;
+use crate::cli::{CompletionsArgs, ManArgs};
+use crate::exit::ExitCode;
+
+pub fn completions(args: &CompletionsArgs) -> Result<(), CmdError> {
+    let mut out = std::io::stdout().lock();
+    crate::completions::registration(args.shell, &mut out)
+        .map_err(|e| CmdError::new(ExitCode::Internal, format!("cannot write the script: {e}")))
+}
+
+pub fn man(args: &ManArgs) -> Result<(), CmdError> {
+    let pages = crate::completions::write_man_pages(&args.dir).map_err(|e| {
+        CmdError::usage(format!("--dir {}: {e}", args.dir.display()))
+            .with_fix("give a folder you can write to")
+    })?;
+    for page in pages {
+        println!("{}", page.display());
+    }
+    Ok(())
+}
