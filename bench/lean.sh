@@ -44,13 +44,14 @@ hyperfine --warmup 5 --runs "$runs" -N --export-json "$work/result.json" \
     "$bin verify bench" "$curl_py" "$bin token bench --no-cache" \
     "$bin verify oidc" "$curl_oidc" "$bin token oidc --no-cache" \
     "env OAUTH_SETUP_CONFIG_DIR=$fifty $bin verify --all" \
-    "curl -s -Z --parallel-max 50 -H Accept:application/json --data $form&scope=core.common.read $urls" \
+    "curl -s --no-progress-meter -Z --parallel-max 50 -H Accept:application/json --data $form&scope=core.common.read $urls" \
     >/dev/null
 
 # Peak memory of verify: the largest resident set of 20 runs.
 peak=0
 for i in $(seq 1 20); do
-    kb=$( { /usr/bin/time -f '%M' "$bin" verify bench >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -f '%M' -o "$work/rss" "$bin" verify bench >/dev/null 2>&1
+    kb=$(tail -1 "$work/rss")
     [ "$kb" -gt "$peak" ] && peak=$kb
 done
 

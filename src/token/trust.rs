@@ -10,13 +10,14 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 
-/// The TLS settings for the HTTP client: the lazy verifier, HTTP/2 and HTTP/1.1 offered.
+/// The TLS settings for the HTTP client: the lazy verifier, and HTTP/1.1 offered (the client is
+/// built without HTTP/2: one token request gains nothing from it).
 pub fn client_config(
     extra_roots: Vec<CertificateDer<'static>>,
 ) -> Result<rustls::ClientConfig, rustls::Error> {
     let provider = CryptoProvider::get_default()
         .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
     let verifier = Arc::new(LazyVerifier {
         extra_roots,
         provider: provider.clone(),
@@ -27,7 +28,7 @@ pub fn client_config(
         .dangerous()
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
 }
 
@@ -115,13 +116,10 @@ mod tests {
     #[test]
     fn nothing_is_loaded_until_a_certificate_is_checked() {
         let config = client_config(Vec::new()).unwrap();
-        assert_eq!(
-            config.alpn_protocols,
-            [b"h2".to_vec(), b"http/1.1".to_vec()]
-        );
+        assert_eq!(config.alpn_protocols, [b"http/1.1".to_vec()]);
         let lazy = LazyVerifier {
             extra_roots: Vec::new(),
-            provider: Arc::new(rustls::crypto::aws_lc_rs::default_provider()),
+            provider: Arc::new(rustls::crypto::ring::default_provider()),
             loaded: OnceLock::new(),
         };
         assert!(!lazy.supported_verify_schemes().is_empty());

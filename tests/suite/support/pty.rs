@@ -49,11 +49,22 @@ impl Pty {
         let sink = parser.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
+            // Once the program has exited, Linux answers EIO while its last writes may still be
+            // on their way to the master side (the tty's flip buffer is pushed by a worker): read
+            // on a little longer before giving up, or a farewell line is lost under load.
+            let mut failures = 0;
+            while failures < 25 {
+                match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        failures = 0;
+                        sink.lock().unwrap().process(&buf[..n]);
+                    }
+                    Err(_) => {
+                        failures += 1;
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
                 }
-                sink.lock().unwrap().process(&buf[..n]);
             }
         });
         let writer = pair.master.take_writer().unwrap();
