@@ -6,7 +6,8 @@ use crate::support::oauth::OAuthConfig;
 
 const SECRET: &str = "manager-secret-1";
 
-fn setup(env: &Env, url: &str, read: &str, write: Option<&str>) -> Run {
+/// `setup` of profile `pm` at token URL `url`, its secret read by the command line `read`.
+pub fn setup(env: &Env, url: &str, read: &str, write: Option<&str>) -> Run {
     let mut args = vec![
         "setup",
         "--non-interactive",

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::authcode::{Browser, coupa_server, setup as sign_in_setup};
-use crate::support::bao::{Bao, ROOT};
+use crate::support::bao::{Bao, ROOT, vault_setup_args};
 use crate::support::cli::{Env, Run};
 use crate::support::oauth::OAuthConfig;
 
@@ -165,24 +165,11 @@ fn vault_and_command_profiles_match_the_show_schema() {
     let oauth = OAuthConfig::new("id", "sec", &["core.common.read"]);
     let server = oauth.start();
     let env = Env::new();
-    let common = [
-        "setup",
-        "--non-interactive",
-        "--provider",
-        "generic",
-        "--instance",
-        &server.url("/oauth2/token"),
-        "--client-id",
-        "id",
-        "--scopes",
-        "core.common.read",
-    ];
+    let url = server.url("/oauth2/token");
     let vaulted = Run::from_output(
         env.cmd()
             .env("BAO_TOKEN", ROOT)
-            .args(common)
-            .args(["--profile", "team", "--client-secret-stdin"])
-            .args(["--secret-store", "vault", "--vault-addr", &bao.addr])
+            .args(vault_setup_args(&url, &bao.addr))
             .write_stdin("sec")
             .output()
             .unwrap(),
@@ -191,15 +178,7 @@ fn vault_and_command_profiles_match_the_show_schema() {
     let secret_file = env.dir.path().join("secret.txt");
     std::fs::write(&secret_file, "sec\n").unwrap();
     let read = format!("cat {}", secret_file.display());
-    env.run(
-        &[
-            &common[..],
-            &["--profile", "managed", "--secret-store", "command"],
-            &["--secret-command", &read],
-        ]
-        .concat(),
-    )
-    .expect(0);
+    crate::command_store::setup(&env, &url, &read, None).expect(0);
     let show = |name: &str| {
         Run::from_output(
             env.cmd()
@@ -212,7 +191,7 @@ fn vault_and_command_profiles_match_the_show_schema() {
     let team = check("show", &show("team").expect(0).stdout);
     assert!(team["vault_versions"].is_array(), "{team}");
     assert!(team["vault_last_rotation"].is_object(), "{team}");
-    let managed = check("show", &show("managed").expect(0).stdout);
+    let managed = check("show", &show("pm").expect(0).stdout);
     assert!(managed["command"]["read"].is_string(), "{managed}");
     check("list", &env.run(&["list", "--json"]).expect(0).stdout);
 }

@@ -1,7 +1,7 @@
 //! `export` and `import`: a profile handed to a teammate without its secret. A Vault profile
 //! works on the second machine at once (tested on import); a file-store one asks for its secret.
 
-use crate::support::bao::{Bao, ROOT};
+use crate::support::bao::{Bao, ROOT, vault_setup_args};
 use crate::support::cli::{Env, Run};
 use crate::support::oauth::OAuthConfig;
 
@@ -13,25 +13,7 @@ fn a_vault_profile_exported_works_on_a_second_machine_with_no_secret_given() {
     let setup = Run::from_output(
         a.cmd()
             .env("BAO_TOKEN", ROOT)
-            .args([
-                "setup",
-                "--non-interactive",
-                "--provider",
-                "generic",
-                "--profile",
-                "team",
-                "--instance",
-                &server.url("/oauth2/token"),
-                "--client-id",
-                "id",
-                "--scopes",
-                "core.common.read",
-                "--client-secret-stdin",
-                "--secret-store",
-                "vault",
-                "--vault-addr",
-                &bao.addr,
-            ])
+            .args(vault_setup_args(&server.url("/oauth2/token"), &bao.addr))
             .write_stdin("team-secret")
             .output()
             .unwrap(),
@@ -164,25 +146,7 @@ fn the_home_screen_imports_a_profile_file() {
     Run::from_output(
         a.cmd()
             .env("BAO_TOKEN", ROOT)
-            .args([
-                "setup",
-                "--non-interactive",
-                "--provider",
-                "generic",
-                "--profile",
-                "team",
-                "--instance",
-                &server.url("/oauth2/token"),
-                "--client-id",
-                "id",
-                "--scopes",
-                "core.common.read",
-                "--client-secret-stdin",
-                "--secret-store",
-                "vault",
-                "--vault-addr",
-                &bao.addr,
-            ])
+            .args(vault_setup_args(&server.url("/oauth2/token"), &bao.addr))
             .write_stdin("team-secret")
             .output()
             .unwrap(),

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::support::bao::{Bao, ROOT};
+use crate::support::bao::{Bao, ROOT, vault_setup_args};
 use crate::support::cli::{Env, Run};
 use crate::support::oauth::OAuthConfig;
 use crate::support::server::{Reply, Server};
@@ -12,25 +12,7 @@ use crate::support::server::{Reply, Server};
 const SECRET: &str = "vault-secret-1";
 
 fn setup(env: &Env, bao: &Bao, token: &str, url: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "setup",
-        "--non-interactive",
-        "--provider",
-        "generic",
-        "--profile",
-        "team",
-        "--instance",
-        url,
-        "--client-id",
-        "id",
-        "--scopes",
-        "core.common.read",
-        "--client-secret-stdin",
-        "--secret-store",
-        "vault",
-        "--vault-addr",
-        &bao.addr,
-    ];
+    let mut args = vault_setup_args(url, &bao.addr);
     args.extend(extra);
     Run::from_output(
         env.cmd()
@@ -375,26 +357,7 @@ fn a_vault_over_tls_is_trusted_through_vault_cacert() {
         }
         Run::from_output(cmd.output().unwrap())
     };
-    let args = [
-        "setup",
-        "--non-interactive",
-        "--provider",
-        "generic",
-        "--profile",
-        "team",
-        "--instance",
-        &url,
-        "--client-id",
-        "id",
-        "--scopes",
-        "core.common.read",
-        "--client-secret-stdin",
-        "--secret-store",
-        "vault",
-        "--vault-addr",
-        &bao.addr,
-    ];
-    with_ca(&args, Some(SECRET)).expect(0);
+    with_ca(&vault_setup_args(&url, &bao.addr), Some(SECRET)).expect(0);
     with_ca(&["token", "team", "--no-cache"], None).expect(0);
 }
 

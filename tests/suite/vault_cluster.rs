@@ -6,6 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::bao::vault_setup_args;
 use crate::support::bao_cluster::{Cluster, call};
 use crate::support::cli::{Env, Run};
 use crate::support::oauth::OAuthConfig;
@@ -38,25 +39,7 @@ fn killing_the_leader_loses_no_rotation_and_requests_recover() {
         Run::from_output(cmd.output().unwrap())
     };
     run(
-        &[
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "generic",
-            "--profile",
-            "team",
-            "--instance",
-            &server.url("/oauth2/token"),
-            "--client-id",
-            "id",
-            "--scopes",
-            "core.common.read",
-            "--client-secret-stdin",
-            "--secret-store",
-            "vault",
-            "--vault-addr",
-            &via,
-        ],
+        &vault_setup_args(&server.url("/oauth2/token"), &via),
         Some(&secrets[0]),
     )
     .expect(0);

@@ -8,6 +8,30 @@ use std::time::{Duration, Instant};
 
 pub const ROOT: &str = "root-token-for-tests";
 
+/// `setup --non-interactive` of profile `team`: a standard server at token URL `url`, client
+/// `id`, the secret on stdin, stored in the Vault at `addr`.
+pub fn vault_setup_args<'a>(url: &'a str, addr: &'a str) -> Vec<&'a str> {
+    vec![
+        "setup",
+        "--non-interactive",
+        "--provider",
+        "generic",
+        "--profile",
+        "team",
+        "--instance",
+        url,
+        "--client-id",
+        "id",
+        "--scopes",
+        "core.common.read",
+        "--client-secret-stdin",
+        "--secret-store",
+        "vault",
+        "--vault-addr",
+        addr,
+    ]
+}
+
 pub struct Bao {
     child: Child,
     pub addr: String,
