@@ -11,6 +11,13 @@ pub fn completions(args: &CompletionsArgs) -> Result<(), CmdError> {
 }
 
 pub fn man(args: &ManArgs) -> Result<(), CmdError> {
+    if args.dir.exists() && !args.dir.is_dir() {
+        return Err(CmdError::usage(format!(
+            "--dir {}: is a file, not a folder",
+            args.dir.display()
+        ))
+        .with_fix("give a folder (it is created when missing)"));
+    }
     let pages = crate::completions::write_man_pages(&args.dir).map_err(|e| {
         CmdError::usage(format!("--dir {}: {e}", args.dir.display()))
             .with_fix("give a folder you can write to")

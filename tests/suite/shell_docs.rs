@@ -133,6 +133,13 @@ fn man_writes_a_page_per_command_and_each_renders_without_warnings() {
         }
         assert!(text.contains("SYNOPSIS"), "{page}:\n{text}");
     }
+    let file = dir.join("oauth-setup.1");
+    let run = env.run(&["man", "--dir", file.to_str().unwrap()]);
+    assert!(
+        run.expect(2).stderr.contains("is a file, not a folder"),
+        "{}",
+        run.stderr
+    );
     let token = std::fs::read_to_string(dir.join("oauth-setup-token.1")).unwrap();
     assert!(token.contains("min\\-valid"), "the options are in the page");
 }
