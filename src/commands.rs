@@ -262,13 +262,13 @@ async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> 
     match (ending.exit_code(), ending.farewell()) {
         (ExitCode::Ok, note) => {
             if let Some(line) = note {
-                eprintln!("{line}");
+                crate::tell!("{line}");
             }
             Ok(())
         }
         (ExitCode::Cancelled, note) => {
             if let Some(line) = note {
-                eprintln!("{line}");
+                crate::tell!("{line}");
             }
             Err(CmdError::new(ExitCode::Cancelled, ""))
         }
@@ -340,7 +340,7 @@ impl Ctx {
     pub fn fix_permissions(&self) -> Result<Vec<String>, CmdError> {
         let fixed = self.accounts.profiles().fix_permissions()?;
         for f in &fixed {
-            eprintln!("{} {f}", self.style.warn("warning:"));
+            crate::tell!("{} {f}", self.style.warn("warning:"));
         }
         Ok(fixed)
     }

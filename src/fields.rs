@@ -1,6 +1,7 @@
 //! Field rules: one pure function per field, shared by the command line and the wizard. Each
 //! returns the typed value (with any warnings) or a [`FieldError`] that names the field and the fix.
 
+mod endpoint;
 mod identity;
 mod instance;
 mod scopes;
@@ -13,6 +14,7 @@ pub use identity::{
     check_login_unique, derive_profile_name, free_profile_name, parse_client_id, parse_client_name,
     parse_contact_email, parse_contact_name, parse_login, parse_profile_name,
 };
+pub use endpoint::{on_host, origin_of, parse_endpoint};
 pub(crate) use instance::is_loopback;
 pub use instance::{Instance, parse_instance_url};
 pub use scopes::{parse_scopes, write_without_read};
@@ -38,6 +40,10 @@ pub enum Field {
     ClientAuth,
     SecretStore,
     RedirectUri,
+    /// The authorize, device, revocation endpoints and the issuer of a user grant.
+    Endpoints,
+    /// The Vault address, mount, path and namespace.
+    Vault,
 }
 
 impl Field {
@@ -58,6 +64,8 @@ impl Field {
             Self::ClientAuth => "client authentication",
             Self::SecretStore => "secret store",
             Self::RedirectUri => "redirect URI",
+            Self::Endpoints => "endpoints",
+            Self::Vault => "Vault location",
         }
     }
 
@@ -79,6 +87,8 @@ impl Field {
             Self::ClientAuth => "--client-auth",
             Self::SecretStore => "--secret-store",
             Self::RedirectUri => "--redirect-uri",
+            Self::Endpoints => "--issuer",
+            Self::Vault => "--vault-addr/--vault-mount/--vault-path/--vault-namespace",
         }
     }
 }

@@ -15,6 +15,6 @@ pub fn enabled() -> bool {
 
 pub fn debug(message: impl std::fmt::Display) {
     if enabled() {
-        eprintln!("debug: {message}");
+        crate::tell!("debug: {message}");
     }
 }

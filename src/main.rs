@@ -1,21 +1,28 @@
 use clap::Parser;
 use oauth_setup::cli::Cli;
 use oauth_setup::commands;
+use oauth_setup::out::{StdoutState, stdout_state};
 
 fn main() {
+    oauth_setup::hardening::no_core_dumps();
     oauth_setup::completions::answer_if_asked();
     let cli = Cli::parse();
-    let code = match commands::run(cli) {
+    let mut code = match commands::run(cli) {
         Ok(()) => 0,
         Err(e) => {
             if !e.message.is_empty() {
-                eprintln!("error: {}", e.message);
+                oauth_setup::tell!("error: {}", e.message);
             }
             if let Some(fix) = &e.fix {
-                eprintln!("  fix: {fix}");
+                oauth_setup::tell!("  fix: {fix}");
             }
             e.code.code()
         }
     };
+    // A closed pipe (`| head`) is what the reader asked for; a failed write is not.
+    if stdout_state() == StdoutState::Failed && code == 0 {
+        oauth_setup::tell!("error: the output could not be written (is the disk full?)");
+        code = 1;
+    }
     std::process::exit(code);
 }

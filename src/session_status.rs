@@ -2,7 +2,7 @@
 //! the cached access token expires, and the refresh token's age. Read from the profile's store;
 //! never a token.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use crate::account::Accounts;
 use crate::profile::Profile;
@@ -34,7 +34,7 @@ pub fn session_status(accounts: &Accounts, profile: &Profile, now: SystemTime) -
         .user_grant
         .as_ref()
         .and_then(|g| g.refresh_token_lifetime_days);
-    let at = |secs: u64| UNIX_EPOCH + Duration::from_secs(secs);
+    let at = crate::timestamp::from_unix;
     let refresh = profile
         .grant_type
         .is_user_grant()

@@ -6,6 +6,12 @@ pub fn now() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
+/// A UNIX time read from a store or a server, as a `SystemTime` that cannot overflow: beyond the
+/// year 9999 it is taken as then.
+pub fn from_unix(secs: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs.min(253_402_300_799))
+}
+
 /// "3 min ago", "2 h ago", "5 days ago"; `None` when the text is not a timestamp.
 pub fn age(stamp: &str, now: SystemTime) -> Option<String> {
     let then = humantime::parse_rfc3339(stamp).ok()?;

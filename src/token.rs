@@ -6,6 +6,7 @@ mod diagnosis;
 mod probe;
 mod request;
 mod response;
+mod shape;
 mod trust;
 
 use std::fmt;
@@ -19,6 +20,10 @@ pub use request::{
     DEVICE_CODE_GRANT, GrantForm, TokenRequest, basic_authorization, form_body, redacted_form,
 };
 pub use response::{Granted, RawResponse, interpret, redact_body};
+pub use shape::{
+    MAX_ACCESS_LIFETIME, MAX_REFRESH_LIFETIME, NotBearer, TokenProblem, bearer_value, check_token,
+    is_token_type,
+};
 
 /// An OAuth 2.0 grant type, spelled as in RFC 6749 and RFC 8628 in files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -64,7 +64,7 @@ pub fn entry(
     scopes: &[String],
 ) -> Option<(Cached, Secret)> {
     let lifetime = Duration::from_secs(granted.expires_in?);
-    let expires_at = sent_at + lifetime;
+    let expires_at = sent_at.checked_add(lifetime)?;
     let unix = expires_at.duration_since(UNIX_EPOCH).ok()?.as_secs();
     let mut stored = Entry {
         v: VERSION,
@@ -98,7 +98,7 @@ pub fn is_too_long_marker(stored: &Secret) -> bool {
 /// When a stored entry expires, if it is ours (whatever its scopes).
 pub fn expires_at(stored: &Secret) -> Option<SystemTime> {
     let entry: Entry = serde_json::from_str(stored.expose()).ok()?;
-    (entry.v == VERSION).then(|| UNIX_EPOCH + Duration::from_secs(entry.expires_at))
+    (entry.v == VERSION).then(|| crate::timestamp::from_unix(entry.expires_at))
 }
 
 /// A stored entry, if it is ours, for these scopes, and valid for at least `min_valid` from
@@ -116,7 +116,7 @@ pub fn usable(
     let cached = Cached {
         access_token: Secret::new(std::mem::take(&mut entry.access_token)),
         token_type: std::mem::take(&mut entry.token_type),
-        expires_at: Some(UNIX_EPOCH + Duration::from_secs(entry.expires_at)),
+        expires_at: Some(crate::timestamp::from_unix(entry.expires_at)),
         scope: entry.scope.take(),
     };
     (cached.remaining(now)? >= min_valid).then_some(cached)

@@ -64,6 +64,7 @@ impl Vault {
 
     /// The client secret and its version, in one call (the version is what check-and-set needs).
     pub async fn read(&self, at: &VaultLocation) -> Result<Versioned, VaultError> {
+        at.check().map_err(VaultError::Location)?;
         let raw = self
             .call(reqwest::Method::GET, &at.data_url(), at.ns(), None)
             .await?;
@@ -81,6 +82,7 @@ impl Vault {
         secret: &Secret,
         cas: Option<u64>,
     ) -> Result<u64, VaultError> {
+        at.check().map_err(VaultError::Location)?;
         let mut body = serde_json::json!({ "data": { SECRET_FIELD: secret.expose() } });
         if let Some(n) = cas {
             body["options"] = serde_json::json!({ "cas": n });
@@ -101,6 +103,7 @@ impl Vault {
         at: &VaultLocation,
         version: u64,
     ) -> Result<Versioned, VaultError> {
+        at.check().map_err(VaultError::Location)?;
         let url = format!("{}?version={version}", at.data_url());
         let raw = self.call(reqwest::Method::GET, &url, at.ns(), None).await?;
         if raw.status == 403 {
@@ -111,6 +114,7 @@ impl Vault {
 
     /// The versions kept and who last rotated, from the secret's metadata.
     pub async fn history(&self, at: &VaultLocation) -> Result<History, VaultError> {
+        at.check().map_err(VaultError::Location)?;
         let raw = self
             .call(reqwest::Method::GET, &at.metadata_url(), at.ns(), None)
             .await?;
@@ -127,6 +131,7 @@ impl Vault {
         at: &VaultLocation,
         profile: &str,
     ) -> Result<(), VaultError> {
+        at.check().map_err(VaultError::Location)?;
         let by = std::env::var("USER")
             .or_else(|_| std::env::var("USERNAME"))
             .unwrap_or_else(|_| "unknown".into());
@@ -154,6 +159,7 @@ impl Vault {
     /// Before the first write: the mount is KV version 2 (version 1 ignores check-and-set) and
     /// the token may read and update the path. A 403 is told apart: a bad token, or a policy.
     pub async fn preflight(&self, at: &VaultLocation) -> Result<(), VaultError> {
+        at.check().map_err(VaultError::Location)?;
         let raw = self
             .call(reqwest::Method::GET, &at.mounts_url(), at.ns(), None)
             .await?;

@@ -58,6 +58,10 @@ pub fn plan_browser(
 /// Open `url` (http or https only: the `hardened` feature). A browser command that keeps running
 /// (a text browser, a test's script) is left running; only a quick failure is reported.
 pub async fn open_browser(url: &str) -> Result<(), String> {
+    // Only a web page goes to the browser: never file:, javascript: or data:, nor plain http
+    // beyond loopback, whatever a profile or a server said.
+    crate::fields::parse_endpoint(crate::fields::Field::Endpoints, "the sign-in page", url)
+        .map_err(|e| e.message)?;
     let url = url.to_string();
     let opened = tokio::task::spawn_blocking(move || {
         let mut options = webbrowser::BrowserOptions::new();

@@ -1,6 +1,6 @@
 //! `delete`: remove a profile, then its secret.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 
 use super::{CmdError, Ctx, unknown_profile};
 use crate::cli::DeleteArgs;
@@ -16,15 +16,12 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
                 CmdError::usage("refusing to delete without confirmation").with_fix("pass --yes")
             );
         }
-        print!(
+        let answer = crate::out::ask(&format!(
             "Delete profile {} and its stored secret? [y/N] ",
             args.profile
-        );
-        let _ = std::io::stdout().flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut answer);
+        ));
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            println!("nothing deleted");
+            crate::say!("nothing deleted");
             return Ok(());
         }
     }
@@ -33,10 +30,10 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
         .accounts
         .delete(&name)
         .map_err(|e| ctx.account_error(e, &name))?;
-    println!("deleted profile {name}");
+    crate::say!("deleted profile {name}");
     match deleted.secret_removed {
-        Ok(true) => println!("deleted its secret from the {}", deleted.secret_location),
-        Ok(false) => println!("it had no stored secret"),
+        Ok(true) => crate::say!("deleted its secret from the {}", deleted.secret_location),
+        Ok(false) => crate::say!("it had no stored secret"),
         Err(e) => {
             return Err(CmdError::store(&e, ctx.accounts.dir(), &name).with_fix(format!(
                 "the profile is gone, but its secret could not be removed from the {}; remove it by hand",

@@ -26,12 +26,12 @@ pub async fn run(ctx: &Ctx, args: &DiscoverArgs) -> Result<(), CmdError> {
             "scopes_supported": meta.scopes_supported,
             "pkce_s256": meta.supports_s256(),
         });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        crate::say!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         return Ok(());
     }
     print_text(&url, &meta);
     if meta.grants().contains(&GrantType::AuthorizationCode) && !meta.supports_s256() {
-        eprintln!(
+        crate::tell!(
             "{} the server offers authorization code but does not advertise PKCE S256",
             ctx.style.warn("warning:")
         );
@@ -48,26 +48,26 @@ fn print_text(url: &str, meta: &Metadata) {
             v.join(" ")
         }
     };
-    println!("issuer:               {}", meta.issuer);
-    println!("metadata:             {url}");
-    println!("token endpoint:       {}", or_none(&meta.token_endpoint));
-    println!(
+    crate::say!("issuer:               {}", meta.issuer);
+    crate::say!("metadata:             {url}");
+    crate::say!("token endpoint:       {}", or_none(&meta.token_endpoint));
+    crate::say!(
         "authorization:        {}",
         or_none(&meta.authorization_endpoint)
     );
-    println!(
+    crate::say!(
         "device authorization: {}",
         or_none(&meta.device_authorization_endpoint)
     );
-    println!(
+    crate::say!(
         "revocation:           {}",
         or_none(&meta.revocation_endpoint)
     );
-    println!(
+    crate::say!(
         "grants:               {}",
         words(meta.grants().iter().map(|g| g.as_str()).collect())
     );
-    println!(
+    crate::say!(
         "client auth:          {}",
         words(meta.client_auths().iter().map(|a| a.as_str()).collect())
     );
@@ -75,8 +75,8 @@ fn print_text(url: &str, meta: &Metadata) {
         .scopes_supported
         .as_ref()
         .map_or("not listed".to_string(), |s| s.join(" "));
-    println!("scopes:               {scopes}");
-    println!(
+    crate::say!("scopes:               {scopes}");
+    crate::say!(
         "PKCE S256:            {}",
         if meta.supports_s256() { "yes" } else { "no" }
     );

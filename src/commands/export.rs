@@ -18,11 +18,11 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<(), CmdError> {
         "# An oauth-setup profile, without its secret: import it with\n#   oauth-setup import FILE\n{text}"
     );
     match &args.output {
-        None => print!("{text}"),
+        None => crate::say!("{}", text.trim_end()),
         Some(path) => {
             std::fs::write(path, text)
                 .map_err(|e| CmdError::usage(format!("cannot write {}: {e}", path.display())))?;
-            eprintln!(
+            crate::tell!(
                 "wrote profile {} to {} (no secret in it)",
                 args.profile,
                 path.display()

@@ -21,15 +21,15 @@ pub async fn run(ctx: &Ctx, args: &ImportArgs) -> Result<(), CmdError> {
     .await
     .map_err(|e| error(ctx, e, &name))?;
     let name = &imported.saved.name;
-    println!(
+    crate::say!(
         "{} profile {name} in {}",
         ctx.style.ok("imported:"),
         imported.saved.profiles_path
     );
-    println!("  secret: {}", imported.saved.secret_location);
+    crate::say!("  secret: {}", imported.saved.secret_location);
     let next = match imported.next {
         Next::Ready => {
-            println!("{} the token request succeeded", ctx.style.ok("ok:"));
+            crate::say!("{} the token request succeeded", ctx.style.ok("ok:"));
             format!("oauth-setup token {name}")
         }
         Next::Login => format!("oauth-setup login {name}"),
@@ -37,7 +37,7 @@ pub async fn run(ctx: &Ctx, args: &ImportArgs) -> Result<(), CmdError> {
             format!("oauth-setup rotate {name} --client-secret-stdin   # add the secret")
         }
     };
-    println!("next:\n  {next}");
+    crate::say!("next:\n  {next}");
     Ok(())
 }
 

@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
                 })
             })
             .collect();
-        println!(
+        crate::say!(
             "{}",
             serde_json::to_string_pretty(&json!({"schema_version": 1, "profiles": profiles}))
                 .unwrap_or_default()
@@ -48,14 +48,14 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
         return Ok(());
     }
     if file.profiles.is_empty() {
-        println!(
+        crate::say!(
             "no profiles yet in {}; create one with oauth-setup setup",
             ctx.accounts.dir().profiles_path().display()
         );
         return Ok(());
     }
     print_table(&file, &statuses, now);
-    println!("(* default profile)");
+    crate::say!("(* default profile)");
     Ok(())
 }
 
@@ -105,13 +105,13 @@ fn print_table(file: &ProfilesFile, statuses: &[SessionStatus], now: SystemTime)
             .collect();
         format!("{mark} {}  {}", cells.join("  "), r[COLS - 1])
     };
-    println!("{}", line(" ", &header));
+    crate::say!("{}", line(" ", &header));
     for (name, row) in file.profiles.keys().zip(&rows) {
         let mark = if file.default_profile.as_deref() == Some(name) {
             "*"
         } else {
             " "
         };
-        println!("{}", line(mark, row));
+        crate::say!("{}", line(mark, row));
     }
 }

@@ -33,7 +33,7 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
             .map_err(|e| CmdError::store(&e, ctx.accounts.dir(), name))?;
     }
     let words = crate::sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
-    println!("{} signed in: {words}", ctx.style.ok("ok:"));
+    crate::say!("{} signed in: {words}", ctx.style.ok("ok:"));
     // The record is a convenience; the tokens are saved either way.
     let _ = ctx.accounts.profiles().update(|f| {
         if let Some(p) = f.profiles.get_mut(name) {

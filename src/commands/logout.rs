@@ -39,11 +39,11 @@ pub async fn run(ctx: &Ctx, args: &LogoutArgs) -> Result<(), CmdError> {
         .map_err(store_err)?;
     let dctx = profile.diagnosis_context();
     match (entry.is_some(), revoked) {
-        (false, _) => println!("profile {name} had no refresh token; removed any cached token"),
-        (true, None) => println!(
+        (false, _) => crate::say!("profile {name} had no refresh token; removed any cached token"),
+        (true, None) => crate::say!(
             "removed the refresh token and the cached token of {name}; the server names no revocation endpoint, so revoke the authorization in its user settings if it must stop working now"
         ),
-        (true, Some((url, Ok(())))) => println!(
+        (true, Some((url, Ok(())))) => crate::say!(
             "{} revoked the refresh token at {url}; removed it and the cached token of {name}",
             ctx.style.ok("ok:")
         ),
@@ -58,6 +58,6 @@ pub async fn run(ctx: &Ctx, args: &LogoutArgs) -> Result<(), CmdError> {
             .with_fix(f.fix(&dctx)));
         }
     }
-    println!("the profile stays; oauth-setup login {name} signs in again");
+    crate::say!("the profile stays; oauth-setup login {name} signs in again");
     Ok(())
 }

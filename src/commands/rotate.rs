@@ -32,7 +32,7 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
         client_id: client_id.clone(),
         ..profile.token_request(secret)
     };
-    println!("testing the new secret against {} ...", profile.token_url);
+    crate::say!("testing the new secret against {} ...", profile.token_url);
     let client = ctx.client()?;
     let tested = test_new_secret(&ctx.accounts, &client, &args.profile, profile, &req);
     let ok = match tested.await {
@@ -50,16 +50,16 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
             .with_fix(fix));
         }
     };
-    println!("{} the new secret works", ctx.style.ok("ok:"));
+    crate::say!("{} the new secret works", ctx.style.ok("ok:"));
     for line in test_ok_lines(&ok, &req.scopes) {
-        println!("  {line}");
+        crate::say!("  {line}");
     }
     let name = args.profile.clone();
     let stored = ctx
         .accounts
         .replace_secret(&name, &client_id, ok.auth, &req.secret, expected)
         .map_err(|e| rotate_error(ctx, e, &name, profile))?;
-    println!(
+    crate::say!(
         "{} replaced the secret of {name} in the {stored}",
         ctx.style.ok("rotated:")
     );
@@ -82,7 +82,7 @@ fn given_secret(
         && args.secret.client_secret_file.is_none();
     let secret = if from_manager {
         // No write command: the user updates the password manager, and the test reads it there.
-        println!("reading the new secret from the password manager (update it there first)");
+        crate::say!("reading the new secret from the password manager (update it there first)");
         let read = ctx.accounts.client_secret(profile);
         Some(
             read.map(Validated::ok)
@@ -101,7 +101,7 @@ fn given_secret(
         return Err(CmdError::fields(&errors));
     };
     for w in &secret.warnings {
-        eprintln!("{} client secret: {w}", ctx.style.warn("warning:"));
+        crate::tell!("{} client secret: {w}", ctx.style.warn("warning:"));
     }
     Ok((secret.value, client_id))
 }
@@ -127,7 +127,7 @@ fn previous_secret(ctx: &Ctx, profile: &Profile, name: &str) -> Result<(Secret, 
             format!("Vault keeps no earlier version of {name}'s secret to go back to"),
         ));
     };
-    println!(
+    crate::say!(
         "rolling back to version {version} (written {created}) of {}",
         history.current
     );

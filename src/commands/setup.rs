@@ -22,14 +22,14 @@ pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
     let checked = check::check_fields(&args, &existing)?;
     crate::fault::panic_point("setup", "secret-read");
     for w in &checked.warnings {
-        eprintln!("{} {w}", ctx.style.warn("warning:"));
+        crate::tell!("{} {w}", ctx.style.warn("warning:"));
     }
     let mut new = checked.new;
     if let Some((issuer, meta)) = &discovered {
         warn_unlisted_scopes(ctx, issuer, meta, &new.account.scopes);
     }
     let account = &new.account;
-    println!(
+    crate::say!(
         "profile {}: {} ({})",
         new.name,
         account.instance.url,
@@ -43,7 +43,7 @@ pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
             "a public client has no secret, so client credentials cannot work",
         ));
     };
-    println!(
+    crate::say!(
         "testing the credentials against {} ...",
         new.account.instance.token_url
     );
@@ -74,7 +74,7 @@ fn warn_unlisted_scopes(ctx: &Ctx, issuer: &str, meta: &Metadata, scopes: &[Stri
         .map(String::as_str)
         .collect();
     if !unlisted.is_empty() {
-        eprintln!(
+        crate::tell!(
             "{} {issuer} does not list the scope{} {} (it lists {}); check the spelling",
             ctx.style.warn("warning:"),
             if unlisted.len() == 1 { "" } else { "s" },
@@ -92,11 +92,11 @@ fn refuse_or_note(ctx: &Ctx, err: CmdError, save_unverified: bool) -> Result<(),
             ..err
         });
     }
-    eprintln!("{} {}", ctx.style.fail("token test failed:"), err.message);
+    crate::tell!("{} {}", ctx.style.fail("token test failed:"), err.message);
     if let Some(fix) = &err.fix {
-        eprintln!("  fix: {fix}");
+        crate::tell!("  fix: {fix}");
     }
-    eprintln!("saving anyway (--save-unverified)");
+    crate::tell!("saving anyway (--save-unverified)");
     Ok(())
 }
 
@@ -120,7 +120,7 @@ async fn from_issuer(ctx: &Ctx, args: &mut SetupArgs, issuer: &str) -> Result<Me
             format!("{url} lists no token_endpoint"),
         ));
     };
-    println!("discovered {issuer}: token endpoint {token_url}");
+    crate::say!("discovered {issuer}: token endpoint {token_url}");
     args.instance = Some(token_url);
     if args.client_auth.is_none()
         && !args.public_client
@@ -141,18 +141,18 @@ async fn prove(
     match test_credentials(&ctx.client()?, &req).await {
         Ok(ok) => {
             if ok.not_granted.is_empty() {
-                println!("{} the token request succeeded", ctx.style.ok("ok:"));
+                crate::say!("{} the token request succeeded", ctx.style.ok("ok:"));
             } else {
-                println!(
+                crate::say!(
                     "{} the token request succeeded, but not every scope was granted",
                     ctx.style.warn("warning:")
                 );
             }
             for line in test_ok_lines(&ok, &req.scopes) {
-                println!("  {line}");
+                crate::say!("  {line}");
             }
             if ok.auth != req.auth {
-                println!(
+                crate::say!(
                     "  note: the server accepted {} (not {}); the profile will use it",
                     ok.auth, req.auth
                 );
@@ -163,7 +163,7 @@ async fn prove(
         }
         Err(f) => {
             if f.auth != req.auth {
-                println!(
+                crate::say!(
                     "  note: the server accepted {} (not {}); the profile will use it",
                     f.auth, req.auth
                 );
@@ -191,24 +191,24 @@ fn save(
         .create_with(new, secret, session)
         .map_err(|e| ctx.account_error(e, &new.name))?;
     if new.store == SecretStoreKind::File {
-        eprintln!(
+        crate::tell!(
             "{} the secret and tokens are stored UNENCRYPTED in {} (readable only by you). Prefer the OS keyring where one is available.",
             ctx.style.warn("note:"),
             ctx.accounts.dir().secrets_path().display()
         );
     }
-    println!(
+    crate::say!(
         "{} profile {} in {}",
         ctx.style.ok("saved:"),
         saved.name,
         saved.profiles_path
     );
     if secret.is_some() {
-        println!("  secret: {}", saved.secret_location);
+        crate::say!("  secret: {}", saved.secret_location);
     }
-    println!("next:");
+    crate::say!("next:");
     for line in next {
-        println!("  {line}");
+        crate::say!("  {line}");
     }
     Ok(())
 }

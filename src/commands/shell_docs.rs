@@ -23,7 +23,7 @@ pub fn man(args: &ManArgs) -> Result<(), CmdError> {
             .with_fix("give a folder you can write to")
     })?;
     for page in pages {
-        println!("{}", page.display());
+        crate::say!("{}", page.display());
     }
     Ok(())
 }

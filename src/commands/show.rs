@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
         );
     }
     let mark = if is_default { " (default)" } else { "" };
-    println!("profile:        {}{mark}", args.profile);
+    crate::say!("profile:        {}{mark}", args.profile);
     print_fields(p, &presence);
     print_session(p, &status, now);
     if let Some(h) = history {
@@ -59,9 +59,9 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<(), CmdError> {
                 format!("{n} ({created}{gone}{now})")
             })
             .collect();
-        println!("vault versions: {}", versions.join("; "));
+        crate::say!("vault versions: {}", versions.join("; "));
         if let Some(r) = h.last_rotation() {
-            println!("last rotation:  {r}");
+            crate::say!("last rotation:  {r}");
         }
     }
     Ok(())
@@ -101,7 +101,7 @@ fn print_json(
             "nearly_expired": r.nearly_expired,
         });
     }
-    println!(
+    crate::say!(
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );
@@ -113,16 +113,16 @@ fn print_session(p: &Profile, status: &SessionStatus, now: std::time::SystemTime
     if let Some(g) = &p.user_grant {
         let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
         if p.grant_type == crate::token::GrantType::AuthorizationCode {
-            println!("authorize URL:  {}", opt(&g.authorize_url));
-            println!("redirect URIs:  {}", g.redirect_uris.join(" "));
+            crate::say!("authorize URL:  {}", opt(&g.authorize_url));
+            crate::say!("redirect URIs:  {}", g.redirect_uris.join(" "));
         } else {
-            println!("device URL:     {}", opt(&g.device_authorization_url));
+            crate::say!("device URL:     {}", opt(&g.device_authorization_url));
         }
-        println!("revocation URL: {}", opt(&g.revocation_url));
+        crate::say!("revocation URL: {}", opt(&g.revocation_url));
         if let Some(issuer) = &g.issuer {
-            println!("issuer:         {issuer}");
+            crate::say!("issuer:         {issuer}");
         }
-        println!("refresh token:  {}", status.refresh_words(p, now));
+        crate::say!("refresh token:  {}", status.refresh_words(p, now));
     }
     let words = status.access_words(now);
     let access = match words.as_str() {
@@ -130,18 +130,18 @@ fn print_session(p: &Profile, status: &SessionStatus, now: std::time::SystemTime
         w if w.starts_with(|c: char| c.is_ascii_digit()) => format!("expires in {w}"),
         w => w.to_string(),
     };
-    println!("access token:   {access}");
+    crate::say!("access token:   {access}");
 }
 
 fn print_fields(p: &Profile, presence: &Presence) {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    println!("provider:       {}", p.provider);
-    println!("instance:       {}", p.instance_url);
-    println!("token URL:      {}", p.token_url);
-    println!("grant type:     {}", p.grant_type);
-    println!("client id:      {}", p.client_id);
-    println!("client auth:    {}", p.client_auth);
-    println!(
+    crate::say!("provider:       {}", p.provider);
+    crate::say!("instance:       {}", p.instance_url);
+    crate::say!("token URL:      {}", p.token_url);
+    crate::say!("grant type:     {}", p.grant_type);
+    crate::say!("client id:      {}", p.client_id);
+    crate::say!("client auth:    {}", p.client_auth);
+    crate::say!(
         "scopes:         {}",
         if p.scopes.is_empty() {
             "-".into()
@@ -149,15 +149,15 @@ fn print_fields(p: &Profile, presence: &Presence) {
             p.scopes.join(" ")
         }
     );
-    println!("client name:    {}", opt(&p.client_name));
-    println!("login:          {}", opt(&p.login));
-    println!(
+    crate::say!("client name:    {}", opt(&p.client_name));
+    crate::say!("login:          {}", opt(&p.login));
+    crate::say!(
         "contact:        {} {} <{}>",
         opt(&p.contact_first_name),
         opt(&p.contact_last_name),
         opt(&p.contact_email)
     );
-    println!(
+    crate::say!(
         "secret:         {} in the {}{}",
         presence.status,
         presence.location,
@@ -167,10 +167,10 @@ fn print_fields(p: &Profile, presence: &Presence) {
             .map(|e| format!(" ({e})"))
             .unwrap_or_default()
     );
-    println!("created:        {}", p.created_at);
-    println!("secret rotated: {}", opt(&p.secret_rotated_at));
+    crate::say!("created:        {}", p.created_at);
+    crate::say!("secret rotated: {}", opt(&p.secret_rotated_at));
     match &p.last_verification {
-        Some(v) => println!("last verified:  {} ({})", v.at, v.result),
-        None => println!("last verified:  never"),
+        Some(v) => crate::say!("last verified:  {} ({})", v.at, v.result),
+        None => crate::say!("last verified:  never"),
     }
 }

@@ -91,28 +91,28 @@ fn show_device(ctx: &Ctx, event: &DeviceEvent) {
             complete,
             expires_in,
         } => {
-            eprintln!(
+            crate::tell!(
                 "sign in on any device: open {verification_uri} and enter the code
 "
             );
-            eprintln!(
+            crate::tell!(
                 "    {}
 ",
                 ctx.style.ok(user_code)
             );
             if let Some(qr) = complete.as_deref().and_then(crate::sign_in::qr_code) {
-                eprintln!(
+                crate::tell!(
                     "or scan this code, which opens {}:
 {qr}",
                     complete.as_deref().unwrap_or_default()
                 );
             }
-            eprintln!(
+            crate::tell!(
                 "only enter the code if you started this sign-in yourself; waiting (the code expires in {} min; Ctrl+C cancels)",
                 expires_in.as_secs().div_ceil(60)
             );
         }
-        DeviceEvent::SlowDown { interval } => eprintln!(
+        DeviceEvent::SlowDown { interval } => crate::tell!(
             "the server asked to poll more slowly: every {} s now",
             interval.as_secs()
         ),
@@ -141,7 +141,7 @@ fn show_event(ctx: &Ctx, event: &SignInEvent, paste: bool) {
             listener_failed,
         } => {
             if let Some(e) = listener_failed {
-                eprintln!("{} {e}", ctx.style.warn("warning:"));
+                crate::tell!("{} {e}", ctx.style.warn("warning:"));
             }
             let opened = match browser {
                 BrowserOutcome::Opened => "a browser was opened; if it did not show the page, open",
@@ -155,21 +155,21 @@ fn show_event(ctx: &Ctx, event: &SignInEvent, paste: bool) {
                 BrowserOutcome::Skipped(SkipReason::TextBrowser) => "open",
                 BrowserOutcome::Failed(_) => "no browser could be opened; open",
             };
-            eprintln!("sign in: {opened} this URL, sign in and allow access:\n\n  {url}\n");
-            eprintln!("waiting for the answer on {redirect_uri} (5 min; Ctrl+C cancels)");
+            crate::tell!("sign in: {opened} this URL, sign in and allow access:\n\n  {url}\n");
+            crate::tell!("waiting for the answer on {redirect_uri} (5 min; Ctrl+C cancels)");
             if paste {
-                eprintln!(
+                crate::tell!(
                     "or paste here the address the browser ends on (even if its page cannot be reached) and press Enter"
                 );
             }
         }
         SignInEvent::PasteRefused(e) => {
-            eprintln!(
+            crate::tell!(
                 "{} {e}; paste the whole address the browser ended on",
                 ctx.style.warn("not used:")
             );
         }
-        SignInEvent::Exchanging => eprintln!("answer received; exchanging the code ..."),
+        SignInEvent::Exchanging => crate::tell!("answer received; exchanging the code ..."),
     }
 }
 

@@ -52,7 +52,7 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
     if let Some(left) = fresh.remaining(SystemTime::now())
         && left < args.min_valid
     {
-        eprintln!(
+        crate::tell!(
             "{} even a new token stays valid only {}, less than --min-valid {}",
             ctx.style.warn("warning:"),
             humantime::format_duration(std::time::Duration::from_secs(left.as_secs())),
@@ -81,7 +81,7 @@ async fn fetch(
             .await
             .map_err(|e| refresh_error(e, ctx, name, &dctx))?;
         if let Some(e) = &done.not_saved {
-            eprintln!(
+            crate::tell!(
                 "{} the server replaced the refresh token, but the new one could not be saved ({}); the next refresh will probably fail and need oauth-setup login {name}",
                 ctx.style.fail("WARNING:"),
                 e.plain()
@@ -103,11 +103,11 @@ async fn fetch(
     if caching {
         match ctx.accounts.store_token_unlocked(profile, &entry) {
             CacheOutcome::Stored | CacheOutcome::NotCached => {}
-            CacheOutcome::TooLong { limit } => eprintln!(
+            CacheOutcome::TooLong { limit } => crate::tell!(
                 "{} the OS keyring refuses a token this long (limit {limit} bytes), so this profile's tokens are not cached: each call asks the server (said once)",
                 ctx.style.warn("note:")
             ),
-            CacheOutcome::Failed(e) => eprintln!(
+            CacheOutcome::Failed(e) => crate::tell!(
                 "{} the token could not be cached ({}); each call will ask the server",
                 ctx.style.warn("note:"),
                 e.plain()
@@ -166,9 +166,23 @@ fn refresh_error(e: RefreshError, ctx: &Ctx, name: &str, dctx: &Context) -> CmdE
 
 fn print(token: &Cached, cached: bool, format: TokenFormat) -> Result<(), CmdError> {
     let value = token.access_token.expose();
+    // Checked when it arrived; checked again, since a cache entry may predate the check.
+    crate::token::check_token(value).map_err(|p| {
+        CmdError::new(ExitCode::Network, format!("the access token is refused: {p}"))
+            .with_fix("ask the server's operators; oauth-setup token --no-cache asks the server again")
+    })?;
     let out = match format {
         TokenFormat::Raw => Secret::new(value),
-        TokenFormat::Header => Secret::new(format!("Authorization: Bearer {value}")),
+        TokenFormat::Header => match crate::token::bearer_value(&token.token_type, value) {
+            Ok(v) => Secret::new(format!("Authorization: {v}")),
+            Err(e) => {
+                return Err(CmdError::new(
+                    ExitCode::Network,
+                    format!("{e}; --format header writes only Bearer headers"),
+                )
+                .with_fix("use --format json, which names the token_type, and build the header the server expects"));
+            }
+        },
         TokenFormat::Json => {
             let now = SystemTime::now();
             Secret::new(
@@ -187,6 +201,6 @@ fn print(token: &Cached, cached: bool, format: TokenFormat) -> Result<(), CmdErr
             )
         }
     };
-    println!("{}", out.expose());
+    crate::out::stdout_secret(&out);
     Ok(())
 }

@@ -47,13 +47,13 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
     if names.is_empty() {
         // `--all` over no profiles: nothing failed, and scripts still get their document.
         if !args.json {
-            println!("no profiles to verify");
+            crate::say!("no profiles to verify");
         }
         return finish(ctx, &args, Vec::new());
     }
     let (reports, recorded) = check_and_record(&ctx.accounts, &file, &names, &ctx.client()?).await;
     if let Err(e) = recorded {
-        eprintln!(
+        crate::tell!(
             "{} could not record the result: {e}",
             ctx.style.warn("warning:")
         );
@@ -70,7 +70,7 @@ fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(
             exit_code: code,
             profiles: &reports,
         };
-        println!(
+        crate::say!(
             "{}",
             serde_json::to_string_pretty(&doc)
                 .map_err(|e| CmdError::new(ExitCode::Internal, e.to_string()))?
@@ -82,7 +82,7 @@ fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(
                 .as_deref()
                 .map(|u| format!(" ({u})"))
                 .unwrap_or_default();
-            println!("{}{where_}", r.name);
+            crate::say!("{}{where_}", r.name);
             for c in &r.checks {
                 let label = c.status.label();
                 let word = match c.status {
@@ -91,9 +91,9 @@ fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(
                     Status::Fail => ctx.style.fail(label),
                     Status::Skip => label.to_string(),
                 };
-                println!("  {word}  {:<w$} {}", c.name, c.detail, w = NAME_WIDTH);
+                crate::say!("  {word}  {:<w$} {}", c.name, c.detail, w = NAME_WIDTH);
                 if let Some(fix) = &c.fix {
-                    println!("        {:<w$} fix: {fix}", "", w = NAME_WIDTH);
+                    crate::say!("        {:<w$} fix: {fix}", "", w = NAME_WIDTH);
                 }
             }
         }

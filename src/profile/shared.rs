@@ -8,6 +8,7 @@ use super::{ClientForm, NewAccount, Profile, UserGrant};
 use crate::authorize::parse_redirect_uri;
 use crate::fields::{self, Field, FieldError};
 use crate::provider::Provider;
+use crate::sanitize;
 use crate::secret_store::SecretStoreKind;
 use crate::secret_store::command::{self, CommandStore};
 use crate::token::{ClientAuth, GrantType};
@@ -95,7 +96,7 @@ pub fn check(shared: &SharedProfile) -> Result<NewAccount, Vec<FieldError>> {
             Field::Provider,
             format!(
                 "\"{}\" is not known here; add its preset to the providers folder first",
-                shared.provider
+                sanitize::one_line(&shared.provider, 60)
             ),
         )]);
     };
@@ -109,6 +110,9 @@ pub fn check(shared: &SharedProfile) -> Result<NewAccount, Vec<FieldError>> {
         .map_err(|e| errors.push(e))
         .ok();
     check_stores(shared, &mut errors);
+    if let Some(i) = &instance {
+        check_endpoints(shared, provider, i, &mut errors);
+    }
     let (Some(instance), Some(client_id), Some(form), Some(scopes), true) =
         (instance, client_id, form, scopes, errors.is_empty())
     else {
@@ -126,6 +130,51 @@ pub fn check(shared: &SharedProfile) -> Result<NewAccount, Vec<FieldError>> {
     })
 }
 
+/// Every endpoint of a user grant may receive a credential: setup's rule for each, and a
+/// preset's stay on its instance's host (a file cannot send Coupa's refresh token elsewhere).
+fn check_endpoints(
+    shared: &SharedProfile,
+    provider: &Provider,
+    instance: &fields::Instance,
+    errors: &mut Vec<FieldError>,
+) {
+    let Some(g) = &shared.user_grant else {
+        return;
+    };
+    let endpoints = [
+        ("the authorize endpoint", &g.authorize_url),
+        ("the device authorization endpoint", &g.device_authorization_url),
+        ("the revocation endpoint", &g.revocation_url),
+        ("the issuer", &g.issuer),
+    ];
+    for (what, url) in endpoints {
+        let Some(url) = url else { continue };
+        match fields::parse_endpoint(Field::Endpoints, what, url) {
+            Ok(u) if provider.token_path.is_some() && !fields::on_host(&u, &instance.host) => {
+                errors.push(FieldError::new(
+                    Field::Endpoints,
+                    format!(
+                        "{what} {} is not on the instance's host {}; a {} profile's endpoints stay there",
+                        sanitize::one_line(url, 120),
+                        instance.host,
+                        provider.display_name
+                    ),
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(scope) = &g.refresh_scope
+        && (sanitize::has_unsafe(scope) || scope.len() > 200 || scope.contains(' '))
+    {
+        errors.push(FieldError::new(
+            Field::Scopes,
+            "the refresh scope is not one scope name",
+        ));
+    }
+}
+
 /// A server given by its token URL is checked by that URL; a preset's by its instance, whose
 /// token URL must be the one in the file.
 fn instance(shared: &SharedProfile, provider: &Provider) -> Result<fields::Instance, FieldError> {
@@ -139,7 +188,8 @@ fn instance(shared: &SharedProfile, provider: &Provider) -> Result<fields::Insta
             Field::InstanceUrl,
             format!(
                 "the token URL {} is not the preset's {}",
-                shared.token_url, i.token_url
+                sanitize::one_line(&shared.token_url, 120),
+                i.token_url
             ),
         ));
     }
@@ -173,10 +223,20 @@ fn check_stores(shared: &SharedProfile, errors: &mut Vec<FieldError>) {
     }
     if let Some(c) = &shared.command {
         for line in std::iter::once(&c.read).chain(c.write.as_ref()) {
-            if let Err(e) = command::split(line) {
+            if sanitize::has_unsafe(line) || line.len() > 4096 {
+                store(format!(
+                    "the command line \"{}\" has control characters or is too long",
+                    sanitize::one_line(line, 80)
+                ));
+            } else if let Err(e) = command::split(line) {
                 store(e.to_string());
             }
         }
+    }
+    if let Some(v) = &shared.vault
+        && let Err(e) = v.check()
+    {
+        errors.push(e);
     }
     let user = shared.grant_type.is_user_grant();
     if user != shared.user_grant.is_some() {

@@ -77,7 +77,7 @@ fn check_owner(path: &Path, meta: &fs::Metadata) -> Result<(), StoreError> {
         ));
     }
     match private_file(path) {
-        Ok(Some(fixed)) => eprintln!("warning: {fixed}"),
+        Ok(Some(fixed)) => crate::tell!("warning: {fixed}"),
         Ok(None) => {}
         Err(e) => {
             return Err(err(

@@ -10,6 +10,9 @@ use crate::token::{Failure, Layer, RawResponse};
 
 /// RFC 8628 §3.2's default polling interval.
 const DEFAULT_INTERVAL: u64 = 5;
+/// A device code lives at most a day here, and a poll waits at most five minutes.
+const MAX_EXPIRES_IN: u64 = 86_400;
+const MAX_INTERVAL: u64 = 300;
 /// Polls wait a little longer than asked, so a clock that runs fast (VMs, WSL) is not told to
 /// slow down (gh's lesson, cli/cli#9370).
 const MARGIN: f64 = 1.2;
@@ -60,18 +63,37 @@ pub fn parse_start(raw: &RawResponse) -> Result<DeviceStart, Failure> {
         .take()
         .filter(|c| !c.is_empty())
         .ok_or_else(|| malformed("device_code"))?;
+    let device_code = Secret::new(device_code);
+    let bad = |what: &str| Failure::Malformed {
+        reason: format!("the device authorization answer's {what} is refused"),
+    };
+    crate::token::check_token(device_code.expose()).map_err(|_| bad("device_code"))?;
+    let user_code = body
+        .user_code
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| malformed("user_code"))?;
+    // A person reads and types it: short, visible ASCII (RFC 8628 §6.1).
+    if user_code.len() > 64 || !user_code.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(bad("user_code"));
+    }
+    let verification_uri = body
+        .verification_uri
+        .ok_or_else(|| malformed("verification_uri"))?;
+    // Handed to the browser and drawn as a QR code: an https address (loopback http for
+    // tests), never file:, javascript: or data:.
+    let page = |u: &str| crate::fields::parse_endpoint(crate::fields::Field::Endpoints, "", u);
+    page(&verification_uri).map_err(|_| bad("verification_uri"))?;
+    if let Some(c) = &body.verification_uri_complete {
+        page(c).map_err(|_| bad("verification_uri_complete"))?;
+    }
     Ok(DeviceStart {
-        device_code: Secret::new(device_code),
-        user_code: body
-            .user_code
-            .filter(|c| !c.is_empty())
-            .ok_or_else(|| malformed("user_code"))?,
-        verification_uri: body
-            .verification_uri
-            .ok_or_else(|| malformed("verification_uri"))?,
+        device_code,
+        user_code,
+        verification_uri,
         verification_uri_complete: body.verification_uri_complete,
-        expires_in: body.expires_in.unwrap_or(600),
-        interval: body.interval.unwrap_or(DEFAULT_INTERVAL).max(1),
+        // Bounded, so no deadline or wait can overflow.
+        expires_in: body.expires_in.unwrap_or(600).clamp(1, MAX_EXPIRES_IN),
+        interval: body.interval.unwrap_or(DEFAULT_INTERVAL).clamp(1, MAX_INTERVAL),
     })
 }
 

@@ -45,6 +45,7 @@ struct SuccessBody {
     scope: Option<String>,
     refresh_token: Option<String>,
     refresh_token_expires_in: Option<serde_json::Value>,
+    id_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -95,11 +96,24 @@ fn parse_success(resp: &RawResponse) -> Result<Granted, Failure> {
         });
     };
     let access_token = Secret::new(token);
+    refuse_bad_token("access_token", access_token.expose())?;
+    if let Some(id) = body.id_token.take() {
+        let id = Secret::new(id);
+        refuse_bad_token("id_token", id.expose())?;
+    }
     let Some(token_type) = body.token_type.filter(|t| !t.is_empty()) else {
         return Err(Failure::Malformed {
             reason: "it has no token_type".into(),
         });
     };
+    if !super::shape::is_token_type(&token_type) {
+        return Err(Failure::Malformed {
+            reason: format!(
+                "its token_type \"{}\" is not a token type name",
+                crate::sanitize::one_line(&token_type, 40)
+            ),
+        });
+    }
     let expires_in = match body.expires_in {
         None | Some(serde_json::Value::Null) => None,
         // Some servers send the number as a string.
@@ -112,15 +126,23 @@ fn parse_success(resp: &RawResponse) -> Result<Granted, Failure> {
         Some(v) => Some(v.as_u64().ok_or_else(|| Failure::Malformed {
             reason: "expires_in is not a whole number of seconds".into(),
         })?),
-    };
-    let scope = body
-        .scope
-        .map(|s| s.split_whitespace().map(String::from).collect());
+    }
+    .map(|s: u64| s.min(super::shape::MAX_ACCESS_LIFETIME));
+    // Scope names are shown and compared, never sent on: each kept as safe text.
+    let scope = body.scope.map(|s| {
+        s.split_whitespace()
+            .take(1000)
+            .map(|t| crate::sanitize::one_line(t, 200))
+            .collect()
+    });
     let refresh_token = body
         .refresh_token
         .take()
         .filter(|t| !t.is_empty())
         .map(Secret::new);
+    if let Some(rt) = &refresh_token {
+        refuse_bad_token("refresh_token", rt.expose())?;
+    }
     Ok(Granted {
         access_token,
         token_type,
@@ -129,7 +151,16 @@ fn parse_success(resp: &RawResponse) -> Result<Granted, Failure> {
         refresh_token,
         refresh_expires_in: body
             .refresh_token_expires_in
-            .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok())),
+            .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+            .map(|s| s.min(super::shape::MAX_REFRESH_LIFETIME)),
+    })
+}
+
+/// A token that could inject a header line or a terminal sequence, or overflow a store, is
+/// refused before anything keeps or prints it; the reason never quotes the token.
+fn refuse_bad_token(field: &str, value: &str) -> Result<(), Failure> {
+    super::shape::check_token(value).map_err(|p| Failure::Malformed {
+        reason: format!("its {field} is refused: {p}"),
     })
 }
 
@@ -190,18 +221,11 @@ fn non_oauth(resp: &RawResponse) -> Failure {
     }
 }
 
-/// Server text shown to the user: one line, bounded, no control characters.
+/// Server text shown to the user: one line (runs of spaces joined), bounded, nothing a terminal
+/// acts on.
 fn one_line(s: &str, max: usize) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
-    if clean.chars().count() > max {
-        format!("{}…", clean.chars().take(max).collect::<String>())
-    } else {
-        clean
-    }
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::sanitize::one_line(&joined, max)
 }
 
 /// A response body fit for `-v` logs: token fields replaced, other text bounded.

@@ -45,6 +45,12 @@ pub enum VaultError {
     Standby { location: String },
     #[error("Vault answered HTTP {status}: {errors}")]
     Other { status: u16, errors: String },
+    /// The profile's Vault location breaks the rules (a file from elsewhere, an old profile).
+    #[error("{}", .0.message)]
+    Location(crate::fields::FieldError),
+    /// Other users can read the token file: it is not used (as ssh ignores such a key).
+    #[error("the Vault token file {path} can be read by other users ({mode:o}), so it is not used")]
+    TokenFileExposed { path: String, mode: u32 },
 }
 
 fn missing_words(missing: &[String]) -> String {
@@ -63,6 +69,8 @@ impl VaultError {
             Self::Sealed => "unseal the server (bao operator unseal), or ask its operators".into(),
             Self::Denied { .. } => "ask for a policy with read, create and update on <mount>/data/<path>".into(),
             Self::NotWritten | Self::Deleted { .. } | Self::NoField => "write the secret: oauth-setup rotate PROFILE --client-secret-stdin".into(),
+            Self::Location(_) => "set up the profile again with a valid --vault-addr, --vault-mount, --vault-path and --vault-namespace".into(),
+            Self::TokenFileExposed { path, .. } => format!("chmod 600 {path}, or set BAO_TOKEN / VAULT_TOKEN"),
             Self::NamespaceUnknown => "check --vault-namespace or VAULT_NAMESPACE".into(),
             Self::NotKv2 { .. } => "use a KV version 2 mount (--vault-mount), or upgrade it: bao kv enable-versioning MOUNT".into(),
             Self::CasMismatch => "nothing was overwritten; read the new secret's details with oauth-setup show PROFILE".into(),

@@ -27,9 +27,30 @@ pub fn token_from_env(
         && let Ok(text) = std::fs::read_to_string(&path)
         && !text.trim().is_empty()
     {
+        exposed(&path)?;
         return Ok(Secret::new(text.trim().to_string()));
     }
     Err(VaultError::NoToken)
+}
+
+/// A token file that others can read has leaked already, or will: refused, as ssh refuses a
+/// private key that others can read.
+#[cfg(unix)]
+fn exposed(path: &Path) -> Result<(), VaultError> {
+    use std::os::unix::fs::MetadataExt;
+    let mode = std::fs::metadata(path).map(|m| m.mode() & 0o777).unwrap_or(0);
+    if mode & 0o077 != 0 {
+        return Err(VaultError::TokenFileExposed {
+            path: path.display().to_string(),
+            mode,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn exposed(_path: &Path) -> Result<(), VaultError> {
+    Ok(())
 }
 
 #[cfg(test)]
@@ -39,7 +60,18 @@ mod tests {
     #[test]
     fn variables_first_then_the_token_file() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(".vault-token"), "hvs.file\n").unwrap();
+        let file = dir.path().join(".vault-token");
+        std::fs::write(&file, "hvs.file\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            assert!(matches!(
+                token_from_env(&|_| None, Some(dir.path())),
+                Err(VaultError::TokenFileExposed { mode: 0o644, .. })
+            ));
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         let env = |pairs: &'static [(&'static str, &'static str)]| {
             move |k: &str| {
                 pairs

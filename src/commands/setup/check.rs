@@ -248,18 +248,11 @@ fn vault(
         ));
         return None;
     };
-    if url::Url::parse(&addr).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
-        p.errors.push(FieldError::new(
-            Field::SecretStore,
-            format!("the Vault address \"{addr}\" is not an http(s) URL; e.g. https://vault.example.com:8200"),
-        ));
-        return None;
-    }
     let path = match &args.vault.vault_path {
         Some(path) => path.clone(),
         None => default_path(profile?),
     };
-    Some(Some(VaultLocation {
+    let at = VaultLocation {
         addr,
         mount: args.vault.vault_mount.clone(),
         path,
@@ -268,7 +261,14 @@ fn vault(
             .vault_namespace
             .clone()
             .or_else(|| env(["BAO_NAMESPACE", "VAULT_NAMESPACE"])),
-    }))
+    };
+    match at.check() {
+        Ok(()) => Some(Some(at)),
+        Err(e) => {
+            p.errors.push(e);
+            None
+        }
+    }
 }
 
 /// `--public-client` means no secret at all; otherwise the option given, else the provider's.

@@ -21,7 +21,7 @@ pub async fn run(
     if let Some(scope) = &grant.refresh_scope
         && !new.account.scopes.contains(scope)
     {
-        eprintln!(
+        crate::tell!(
             "{} without the scope {scope} the server gives no refresh token, so you would sign in again each time the access token expires",
             ctx.style.warn("warning:")
         );
@@ -42,7 +42,7 @@ pub async fn run(
         Ok(mut signed) => {
             let session = crate::sign_in::session(&mut signed, &new.account.scopes);
             let words = crate::sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
-            println!("{} signed in: {words}", ctx.style.ok("ok:"));
+            crate::say!("{} signed in: {words}", ctx.style.ok("ok:"));
             Some(session)
         }
         Err(err) => {
@@ -70,7 +70,7 @@ fn resolve(
     if let Some((issuer, meta)) = discovered {
         grant.fill_from(issuer, meta);
         if !meta.supports_s256() {
-            eprintln!(
+            crate::tell!(
                 "{} {issuer} does not advertise PKCE with S256; the sign-in uses it anyway, and a server that ignores it leaves the code unprotected",
                 ctx.style.warn("warning:")
             );

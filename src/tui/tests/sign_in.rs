@@ -248,7 +248,7 @@ fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
             .error
             .as_deref()
             .unwrap()
-            .contains("http(s) address")
+            .contains("Vault address")
     );
     for _ in 0..20 {
         d.press(KeyCode::Backspace);

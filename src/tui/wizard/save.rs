@@ -160,22 +160,17 @@ impl Wizard {
         };
         match self.save.store {
             SecretStoreKind::Vault => {
-                if !url::Url::parse(&value).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
-                    return refuse(
-                        &mut self.save,
-                        "is not an http(s) address; e.g. https://vault.example.com:8200".into(),
-                    );
-                }
                 let env = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
-                Some((
-                    Some(VaultLocation {
-                        addr: value,
-                        mount: "secret".into(),
-                        path: default_path(name),
-                        namespace: env("BAO_NAMESPACE").or_else(|| env("VAULT_NAMESPACE")),
-                    }),
-                    None,
-                ))
+                let at = VaultLocation {
+                    addr: value,
+                    mount: "secret".into(),
+                    path: default_path(name),
+                    namespace: env("BAO_NAMESPACE").or_else(|| env("VAULT_NAMESPACE")),
+                };
+                match at.check() {
+                    Ok(()) => Some((Some(at), None)),
+                    Err(e) => refuse(&mut self.save, e.message),
+                }
             }
             SecretStoreKind::Command => match command::split(&value) {
                 Ok(_) => Some((
