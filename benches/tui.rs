@@ -7,6 +7,7 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::disallowed_macros,
     reason = "a measuring harness: any failure should stop it loudly"
 )]
 

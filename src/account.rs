@@ -172,6 +172,23 @@ impl Accounts {
         secret: Option<&Secret>,
         session: Option<&Session>,
     ) -> Result<Saved, AccountError> {
+        self.save_new(new, secret, session, false)
+    }
+
+    /// Save a new profile that keeps no local secret (an import) in place of any profile of
+    /// that name, in one write of profiles.toml: until then the old profile and its secret are
+    /// as they were. The old one's local secret and session go after the write.
+    pub fn create_replacing(&self, new: &NewProfile, replace: bool) -> Result<Saved, AccountError> {
+        self.save_new(new, None, None, replace)
+    }
+
+    fn save_new(
+        &self,
+        new: &NewProfile,
+        secret: Option<&Secret>,
+        session: Option<&Session>,
+        replace: bool,
+    ) -> Result<Saved, AccountError> {
         let now = timestamp::now();
         let mut profile = Profile::new(
             &new.account,
@@ -184,8 +201,9 @@ impl Accounts {
         profile.command.clone_from(&new.command);
         let profiles = self.profiles();
         let name = new.name.as_str();
+        let mut replaced = None;
         let outcome = profiles.update(|file| {
-            if file.profiles.contains_key(name) {
+            if file.profiles.contains_key(name) && !replace {
                 return Err(AccountError::Exists(name.to_string()));
             }
             // The secret goes first: a crash in between leaves an unused secret, never a profile
@@ -200,15 +218,24 @@ impl Accounts {
             if new.make_default || file.default_profile.is_none() {
                 file.default_profile = Some(name.to_string());
             }
-            file.profiles.insert(name.to_string(), profile.clone());
+            replaced = file.profiles.insert(name.to_string(), profile.clone());
             Ok(())
         });
         match outcome {
-            Ok(Ok(())) => Ok(Saved {
-                name: name.to_string(),
-                profiles_path: profiles.path().display().to_string(),
-                secret_location: self.describe(&profile),
-            }),
+            Ok(Ok(())) => {
+                if let Some(old) = replaced
+                    && let Ok(_lock) = profiles.lock()
+                {
+                    self.clear_session(&old);
+                    // A shared store (Vault, a password manager) keeps its secret, as delete does.
+                    let _ = self.secret_delete(&old);
+                }
+                Ok(Saved {
+                    name: name.to_string(),
+                    profiles_path: profiles.path().display().to_string(),
+                    secret_location: self.describe(&profile),
+                })
+            }
             Ok(Err(e)) => Err(e),
             Err(e) => {
                 // The profile was not written, so the secret just stored would be orphaned.

@@ -90,9 +90,10 @@ pub enum Command {
         after_help = "Examples:\n  oauth-setup export acme --output acme.profile.toml\n  oauth-setup import acme.profile.toml   # on the teammate's machine"
     )]
     Export(ExportArgs),
-    /// Add a profile from a file written by export; a Vault or command store is tested at once
+    /// Add a profile from a file written by export: shows what it would contact or run and
+    /// asks first; a Vault or command store is tested at once
     #[command(
-        after_help = "Examples:\n  oauth-setup import acme.profile.toml\n  oauth-setup import acme.profile.toml --profile acme-ci --replace"
+        after_help = "A file is data from someone else: nothing in it runs, and no credential goes to an\naddress in it, until you agree to that value. In a terminal, import shows every\nendpoint, Vault address and command line and asks; without one, name each value.\n\nExamples:\n  oauth-setup import acme.profile.toml\n  oauth-setup import acme.profile.toml --profile acme-ci --replace\n  oauth-setup import acme.profile.toml \\\n      --allow-endpoint https://acme.coupahost.com \\\n      --allow-command 'pass show coupa/acme'"
     )]
     Import(ImportArgs),
     /// Delete a profile and its stored secret
@@ -412,6 +413,21 @@ pub struct ImportArgs {
     /// Make it the default profile
     #[arg(long)]
     pub default: bool,
+    /// Agree that this address (its https://host:port) receives credentials; repeatable.
+    /// Needed without a terminal for every endpoint in the file
+    #[arg(long, value_name = "URL")]
+    pub allow_endpoint: Vec<String>,
+    /// Agree that this exact command line from the file runs; repeatable. Needed without a
+    /// terminal for every command in the file
+    #[arg(long, value_name = "COMMAND")]
+    pub allow_command: Vec<String>,
+    /// Agree that the file's Vault address receives your Vault token (not needed when it is
+    /// your BAO_ADDR / VAULT_ADDR)
+    #[arg(long, value_name = "URL")]
+    pub allow_vault: Vec<String>,
+    /// Use your own Vault address instead of the file's
+    #[arg(long, value_name = "URL")]
+    pub vault_addr: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,15 @@
 //! Importing a teammate's profile: read the file written by `export`, check every field with
-//! setup's rules, test a Vault or password-manager secret live, and save. The command line and
-//! the app share it; they only put its outcome into words.
+//! setup's rules, show what it would contact or run and get the importer's consent to each value
+//! ([`plan`]), test a Vault or password-manager secret live, and save, replacing a profile only
+//! once the new one has passed. The command line and the app share it; they only put its
+//! outcome into words.
 
+pub mod plan;
+
+use std::io::Read;
 use std::path::Path;
+
+pub use plan::{Consent, Item, Kind, Plan, Role};
 
 use crate::account::{AccountError, Accounts, NewProfile, Saved};
 use crate::fields::{FieldError, parse_profile_name};
@@ -42,6 +49,11 @@ pub enum ImportError {
         kind: String,
         version: u32,
     },
+    #[error("{path} is {size} bytes or more; a profile file is at most {MAX_FILE} bytes")]
+    TooLarge { path: String, size: u64 },
+    /// Values that would run or receive a credential, not agreed to.
+    #[error("the importer did not agree to {} value(s) of the file", .0.len())]
+    NotAgreed(Vec<Item>),
     #[error("{} field(s) need fixing", .0.len())]
     Fields(Vec<FieldError>),
     #[error("profile \"{0}\" already exists")]
@@ -58,12 +70,25 @@ pub enum ImportError {
     Account(#[from] AccountError),
 }
 
+/// A profile file is a few hundred bytes; anything far larger is not one.
+pub const MAX_FILE: u64 = 64 * 1024;
+
 pub fn read(path: &Path) -> Result<SharedFile, ImportError> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read {
+    let shown = crate::sanitize::one_line(&path.display().to_string(), 200);
+    let failed = |e: std::io::Error| ImportError::Read {
         path: shown.clone(),
         reason: e.to_string(),
-    })?;
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE + 1).read_to_string(&mut text))
+        .map_err(failed)?;
+    if text.len() as u64 > MAX_FILE {
+        return Err(ImportError::TooLarge {
+            path: shown,
+            size: MAX_FILE + 1,
+        });
+    }
     let shared: SharedFile = toml::from_str(&text).map_err(|e| ImportError::NotProfile {
         path: shown.clone(),
         reason: e.message().to_string(),
@@ -71,47 +96,93 @@ pub fn read(path: &Path) -> Result<SharedFile, ImportError> {
     if shared.kind != KIND || shared.format_version != FORMAT_VERSION {
         return Err(ImportError::Version {
             path: shown,
-            kind: shared.kind,
+            kind: crate::sanitize::one_line(&shared.kind, 60),
             version: shared.format_version,
         });
     }
     Ok(shared)
 }
 
-/// Import `shared` as `name` (else the name in the file). `replace` allows a clash.
-pub async fn import(
+/// What the importer asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// Save it under this name (else the name in the file).
+    pub name: Option<String>,
+    /// Replace a profile of that name, once the new one has passed.
+    pub replace: bool,
+    pub make_default: bool,
+    /// The importer's own Vault address, in place of the file's.
+    pub vault_addr: Option<String>,
+}
+
+/// A file that passed every rule, with what it would contact or run: nothing has been
+/// contacted or run yet.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub new: NewProfile,
+    pub plan: Plan,
+    /// A profile of that name exists and will be replaced.
+    pub replaces: bool,
+}
+
+/// Check `shared` for `request` without contacting anything.
+pub fn prepare(
     accounts: &Accounts,
-    client: &TokenClient,
     shared: &SharedFile,
-    name: Option<&str>,
-    replace: bool,
-    make_default: bool,
-) -> Result<Imported, ImportError> {
-    let name = parse_profile_name(name.unwrap_or(&shared.name))
+    request: &Request,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Prepared, ImportError> {
+    let name = parse_profile_name(request.name.as_deref().unwrap_or(&shared.name))
         .map_err(|e| ImportError::Fields(vec![e]))?;
-    let account = check(&shared.profile).map_err(ImportError::Fields)?;
-    if accounts
+    let plan = Plan::of(&shared.profile, request.vault_addr.as_deref(), env);
+    let mut profile = shared.profile.clone();
+    profile.vault.clone_from(&plan.vault);
+    let account = check(&profile).map_err(ImportError::Fields)?;
+    let exists = accounts
         .load()
         .map_err(AccountError::from)?
         .profiles
-        .contains_key(&name)
-    {
-        if !replace {
-            return Err(ImportError::Exists(name));
-        }
-        accounts.delete(&name)?;
+        .contains_key(&name);
+    if exists && !request.replace {
+        return Err(ImportError::Exists(name));
     }
-    let store = shared.profile.secret_store;
-    let mut new = NewProfile {
-        name,
-        account,
-        store,
-        vault: shared.profile.vault.clone(),
-        command: shared.profile.command.clone(),
-        verdict: Verdict::Untested,
-        make_default,
-    };
-    let remote = matches!(store, SecretStoreKind::Vault | SecretStoreKind::Command);
+    Ok(Prepared {
+        new: NewProfile {
+            name,
+            account,
+            store: profile.secret_store,
+            vault: profile.vault,
+            command: profile.command,
+            verdict: Verdict::Untested,
+            make_default: request.make_default,
+        },
+        plan,
+        replaces: exists,
+    })
+}
+
+/// Import what [`prepare`] checked, once the importer agreed to every value that would run or
+/// receive a credential. A profile it replaces stays as it was until the new one has passed
+/// its test and is saved.
+pub async fn import(
+    accounts: &Accounts,
+    client: &TokenClient,
+    prepared: Prepared,
+    consent: &Consent,
+    vault_addr: Option<&str>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<Imported, ImportError> {
+    let missing: Vec<Item> = prepared
+        .plan
+        .unconsented(consent, vault_addr, env)
+        .into_iter()
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::NotAgreed(missing));
+    }
+    let mut new = prepared.new;
+    let remote = matches!(new.store, SecretStoreKind::Vault | SecretStoreKind::Command);
     let next = match (new.account.grant.is_user_grant(), remote) {
         (true, _) => Next::Login,
         (false, true) => {
@@ -121,7 +192,7 @@ pub async fn import(
         }
         (false, false) => Next::AddSecret,
     };
-    let saved = accounts.create_with(&new, None, None)?;
+    let saved = accounts.create_replacing(&new, prepared.replaces)?;
     Ok(Imported { saved, next })
 }
 

@@ -1,4 +1,5 @@
-//! The words for a token test's outcome, shared by the command line and the wizard.
+//! The words for a token test's outcome and an import's plan, shared by the command line and
+//! the app.
 
 use std::time::SystemTime;
 
@@ -78,6 +79,53 @@ pub fn test_failure_lines(f: &TestFailure, ctx: &Context) -> (String, String) {
     (summary, f.failure.fix(ctx))
 }
 
+fn role_words(role: crate::import::Role) -> (&'static str, &'static str) {
+    use crate::import::Role;
+    match role {
+        Role::TokenEndpoint => ("token endpoint", "receives the client secret and codes"),
+        Role::Authorize => ("authorize endpoint", "opened in your browser to sign in"),
+        Role::DeviceAuthorization => ("device endpoint", "receives the client id"),
+        Role::Revocation => ("revocation endpoint", "receives tokens at logout"),
+        Role::Issuer => ("issuer", "its metadata is read by verify"),
+        Role::VaultAddress => ("Vault address", "receives your Vault token"),
+        Role::ReadCommand => ("read command", "runs to read the secret, now and at each token"),
+        Role::WriteCommand => ("write command", "runs at rotate; gets the new secret"),
+    }
+}
+
+/// What an import would contact or run, a line a value then a line why, each value escaped.
+pub fn import_plan_lines(prepared: &crate::import::Prepared) -> Vec<String> {
+    use crate::sanitize::one_line;
+    let plan = &prepared.plan;
+    let mut lines = Vec::new();
+    for item in &plan.items {
+        let (what, why) = role_words(item.role);
+        lines.push(format!("{what:<20} {}", one_line(&item.value, 300)));
+        lines.push(format!("{:<20} ({why})", ""));
+    }
+    if let Some(v) = &plan.vault {
+        lines.push(format!(
+            "{:<20} {}",
+            "Vault location",
+            one_line(&v.describe(), 300)
+        ));
+    }
+    if let Some(d) = &plan.vault_differs {
+        lines.push(format!(
+            "note: the file's Vault address is not your {} ({}); pass --vault-addr to use yours",
+            d.variable,
+            one_line(&d.yours, 200)
+        ));
+    }
+    if prepared.replaces {
+        lines.push(format!(
+            "it replaces your profile {} once it has passed (until then that stays as it is)",
+            prepared.new.name
+        ));
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,3 +146,4 @@ mod tests {
         assert!(unchanged_secret(None, now).contains("never been verified"));
     }
 }
+

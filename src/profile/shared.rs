@@ -214,6 +214,11 @@ fn form(shared: &SharedProfile) -> Result<ClientForm, FieldError> {
 }
 
 fn check_stores(shared: &SharedProfile, errors: &mut Vec<FieldError>) {
+    if let Some(v) = &shared.vault
+        && let Err(e) = v.check()
+    {
+        errors.push(e);
+    }
     let mut store = |m: String| errors.push(FieldError::new(Field::SecretStore, m));
     if (shared.secret_store == SecretStoreKind::Vault) != shared.vault.is_some() {
         store("secret_store \"vault\" and the vault table go together".into());
@@ -233,11 +238,7 @@ fn check_stores(shared: &SharedProfile, errors: &mut Vec<FieldError>) {
             }
         }
     }
-    if let Some(v) = &shared.vault
-        && let Err(e) = v.check()
-    {
-        errors.push(e);
-    }
+
     let user = shared.grant_type.is_user_grant();
     if user != shared.user_grant.is_some() {
         store(format!(

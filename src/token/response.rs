@@ -106,28 +106,8 @@ fn parse_success(resp: &RawResponse) -> Result<Granted, Failure> {
             reason: "it has no token_type".into(),
         });
     };
-    if !super::shape::is_token_type(&token_type) {
-        return Err(Failure::Malformed {
-            reason: format!(
-                "its token_type \"{}\" is not a token type name",
-                crate::sanitize::one_line(&token_type, 40)
-            ),
-        });
-    }
-    let expires_in = match body.expires_in {
-        None | Some(serde_json::Value::Null) => None,
-        // Some servers send the number as a string.
-        Some(serde_json::Value::String(s)) => Some(s.parse().map_err(|_| Failure::Malformed {
-            reason: format!(
-                "expires_in is \"{}\", not a number of seconds",
-                one_line(&s, 40)
-            ),
-        })?),
-        Some(v) => Some(v.as_u64().ok_or_else(|| Failure::Malformed {
-            reason: "expires_in is not a whole number of seconds".into(),
-        })?),
-    }
-    .map(|s: u64| s.min(super::shape::MAX_ACCESS_LIFETIME));
+    refuse_bad_type(&token_type)?;
+    let expires_in = lifetime(body.expires_in)?.map(|s| s.min(super::shape::MAX_ACCESS_LIFETIME));
     // Scope names are shown and compared, never sent on: each kept as safe text.
     let scope = body.scope.map(|s| {
         s.split_whitespace()
@@ -153,6 +133,34 @@ fn parse_success(resp: &RawResponse) -> Result<Granted, Failure> {
             .refresh_token_expires_in
             .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
             .map(|s| s.min(super::shape::MAX_REFRESH_LIFETIME)),
+    })
+}
+
+fn refuse_bad_type(token_type: &str) -> Result<(), Failure> {
+    if super::shape::is_token_type(token_type) {
+        return Ok(());
+    }
+    Err(Failure::Malformed {
+        reason: format!(
+            "its token_type \"{}\" is not a token type name",
+            crate::sanitize::one_line(token_type, 40)
+        ),
+    })
+}
+
+/// `expires_in` as seconds: a number, or a number in a string (some servers send that).
+fn lifetime(value: Option<serde_json::Value>) -> Result<Option<u64>, Failure> {
+    Ok(match value {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s.parse().map_err(|_| Failure::Malformed {
+            reason: format!(
+                "expires_in is \"{}\", not a number of seconds",
+                one_line(&s, 40)
+            ),
+        })?),
+        Some(v) => Some(v.as_u64().ok_or_else(|| Failure::Malformed {
+            reason: "expires_in is not a whole number of seconds".into(),
+        })?),
     })
 }
 

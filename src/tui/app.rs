@@ -230,6 +230,13 @@ impl App {
                     h.cursor = 0;
                     vec![Command::LoadProfiles].into()
                 }
+                Msg::ImportPlanned(result) => {
+                    match *result {
+                        Ok(prepared) => h.confirm_import = Some(Box::new(prepared)),
+                        Err(e) => h.note = Some(Note::Imported(Err(e))),
+                    }
+                    Outcome::none()
+                }
                 Msg::Imported(result) => {
                     h.note = Some(Note::Imported(*result));
                     vec![Command::LoadProfiles].into()
@@ -259,7 +266,8 @@ impl App {
                 vec![cmd].into()
             }
             HomeAction::Delete(name) => vec![Command::Delete { name }].into(),
-            HomeAction::Import(path) => vec![Command::Import { path }].into(),
+            HomeAction::Import(path) => vec![Command::PlanImport { path }].into(),
+            HomeAction::ConfirmImport(prepared) => vec![Command::Import { prepared }].into(),
             HomeAction::Login(name) => match self.profiles.get(&name).cloned() {
                 Some(p) => {
                     let (screen, cmds) = LoginScreen::start(name, p);

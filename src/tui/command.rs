@@ -65,9 +65,14 @@ pub enum Command {
         attempt: u64,
         issuer: String,
     },
-    /// Import a profile file; the answer is `Msg::Imported`.
-    Import {
+    /// Read and check a profile file, contacting and running nothing; the answer is
+    /// `Msg::ImportPlanned`.
+    PlanImport {
         path: String,
+    },
+    /// Import a file whose plan the user confirmed; the answer is `Msg::Imported`.
+    Import {
+        prepared: Box<crate::import::Prepared>,
     },
     LoadProfiles,
     /// Read what each profile holds beside its secret; the answer is `Msg::Statuses`.

@@ -15,7 +15,7 @@ use super::theme::{Paint, Theme};
 use super::wrap;
 use crate::account::{AccountError, Deleted};
 use crate::config_dir::ConfigDir;
-use crate::import::{ImportError, Imported, Next};
+use crate::import::{ImportError, Imported, Next, Prepared};
 use crate::profile::{ProfileError, ProfilesFile};
 use crate::session_status::SessionStatus;
 use crate::tui::text_field::TextField;
@@ -29,6 +29,8 @@ pub struct Home {
     pub note: Option<Note>,
     /// The path of a profile file to import, while it is typed.
     pub import: Option<Box<TextField>>,
+    /// A checked profile file whose plan (what it would contact or run) awaits a yes.
+    pub confirm_import: Option<Box<Prepared>>,
 }
 
 /// What the home screen tells the user about the last thing that happened.
@@ -42,6 +44,8 @@ pub enum Note {
     },
     Unreadable(ProfileError),
     Imported(Result<Imported, ImportError>),
+    /// The user saw what a file would contact or run, and said no.
+    ImportDeclined,
 }
 
 impl Note {
@@ -91,12 +95,13 @@ impl Note {
                     .join("; ")
             )),
             Self::Imported(Err(e)) => Some(format!("import: {e}")),
+            Self::ImportDeclined => Some("nothing imported".into()),
         }
     }
 }
 
 /// What the user picked on the home screen.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum HomeAction {
     None,
     New,
@@ -107,11 +112,16 @@ pub enum HomeAction {
     Login(String),
     /// Import the profile file at this path.
     Import(String),
+    /// Import the file whose plan the user just confirmed.
+    ConfirmImport(Box<Prepared>),
     Quit,
 }
 
 impl Home {
     pub fn on_key(&mut self, key: KeyEvent, profiles: &ProfilesFile) -> HomeAction {
+        if let Some(prepared) = self.confirm_import.take() {
+            return self.on_import_plan(key, prepared);
+        }
         if let Some(field) = self.import.as_mut() {
             match key.code {
                 KeyCode::Esc => self.import = None,
@@ -171,6 +181,16 @@ impl Home {
         HomeAction::None
     }
 
+    /// y imports what the plan shows; n or Esc imports nothing; other keys leave it shown.
+    fn on_import_plan(&mut self, key: KeyEvent, prepared: Box<Prepared>) -> HomeAction {
+        match key.code {
+            KeyCode::Char('y') => return HomeAction::ConfirmImport(prepared),
+            KeyCode::Esc | KeyCode::Char('n') => self.note = Some(Note::ImportDeclined),
+            _ => self.confirm_import = Some(prepared),
+        }
+        HomeAction::None
+    }
+
     /// The keys that act here, for the legend and the help.
     pub fn keys(&self, profiles: &ProfilesFile) -> Vec<(&'static str, &'static str)> {
         if self.confirm_delete.is_some() {
@@ -178,6 +198,9 @@ impl Home {
         }
         if self.import.is_some() {
             return vec![("Enter", "import"), ("Esc", "cancel")];
+        }
+        if self.confirm_import.is_some() {
+            return vec![("y", "import it"), ("n/Esc", "import nothing")];
         }
         let mut keys = vec![("n", "new"), ("i", "import")];
         if !profiles.profiles.is_empty() {
@@ -227,6 +250,22 @@ impl Home {
         let area = layout::draw(frame, theme, &chrome);
         let mut lines = self.table_lines(profiles, statuses, area.width, paint.theme);
         lines.push(Line::raw(""));
+        if let Some(prepared) = &self.confirm_import {
+            lines.push(Line::styled(
+                format!(
+                    "Profile {} would contact or run (nothing has been yet):",
+                    prepared.new.name
+                ),
+                theme.warn(),
+            ));
+            for line in crate::report::import_plan_lines(prepared) {
+                lines.push(Line::raw(format!("  {line}")));
+            }
+            lines.push(Line::styled(
+                "Import it? y imports and tests it, n or Esc imports nothing",
+                theme.warn(),
+            ));
+        }
         if let Some(name) = &self.confirm_delete {
             lines.push(Line::styled(
                 format!("Delete profile {name} and its stored secret? y/n"),

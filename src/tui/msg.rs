@@ -67,6 +67,8 @@ pub enum Msg {
         attempt: u64,
         result: Result<(), StoreError>,
     },
+    /// What a profile file would contact or run, for the user to confirm.
+    ImportPlanned(Box<Result<crate::import::Prepared, crate::import::ImportError>>),
     Imported(Box<Result<crate::import::Imported, crate::import::ImportError>>),
     /// A new sign-in's tokens were kept for a profile.
     SessionSaved(Result<(), StoreError>),

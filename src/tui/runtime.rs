@@ -172,7 +172,8 @@ impl Executor {
                 name,
             }),
             Command::Discover { attempt, issuer } => self.discover(attempt, issuer),
-            Command::Import { path } => self.import(path),
+            Command::PlanImport { path } => self.plan_import(path),
+            Command::Import { prepared } => self.import(*prepared),
             Command::CheckVault { attempt, at } => self.reply_blocking(move || Msg::VaultChecked {
                 attempt,
                 result: accounts.vault_preflight(&at),
@@ -268,17 +269,32 @@ impl Executor {
         self.sign_in = Some((task, paste_tx));
     }
 
-    /// Import a profile file in a task (it may test the secret live).
-    fn import(&self, path: String) {
+    /// Read and check a profile file: nothing in it is contacted or run yet; the answer is the
+    /// plan the user confirms (`Msg::ImportPlanned`).
+    fn plan_import(&self, path: String) {
+        let tx = self.tx.clone();
+        let accounts = self.deps.accounts.clone();
+        tokio::task::spawn_blocking(move || {
+            let env = |k: &str| std::env::var(k).ok();
+            let result = crate::import::read(std::path::Path::new(&path)).and_then(|shared| {
+                crate::import::prepare(&accounts, &shared, &crate::import::Request::default(), &env)
+            });
+            let _ = tx.send(Msg::ImportPlanned(Box::new(result)));
+        });
+    }
+
+    /// Import a file whose plan the user confirmed, in a task (it may test the secret live).
+    fn import(&self, prepared: crate::import::Prepared) {
         let (client, tx) = (self.deps.client.clone(), self.tx.clone());
         let accounts = self.deps.accounts.clone();
         tokio::spawn(async move {
-            let result = match crate::import::read(std::path::Path::new(&path)) {
-                Ok(shared) => {
-                    crate::import::import(&accounts, &client, &shared, None, false, false).await
-                }
-                Err(e) => Err(e),
+            let env = |k: &str| std::env::var(k).ok();
+            let consent = crate::import::Consent {
+                confirmed: true,
+                ..Default::default()
             };
+            let result =
+                crate::import::import(&accounts, &client, prepared, &consent, None, &env).await;
             let _ = tx.send(Msg::Imported(Box::new(result)));
         });
     }

@@ -4,6 +4,7 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::disallowed_macros,
     clippy::panic,
     clippy::too_many_lines,
     reason = "test code: a failure should stop the test loudly, and scenarios read top to bottom"
