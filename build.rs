@@ -1,4 +1,7 @@
-#![allow(clippy::disallowed_macros, reason = "a build script talks to cargo on stdout")]
+#![allow(
+    clippy::disallowed_macros,
+    reason = "a build script talks to cargo on stdout"
+)]
 //! Compiles in every preset under assets/providers, so adding a provider is adding a file.
 
 use std::fmt::Write as _;

@@ -10,11 +10,11 @@ mod secret_source;
 
 use std::fmt;
 
+pub use endpoint::{on_host, origin_of, parse_endpoint};
 pub use identity::{
     check_login_unique, derive_profile_name, free_profile_name, parse_client_id, parse_client_name,
     parse_contact_email, parse_contact_name, parse_login, parse_profile_name,
 };
-pub use endpoint::{on_host, origin_of, parse_endpoint};
 pub(crate) use instance::is_loopback;
 pub use instance::{Instance, parse_instance_url};
 pub use scopes::{parse_scopes, write_without_read};

@@ -28,8 +28,14 @@ mod tests {
     fn the_process_can_no_longer_dump_core() {
         super::no_core_dumps();
         let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
-        let core = limits.lines().find(|l| l.starts_with("Max core file size")).unwrap();
-        assert!(core.split_whitespace().filter(|w| *w == "0").count() == 2, "{core}");
+        let core = limits
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))
+            .unwrap();
+        assert!(
+            core.split_whitespace().filter(|w| *w == "0").count() == 2,
+            "{core}"
+        );
         assert_eq!(
             rustix::process::dumpable_behavior().unwrap(),
             rustix::process::DumpableBehavior::NotDumpable

@@ -38,7 +38,8 @@ pub fn stdout_state() -> StdoutState {
 
 fn record(result: std::io::Result<()>) {
     if let Err(e) = result {
-        let state = if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // A pipe whose reader left, or a stdout closed before the start (`>&-`).
+        let state = if e.kind() == std::io::ErrorKind::BrokenPipe || e.raw_os_error() == Some(9) {
             CLOSED
         } else {
             FAILED
@@ -79,6 +80,26 @@ pub fn stdout_secret(value: &Secret) {
     );
 }
 
+/// A JSON document on stdout, pretty-printed. serde_json leaves DEL, C1 and bidi controls as
+/// they are; here they become `\uXXXX` escapes, so the document stays valid JSON and safe to
+/// show.
+pub fn json(value: &impl serde::Serialize) {
+    stdout_line(format_args!("{}", json_text(value)));
+}
+
+fn json_text(value: &impl serde::Serialize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && crate::sanitize::is_unsafe(c) {
+            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            safe.push(c);
+        }
+    }
+    safe
+}
+
 /// A question on stdout (no newline) and the line typed in answer (empty when there is none).
 pub fn ask(question: &str) -> String {
     let shown = crate::sanitize::for_terminal(question, &OWN_SEQUENCES);
@@ -91,6 +112,21 @@ pub fn ask(question: &str) -> String {
 }
 
 /// A line on stdout through the output edge.
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_stays_valid_with_every_unsafe_character_escaped() {
+        let v = serde_json::json!({"s": "a\u{7f}b\u{9b}c\u{202e}d\u{1b}e\nf"});
+        let text = super::json_text(&v);
+        assert!(
+            !crate::sanitize::has_unsafe(&text.replace('\n', "")),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v, "the same document");
+    }
+}
+
 #[macro_export]
 macro_rules! say {
     () => { $crate::out::stdout_line(format_args!("")) };

@@ -88,7 +88,10 @@ fn role_words(role: crate::import::Role) -> (&'static str, &'static str) {
         Role::Revocation => ("revocation endpoint", "receives tokens at logout"),
         Role::Issuer => ("issuer", "its metadata is read by verify"),
         Role::VaultAddress => ("Vault address", "receives your Vault token"),
-        Role::ReadCommand => ("read command", "runs to read the secret, now and at each token"),
+        Role::ReadCommand => (
+            "read command",
+            "runs to read the secret, now and at each token",
+        ),
         Role::WriteCommand => ("write command", "runs at rotate; gets the new secret"),
     }
 }
@@ -146,4 +149,3 @@ mod tests {
         assert!(unchanged_secret(None, now).contains("never been verified"));
     }
 }
-

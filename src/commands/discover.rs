@@ -26,7 +26,7 @@ pub async fn run(ctx: &Ctx, args: &DiscoverArgs) -> Result<(), CmdError> {
             "scopes_supported": meta.scopes_supported,
             "pkce_s256": meta.supports_s256(),
         });
-        crate::say!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        crate::out::json(&doc);
         return Ok(());
     }
     print_text(&url, &meta);

@@ -22,7 +22,8 @@ pub async fn run(ctx: &Ctx, args: &ImportArgs) -> Result<(), CmdError> {
         vault_addr: args.vault_addr.clone(),
     };
     let name = args.profile.clone().unwrap_or_else(|| shared.name.clone());
-    let prepared = prepare(&ctx.accounts, &shared, &request, &env).map_err(|e| error(ctx, e, &name))?;
+    let prepared =
+        prepare(&ctx.accounts, &shared, &request, &env).map_err(|e| error(ctx, e, &name))?;
     show_plan(&prepared);
     let mut consent = Consent {
         endpoints: args.allow_endpoint.clone(),
@@ -36,7 +37,8 @@ pub async fn run(ctx: &Ctx, args: &ImportArgs) -> Result<(), CmdError> {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(not_agreed(&missing));
         }
-        let answer = crate::out::ask("Import it, and let oauth-setup contact and run the above? [y/N] ");
+        let answer =
+            crate::out::ask("Import it, and let oauth-setup contact and run the above? [y/N] ");
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
             return Err(CmdError::new(ExitCode::Cancelled, "nothing imported"));
         }

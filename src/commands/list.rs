@@ -40,11 +40,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
                 })
             })
             .collect();
-        crate::say!(
-            "{}",
-            serde_json::to_string_pretty(&json!({"schema_version": 1, "profiles": profiles}))
-                .unwrap_or_default()
-        );
+        crate::out::json(&json!({"schema_version": 1, "profiles": profiles}));
         return Ok(());
     }
     if file.profiles.is_empty() {

@@ -154,7 +154,8 @@ async fn prove(
             if ok.auth != req.auth {
                 crate::say!(
                     "  note: the server accepted {} (not {}); the profile will use it",
-                    ok.auth, req.auth
+                    ok.auth,
+                    req.auth
                 );
                 new.account.client_auth = ok.auth;
             }
@@ -165,7 +166,8 @@ async fn prove(
             if f.auth != req.auth {
                 crate::say!(
                     "  note: the server accepted {} (not {}); the profile will use it",
-                    f.auth, req.auth
+                    f.auth,
+                    req.auth
                 );
                 new.account.client_auth = f.auth;
             }

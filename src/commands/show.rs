@@ -101,10 +101,7 @@ fn print_json(
             "nearly_expired": r.nearly_expired,
         });
     }
-    crate::say!(
-        "{}",
-        serde_json::to_string_pretty(&value).unwrap_or_default()
-    );
+    crate::out::json(&value);
     Ok(())
 }
 

@@ -168,8 +168,11 @@ fn print(token: &Cached, cached: bool, format: TokenFormat) -> Result<(), CmdErr
     let value = token.access_token.expose();
     // Checked when it arrived; checked again, since a cache entry may predate the check.
     crate::token::check_token(value).map_err(|p| {
-        CmdError::new(ExitCode::Network, format!("the access token is refused: {p}"))
-            .with_fix("ask the server's operators; oauth-setup token --no-cache asks the server again")
+        CmdError::new(
+            ExitCode::Network,
+            format!("the access token is refused: {p}"),
+        )
+        .with_fix("ask the server's operators; oauth-setup token --no-cache asks the server again")
     })?;
     let out = match format {
         TokenFormat::Raw => Secret::new(value),

@@ -70,11 +70,7 @@ fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(
             exit_code: code,
             profiles: &reports,
         };
-        crate::say!(
-            "{}",
-            serde_json::to_string_pretty(&doc)
-                .map_err(|e| CmdError::new(ExitCode::Internal, e.to_string()))?
-        );
+        crate::out::json(&doc);
     } else {
         for r in &reports {
             let where_ = r

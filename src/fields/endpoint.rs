@@ -82,7 +82,10 @@ mod tests {
             "not a url",
         ] {
             let e = check(bad).unwrap_err();
-            assert!(e.message.starts_with("the revocation endpoint"), "{bad}: {e}");
+            assert!(
+                e.message.starts_with("the revocation endpoint"),
+                "{bad}: {e}"
+            );
             assert!(!sanitize::has_unsafe(&e.message), "{e:?}");
         }
     }

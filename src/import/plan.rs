@@ -204,7 +204,7 @@ instance_url = "https://idp.example.com"
 token_url = "https://idp.example.com/oauth2/token"
 grant_type = "client_credentials"
 client_id = "acme"
-client_auth = "basic"
+client_auth = "client_secret_basic"
 {extra}"#
         );
         toml::from_str::<SharedFile>(&text).unwrap().profile
@@ -219,18 +219,29 @@ client_auth = "basic"
         );
         let plan = Plan::of(&shared, None, NO_ENV);
         let keys = |c: &Consent| -> Vec<String> {
-            plan.unconsented(c, None, NO_ENV).iter().map(|i| i.key.clone()).collect()
+            plan.unconsented(c, None, NO_ENV)
+                .iter()
+                .map(|i| i.key.clone())
+                .collect()
         };
         assert_eq!(
             keys(&Consent::default()),
-            ["https://idp.example.com", "pass show acme", "sh -c 'cat > /tmp/x'"]
+            [
+                "https://idp.example.com",
+                "pass show acme",
+                "sh -c 'cat > /tmp/x'"
+            ]
         );
         let partly = Consent {
             endpoints: vec!["https://idp.example.com/anything".into()],
             commands: vec!["pass show acme".into(), "sh -c 'cat > /tmp/y'".into()],
             ..Consent::default()
         };
-        assert_eq!(keys(&partly), ["sh -c 'cat > /tmp/x'"], "a command is agreed to exactly");
+        assert_eq!(
+            keys(&partly),
+            ["sh -c 'cat > /tmp/x'"],
+            "a command is agreed to exactly"
+        );
         let seen = Consent {
             confirmed: true,
             ..Consent::default()
@@ -262,10 +273,17 @@ client_auth = "basic"
         let mine = Plan::of(&shared, Some("https://vault.corp.example"), &env);
         assert_eq!(mine.vault_differs, None);
         assert_eq!(mine.vault.unwrap().addr, "https://vault.corp.example");
-        assert!(plan.unconsented(&consent, Some("https://vault.corp.example"), &env).is_empty());
+        assert!(
+            plan.unconsented(&consent, Some("https://vault.corp.example"), &env)
+                .is_empty()
+        );
         let same = file(
             "secret_store = \"vault\"\n[profile.vault]\naddr = \"https://vault.corp.example\"\nmount = \"secret\"\npath = \"p\"\n",
         );
-        assert!(Plan::of(&same, None, &env).unconsented(&consent, None, &env).is_empty());
+        assert!(
+            Plan::of(&same, None, &env)
+                .unconsented(&consent, None, &env)
+                .is_empty()
+        );
     }
 }

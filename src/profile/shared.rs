@@ -143,7 +143,10 @@ fn check_endpoints(
     };
     let endpoints = [
         ("the authorize endpoint", &g.authorize_url),
-        ("the device authorization endpoint", &g.device_authorization_url),
+        (
+            "the device authorization endpoint",
+            &g.device_authorization_url,
+        ),
         ("the revocation endpoint", &g.revocation_url),
         ("the issuer", &g.issuer),
     ];

@@ -93,7 +93,10 @@ pub fn parse_start(raw: &RawResponse) -> Result<DeviceStart, Failure> {
         verification_uri_complete: body.verification_uri_complete,
         // Bounded, so no deadline or wait can overflow.
         expires_in: body.expires_in.unwrap_or(600).clamp(1, MAX_EXPIRES_IN),
-        interval: body.interval.unwrap_or(DEFAULT_INTERVAL).clamp(1, MAX_INTERVAL),
+        interval: body
+            .interval
+            .unwrap_or(DEFAULT_INTERVAL)
+            .clamp(1, MAX_INTERVAL),
     })
 }
 

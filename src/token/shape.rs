@@ -24,7 +24,11 @@ pub fn check_token(value: &str) -> Result<(), TokenProblem> {
     if value.len() > MAX_TOKEN_LEN {
         return Err(TokenProblem::TooLong { len: value.len() });
     }
-    if let Some((position, c)) = value.chars().enumerate().find(|(_, c)| !(' '..='~').contains(c)) {
+    if let Some((position, c)) = value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(' '..='~').contains(c))
+    {
         let what = match c {
             '\r' | '\n' => "a line break",
             c if c.is_control() => "a control character",
@@ -80,16 +84,40 @@ mod tests {
     #[test]
     fn tokens_and_headers() {
         assert!(check_token("eyJ.a-b_c~d+e/f==").is_ok());
-        assert!(check_token("has a space").is_ok(), "RFC 6749 allows a space");
+        assert!(
+            check_token("has a space").is_ok(),
+            "RFC 6749 allows a space"
+        );
         assert_eq!(
             check_token("tok\r\nX-Injected: 1"),
-            Err(TokenProblem::BadChar { position: 3, what: "a line break" })
+            Err(TokenProblem::BadChar {
+                position: 3,
+                what: "a line break"
+            })
         );
-        assert!(matches!(check_token("t\x1b[2J"), Err(TokenProblem::BadChar { what: "a control character", .. })));
-        assert!(matches!(check_token("tökén"), Err(TokenProblem::BadChar { what: "a non-ASCII character", .. })));
-        assert!(matches!(check_token(&"a".repeat(MAX_TOKEN_LEN + 1)), Err(TokenProblem::TooLong { .. })));
+        assert!(matches!(
+            check_token("t\x1b[2J"),
+            Err(TokenProblem::BadChar {
+                what: "a control character",
+                ..
+            })
+        ));
+        assert!(matches!(
+            check_token("tökén"),
+            Err(TokenProblem::BadChar {
+                what: "a non-ASCII character",
+                ..
+            })
+        ));
+        assert!(matches!(
+            check_token(&"a".repeat(MAX_TOKEN_LEN + 1)),
+            Err(TokenProblem::TooLong { .. })
+        ));
         assert_eq!(bearer_value("bearer", "abc=").unwrap(), "Bearer abc=");
-        assert_eq!(bearer_value("DPoP", "abc"), Err(NotBearer::OtherType("DPoP".into())));
+        assert_eq!(
+            bearer_value("DPoP", "abc"),
+            Err(NotBearer::OtherType("DPoP".into()))
+        );
         assert_eq!(bearer_value("Bearer", "a b"), Err(NotBearer::NotB64Token));
         assert_eq!(bearer_value("Bearer", "=="), Err(NotBearer::NotB64Token));
         assert!(is_token_type("Bearer") && !is_token_type("Bearer\x1b[31m") && !is_token_type(""));

@@ -1,5 +1,8 @@
 //! The app's pure update and its drawing, driven by key sequences (no terminal, no I/O).
-#![allow(clippy::disallowed_macros, reason = "test diagnostics go straight to the test output")]
+#![allow(
+    clippy::disallowed_macros,
+    reason = "test diagnostics go straight to the test output"
+)]
 mod defects;
 mod driver;
 mod hunt;

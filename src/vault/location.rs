@@ -41,7 +41,8 @@ impl VaultLocation {
                     !s.is_empty()
                         && s != "."
                         && s != ".."
-                        && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                        && s.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
                 });
             if !ok {
                 return Err(err(format!(
@@ -221,10 +222,19 @@ mod tests {
             assert!(at(ok, "secret", "x", Some(ns)).check().is_err(), "{ns}");
         }
         assert!(at(ok, "secret", "x", Some("team/payments")).check().is_ok());
-        for addr in ["http://vault.example.com:8200", "file:///x", "https://u:p@v.example.com", "https://v.example.com/?x"] {
+        for addr in [
+            "http://vault.example.com:8200",
+            "file:///x",
+            "https://u:p@v.example.com",
+            "https://v.example.com/?x",
+        ] {
             assert!(at(addr, "secret", "x", None).check().is_err(), "{addr}");
         }
-        assert!(at("http://127.0.0.1:8200", "secret", "x", None).check().is_ok());
+        assert!(
+            at("http://127.0.0.1:8200", "secret", "x", None)
+                .check()
+                .is_ok()
+        );
     }
 
     #[test]

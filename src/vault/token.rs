@@ -38,7 +38,9 @@ pub fn token_from_env(
 #[cfg(unix)]
 fn exposed(path: &Path) -> Result<(), VaultError> {
     use std::os::unix::fs::MetadataExt;
-    let mode = std::fs::metadata(path).map(|m| m.mode() & 0o777).unwrap_or(0);
+    let mode = std::fs::metadata(path)
+        .map(|m| m.mode() & 0o777)
+        .unwrap_or(0);
     if mode & 0o077 != 0 {
         return Err(VaultError::TokenFileExposed {
             path: path.display().to_string(),

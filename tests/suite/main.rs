@@ -20,6 +20,7 @@ mod device;
 mod discovery;
 mod faults;
 mod fuzz_props;
+mod hostile;
 mod hygiene;
 mod keyring;
 mod leaks;

@@ -41,14 +41,47 @@ fn a_vault_profile_exported_works_on_a_second_machine_with_no_secret_given() {
     let b = Env::new();
     let file = b.dir.path().join("team.profile.toml");
     std::fs::write(&file, &export.stdout).unwrap();
-    let import = Run::from_output(
+    // Without a terminal, each value that would receive a credential is agreed to by name; a
+    // Vault address that is the importer's own BAO_ADDR is theirs already.
+    let origin = server.url("");
+    let unagreed = Run::from_output(
         b.cmd()
             .env("BAO_TOKEN", ROOT)
             .args(["import", file.to_str().unwrap()])
             .output()
             .unwrap(),
     );
+    unagreed.expect(2);
+    assert!(
+        unagreed
+            .stderr
+            .contains(&format!("--allow-endpoint {origin}"))
+            && unagreed
+                .stderr
+                .contains(&format!("--allow-vault {}", bao.addr)),
+        "{}",
+        unagreed.stderr
+    );
+    assert!(!b.profiles().exists());
+    let import = Run::from_output(
+        b.cmd()
+            .env("BAO_TOKEN", ROOT)
+            .env("BAO_ADDR", &bao.addr)
+            .args([
+                "import",
+                file.to_str().unwrap(),
+                "--allow-endpoint",
+                &origin,
+            ])
+            .output()
+            .unwrap(),
+    );
     import.expect(0);
+    assert!(
+        import.stdout.contains("token endpoint") && import.stdout.contains(&bao.addr),
+        "the plan is shown: {}",
+        import.stdout
+    );
     assert!(
         import.stdout.contains("the token request succeeded"),
         "tested at once: {}",
@@ -81,6 +114,7 @@ fn a_vault_profile_exported_works_on_a_second_machine_with_no_secret_given() {
         b.cmd()
             .env("BAO_TOKEN", ROOT)
             .args(["import", file.to_str().unwrap(), "--profile", "team-ci"])
+            .args(["--allow-endpoint", &origin, "--allow-vault", &bao.addr])
             .output()
             .unwrap(),
     );
@@ -97,7 +131,13 @@ fn a_file_store_profile_arrives_without_its_secret_and_bad_files_are_named() {
         .expect(0);
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(!text.contains("\"sec\""));
-    let import = b.run(&["import", file.to_str().unwrap()]);
+    let origin = server.url("");
+    let import = b.run(&[
+        "import",
+        file.to_str().unwrap(),
+        "--allow-endpoint",
+        &origin,
+    ]);
     import.expect(0);
     assert!(
         import
@@ -167,6 +207,19 @@ fn the_home_screen_imports_a_profile_file() {
     t.wait_for("Profile file written by oauth-setup export");
     t.send(file.to_str().unwrap());
     t.send("\r");
+    // What the file would contact is shown before anything is; Esc imports nothing.
+    t.wait_for("would contact or run");
+    t.wait_for(&bao.addr);
+    t.wait_for("y import it");
+    t.send("\x1b");
+    t.wait_for("nothing imported");
+    assert!(!b.profiles().exists(), "nothing was saved");
+    t.send("i");
+    t.wait_for("Profile file written by oauth-setup export");
+    t.send(file.to_str().unwrap());
+    t.send("\r");
+    t.wait_for("would contact or run");
+    t.send("y");
     t.wait_for("imported profile team");
     t.wait_for("tested: it works");
     t.send("q");
