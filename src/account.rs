@@ -30,6 +30,8 @@ pub enum AccountError {
     Store(#[from] StoreError),
     #[error("profiles file: {0}")]
     Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Lock(#[from] crate::config_dir::ConfigDirError),
 }
 
 impl AccountError {
@@ -279,8 +281,19 @@ impl Accounts {
         })?
     }
 
-    /// Remove the profile first, then its secret.
+    /// Keep the secret of a profile that had none stored (imported, then signed in with it).
+    pub fn add_secret(&self, profile: &Profile, secret: &Secret) -> Result<(), StoreError> {
+        let _lock = self.profiles().lock().map_err(|e| StoreError::File {
+            path: self.dir.secrets_path().display().to_string(),
+            detail: e.to_string(),
+        })?;
+        self.secret_set(profile, secret, None)
+    }
+
+    /// Remove the profile first, then its secret, under the profile's own lock too: a `token`
+    /// that is asking the server finishes first, and its cache entry goes with the rest.
     pub fn delete(&self, name: &str) -> Result<Deleted, AccountError> {
+        let _profile_lock = self.dir.profile_lock(name)?;
         let profiles = self.profiles();
         let removed = profiles.update(|file| {
             let p = file

@@ -284,6 +284,10 @@ pub struct LoginArgs {
     pub profile: String,
     #[command(flatten)]
     pub sign_in: SignInArgs,
+    /// A profile with no secret stored yet (an imported one) takes it here; it is kept once
+    /// the sign-in has worked
+    #[command(flatten)]
+    pub secret: SecretArgs,
 }
 
 #[derive(Debug, Args)]

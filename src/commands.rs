@@ -293,6 +293,10 @@ impl Ctx {
         })?;
         let keyring_timeout =
             SecretStores::timeout_from_env().map_err(|e| CmdError::usage(e.to_string()))?;
+        crate::secret_store::command::check_timeout()
+            .map_err(|e| CmdError::usage(e.to_string()))?;
+        crate::secret_store::seconds_from_env(crate::config_dir::ENV_LOCK_TIMEOUT, 30)
+            .map_err(|e| CmdError::usage(e.to_string()))?;
         let http = HttpOptions {
             timeout: Duration::from_secs(timeout),
             connect_timeout: Duration::from_secs(timeout.min(10)),

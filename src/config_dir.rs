@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic_file::private_dir;
 
+mod lock;
+
+pub use lock::{ENV_LOCK_TIMEOUT, LockProblem};
+
 pub const ENV_CONFIG_DIR: &str = "OAUTH_SETUP_CONFIG_DIR";
 
 #[derive(Debug, Clone)]
@@ -25,6 +29,14 @@ pub enum ConfigDirError {
         action: &'static str,
         source: io::Error,
     },
+    #[error("the lock {path} is still held after {} s{}", .waited.as_secs(), .holder.as_ref().map(|h| format!(" by {h}")).unwrap_or_default())]
+    Busy {
+        path: String,
+        waited: std::time::Duration,
+        holder: Option<String>,
+    },
+    #[error("the lock {path} belongs to another user (uid {uid}), so it is not used")]
+    Foreign { path: String, uid: u32 },
 }
 
 /// Holding this keeps other oauth-setup processes from writing the config folder.
@@ -99,9 +111,24 @@ impl ConfigDir {
 
     /// Take the exclusive write lock (blocks until other writers finish).
     pub fn lock(&self) -> Result<WriteLock, ConfigDirError> {
-        let file = self.lock_file()?;
-        file.lock().map_err(self.io_err("lock it"))?;
+        let path = self.root.join(".lock");
+        let file = self.open_lock(&path)?;
+        self.wait(&file, &path)?;
         Ok(WriteLock { _file: file })
+    }
+
+    /// Wait for `file` within the bound, each refusal named with the file.
+    fn wait(&self, file: &File, path: &Path) -> Result<(), ConfigDirError> {
+        let shown = path.display().to_string();
+        lock::wait(file, path, lock::timeout()).map_err(|p| match p {
+            LockProblem::Busy { waited, holder } => ConfigDirError::Busy {
+                path: shown,
+                waited,
+                holder,
+            },
+            LockProblem::Foreign { uid } => ConfigDirError::Foreign { path: shown, uid },
+            LockProblem::Io(e) => self.io_err("lock it")(io::Error::other(e)),
+        })
     }
 
     /// The lock if nobody holds it now, else `None`.
@@ -134,8 +161,9 @@ impl ConfigDir {
                 _ => {}
             }
         }
-        let file = self.open_lock(&dir.join(format!("{profile}.lock")))?;
-        file.lock().map_err(self.io_err("lock a profile"))?;
+        let path = dir.join(format!("{profile}.lock"));
+        let file = self.open_lock(&path)?;
+        self.wait(&file, &path)?;
         Ok(WriteLock { _file: file })
     }
 

@@ -23,6 +23,9 @@ pub struct Metadata {
     pub grant_types_supported: Option<Vec<String>>,
     pub scopes_supported: Option<Vec<String>>,
     pub code_challenge_methods_supported: Option<Vec<String>>,
+    /// RFC 9207: the server sends `iss` with every authorization answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_response_iss_parameter_supported: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -25,6 +25,9 @@ pub enum Next {
     Ready,
     /// A user grant: sign in.
     Login,
+    /// A confidential user grant whose secret stays on the importer's machine: sign in and
+    /// give the secret at once.
+    LoginWithSecret,
     /// A keyring or file profile: its secret is to be added with `rotate`.
     AddSecret,
 }
@@ -184,6 +187,9 @@ pub async fn import(
     let mut new = prepared.new;
     let remote = matches!(new.store, SecretStoreKind::Vault | SecretStoreKind::Command);
     let next = match (new.account.grant.is_user_grant(), remote) {
+        (true, false) if new.account.client_auth != crate::token::ClientAuth::None => {
+            Next::LoginWithSecret
+        }
         (true, _) => Next::Login,
         (false, true) => {
             prove(accounts, client, &new).await?;

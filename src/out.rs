@@ -112,6 +112,19 @@ pub fn ask(question: &str) -> String {
 }
 
 /// A line on stdout through the output edge.
+#[macro_export]
+macro_rules! say {
+    () => { $crate::out::stdout_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::out::stdout_line(format_args!($($arg)*)) };
+}
+
+/// A line on stderr through the output edge.
+#[macro_export]
+macro_rules! tell {
+    () => { $crate::out::stderr_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::out::stderr_line(format_args!($($arg)*)) };
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -125,17 +138,4 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, v, "the same document");
     }
-}
-
-#[macro_export]
-macro_rules! say {
-    () => { $crate::out::stdout_line(format_args!("")) };
-    ($($arg:tt)*) => { $crate::out::stdout_line(format_args!($($arg)*)) };
-}
-
-/// A line on stderr through the output edge.
-#[macro_export]
-macro_rules! tell {
-    () => { $crate::out::stderr_line(format_args!("")) };
-    ($($arg:tt)*) => { $crate::out::stderr_line(format_args!($($arg)*)) };
 }

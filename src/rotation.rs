@@ -7,8 +7,7 @@ use crate::account::Accounts;
 use crate::profile::Profile;
 use crate::refresh::{RefreshError, refresh};
 use crate::token::{
-    Failure, OAuthError, TestFailure, TestOk, TokenClient, TokenRequest, scope_diff,
-    test_credentials,
+    Failure, TestFailure, TestOk, TokenClient, TokenRequest, scope_diff, test_credentials,
 };
 
 /// Test `request` (the profile's request with the new secret and client id).
@@ -27,9 +26,14 @@ pub async fn test_new_secret(
     let owned = name.to_string();
     let _lock = match tokio::task::spawn_blocking(move || dir.profile_lock(&owned)).await {
         Ok(Ok(lock)) => lock,
-        _ => {
-            return Err(plain(Failure::Connection {
-                detail: "the profile's lock could not be taken".into(),
+        Ok(Err(e)) => {
+            return Err(plain(Failure::Local {
+                detail: e.to_string(),
+            }));
+        }
+        Err(e) => {
+            return Err(plain(Failure::Local {
+                detail: e.to_string(),
             }));
         }
     };
@@ -46,11 +50,13 @@ pub async fn test_new_secret(
             })
         }
         Err(RefreshError::Failed(f)) => Err(plain(f)),
-        // Without a refresh token there is nothing to test the secret with.
-        Err(e) => Err(plain(Failure::OAuth {
-            status: 400,
-            error: OAuthError::InvalidGrant,
-            description: Some(format!("{e}; sign in first (oauth-setup login {name})")),
+        // Without a refresh token there is nothing to test the secret with: said as such,
+        // never as an answer the server did not give.
+        Err(RefreshError::NotSignedIn(_) | RefreshError::Expired { .. }) => {
+            Err(plain(Failure::NotSignedIn))
+        }
+        Err(RefreshError::Store(e)) => Err(plain(Failure::Local {
+            detail: e.to_string(),
         })),
     }
 }

@@ -34,6 +34,8 @@ pub struct SignInPlan {
     pub request: TokenRequest,
     pub redirect_uris: Vec<RedirectUri>,
     pub issuer: Option<String>,
+    /// RFC 9207: an answer without `iss` is refused.
+    pub iss_required: bool,
     pub no_browser: bool,
     /// Whether the caller can take a pasted answer (a terminal is attached).
     pub paste: bool,
@@ -61,6 +63,7 @@ impl SignInPlan {
                 .filter_map(|u| crate::authorize::parse_redirect_uri(u).ok())
                 .collect(),
             issuer: grant.issuer.clone(),
+            iss_required: grant.iss_required,
             no_browser,
             paste,
             in_app,
@@ -234,6 +237,7 @@ pub async fn sign_in(
     let expected = Expected {
         state: &state,
         issuer: plan.issuer.as_deref(),
+        iss_required: plan.iss_required,
     };
     let code = tokio::select! {
         a = answer(listener, &mut pasted, expected, &mut on_event) => a.map_err(SignInError::Answer)?,
@@ -372,6 +376,7 @@ mod tests {
             },
             redirect_uris: vec![parse_redirect_uri("http://127.0.0.1:0/callback").unwrap()],
             issuer: None,
+            iss_required: false,
             no_browser: true,
             paste: false,
             in_app: false,

@@ -10,6 +10,8 @@ pub struct Expected<'a> {
     pub state: &'a str,
     /// The issuer, when known (discovered): an `iss` naming another server is a mix-up attack.
     pub issuer: Option<&'a str>,
+    /// The server promised `iss` in every answer (RFC 9207 §2.4): one without it is refused.
+    pub iss_required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,6 +29,10 @@ pub enum CallbackError {
     StateMismatch,
     #[error("the answer names issuer {sent}, not {expected}: nothing was exchanged")]
     IssuerMismatch { sent: String, expected: String },
+    #[error(
+        "the answer has no iss, which this server always sends (RFC 9207): nothing was exchanged"
+    )]
+    IssuerMissing,
     #[error("that is neither the address the browser ended on nor a code")]
     NoCode,
 }
@@ -39,11 +45,7 @@ fn detail(description: &Option<String>) -> String {
 }
 
 fn one_line(s: &str) -> String {
-    let flat: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    flat.chars().take(300).collect()
+    crate::sanitize::one_line(s, 300)
 }
 
 /// The code from a callback's query string.
@@ -64,11 +66,14 @@ pub fn from_query(query: &str, expected: Expected<'_>) -> Result<Secret, Callbac
     if state.as_deref() != Some(expected.state) {
         return Err(CallbackError::StateMismatch);
     }
+    if expected.iss_required && iss.is_none() {
+        return Err(CallbackError::IssuerMissing);
+    }
     if let (Some(sent), Some(want)) = (iss, expected.issuer)
         && sent != want
     {
         return Err(CallbackError::IssuerMismatch {
-            sent,
+            sent: one_line(&sent),
             expected: want.to_string(),
         });
     }
@@ -76,7 +81,7 @@ pub fn from_query(query: &str, expected: Expected<'_>) -> Result<Secret, Callbac
         Some("access_denied") => return Err(CallbackError::Denied { description }),
         Some(code) => {
             return Err(CallbackError::Server {
-                code: code.to_string(),
+                code: crate::sanitize::one_line(code, 80),
                 description,
             });
         }
@@ -117,7 +122,21 @@ mod tests {
     const EXP: Expected<'static> = Expected {
         state: "s1",
         issuer: Some("https://as.example"),
+        iss_required: false,
     };
+
+    #[test]
+    fn a_server_that_promised_iss_must_send_it() {
+        let strict = Expected {
+            iss_required: true,
+            ..EXP
+        };
+        assert_eq!(
+            from_query("code=abc&state=s1", strict),
+            Err(CallbackError::IssuerMissing)
+        );
+        assert!(from_query("code=abc&state=s1&iss=https%3A%2F%2Fas.example", strict).is_ok());
+    }
 
     #[test]
     fn the_code_only_with_the_exact_state_and_issuer() {

@@ -1,6 +1,8 @@
 //! The loopback listener (RFC 8252 §7.3): bound on 127.0.0.1 (or ::1) only, on the first redirect
-//! URI whose port is free; it answers the first request to the callback path, then closes, so a
-//! replayed callback finds nothing listening.
+//! URI whose port is free. Any web page in the local browser can reach it, so a request that is
+//! not this sign-in's callback (another path, another Host, a state that does not match) gets a
+//! plain 400 page and the wait goes on; the answer with the matching state ends it, and the
+//! listener closes, so a replayed callback finds nothing listening.
 
 use std::convert::Infallible;
 use std::io::ErrorKind;
@@ -103,6 +105,8 @@ impl Listener {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let state = expected.state.to_string();
         let issuer = expected.issuer.map(str::to_string);
+        let iss_required = expected.iss_required;
+        let host = authority(&self.redirect_uri);
         loop {
             tokio::select! {
                 Some(result) = rx.recv() => return result,
@@ -110,9 +114,10 @@ impl Listener {
                     let Ok((stream, _)) = accepted else { continue };
                     let tx = tx.clone();
                     let (path, state, issuer) = (self.path.clone(), state.clone(), issuer.clone());
+                    let host = host.clone();
                     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                        let expected = Expected { state: &state, issuer: issuer.as_deref() };
-                        let reply = respond(&req, &path, expected, &tx);
+                        let expected = Expected { state: &state, issuer: issuer.as_deref(), iss_required };
+                        let reply = respond(&req, (&host, &path), expected, &tx);
                         async move { Ok::<_, Infallible>(reply) }
                     });
                     tokio::spawn(async move {
@@ -131,21 +136,45 @@ impl Listener {
 
 type Answer = Result<Secret, CallbackError>;
 
+/// `127.0.0.1:8765` of `http://127.0.0.1:8765/callback`: the only Host the callback may name
+/// (another one means a page reached the port through a name it controls: DNS rebinding).
+fn authority(redirect_uri: &str) -> String {
+    url::Url::parse(redirect_uri)
+        .ok()
+        .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
+        .unwrap_or_default()
+}
+
+fn not_the_answer() -> Response<Full<Bytes>> {
+    page(
+        StatusCode::BAD_REQUEST,
+        "Not the sign-in answer",
+        "oauth-setup is waiting for another request; this one was ignored.",
+    )
+}
+
 fn respond(
     req: &Request<Incoming>,
-    path: &str,
+    (host, path): (&str, &str),
     expected: Expected<'_>,
     tx: &mpsc::UnboundedSender<Answer>,
 ) -> Response<Full<Bytes>> {
-    if req.method() != Method::GET || req.uri().path() != path {
-        return page(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "This is not the sign-in answer.",
-        );
+    let host_ok = req
+        .headers()
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| h.eq_ignore_ascii_case(host));
+    if req.method() != Method::GET || req.uri().path() != path || !host_ok {
+        log::debug("a request that is not the callback was ignored");
+        return not_the_answer();
+    }
+    let result = from_query(req.uri().query().unwrap_or_default(), expected);
+    if matches!(result, Err(CallbackError::StateMismatch)) {
+        // Not this sign-in's answer (a page guessing, another tab): it does not end the wait.
+        log::debug("a callback with another state was ignored");
+        return not_the_answer();
     }
     log::debug(format_args!("callback received on {path}"));
-    let result = from_query(req.uri().query().unwrap_or_default(), expected);
     let reply = match &result {
         Ok(_) => page(
             StatusCode::OK,

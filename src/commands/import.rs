@@ -61,6 +61,9 @@ pub async fn run(ctx: &Ctx, args: &ImportArgs) -> Result<(), CmdError> {
             format!("oauth-setup token {name}")
         }
         Next::Login => format!("oauth-setup login {name}"),
+        Next::LoginWithSecret => {
+            format!("oauth-setup login {name} --client-secret-stdin   # sign in, giving the secret")
+        }
         Next::AddSecret => {
             format!("oauth-setup rotate {name} --client-secret-stdin   # add the secret")
         }

@@ -2,8 +2,12 @@
 //! token; the profile itself is unchanged.
 
 use super::{CmdError, Ctx, pick_profile, sign_in};
+use crate::account::RunSecretError;
 use crate::cli::LoginArgs;
+use crate::fields::read_secret;
 use crate::profile::{Profile, UserGrant, Verification};
+use crate::secret::Secret;
+use crate::secret_store::StoreError;
 use crate::timestamp;
 use crate::token::GrantType;
 
@@ -11,15 +15,15 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
     let (name, profile) = pick_profile(Some(&args.profile), &file)?;
     let grant = user_grant(name, profile)?;
-    let secret = ctx.secret_for_run(name, profile).await?;
+    let (secret, keep_secret) = secret(ctx, name, profile, &args).await?;
     let dctx = profile.diagnosis_context();
     let opts = sign_in::SignInOptions {
         grant_type: profile.grant_type,
         no_browser: args.sign_in.no_browser,
-        stdin_free: true,
+        stdin_free: !args.secret.client_secret_stdin,
         dctx: &dctx,
     };
-    let mut signed = sign_in::run(ctx, profile.token_request(secret), grant, &opts).await?;
+    let mut signed = sign_in::run(ctx, profile.token_request(secret.clone()), grant, &opts).await?;
     let session = crate::sign_in::session(&mut signed, &profile.scopes);
     {
         // A refresh running meanwhile must not overwrite the new refresh token with its own.
@@ -32,6 +36,17 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
             .save_session(profile, &session)
             .map_err(|e| CmdError::store(&e, ctx.accounts.dir(), name))?;
     }
+    if keep_secret {
+        // It signed in, so it works: kept in the profile's store like setup would.
+        ctx.accounts
+            .add_secret(profile, &secret)
+            .map_err(|e| CmdError::store(&e, ctx.accounts.dir(), name))?;
+        crate::say!(
+            "{} the secret is kept in the {}",
+            ctx.style.ok("ok:"),
+            ctx.accounts.describe(profile)
+        );
+    }
     let words = crate::sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
     crate::say!("{} signed in: {words}", ctx.style.ok("ok:"));
     // The record is a convenience; the tokens are saved either way.
@@ -42,6 +57,30 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
         Ok::<(), CmdError>(())
     });
     Ok(())
+}
+
+/// The stored secret; for a profile that has none yet (imported), the one given with
+/// `--client-secret-stdin` / `--client-secret-file` / the environment, to keep once it works.
+async fn secret(
+    ctx: &Ctx,
+    name: &str,
+    profile: &Profile,
+    args: &LoginArgs,
+) -> Result<(Secret, bool), CmdError> {
+    let given = args.secret.client_secret_stdin || args.secret.client_secret_file.is_some();
+    match ctx.accounts.secret_for_run(profile).await {
+        Ok((s, _)) if !given => Ok((s, false)),
+        Err(RunSecretError::Store(StoreError::Missing { .. })) | Ok(_) => {
+            let v = read_secret(&args.secret.source()).map_err(|e| {
+                CmdError::fields(&[e]).with_fix(format!(
+                    "profile {name} has no secret stored yet; give it: oauth-setup login {name} --client-secret-stdin (or --client-secret-file PATH)"
+                ))
+            })?;
+            Ok((v.value, true))
+        }
+        Err(RunSecretError::Environment(f)) => Err(CmdError::usage(f.message)),
+        Err(RunSecretError::Store(s)) => Err(CmdError::store(&s, ctx.accounts.dir(), name)),
+    }
 }
 
 /// The sign-in settings of an authorization-code profile.

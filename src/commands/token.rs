@@ -47,6 +47,10 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
     if caching && let Some(hit) = from_cache(ctx, profile, &args) {
         return print(&hit, true, args.format);
     }
+    // Deleted while this process waited for the lock: nothing may be cached for it now.
+    if lock.is_some() && ctx.accounts.load()?.get(name).is_none() {
+        return Err(super::unknown_profile(name, &ctx.accounts.load()?));
+    }
     let fresh = fetch(ctx, name, profile, caching).await?;
     drop(lock);
     if let Some(left) = fresh.remaining(SystemTime::now())

@@ -23,6 +23,10 @@ pub struct UserGrant {
     /// The issuer, when the endpoints came from its metadata (checked against `iss`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    /// The metadata says the server sends `iss` in every authorization answer (RFC 9207): an
+    /// answer without one is refused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub iss_required: bool,
     /// The scope without which no refresh token is issued, from the preset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_scope: Option<String>,
@@ -43,6 +47,7 @@ impl UserGrant {
             revocation_url: at(&g.revocation_path),
             redirect_uris: Vec::new(),
             issuer: None,
+            iss_required: false,
             refresh_scope: g.refresh_scope.clone(),
             refresh_token_lifetime_days: g.refresh_token_lifetime_days,
         }
@@ -51,6 +56,7 @@ impl UserGrant {
     /// Fill what the preset left open from the server's metadata.
     pub fn fill_from(&mut self, issuer: &str, meta: &Metadata) {
         self.issuer = Some(issuer.to_string());
+        self.iss_required = meta.authorization_response_iss_parameter_supported == Some(true);
         let fill = |slot: &mut Option<String>, value: &Option<String>| {
             if slot.is_none() {
                 slot.clone_from(value);

@@ -17,6 +17,9 @@ use crate::secret::Secret;
 
 pub const ENV_COMMAND_TIMEOUT: &str = "OAUTH_SETUP_COMMAND_TIMEOUT";
 
+/// Variables holding secrets this program reads: never passed to a password manager's command.
+pub const SECRET_VARS: [&str; 3] = ["BAO_TOKEN", "VAULT_TOKEN", crate::fields::ENV_CLIENT_SECRET];
+
 /// The commands a profile keeps (never a secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,13 +30,14 @@ pub struct CommandStore {
 }
 
 /// How long a command may take: `OAUTH_SETUP_COMMAND_TIMEOUT` seconds (1 to 600), else 60 (a
-/// manager may wait for its unlock).
+/// manager may wait for its unlock). A bad value is refused at start
+/// ([`check_timeout`]); here it falls back to the default.
 pub fn timeout() -> Duration {
-    std::env::var(ENV_COMMAND_TIMEOUT)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|s| (1..=600).contains(s))
-        .map_or(Duration::from_secs(60), Duration::from_secs)
+    check_timeout().unwrap_or(Duration::from_secs(60))
+}
+
+pub fn check_timeout() -> Result<Duration, super::BadTimeout> {
+    super::seconds_from_env(ENV_COMMAND_TIMEOUT, 60)
 }
 
 /// The words of a command line, or why it cannot be split.
@@ -57,7 +61,12 @@ fn run(line: &str, input: Option<&Secret>, limit: Duration) -> Result<Vec<u8>, S
         detail,
     };
     let words = split(line)?;
-    let mut child = Command::new(&words[0])
+    let mut cmd = Command::new(&words[0]);
+    // The manager gets the user's environment without what this program treats as secrets.
+    for var in SECRET_VARS {
+        cmd.env_remove(var);
+    }
+    let mut child = cmd
         .args(&words[1..])
         .stdin(if input.is_some() {
             Stdio::piped()

@@ -104,6 +104,12 @@ pub enum Failure {
     TooLarge {
         status: u16,
     },
+    /// No request was sent: a user grant has no refresh token to test a secret with.
+    NotSignedIn,
+    /// No request was sent: a local step failed first (the profile's lock, a store).
+    Local {
+        detail: String,
+    },
 }
 
 /// Which layer of the stack failed, for `verify`'s one-line-per-check report.
@@ -159,7 +165,10 @@ impl Failure {
 
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Self::OAuth { .. } | Self::Unauthorized { .. } => ExitCode::Rejected,
+            Self::OAuth { .. } | Self::Unauthorized { .. } | Self::NotSignedIn => {
+                ExitCode::Rejected
+            }
+            Self::Local { .. } => ExitCode::Usage,
             _ => ExitCode::Network,
         }
     }
@@ -215,6 +224,8 @@ impl Failure {
             }
             Self::Malformed { reason } => format!("the server said yes, but its answer is not a usable token: {reason}"),
             Self::TooLarge { status } => format!("the server's answer (HTTP {status}) is larger than 1 MiB; it was cut off"),
+            Self::NotSignedIn => "nothing was sent: there is no sign-in (refresh token) to test the secret with".into(),
+            Self::Local { detail } => format!("nothing was sent: {detail}"),
         }
     }
 
@@ -242,6 +253,11 @@ impl Failure {
             Self::UnexpectedStatus { .. } | Self::Malformed { .. } | Self::TooLarge { .. } => {
                 "check that the address is the OAuth token endpoint".into()
             }
+            Self::NotSignedIn => match ctx.surface {
+                Surface::CommandLine => "sign in first: oauth-setup login PROFILE --client-secret-stdin signs in and keeps the secret".into(),
+                Surface::App => "sign in first: l on the home screen".into(),
+            },
+            Self::Local { .. } => "fix what the message names and try again; nothing was changed".into(),
         }
     }
 

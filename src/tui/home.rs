@@ -83,6 +83,7 @@ impl Note {
                 match i.next {
                     Next::Ready => "tested: it works",
                     Next::Login => "sign in with l",
+                    Next::LoginWithSecret => "sign in with oauth-setup login --client-secret-stdin",
                     Next::AddSecret => "add its secret with r",
                 }
             )),

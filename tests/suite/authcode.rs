@@ -5,6 +5,7 @@
 use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -446,34 +447,85 @@ fn get(url: &str) -> std::io::Result<(u16, String)> {
     Ok((code, out))
 }
 
+/// A raw GET naming `host` in its Host header.
+fn get_as(url: &str, host: &str) -> (u16, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (addr, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    std::io::Write::write_all(
+        &mut s,
+        format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let code = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (code, out)
+}
+
 #[test]
-fn a_callback_with_another_state_is_refused_and_the_listener_closes() {
+fn requests_that_are_not_the_callback_get_400_and_the_sign_in_goes_on() {
     let oidc = coupa_server("always");
     let env = Env::new();
-    let b = Browser::new(&env, "idle");
-    let (child, uri, mut err) = waiting_setup(&env, &oidc, &b, &["--redirect-uri", ANY_PORT]);
-    let (status, page) = get(&format!("{uri}?code=stolen&state=not-ours")).unwrap();
-    assert_eq!(status, 400, "{page}");
-    assert!(
-        page.contains("Referrer-Policy: no-referrer")
-            || page
-                .to_ascii_lowercase()
-                .contains("referrer-policy: no-referrer"),
-        "{page}"
+    let b = Browser::new(&env, "capture");
+    let (mut child, uri, mut err) = waiting_setup(&env, &oidc, &b, &["--redirect-uri", ANY_PORT]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let callback = loop {
+        if let Some(c) = b.callback() {
+            break c;
+        }
+        assert!(std::time::Instant::now() < deadline, "{:?}", b.lines());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let (host, query) = (
+        uri.strip_prefix("http://")
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string(),
+        callback.split_once('?').unwrap().1.to_string(),
     );
-    let mut stderr = String::new();
-    err.read_to_string(&mut stderr).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(4), "{stderr}");
-    assert!(stderr.contains("belongs to another sign-in"), "{stderr}");
+    let origin = format!("http://{host}");
+    // A web page can reach the port: guesses, other paths, and a rebound name are ignored.
+    for (url, as_host) in [
+        (format!("{uri}?code=stolen&state=not-ours"), host.as_str()),
+        (format!("{uri}?code=stolen"), host.as_str()),
+        (format!("{origin}/other?{query}"), host.as_str()),
+        (callback.clone(), "evil.example:80"),
+    ] {
+        let (status, page) = get_as(&url, as_host);
+        assert_eq!(status, 400, "{url} as {as_host}: {page}");
+        assert!(
+            page.to_ascii_lowercase()
+                .contains("referrer-policy: no-referrer"),
+            "{page}"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sign-in ended at {url}"
+        );
+    }
     assert_eq!(
         oidc.token_requests("authorization_code"),
         0,
         "nothing was exchanged"
     );
-    assert!(!env.profiles().exists());
+    // The real answer still ends it.
+    let (status, page) = get_as(&callback, &host);
+    assert_eq!(status, 200, "{page}");
+    let mut stderr = String::new();
+    err.read_to_string(&mut stderr).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(oidc.token_requests("authorization_code"), 1);
+    assert!(env.profiles().exists());
     // The listener served one answer and closed: a replay finds nothing listening.
-    assert!(get(&format!("{uri}?code=stolen&state=not-ours")).is_err());
+    assert!(get(&callback).is_err());
 }
 
 #[test]
