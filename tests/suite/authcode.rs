@@ -407,12 +407,22 @@ fn waiting_setup(
         .env("FAKE_BROWSER_LOG", &b.log)
         .env("FAKE_BROWSER_MODE", b.mode)
         .args(setup_args(&oidc.issuer))
-        .arg("--public-client")
         .args(extra)
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
+    // A public client unless the caller gives the secret (then it is written to stdin).
+    let confidential = extra.contains(&"--client-secret-stdin");
+    if confidential {
+        cmd.stdin(std::process::Stdio::piped());
+    } else {
+        cmd.arg("--public-client")
+            .stdin(std::process::Stdio::null());
+    }
     let mut child = cmd.spawn().unwrap();
+    if confidential {
+        let mut stdin = child.stdin.take().unwrap();
+        std::io::Write::write_all(&mut stdin, SECRET.as_bytes()).unwrap();
+    }
     let mut stderr = child.stderr.take().unwrap();
     let mut seen = String::new();
     let mut byte = [0u8; 1];
@@ -472,7 +482,12 @@ fn requests_that_are_not_the_callback_get_400_and_the_sign_in_goes_on() {
     let oidc = coupa_server("always");
     let env = Env::new();
     let b = Browser::new(&env, "capture");
-    let (mut child, uri, mut err) = waiting_setup(&env, &oidc, &b, &["--redirect-uri", ANY_PORT]);
+    let (mut child, uri, mut err) = waiting_setup(
+        &env,
+        &oidc,
+        &b,
+        &["--redirect-uri", ANY_PORT, "--client-secret-stdin"],
+    );
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let callback = loop {
         if let Some(c) = b.callback() {

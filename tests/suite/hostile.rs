@@ -275,7 +275,7 @@ authorize_url = "https://acme.coupahost.com/oauth2/authorizations/new"
             "device_authorization_url = \"javascript:alert(1)\"\n",
             "the device authorization endpoint",
         ),
-        ("issuer = \"file:///etc/passwd\"\n", "use https://"),
+        ("issuer = \"file:///etc/passwd\"\n", "the issuer"),
     ] {
         let run = v.import(&coupa(extra), &["--profile", "other"], &[]);
         run.expect(2);
@@ -481,4 +481,102 @@ fn a_closed_or_full_stdout_ends_without_a_panic() {
         err.contains("code=1") && err.contains("could not be written") && !err.contains("panicked"),
         "{err}"
     );
+}
+
+#[test]
+fn a_held_lock_is_named_with_its_holder() {
+    let env = Env::new();
+    write_profile(&env, "p", "https://victim.example.com/oauth2/token", "s");
+    let locks = env.config().join("locks");
+    std::fs::create_dir_all(&locks).unwrap();
+    let lock = locks.join("p.lock");
+    // -o: the lock is flock's own, not inherited by sleep, so killing flock frees it.
+    let mut holder = std::process::Command::new("flock")
+        .arg("-o")
+        .arg(&lock)
+        .args(["sleep", "60"])
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !std::fs::read_to_string("/proc/locks")
+        .unwrap_or_default()
+        .contains("FLOCK")
+    {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let before = env.read_profiles();
+    for args in [&["delete", "p", "--yes"][..], &["token", "p"]] {
+        let run = Run::from_output(
+            env.cmd()
+                .env("OAUTH_SETUP_LOCK_TIMEOUT", "1")
+                .args(args)
+                .output()
+                .unwrap(),
+        );
+        run.expect(2);
+        assert!(
+            run.stderr.contains(&format!(
+                "the lock {} is still held after 1 s by pid",
+                lock.display()
+            )),
+            "{args:?}: {}",
+            run.stderr
+        );
+        no_raw_controls(&run);
+    }
+    assert_eq!(
+        env.read_profiles(),
+        before,
+        "delete waited and changed nothing"
+    );
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    env.run(&["delete", "p", "--yes"]).expect(0);
+}
+
+#[test]
+fn a_password_managers_command_gets_no_secret_variables() {
+    let oauth = crate::support::oauth::OAuthConfig::new("id", "pm-secret", &["core.common.read"]);
+    let server = oauth.start();
+    let env = Env::new();
+    let seen = env.dir.path().join("seen-env");
+    let read = format!("sh -c 'env > \"$0\"; echo pm-secret' '{}'", seen.display());
+    crate::command_store::setup(&env, &server.url("/oauth2/token"), &read, None).expect(0);
+    let run = Run::from_output(
+        env.cmd()
+            .env("BAO_TOKEN", VAULT_TOKEN)
+            .env("VAULT_TOKEN", VAULT_TOKEN)
+            .env("KEEP_ME", "visible")
+            .args(["token", "pm", "--no-cache"])
+            .output()
+            .unwrap(),
+    );
+    run.expect(0);
+    let seen = std::fs::read_to_string(&seen).unwrap();
+    assert!(
+        seen.contains("KEEP_ME=visible"),
+        "the rest of the environment is passed"
+    );
+    assert!(!seen.contains(VAULT_TOKEN), "{seen}");
+}
+
+#[test]
+fn invalid_timeouts_are_refused() {
+    let env = Env::new();
+    for var in [
+        "OAUTH_SETUP_COMMAND_TIMEOUT",
+        "OAUTH_SETUP_LOCK_TIMEOUT",
+        "OAUTH_SETUP_KEYRING_TIMEOUT",
+    ] {
+        for value in ["abc", "0", "601", "1e3"] {
+            let run = Run::from_output(env.cmd().env(var, value).arg("list").output().unwrap());
+            run.expect(2);
+            assert!(
+                run.stderr.contains(var) && run.stderr.contains("1 to 600"),
+                "{var}={value}: {}",
+                run.stderr
+            );
+        }
+    }
 }
