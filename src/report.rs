@@ -103,15 +103,10 @@ pub fn import_plan_lines(prepared: &crate::import::Prepared) -> Vec<String> {
     let mut lines = Vec::new();
     for item in &plan.items {
         let (what, why) = role_words(item.role);
-        lines.push(format!("{what:<20} {}", one_line(&item.value, 300)));
-        lines.push(format!("{:<20} ({why})", ""));
+        lines.push(format!("{what}: {} ({why})", one_line(&item.value, 300)));
     }
     if let Some(v) = &plan.vault {
-        lines.push(format!(
-            "{:<20} {}",
-            "Vault location",
-            one_line(&v.describe(), 300)
-        ));
+        lines.push(format!("Vault location: {}", one_line(&v.describe(), 300)));
     }
     if let Some(d) = &plan.vault_differs {
         lines.push(format!(

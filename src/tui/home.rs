@@ -249,23 +249,16 @@ impl Home {
             keys,
         };
         let area = layout::draw(frame, theme, &chrome);
-        let mut lines = self.table_lines(profiles, statuses, area.width, paint.theme);
-        lines.push(Line::raw(""));
+        // The plan of an import needs the room at small sizes: the table waits.
+        let mut lines = match self.confirm_import {
+            Some(_) => Vec::new(),
+            None => self.table_lines(profiles, statuses, area.width, paint.theme),
+        };
+        if self.confirm_import.is_none() {
+            lines.push(Line::raw(""));
+        }
         if let Some(prepared) = &self.confirm_import {
-            lines.push(Line::styled(
-                format!(
-                    "Profile {} would contact or run (nothing has been yet):",
-                    prepared.new.name
-                ),
-                theme.warn(),
-            ));
-            for line in crate::report::import_plan_lines(prepared) {
-                lines.push(Line::raw(format!("  {line}")));
-            }
-            lines.push(Line::styled(
-                "Import it? y imports and tests it, n or Esc imports nothing",
-                theme.warn(),
-            ));
+            lines.extend(plan_lines(prepared, theme));
         }
         if let Some(name) = &self.confirm_delete {
             lines.push(Line::styled(
@@ -335,4 +328,23 @@ impl Home {
         }
         lines
     }
+}
+
+/// What an import would contact or run, and the question.
+fn plan_lines(prepared: &Prepared, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
+        format!(
+            "Profile {} would contact or run (nothing has been yet):",
+            prepared.new.name
+        ),
+        theme.warn(),
+    )];
+    for line in crate::report::import_plan_lines(prepared) {
+        lines.push(Line::raw(format!("  {line}")));
+    }
+    lines.push(Line::styled(
+        "Import it? y imports and tests it, n or Esc imports nothing",
+        theme.warn(),
+    ));
+    lines
 }
