@@ -29,6 +29,7 @@ pub mod secret;
 pub(crate) mod secret_store;
 pub(crate) mod session_status;
 pub mod sign_in;
+pub(crate) mod timeouts;
 pub(crate) mod timestamp;
 pub mod token;
 pub(crate) mod token_cache;

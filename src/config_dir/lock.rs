@@ -24,7 +24,7 @@ pub enum LockProblem {
 }
 
 pub fn timeout() -> Duration {
-    crate::secret_store::seconds_from_env(ENV_LOCK_TIMEOUT, 30).unwrap_or(Duration::from_secs(30))
+    crate::timeouts::seconds_from_env(ENV_LOCK_TIMEOUT, 30).unwrap_or(Duration::from_secs(30))
 }
 
 /// Lock `file` (opened at `path`), polling until `limit`.
