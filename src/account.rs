@@ -283,10 +283,7 @@ impl Accounts {
 
     /// Keep the secret of a profile that had none stored (imported, then signed in with it).
     pub fn add_secret(&self, profile: &Profile, secret: &Secret) -> Result<(), StoreError> {
-        let _lock = self.profiles().lock().map_err(|e| StoreError::File {
-            path: self.dir.secrets_path().display().to_string(),
-            detail: e.to_string(),
-        })?;
+        let _lock = self.file_store_lock(profile)?;
         self.secret_set(profile, secret, None)
     }
 

@@ -172,12 +172,10 @@ pub async fn import(
     client: &TokenClient,
     prepared: Prepared,
     consent: &Consent,
-    vault_addr: Option<&str>,
-    env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<Imported, ImportError> {
     let missing: Vec<Item> = prepared
         .plan
-        .unconsented(consent, vault_addr, env)
+        .unconsented(consent)
         .into_iter()
         .cloned()
         .collect();

@@ -31,8 +31,7 @@ pub async fn run(ctx: &Ctx, args: &ImportArgs) -> Result<(), CmdError> {
         vault_addrs: args.allow_vault.clone(),
         confirmed: false,
     };
-    let vault_addr = args.vault_addr.as_deref();
-    let missing = prepared.plan.unconsented(&consent, vault_addr, &env);
+    let missing = prepared.plan.unconsented(&consent);
     if !missing.is_empty() {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(not_agreed(&missing));
@@ -45,7 +44,7 @@ pub async fn run(ctx: &Ctx, args: &ImportArgs) -> Result<(), CmdError> {
         consent.confirmed = true;
     }
     let client = ctx.client()?;
-    let imported = import(&ctx.accounts, &client, prepared, &consent, vault_addr, &env)
+    let imported = import(&ctx.accounts, &client, prepared, &consent)
         .await
         .map_err(|e| error(ctx, e, &name))?;
     let name = &imported.saved.name;

@@ -48,8 +48,11 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
         return print(&hit, true, args.format);
     }
     // Deleted while this process waited for the lock: nothing may be cached for it now.
-    if lock.is_some() && ctx.accounts.load()?.get(name).is_none() {
-        return Err(super::unknown_profile(name, &ctx.accounts.load()?));
+    if lock.is_some() {
+        let now = ctx.accounts.load()?;
+        if now.get(name).is_none() {
+            return Err(super::unknown_profile(name, &now));
+        }
     }
     let fresh = fetch(ctx, name, profile, caching).await?;
     drop(lock);

@@ -69,6 +69,9 @@ pub struct Plan {
     /// The Vault location the profile will use (the file's, or with the importer's address).
     pub vault: Option<VaultLocation>,
     pub vault_differs: Option<VaultDiffers>,
+    /// The Vault address is the importer's: given with `--vault-addr`, or their `BAO_ADDR` /
+    /// `VAULT_ADDR`. It needs no other consent.
+    pub vault_is_theirs: bool,
 }
 
 /// What the importer agreed to.
@@ -88,6 +91,26 @@ fn origin(url: &str) -> String {
 
 fn same_addr(a: &str, b: &str) -> bool {
     a.trim().trim_end_matches('/') == b.trim().trim_end_matches('/')
+}
+
+/// How the file's Vault address stands to the importer's `BAO_ADDR` / `VAULT_ADDR`: the first
+/// one set when it differs, and whether the address is theirs (given, or one of them).
+fn whose_vault(
+    addr: &str,
+    given: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> (Option<VaultDiffers>, bool) {
+    let set: Vec<(&'static str, String)> = ["BAO_ADDR", "VAULT_ADDR"]
+        .into_iter()
+        .filter_map(|n| env(n).filter(|a| !a.trim().is_empty()).map(|a| (n, a)))
+        .collect();
+    let theirs = given || set.iter().any(|(_, a)| same_addr(a, addr));
+    let differs = set
+        .into_iter()
+        .next()
+        .filter(|(_, a)| !same_addr(a, addr))
+        .map(|(variable, yours)| VaultDiffers { variable, yours });
+    (differs, theirs)
 }
 
 impl Plan {
@@ -120,23 +143,23 @@ impl Plan {
                 }
             }
         }
-        let mut vault = shared.vault.clone();
-        let mut vault_differs = None;
-        if let Some(v) = vault.as_mut() {
+        let vault = shared.vault.clone().map(|mut v| {
             if let Some(addr) = vault_addr {
                 v.addr = addr.to_string();
             }
-            items.push(Item {
-                role: Role::VaultAddress,
-                value: v.addr.clone(),
-                key: v.addr.trim().trim_end_matches('/').to_string(),
-            });
-            vault_differs = ["BAO_ADDR", "VAULT_ADDR"]
-                .into_iter()
-                .find_map(|n| env(n).filter(|a| !a.trim().is_empty()).map(|a| (n, a)))
-                .filter(|(_, a)| !same_addr(a, &v.addr))
-                .map(|(variable, yours)| VaultDiffers { variable, yours });
-        }
+            v
+        });
+        let (vault_differs, vault_is_theirs) = match &vault {
+            Some(v) => {
+                items.push(Item {
+                    role: Role::VaultAddress,
+                    value: v.addr.clone(),
+                    key: v.addr.trim().trim_end_matches('/').to_string(),
+                });
+                whose_vault(&v.addr, vault_addr.is_some(), env)
+            }
+            None => (None, false),
+        };
         if let Some(c) = &shared.command {
             let lines = std::iter::once((Role::ReadCommand, &c.read))
                 .chain(c.write.as_ref().map(|w| (Role::WriteCommand, w)));
@@ -152,17 +175,12 @@ impl Plan {
             items,
             vault,
             vault_differs,
+            vault_is_theirs,
         }
     }
 
-    /// The items the importer has not agreed to, each consent key once. An address the
-    /// importer gave (`--vault-addr`) or already uses (`BAO_ADDR` / `VAULT_ADDR`) is theirs.
-    pub fn unconsented(
-        &self,
-        consent: &Consent,
-        vault_addr: Option<&str>,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Vec<&Item> {
+    /// The items the importer has not agreed to, each consent key once.
+    pub fn unconsented(&self, consent: &Consent) -> Vec<&Item> {
         if consent.confirmed {
             return Vec::new();
         }
@@ -172,12 +190,8 @@ impl Plan {
                 Kind::Endpoint => consent.endpoints.iter().any(|e| origin(e) == item.key),
                 Kind::Command => consent.commands.contains(&item.key),
                 Kind::Vault => {
-                    vault_addr.is_some()
+                    self.vault_is_theirs
                         || consent.vault_addrs.iter().any(|a| same_addr(a, &item.key))
-                        || ["BAO_ADDR", "VAULT_ADDR"]
-                            .into_iter()
-                            .filter_map(env)
-                            .any(|a| same_addr(&a, &item.key))
                 }
             };
             if !agreed && !missing.iter().any(|m| m.key == item.key) {
@@ -219,10 +233,7 @@ client_auth = "client_secret_basic"
         );
         let plan = Plan::of(&shared, None, NO_ENV);
         let keys = |c: &Consent| -> Vec<String> {
-            plan.unconsented(c, None, NO_ENV)
-                .iter()
-                .map(|i| i.key.clone())
-                .collect()
+            plan.unconsented(c).iter().map(|i| i.key.clone()).collect()
         };
         assert_eq!(
             keys(&Consent::default()),
@@ -267,23 +278,19 @@ client_auth = "client_secret_basic"
             endpoints: vec!["https://idp.example.com".into()],
             ..Consent::default()
         };
-        let missing = plan.unconsented(&consent, None, &env);
+        let missing = plan.unconsented(&consent);
         assert_eq!(missing.len(), 1);
         assert_eq!(missing[0].role, Role::VaultAddress);
         let mine = Plan::of(&shared, Some("https://vault.corp.example"), &env);
         assert_eq!(mine.vault_differs, None);
-        assert_eq!(mine.vault.unwrap().addr, "https://vault.corp.example");
-        assert!(
-            plan.unconsented(&consent, Some("https://vault.corp.example"), &env)
-                .is_empty()
+        assert_eq!(
+            mine.vault.as_ref().unwrap().addr,
+            "https://vault.corp.example"
         );
+        assert!(mine.unconsented(&consent).is_empty());
         let same = file(
             "secret_store = \"vault\"\n[profile.vault]\naddr = \"https://vault.corp.example\"\nmount = \"secret\"\npath = \"p\"\n",
         );
-        assert!(
-            Plan::of(&same, None, &env)
-                .unconsented(&consent, None, &env)
-                .is_empty()
-        );
+        assert!(Plan::of(&same, None, &env).unconsented(&consent).is_empty());
     }
 }

@@ -288,13 +288,11 @@ impl Executor {
         let (client, tx) = (self.deps.client.clone(), self.tx.clone());
         let accounts = self.deps.accounts.clone();
         tokio::spawn(async move {
-            let env = |k: &str| std::env::var(k).ok();
             let consent = crate::import::Consent {
                 confirmed: true,
                 ..Default::default()
             };
-            let result =
-                crate::import::import(&accounts, &client, prepared, &consent, None, &env).await;
+            let result = crate::import::import(&accounts, &client, prepared, &consent).await;
             let _ = tx.send(Msg::Imported(Box::new(result)));
         });
     }
