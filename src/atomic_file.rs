@@ -2,13 +2,17 @@
 
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::fault::crash_point;
+use crate::fault::{crash_point, disk_full_point};
 
 /// Write `contents` to `target` through a private temporary file in the same folder, fsync it,
 /// optionally copy the previous file to `backup` (also atomically), rename, and fsync the folder.
+/// A symlinked `target` stays a symlink: the file it points to is the one replaced, as a user who
+/// keeps the file in a dotfiles folder expects.
 pub fn write_atomic(target: &Path, contents: &[u8], backup: Option<&Path>) -> io::Result<()> {
+    let resolved = through_symlinks(target)?;
+    let target = resolved.as_path();
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
         .file_name()
@@ -17,6 +21,7 @@ pub fn write_atomic(target: &Path, contents: &[u8], backup: Option<&Path>) -> io
     // tempfile creates the file 0600, so a secret never sits in a readable file, even briefly.
     let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
     tmp.write_all(contents)?;
+    disk_full_point(name, "temp-written")?;
     crash_point(name, "temp-written");
     tmp.as_file().sync_all()?;
     crash_point(name, "temp-synced");
@@ -29,6 +34,37 @@ pub fn write_atomic(target: &Path, contents: &[u8], backup: Option<&Path>) -> io
     tmp.persist(target).map_err(|e| e.error)?;
     crash_point(name, "renamed");
     sync_dir(dir)
+}
+
+/// Where `path` finally points, following symlinks (each relative to its own folder) even when
+/// the last one dangles, so that the write creates the file the link names.
+fn through_symlinks(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // Linux's own bound on a chain of links (ELOOP).
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(parent) => parent.join(next),
+                    None => next,
+                };
+            }
+            Ok(_) => return Ok(current),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// Whether a write failed because the disk (or the user's quota) is full: the one cause the user
+/// must be told plainly, lest they delete a file to make room.
+pub fn is_disk_full(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
 }
 
 /// Make `backup` the current `target`, atomically. A hard link costs no copy and no fsync: the old
@@ -133,6 +169,43 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_symlinked_target_stays_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let real_dir = dir.path().join("dotfiles");
+        fs::create_dir(&real_dir).unwrap();
+        let real = real_dir.join("p.toml");
+        fs::write(&real, "one").unwrap();
+        let target = dir.path().join("p.toml");
+        let bak = dir.path().join("p.toml.bak");
+        std::os::unix::fs::symlink("dotfiles/p.toml", &target).unwrap();
+        write_atomic(&target, b"two", Some(&bak)).unwrap();
+        assert!(
+            fs::symlink_metadata(&target)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&real).unwrap(), b"two");
+        assert_eq!(fs::read(&bak).unwrap(), b"one");
+        // A dangling link creates the file it names.
+        let dangling = dir.path().join("d.toml");
+        std::os::unix::fs::symlink(real_dir.join("new.toml"), &dangling).unwrap();
+        write_atomic(&dangling, b"new", None).unwrap();
+        assert_eq!(fs::read(real_dir.join("new.toml")).unwrap(), b"new");
+        assert!(
+            fs::symlink_metadata(&dangling)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        // A loop is an error, not a hang.
+        let a = dir.path().join("a");
+        std::os::unix::fs::symlink("b", &a).unwrap();
+        std::os::unix::fs::symlink("a", dir.path().join("b")).unwrap();
+        assert!(write_atomic(&a, b"x", None).is_err());
     }
 
     #[test]

@@ -85,6 +85,13 @@ impl CmdError {
 
 impl From<ProfileError> for CmdError {
     fn from(e: ProfileError) -> Self {
+        if let ProfileError::DiskFull { path } = &e {
+            let folder = std::path::Path::new(path)
+                .parent()
+                .unwrap_or(std::path::Path::new("."));
+            return Self::new(ExitCode::SecretStore, format!("profiles file: {e}"))
+                .with_fix(crate::secret_store::disk_full_fix(folder));
+        }
         Self::usage(format!("profiles file: {e}"))
     }
 }

@@ -38,3 +38,21 @@ pub fn panic_point(scope: &str, stage: &str) {
 #[cfg(not(feature = "fault-injection"))]
 #[inline(always)]
 pub fn panic_point(_scope: &str, _stage: &str) {}
+
+/// With `OAUTH_SETUP_DISK_FULL_AT=<scope>:<stage>`, fail there as a full disk does (ENOSPC), for
+/// machines where the tests cannot mount a small tmpfs to fill.
+#[cfg(feature = "fault-injection")]
+pub fn disk_full_point(scope: &str, stage: &str) -> std::io::Result<()> {
+    if std::env::var("OAUTH_SETUP_DISK_FULL_AT")
+        .is_ok_and(|v| v.split_once(':') == Some((scope, stage)))
+    {
+        return Err(std::io::Error::from_raw_os_error(28));
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub fn disk_full_point(_scope: &str, _stage: &str) -> std::io::Result<()> {
+    Ok(())
+}

@@ -55,6 +55,9 @@ pub enum StoreError {
     Keyring { reason: String },
     #[error("secrets file {path}: {detail}")]
     File { path: String, detail: String },
+    /// The disk (or quota) is full: the file was left as it was.
+    #[error("secrets file {path}: the disk is full, so nothing was changed")]
+    DiskFull { path: String },
     #[error("Vault: {0}")]
     Vault(crate::vault::VaultError),
     #[error("the secret command `{command}` {detail}")]
@@ -121,11 +124,22 @@ impl StoreError {
             Self::Command { .. } => "run the command yourself to see why (its messages are shown above), or change it with oauth-setup setup".into(),
             Self::NotLocal => "report this as a bug".into(),
             Self::File { .. } => format!(
-                "fix or remove {} (it must be a regular file you own)",
+                "fix {} by hand (it must be a regular file you own, not a symlink); keep it, it \
+                 holds the secret of every profile in the file store",
                 config_dir.secrets_path().display()
             ),
+            Self::DiskFull { .. } => disk_full_fix(config_dir.root()),
         }
     }
+}
+
+/// The advice for a full disk, the same for the profiles and the secrets file.
+pub fn disk_full_fix(folder: &std::path::Path) -> String {
+    format!(
+        "free space on the disk that holds {} and run the command again; do not delete \
+         secrets.toml or profiles.toml to make room, they hold your profiles and their secrets",
+        folder.display()
+    )
 }
 
 pub use crate::timeouts::{BadTimeout, seconds_from_env};

@@ -36,6 +36,9 @@ pub enum ProfileError {
         action: &'static str,
         source: io::Error,
     },
+    /// The disk (or quota) is full: the file was left as it was.
+    #[error("{path}: the disk is full, so nothing was changed")]
+    DiskFull { path: String },
     #[error(transparent)]
     Dir(#[from] ConfigDirError),
 }
@@ -138,8 +141,15 @@ impl ProfileStore {
                 message: format!("cannot be written ({e})"),
             })?,
         );
-        write_atomic(&path, text.as_bytes(), Some(&self.dir.backup_path()))
-            .map_err(|e| io_err(&path, "write it", e))
+        write_atomic(&path, text.as_bytes(), Some(&self.dir.backup_path())).map_err(|e| {
+            if crate::atomic_file::is_disk_full(&e) {
+                ProfileError::DiskFull {
+                    path: path.display().to_string(),
+                }
+            } else {
+                io_err(&path, "write it", e)
+            }
+        })
     }
 
     /// Tighten the folder and files if other users can read them; returns what was changed.

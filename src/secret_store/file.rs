@@ -110,7 +110,15 @@ fn write(path: &Path, secrets: &Secrets) -> Result<(), StoreError> {
     }
     let result = write_atomic(path, text.as_bytes(), None);
     text.zeroize();
-    result.map_err(|e| err(path, format!("cannot write it ({e})")))
+    result.map_err(|e| {
+        if crate::atomic_file::is_disk_full(&e) {
+            StoreError::DiskFull {
+                path: path.display().to_string(),
+            }
+        } else {
+            err(path, format!("cannot write it ({e})"))
+        }
+    })
 }
 
 pub fn get(path: &Path, secret_ref: &str) -> Result<Secret, StoreError> {

@@ -24,6 +24,7 @@ mod hostile;
 mod hygiene;
 mod keyring;
 mod leaks;
+mod local_files;
 mod preset;
 mod refresh;
 mod schemas;
