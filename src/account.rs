@@ -3,6 +3,9 @@
 //! command line, the app and verification share.
 
 mod client_secret;
+mod orphans;
+
+pub use orphans::{EntryKind, Orphan};
 
 use std::time::Duration;
 
@@ -208,6 +211,12 @@ impl Accounts {
             if file.profiles.contains_key(name) && !replace {
                 return Err(AccountError::Exists(name.to_string()));
             }
+            // What a killed writer left goes at the next write; then this one notes its own.
+            self.sweep_journal(file, false);
+            self.journal_note(&profile)?;
+            if let Some(old) = file.profiles.get(name) {
+                self.journal_note(old)?;
+            }
             // The secret goes first: a crash in between leaves an unused secret, never a profile
             // that points at nothing.
             if let Some(secret) = secret {
@@ -225,13 +234,7 @@ impl Accounts {
         });
         match outcome {
             Ok(Ok(())) => {
-                if let Some(old) = replaced
-                    && let Ok(_lock) = profiles.lock()
-                {
-                    self.clear_session(&old);
-                    // A shared store (Vault, a password manager) keeps its secret, as delete does.
-                    let _ = self.secret_delete(&old);
-                }
+                self.saved_over(&profiles, replaced.as_ref(), &profile);
                 Ok(Saved {
                     name: name.to_string(),
                     profiles_path: profiles.path().display().to_string(),
@@ -244,9 +247,23 @@ impl Accounts {
                 if let Ok(_lock) = profiles.lock() {
                     let _ = self.secret_delete(&profile);
                     self.clear_session(&profile);
+                    self.journal_done(&profile);
                 }
                 Err(e.into())
             }
+        }
+    }
+
+    /// After a new profile is written: the old one's local entries go (a shared store, Vault or
+    /// a password manager, keeps its secret, as delete does), and the journal is struck.
+    fn saved_over(&self, profiles: &ProfileStore, old: Option<&Profile>, new: &Profile) {
+        if let Ok(_lock) = profiles.lock() {
+            if let Some(old) = old {
+                self.clear_session(old);
+                let _ = self.secret_delete(old);
+                self.journal_done(old);
+            }
+            self.journal_done(new);
         }
     }
 
@@ -300,16 +317,22 @@ impl Accounts {
             if file.default_profile.as_deref() == Some(name) {
                 file.default_profile = None;
             }
+            self.sweep_journal(file, false);
+            self.journal_note(&p)?;
             Ok::<_, AccountError>(p)
         })??;
         crash_point("delete", "profile-removed");
         // The file store is shared by every profile: change it only under the lock.
         let _lock = profiles.lock()?;
         self.clear_session(&removed);
-        Ok(Deleted {
+        let deleted = Deleted {
             secret_location: self.describe(&removed),
             secret_removed: self.secret_delete(&removed),
-        })
+        };
+        if deleted.secret_removed.is_ok() {
+            self.journal_done(&removed);
+        }
+        Ok(deleted)
     }
 
     /// The secret for one run of `token`, `verify` or a sign-in: `OAUTH_SETUP_CLIENT_SECRET`
@@ -348,22 +371,25 @@ impl Accounts {
     /// it counts as none: the cache is never a reason to fail).
     pub fn cached_token(&self, profile: &Profile) -> Option<Secret> {
         self.secrets
-            .get(profile.local_store(), &cache_ref(profile))
+            .get(profile.local_store(), &cache_ref(&profile.secret_ref))
             .ok()
     }
 
     /// Keep an access-token entry beside the profile's secret, in the same store. The caller
     /// holds the config folder's lock.
     pub fn store_token(&self, profile: &Profile, entry: &Secret) -> Result<(), StoreError> {
-        self.secrets
-            .set(profile.local_store(), &cache_ref(profile), entry)
+        self.secrets.set(
+            profile.local_store(),
+            &cache_ref(&profile.secret_ref),
+            entry,
+        )
     }
 
     /// Forget the cached token (a new secret, a deleted profile).
     pub fn clear_token(&self, profile: &Profile) {
         let _ = self
             .secrets
-            .delete(profile.local_store(), &cache_ref(profile));
+            .delete(profile.local_store(), &cache_ref(&profile.secret_ref));
     }
 
     /// The stored refresh token; `None` when there is none or it is garbled (either way the
@@ -371,7 +397,7 @@ impl Accounts {
     pub fn refresh_entry(&self, profile: &Profile) -> Result<Option<RefreshEntry>, StoreError> {
         match self
             .secrets
-            .get(profile.local_store(), &refresh_ref(profile))
+            .get(profile.local_store(), &refresh_ref(&profile.secret_ref))
         {
             Ok(text) => Ok(RefreshEntry::decode(&text)),
             Err(StoreError::Missing { .. }) => Ok(None),
@@ -386,8 +412,11 @@ impl Accounts {
             reason: "the refresh token could not be encoded".into(),
         })?;
         let _lock = self.file_store_lock(profile)?;
-        self.secrets
-            .set(profile.local_store(), &refresh_ref(profile), &text)
+        self.secrets.set(
+            profile.local_store(),
+            &refresh_ref(&profile.secret_ref),
+            &text,
+        )
     }
 
     /// Cache an access token from the token path (see [`Accounts::store_refresh`]). A store
@@ -417,7 +446,7 @@ impl Accounts {
         self.clear_token(profile);
         let _ = self
             .secrets
-            .delete(profile.local_store(), &refresh_ref(profile));
+            .delete(profile.local_store(), &refresh_ref(&profile.secret_ref));
     }
 
     /// `clear_session` from outside the folder lock.
@@ -440,8 +469,11 @@ impl Accounts {
             let text = refresh.encode().ok_or_else(|| StoreError::Keyring {
                 reason: "the refresh token could not be encoded".into(),
             })?;
-            self.secrets
-                .set(profile.local_store(), &refresh_ref(profile), &text)?;
+            self.secrets.set(
+                profile.local_store(),
+                &refresh_ref(&profile.secret_ref),
+                &text,
+            )?;
         }
         crash_point("sign-in", "refresh-stored");
         if let Some(cache) = &session.cache
@@ -471,11 +503,11 @@ impl Accounts {
 }
 
 /// Where a profile's refresh token is kept, beside its secret.
-fn refresh_ref(profile: &Profile) -> String {
-    format!("{}.refresh-token", profile.secret_ref)
+fn refresh_ref(secret_ref: &str) -> String {
+    format!("{secret_ref}{}", orphans::REFRESH_SUFFIX)
 }
 
 /// Where a profile's cached access token is kept, beside its secret.
-fn cache_ref(profile: &Profile) -> String {
-    format!("{}.token-cache", profile.secret_ref)
+fn cache_ref(secret_ref: &str) -> String {
+    format!("{secret_ref}{}", orphans::CACHE_SUFFIX)
 }

@@ -99,6 +99,11 @@ pub enum Command {
     /// Delete a profile and its stored secret
     #[command(after_help = "Examples:\n  oauth-setup delete acme\n  oauth-setup delete acme --yes")]
     Delete(DeleteArgs),
+    /// Remove store entries that no profile uses (a secret or token left by a killed process)
+    #[command(
+        after_help = "Every command already tightens the folder's permissions and removes a crashed\nwrite's temporary files. doctor also finds the secrets, refresh tokens and cached\ntokens that no profile uses: those of the secrets file, and the keyring entries a\nkilled setup, import or delete left (the keyring is shared with other config\nfolders, so only entries this folder noted are touched).\n\nExamples:\n  oauth-setup doctor --dry-run\n  oauth-setup doctor"
+    )]
+    Doctor(DoctorArgs),
     /// Print the script that makes a shell complete commands, options and profile names
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -432,6 +437,13 @@ pub struct ImportArgs {
     /// Use your own Vault address instead of the file's
     #[arg(long, value_name = "URL")]
     pub vault_addr: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// List what would be removed, remove nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

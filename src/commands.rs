@@ -2,6 +2,7 @@
 
 mod delete;
 mod discover;
+mod doctor;
 mod export;
 mod import;
 mod list;
@@ -146,6 +147,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
             Command::List(a) => list::run(&ctx, &a),
             Command::Show(a) => show::run(&ctx, &a),
             Command::Delete(a) => delete::run(&ctx, &a),
+            Command::Doctor(a) => doctor::run(&ctx, &a),
             Command::Discover(a) => discover::run(&ctx, &a).await,
             Command::Login(a) => login::run(&ctx, a).await,
             Command::Export(a) => export::run(&ctx, &a),

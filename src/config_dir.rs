@@ -85,6 +85,11 @@ impl ConfigDir {
         self.root.join("secrets.toml")
     }
 
+    /// The names of store entries a write in progress may leave behind (no values).
+    pub fn journal_path(&self) -> PathBuf {
+        self.root.join("journal.toml")
+    }
+
     fn io_err(&self, action: &'static str) -> impl FnOnce(io::Error) -> ConfigDirError + '_ {
         move |source| ConfigDirError::Io {
             path: self.root.display().to_string(),

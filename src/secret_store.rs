@@ -197,6 +197,11 @@ impl SecretStores {
         }
     }
 
+    /// The names of every entry in this folder's file store (no values).
+    pub fn file_refs(&self) -> Result<Vec<String>, StoreError> {
+        file::refs(&self.secrets_path)
+    }
+
     /// Remove the secret; `Ok(false)` when there was none.
     pub fn delete(&self, kind: SecretStoreKind, secret_ref: &str) -> Result<bool, StoreError> {
         match kind {

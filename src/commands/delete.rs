@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
         Ok(false) => crate::say!("it had no stored secret"),
         Err(e) => {
             return Err(CmdError::store(&e, ctx.accounts.dir(), &name).with_fix(format!(
-                "the profile is gone, but its secret could not be removed from the {}; remove it by hand",
+                "the profile is gone, but its secret could not be removed from the {}; once the store works, oauth-setup doctor removes it",
                 deleted.secret_location
             )));
         }

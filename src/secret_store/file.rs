@@ -131,6 +131,10 @@ pub fn get(path: &Path, secret_ref: &str) -> Result<Secret, StoreError> {
         })
 }
 
+pub fn refs(path: &Path) -> Result<Vec<String>, StoreError> {
+    Ok(read(path)?.0.keys().cloned().collect())
+}
+
 pub fn set(path: &Path, secret_ref: &str, secret: &Secret) -> Result<(), StoreError> {
     let mut secrets = read(path)?;
     if let Some(mut old) = secrets

@@ -8,7 +8,7 @@ use crate::support::oauth::OAuthConfig;
 
 /// tests/run.sh sets this inside a session with an unlocked keyring; without it these tests
 /// cannot mean anything, so they say so and stop.
-fn keyring_session() -> bool {
+pub fn keyring_session() -> bool {
     let on = std::env::var("OAUTH_SETUP_TEST_KEYRING").as_deref() == Ok("1");
     if !on {
         eprintln!("skipped: needs a Secret Service; run tests/run.sh");
@@ -23,7 +23,7 @@ fn error_line(stderr: &str) -> &str {
         .unwrap_or_default()
 }
 
-fn lookup(secret_ref: &str) -> Option<String> {
+pub fn lookup(secret_ref: &str) -> Option<String> {
     let out = Command::new("secret-tool")
         .args(["lookup", "service", "oauth-setup", "username", secret_ref])
         .output()
@@ -34,7 +34,7 @@ fn lookup(secret_ref: &str) -> Option<String> {
 }
 
 /// `setup` into the default (keyring) store, the secret on stdin.
-fn keyring_setup(env: &Env, instance: &str) -> assert_cmd::Command {
+pub fn keyring_setup(env: &Env, instance: &str) -> assert_cmd::Command {
     let mut cmd = env.cmd();
     cmd.args([
         "setup",
@@ -84,7 +84,7 @@ fn setup_against_fake_bus(
     (out, started)
 }
 
-fn secret_ref(env: &Env, profile: &str) -> String {
+pub fn secret_ref(env: &Env, profile: &str) -> String {
     let shown: serde_json::Value =
         serde_json::from_str(&env.run(&["show", profile, "--json"]).stdout).unwrap();
     shown["secret_ref"].as_str().unwrap().to_string()

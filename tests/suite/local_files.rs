@@ -89,13 +89,13 @@ fn a_full_disk_is_named_with_exit_3_and_loses_nothing() {
     write_profile(&env, "p", &server.url("/oauth2/token"), SECRET);
     disk.take_the_rest();
     let before = saved(&env);
-    // rotate writes secrets.toml; delete writes profiles.toml first.
+    // rotate writes secrets.toml; delete writes its journal and profiles.toml first.
     for (args, file) in [
         (
             &["rotate", "p", "--client-secret-stdin"][..],
             "secrets.toml",
         ),
-        (&["delete", "p", "--yes"], "profiles.toml"),
+        (&["delete", "p", "--yes"], "journal.toml"),
     ] {
         let mut cmd = env.cmd();
         disk.inject(&mut cmd, file);
@@ -163,4 +163,150 @@ fn a_symlinked_profiles_file_stays_a_symlink_and_a_symlinked_secrets_file_is_ref
     assert!(!run.stderr.contains("remove"), "{}", run.stderr);
     assert!(is_link(&secrets));
     assert_eq!(std::fs::read(&elsewhere).unwrap(), before);
+}
+
+/// The keys of the secrets file (names only).
+fn file_entries(env: &Env) -> Vec<String> {
+    let text = std::fs::read_to_string(env.config().join("secrets.toml")).unwrap_or_default();
+    let table: toml::Table = text.parse().unwrap();
+    table.keys().cloned().collect()
+}
+
+fn killed_at(env: &Env, point: &str, args: &[&str], stdin: &str) {
+    let run = Run::from_output(
+        env.cmd()
+            .env("OAUTH_SETUP_CRASH_AT", point)
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        run.code == -1 || run.code == 137,
+        "not killed: {}",
+        run.all()
+    );
+}
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn entries_a_kill_left_without_a_profile_go_at_the_next_write_or_with_doctor() {
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    let server = oauth.start();
+    let env = Env::new();
+    env.setup("a", &server.url(""), "id", SECRET, "core.common.read", &[])
+        .expect(0);
+    env.run(&["token", "a"]).expect(0);
+    // A setup killed after storing its secret, before writing its profile.
+    let args = crate::support::cli::setup_args("b", &server.url(""), "id", "core.common.read");
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    args.extend(crate::support::cli::FILE_STORE);
+    killed_at(&env, "create:secret-stored", &args, SECRET);
+    assert_eq!(
+        file_entries(&env).len(),
+        3,
+        "a's secret and cache, b's secret"
+    );
+    // The next write removes b's.
+    env.setup("c", &server.url(""), "id", SECRET, "core.common.read", &[])
+        .expect(0);
+    let shown = |p: &str| crate::keyring::secret_ref(&env, p);
+    let mut want = vec![
+        shown("a"),
+        format!("{}.token-cache", shown("a")),
+        shown("c"),
+    ];
+    want.sort();
+    assert_eq!(file_entries(&env), want);
+    // A delete killed between the profile and its secret; doctor lists, then removes.
+    env.run(&["token", "c"]).expect(0);
+    let c = shown("c");
+    killed_at(
+        &env,
+        "delete:profile-removed",
+        &["delete", "c", "--yes"],
+        "",
+    );
+    let dry = env.run(&["doctor", "--dry-run"]);
+    dry.expect(0);
+    assert!(
+        dry.stdout.contains(&format!(
+            "would remove client secret {c} from the secrets file"
+        )) && dry.stdout.contains("would remove cached access token"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(file_entries(&env).len(), 4, "the dry run removed nothing");
+    let run = env.run(&["doctor"]);
+    run.expect(0);
+    assert!(
+        run.stdout.contains(&format!("removed client secret {c}")),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.all().contains(SECRET));
+    assert_eq!(file_entries(&env).len(), 2, "only a's are left");
+    assert!(
+        env.run(&["doctor"])
+            .stdout
+            .contains("no store entry without a profile")
+    );
+    // An entry written by hand, no profile: the file store is this folder's alone.
+    let secrets = env.config().join("secrets.toml");
+    let mut text = std::fs::read_to_string(&secrets).unwrap();
+    text.push_str("\"stray-000000000000\" = \"x\"\n");
+    std::fs::write(&secrets, text).unwrap();
+    env.run(&["doctor"]).expect(0);
+    assert_eq!(file_entries(&env).len(), 2);
+    env.run(&["token", "a"]).expect(0);
+}
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn keyring_orphans_go_but_another_folders_entries_stay() {
+    if !crate::keyring::keyring_session() {
+        return;
+    }
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    let server = oauth.start();
+    // Another config folder's profile in the same keyring.
+    let other = Env::new();
+    crate::keyring::keyring_setup(&other, &server.url(""))
+        .write_stdin(SECRET)
+        .assert()
+        .success();
+    let theirs = crate::keyring::secret_ref(&other, "acme");
+    let env = Env::new();
+    let mut cmd = crate::keyring::keyring_setup(&env, &server.url(""));
+    let run = Run::from_output(
+        cmd.env("OAUTH_SETUP_CRASH_AT", "create:secret-stored")
+            .write_stdin(SECRET)
+            .output()
+            .unwrap(),
+    );
+    assert!(run.code == -1 || run.code == 137, "{}", run.all());
+    let journal = std::fs::read_to_string(env.config().join("journal.toml")).unwrap();
+    let ours = journal
+        .lines()
+        .find_map(|l| l.strip_prefix("ref = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_string();
+    assert!(crate::keyring::lookup(&ours).is_some(), "the kill left it");
+    let run = env.run(&["doctor"]);
+    run.expect(0);
+    assert!(
+        run.stdout
+            .contains(&format!("removed client secret {ours} from the OS keyring")),
+        "{}",
+        run.stdout
+    );
+    assert!(crate::keyring::lookup(&ours).is_none());
+    assert!(
+        crate::keyring::lookup(&theirs).is_some(),
+        "another folder's entry was touched"
+    );
+    assert!(!env.config().join("journal.toml").exists());
+    other.run(&["token", "acme"]).expect(0);
+    other.run(&["delete", "acme", "--yes"]).expect(0);
 }
