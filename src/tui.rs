@@ -12,6 +12,7 @@ pub mod msg;
 pub(crate) mod rotate;
 pub(crate) mod runtime;
 pub(crate) mod scope_picker;
+pub(crate) mod scrub;
 pub(crate) mod secret_field;
 pub(crate) mod sign_in_panel;
 pub(crate) mod terminal;

@@ -367,10 +367,16 @@ impl App {
         lines
     }
 
+    /// Draw the frame, then scrub it: no cell reaches the terminal with a control or bidi
+    /// character, whatever path its text took.
     pub fn render(&self, frame: &mut Frame) {
-        if layout::too_small(frame, frame.area()) {
-            return;
+        if !layout::too_small(frame, frame.area()) {
+            self.render_screen(frame);
         }
+        crate::tui::scrub::scrub(frame.buffer_mut());
+    }
+
+    fn render_screen(&self, frame: &mut Frame) {
         let paint = Paint {
             theme: self.theme,
             spinner: self.spinner,

@@ -182,11 +182,20 @@ pub fn granted() -> TestOk {
 }
 
 pub fn refused(error: OAuthError) -> TestFailure {
+    refused_with_description(error, None)
+}
+
+/// A refusal whose description is the server's own (hostile) text.
+pub fn refused_with(error: OAuthError, description: &str) -> TestFailure {
+    refused_with_description(error, Some(description.to_string()))
+}
+
+fn refused_with_description(error: OAuthError, description: Option<String>) -> TestFailure {
     TestFailure {
         failure: Failure::OAuth {
             status: 400,
             error,
-            description: None,
+            description,
         },
         missing_scopes: vec![],
         unchecked_scopes: vec![],

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::driver::{Driver, granted, one_profile, refused};
+use super::driver::{Driver, granted, one_profile, refused, refused_with};
 use super::render::{draw, screen_text};
 use crate::account::{AccountError, Saved};
 use crate::fields;
@@ -32,7 +32,7 @@ enum Act {
     WorkDone,
 }
 
-const PASTES: [&str; 8] = [
+const PASTES: [&str; 10] = [
     "acme",
     "https://auth.example.com/oauth2/token",
     "core.common.read core.invoice.read",
@@ -41,6 +41,9 @@ const PASTES: [&str; 8] = [
     "line one\nline two",
     " spaced out ",
     "Jane.Doe@example.com",
+    // Hostile text: a screen clear, an OSC 52 clipboard write, a C1 CSI, bidi overrides.
+    "evil\u{1b}[2J\u{1b}]52;c;cHduZWQ=\u{7}",
+    "\u{9b}31m\u{202e}txt.exe\u{2066}",
 ];
 
 fn act() -> impl Strategy<Value = Act> {
@@ -94,7 +97,10 @@ fn message(act: &Act, pending: &mut Pending) -> Option<Msg> {
             let attempt = pending.test.take()?;
             let result = match act {
                 Act::TestPasses => Ok(granted()),
-                _ => Err(refused(OAuthError::InvalidScope)),
+                _ => Err(refused_with(
+                    OAuthError::InvalidScope,
+                    "bad \u{1b}]8;;https://evil.example\u{7}click\u{1b}]8;;\u{7} \u{202e}",
+                )),
             };
             Msg::TestDone {
                 attempt,
@@ -169,6 +175,10 @@ fn draft_is_valid(d: &Driver) {
 fn draws_everywhere(d: &Driver) {
     for (w, h) in [(60, 18), (80, 24), (120, 40), (200, 60)] {
         let text = screen_text(&draw(&d.app, w, h));
+        assert!(
+            !text.lines().any(crate::sanitize::has_unsafe),
+            "{w}x{h}: a control or bidi character reached the frame:\n{text:?}"
+        );
         let last = text.lines().last().unwrap_or_default().trim();
         assert!(
             !last.is_empty() || d.app.overlay.is_some(),
