@@ -14,6 +14,8 @@ pub mod discovery;
 pub(crate) mod exit;
 pub(crate) mod fault;
 pub mod fields;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hardening;
 pub(crate) mod import;
 pub(crate) mod log;

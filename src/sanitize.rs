@@ -2,8 +2,8 @@
 //! environment) on its way to a person: control characters (C0, DEL, C1, so ESC and every
 //! terminal sequence) and the bidirectional controls that reorder what a reader sees are shown
 //! escaped (`\u{1b}`), never passed on, and lengths are capped. Pure; the command line's
-//! output edge ([`crate::out`]) passes everything through it as a last line. The app shows
-//! server text through the same escaped messages, but its frames are not yet checked as a whole.
+//! output edge ([`crate::out`]) passes everything through it as a last line; the app scrubs each
+//! drawn frame (`tui/scrub.rs`).
 
 use std::borrow::Cow;
 

@@ -8,6 +8,7 @@ use oauth_setup::provider::Provider;
 use oauth_setup::secret::Secret;
 use oauth_setup::token::{Context, RawResponse, interpret};
 use proptest::prelude::*;
+use serde_json::json;
 
 fn config() -> ProptestConfig {
     ProptestConfig {
@@ -170,12 +171,91 @@ proptest! {
     }
 }
 
+/// A valid shared profile file, for the import property to cut and splice.
+const SHARED: &str = r#"kind = "oauth-setup profile"
+format_version = 1
+name = "acme"
+
+[profile]
+provider = "generic"
+instance_url = "https://auth.example.com"
+token_url = "https://auth.example.com/oauth2/token"
+grant_type = "client_credentials"
+client_id = "id"
+client_auth = "client_secret_post"
+scopes = ["core.common.read"]
+secret_store = "command"
+
+[profile.command]
+read = "pass show acme"
+"#;
+
+/// Text a hostile file or server might hold.
+fn hostile_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "\\PC{0,8}",
+        prop::sample::select(vec![
+            "\\u001b[2J".to_string(),
+            "\\u202e".to_string(),
+            "\\u009b".to_string(),
+            "\"".to_string(),
+            "http://evil.example".to_string(),
+            "../..".to_string(),
+            "%2e%2e".to_string(),
+        ]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A token response through to the cache entry and the refresh entry, at any request time
+    /// and with any lifetime (the overflow of issue 15 lived here).
+    #[test]
+    fn token_response_through_the_cache(
+        token in prop_oneof!["[ -~]{0,20}", "\\PC{0,10}"],
+        token_type in prop_oneof![Just("Bearer".to_string()), "[ -~]{0,8}"],
+        expires in prop_oneof![any::<u64>().prop_map(|n| json!(n)), any::<i64>().prop_map(|n| json!(n)), Just(json!("18446744073709551615")), Just(json!(1e300))],
+        refresh in proptest::option::of("[ -~]{0,20}"),
+        refresh_expires in any::<u64>(),
+        sent_at in any::<u64>(),
+    ) {
+        let mut body = json!({"access_token": token, "token_type": token_type, "expires_in": expires, "refresh_token_expires_in": refresh_expires});
+        if let Some(r) = refresh {
+            body["refresh_token"] = json!(r);
+        }
+        let mut r = RawResponse::default();
+        r.status = 200;
+        r.content_type = Some("application/json".into());
+        r.body = body.to_string().into_bytes();
+        oauth_setup::fuzzing::token_response_through_cache(&r, sent_at);
+    }
+
+    /// A profile file with hostile text spliced in: the checks never panic, and the plan shown
+    /// to the importer is safe for a terminal.
+    #[test]
+    fn import_file_through_the_checks(at in 0usize..SHARED.len(), cut in 0usize..8, insert in hostile_text()) {
+        let mut text = SHARED.to_string();
+        let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        let end = (at + cut).min(text.len());
+        let end = (end..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+        text.replace_range(at..end, &insert);
+        oauth_setup::fuzzing::import_text(&text);
+    }
+
+    /// Nothing the sanitiser returns holds a control or bidi character.
+    #[test]
+    fn sanitizer_output_is_safe(s in "\\PC{0,40}|[\\x00-\\x7f\\u{80}-\\u{9f}\\u{200e}\\u{200f}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}\\u{61c}]{0,40}") {
+        oauth_setup::fuzzing::sanitizer(&s);
+    }
+}
+
 /// For the reliability table: how many cases the properties above try per run.
 #[test]
 fn property_case_counts() {
     crate::support::report::row(
-        "property tests: field rules, scopes, secret, token parser (x2), profiles loader",
-        6 * 300 + 200,
+        "property tests: field rules, scopes, secret, token parser (x2), profiles loader, token to cache, import file, sanitiser",
+        6 * 300 + 200 + 3 * 300,
         "no panic; every rejection names its field or file",
     );
 }
