@@ -108,12 +108,16 @@ fn common(raw: &RawResponse) -> VaultError {
         404 if errors.contains("namespace not found") => VaultError::NamespaceUnknown,
         403 => VaultError::Denied { missing: vec![] },
         307 | 308 => VaultError::Standby {
-            location: raw
-                .location
-                .clone()
-                .unwrap_or_else(|| "the active node".into()),
+            location: raw.location.as_deref().map_or_else(
+                || "the active node".into(),
+                |l| crate::sanitize::one_line(l, 300),
+            ),
         },
-        status => VaultError::Other { status, errors },
+        // A server's words, escaped and capped: they reach terminals and logs.
+        status => VaultError::Other {
+            status,
+            errors: crate::sanitize::one_line(&errors, 300),
+        },
     }
 }
 

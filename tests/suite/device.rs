@@ -14,7 +14,7 @@ use crate::support::server::{Reply, Server};
 
 const SECRET: &str = "s3cret-dev-4R";
 
-fn setup_args(instance: &str) -> Vec<String> {
+pub fn setup_args(instance: &str) -> Vec<String> {
     [
         "setup",
         "--non-interactive",

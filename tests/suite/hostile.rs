@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod servers;
+
 use serde_json::json;
 
 use crate::support::cli::{Env, Run, all_files, write_profile};
