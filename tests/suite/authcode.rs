@@ -720,3 +720,54 @@ fn a_kill_once_the_refresh_token_is_stored_saves_no_profile_and_setup_works_agai
     setup(&env, &oidc, &b, &[]).expect(0);
     env.run(&["token", "acme", "--no-cache"]).expect(0);
 }
+
+/// Issue 15's dead end: an imported confidential sign-in profile with a file store has no
+/// secret; import says to log in, and `login` takes the secret and keeps it once it worked.
+#[test]
+fn an_imported_sign_in_profile_logs_in_with_its_secret_and_keeps_it() {
+    let oidc = coupa_server("yes");
+    let first = Env::new();
+    let b = Browser::new(&first, "consent");
+    setup(&first, &oidc, &b, &[]).expect(0);
+    let file = first.dir.path().join("acme.profile.toml");
+    first
+        .run(&["export", "acme", "--output", file.to_str().unwrap()])
+        .expect(0);
+    let second = Env::new();
+    let origin = oidc.issuer.split('/').take(3).collect::<Vec<_>>().join("/");
+    let import = second.run(&["import", file.to_str().unwrap(), "--allow-endpoint", &origin]);
+    import.expect(0);
+    assert!(
+        import.all().contains("oauth-setup login acme --client-secret-stdin"),
+        "import names the step that works: {}",
+        import.all()
+    );
+    assert!(secret_values_of(&second.config().join("secrets.toml")).is_empty());
+    // A wrong secret: refused by the server, nothing kept.
+    let b2 = Browser::new(&second, "consent");
+    let wrong = Run::from_output(
+        with_browser(second.cmd(), &b2)
+            .args(["login", "acme", "--client-secret-stdin"])
+            .write_stdin("not-the-secret")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(wrong.code, 4, "{}", wrong.all());
+    assert!(secret_values_of(&second.config().join("secrets.toml")).is_empty());
+    let right = Run::from_output(
+        with_browser(second.cmd(), &b2)
+            .args(["login", "acme", "--client-secret-stdin"])
+            .write_stdin(SECRET)
+            .output()
+            .unwrap(),
+    );
+    right.expect(0);
+    assert!(!right.all().contains(SECRET));
+    assert!(
+        secret_values_of(&second.config().join("secrets.toml")).contains(&SECRET.to_string()),
+        "the secret is kept once the sign-in worked"
+    );
+    // From now on, tokens come from the refresh token and the kept secret, no browser.
+    second.run(&["token", "acme", "--no-cache"]).expect(0);
+    second.run(&["verify", "acme"]).expect(0);
+}
