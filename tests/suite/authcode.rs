@@ -735,10 +735,17 @@ fn an_imported_sign_in_profile_logs_in_with_its_secret_and_keeps_it() {
         .expect(0);
     let second = Env::new();
     let origin = oidc.issuer.split('/').take(3).collect::<Vec<_>>().join("/");
-    let import = second.run(&["import", file.to_str().unwrap(), "--allow-endpoint", &origin]);
+    let import = second.run(&[
+        "import",
+        file.to_str().unwrap(),
+        "--allow-endpoint",
+        &origin,
+    ]);
     import.expect(0);
     assert!(
-        import.all().contains("oauth-setup login acme --client-secret-stdin"),
+        import
+            .all()
+            .contains("oauth-setup login acme --client-secret-stdin"),
         "import names the step that works: {}",
         import.all()
     );
