@@ -204,6 +204,13 @@ impl Accounts {
         );
         profile.vault.clone_from(&new.vault);
         profile.command.clone_from(&new.command);
+        // A token or sign-in still working from the profile being replaced finishes first,
+        // so it leaves no entry under the old name after the old entries went.
+        let _profile_lock = if replace {
+            Some(self.dir.profile_lock(&new.name)?)
+        } else {
+            None
+        };
         let profiles = self.profiles();
         let name = new.name.as_str();
         let mut replaced = None;
@@ -244,9 +251,10 @@ impl Accounts {
             Ok(Err(e)) => Err(e),
             Err(e) => {
                 // The profile was not written, so the secret just stored would be orphaned.
-                if let Ok(_lock) = profiles.lock() {
-                    let _ = self.secret_delete(&profile);
-                    self.clear_session(&profile);
+                if let Ok(_lock) = profiles.lock()
+                    && self.secret_delete(&profile).is_ok()
+                    && self.clear_session(&profile)
+                {
                     self.journal_done(&profile);
                 }
                 Err(e.into())
@@ -258,9 +266,10 @@ impl Accounts {
     /// a password manager, keeps its secret, as delete does), and the journal is struck.
     fn saved_over(&self, profiles: &ProfileStore, old: Option<&Profile>, new: &Profile) {
         if let Ok(_lock) = profiles.lock() {
-            if let Some(old) = old {
-                self.clear_session(old);
-                let _ = self.secret_delete(old);
+            if let Some(old) = old
+                && self.clear_session(old)
+                && self.secret_delete(old).is_ok()
+            {
                 self.journal_done(old);
             }
             self.journal_done(new);
@@ -310,6 +319,8 @@ impl Accounts {
         let _profile_lock = self.dir.profile_lock(name)?;
         let profiles = self.profiles();
         let removed = profiles.update(|file| {
+            // Against the file as it is on disk, before this profile leaves it.
+            self.sweep_journal(file, false);
             let p = file
                 .profiles
                 .remove(name)
@@ -317,19 +328,19 @@ impl Accounts {
             if file.default_profile.as_deref() == Some(name) {
                 file.default_profile = None;
             }
-            self.sweep_journal(file, false);
             self.journal_note(&p)?;
             Ok::<_, AccountError>(p)
         })??;
         crash_point("delete", "profile-removed");
         // The file store is shared by every profile: change it only under the lock.
         let _lock = profiles.lock()?;
-        self.clear_session(&removed);
+        let session_cleared = self.clear_session(&removed);
         let deleted = Deleted {
             secret_location: self.describe(&removed),
             secret_removed: self.secret_delete(&removed),
         };
-        if deleted.secret_removed.is_ok() {
+        // Struck only when everything went: what failed stays noted for the next sweep.
+        if session_cleared && deleted.secret_removed.is_ok() {
             self.journal_done(&removed);
         }
         Ok(deleted)
@@ -442,11 +453,20 @@ impl Accounts {
     }
 
     /// Forget the refresh token and the cached access token (logout, delete).
-    pub fn clear_session(&self, profile: &Profile) {
-        self.clear_token(profile);
-        let _ = self
-            .secrets
-            .delete(profile.local_store(), &refresh_ref(&profile.secret_ref));
+    /// Forget the refresh token and the cached token; whether both are gone (or were never
+    /// there).
+    pub fn clear_session(&self, profile: &Profile) -> bool {
+        let local = profile.local_store();
+        [
+            cache_ref(&profile.secret_ref),
+            refresh_ref(&profile.secret_ref),
+        ]
+        .iter()
+        // Both are tried, whatever the first answered.
+        .map(|entry| self.secrets.delete(local, entry).is_ok())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .all(|ok| ok)
     }
 
     /// `clear_session` from outside the folder lock.

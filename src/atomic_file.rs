@@ -11,8 +11,17 @@ use crate::fault::{crash_point, disk_full_point};
 /// A symlinked `target` stays a symlink: the file it points to is the one replaced, as a user who
 /// keeps the file in a dotfiles folder expects.
 pub fn write_atomic(target: &Path, contents: &[u8], backup: Option<&Path>) -> io::Result<()> {
-    let resolved = through_symlinks(target)?;
-    let target = resolved.as_path();
+    write_at(&through_symlinks(target)?, contents, backup)
+}
+
+/// As [`write_atomic`], but a symlink at `target` is replaced, never followed: for the secrets
+/// file and the journal, which the program refuses to read through a link (it could lead into
+/// another user's folder).
+pub fn write_atomic_no_follow(target: &Path, contents: &[u8]) -> io::Result<()> {
+    write_at(target, contents, None)
+}
+
+fn write_at(target: &Path, contents: &[u8], backup: Option<&Path>) -> io::Result<()> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
         .file_name()
@@ -28,7 +37,7 @@ pub fn write_atomic(target: &Path, contents: &[u8], backup: Option<&Path>) -> io
     if let Some(backup) = backup
         && target.exists()
     {
-        keep_backup(dir, target, backup)?;
+        keep_backup(backup.parent().unwrap_or(dir), target, backup)?;
         crash_point(name, "backup-kept");
     }
     tmp.persist(target).map_err(|e| e.error)?;
@@ -50,7 +59,14 @@ fn through_symlinks(path: &Path) -> io::Result<PathBuf> {
                     None => next,
                 };
             }
-            Ok(_) => return Ok(current),
+            // Only a file is replaced, never a device or a folder a link points to.
+            Ok(meta) if meta.is_file() => return Ok(current),
+            Ok(_) => {
+                return Err(io::Error::other(format!(
+                    "{} is not a regular file",
+                    current.display()
+                )));
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(current),
             Err(e) => return Err(e),
         }
@@ -67,8 +83,10 @@ pub fn is_disk_full(e: &io::Error) -> bool {
     )
 }
 
-/// Make `backup` the current `target`, atomically. A hard link costs no copy and no fsync: the old
-/// file's data is already on disk, and the rename that follows leaves it only under `backup`.
+/// Make `backup` the current `target`, atomically, through a file in `dir` (the backup's own
+/// folder, so the rename never crosses filesystems when `target` is a link's far end). A hard
+/// link costs no copy and no fsync: the old file's data is already on disk, and the rename that
+/// follows leaves it only under `backup`; across filesystems the link fails and a copy is made.
 fn keep_backup(dir: &Path, target: &Path, backup: &Path) -> io::Result<()> {
     let link = dir.join(format!(".tmp-bak-{}-{:x}", std::process::id(), nanos()));
     match fs::hard_link(target, &link) {
@@ -201,6 +219,19 @@ mod tests {
                 .file_type()
                 .is_symlink()
         );
+        // A link to a device is not followed into it.
+        let dev = dir.path().join("dev.toml");
+        std::os::unix::fs::symlink("/dev/null", &dev).unwrap();
+        assert!(write_atomic(&dev, b"x", None).is_err());
+        // The no-follow form replaces the link itself.
+        write_atomic_no_follow(&dangling, b"own").unwrap();
+        assert!(
+            fs::symlink_metadata(&dangling)
+                .unwrap()
+                .file_type()
+                .is_file()
+        );
+        assert_eq!(fs::read(real_dir.join("new.toml")).unwrap(), b"new");
         // A loop is an error, not a hang.
         let a = dir.path().join("a");
         std::os::unix::fs::symlink("b", &a).unwrap();

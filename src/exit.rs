@@ -24,7 +24,7 @@ Exit codes:
   0  ok
   1  internal error
   2  usage error, bad input, unknown profile or unreadable config
-  3  secret store unusable or secret missing
+  3  secret store unusable, secret missing, or the disk is full
   4  credentials rejected by the server
   5  network, TLS, or a server that does not answer as OAuth
   130  cancelled: Ctrl+C, Esc out of the app before saving, or SIGINT/SIGTERM

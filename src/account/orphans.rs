@@ -13,7 +13,7 @@ use std::io;
 use serde::{Deserialize, Serialize};
 
 use super::{AccountError, Accounts, cache_ref, refresh_ref};
-use crate::atomic_file::write_atomic;
+use crate::atomic_file::write_atomic_no_follow;
 use crate::profile::{Profile, ProfilesFile};
 use crate::secret_store::{SecretStoreKind, StoreError};
 
@@ -39,6 +39,11 @@ pub struct Orphan {
 pub struct Sweep {
     pub removed: Vec<Orphan>,
     pub failed: Vec<(Orphan, StoreError)>,
+    /// A store that could not be listed.
+    pub unreadable: Vec<StoreError>,
+    /// profiles.toml is missing (or a dangling link): without it every entry would look
+    /// unused, so nothing was removed.
+    pub no_profiles_file: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -111,7 +116,7 @@ impl Accounts {
             };
         }
         let text = toml::to_string(journal).map_err(io::Error::other)?;
-        write_atomic(&path, text.as_bytes(), None)
+        write_atomic_no_follow(&path, text.as_bytes())
     }
 
     /// Note, before the write that could leave them, the entries kept under `profile`'s name.
@@ -149,10 +154,24 @@ impl Accounts {
         })
     }
 
+    /// Whether profiles.toml is there to say what is used: a missing file or a dangling link
+    /// (a dotfiles folder not mounted yet) reads as no profiles, which must not mean "remove
+    /// everything".
+    fn profiles_file_present(&self) -> bool {
+        std::fs::metadata(self.dir.profiles_path()).is_ok_and(|m| m.is_file())
+    }
+
     /// Remove what the journal names and no profile in `file` uses. The caller holds the folder
-    /// lock, so no writer is between its note and its strike.
+    /// lock. A writer between its note and its strike (they take the lock twice) is either
+    /// done with its profile, which is then used, or has removed the entries itself.
     pub(super) fn sweep_journal(&self, file: &ProfilesFile, dry_run: bool) -> Sweep {
         let journal = self.read_journal();
+        if !self.profiles_file_present() {
+            return Sweep {
+                no_profiles_file: !journal.entry.is_empty(),
+                ..Sweep::default()
+            };
+        }
         let used = used_refs(file);
         let mut sweep = Sweep::default();
         let mut keep = Vec::new();
@@ -177,8 +196,10 @@ impl Accounts {
     /// Remove one entry if it is there (a missing one was never written or is already gone).
     fn remove(&self, orphan: Orphan, dry_run: bool, sweep: &mut Sweep) {
         if dry_run {
-            if self.secrets.get(orphan.store, &orphan.entry).is_ok() {
-                sweep.removed.push(orphan);
+            match self.secrets.get(orphan.store, &orphan.entry) {
+                Ok(_) => sweep.removed.push(orphan),
+                Err(StoreError::Missing { .. }) => {}
+                Err(e) => sweep.failed.push((orphan, e)),
             }
             return;
         }
@@ -196,20 +217,19 @@ impl Accounts {
         let names = match self.secrets.file_refs() {
             Ok(names) => names,
             Err(e) => {
-                sweep.failed.push((
-                    Orphan {
-                        store: SecretStoreKind::File,
-                        entry: String::new(),
-                        kind: EntryKind::Secret,
-                    },
-                    e,
-                ));
+                sweep.unreadable.push(e);
                 return sweep;
             }
         };
+        // Without profiles, every entry would look unused: a precaution, not a sweep.
+        if !self.profiles_file_present() || file.profiles.is_empty() {
+            sweep.no_profiles_file = !self.profiles_file_present() && !names.is_empty();
+            return sweep;
+        }
         for entry in names {
             let (base, kind) = split_entry(&entry);
-            if !used.contains(base) {
+            // A hand-made name ending like a suffix is still someone's own secret.
+            if !used.contains(base) && !used.contains(entry.as_str()) {
                 let orphan = Orphan {
                     store: SecretStoreKind::File,
                     entry: entry.clone(),
@@ -231,12 +251,13 @@ impl Accounts {
         let file = profiles.load()?;
         let mut sweep = self.sweep_journal(&file, dry_run);
         let files = self.sweep_file_store(&file, dry_run);
+        sweep.failed.extend(files.failed);
+        sweep.unreadable.extend(files.unreadable);
         for orphan in files.removed {
             if !sweep.removed.contains(&orphan) {
                 sweep.removed.push(orphan);
             }
         }
-        sweep.failed.extend(files.failed);
         Ok(sweep)
     }
 }

@@ -11,6 +11,14 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<(), CmdError> {
         .accounts
         .sweep_orphans(args.dry_run)
         .map_err(|e| ctx.account_error(e, ""))?;
+    if sweep.no_profiles_file {
+        return Err(CmdError::usage(format!(
+            "{} is missing (or a link to a missing file), so every stored entry would look \
+             unused; nothing was removed",
+            ctx.accounts.dir().profiles_path().display()
+        ))
+        .with_fix("restore profiles.toml (or mount the folder its link points to) first"));
+    }
     let verb = if args.dry_run {
         "would remove"
     } else {
@@ -27,12 +35,23 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<(), CmdError> {
     } else if args.dry_run {
         crate::say!("run oauth-setup doctor without --dry-run to remove them");
     }
-    match sweep.failed.into_iter().next() {
+    for (orphan, e) in &sweep.failed {
+        crate::tell!("error: {} could not be removed: {e}", describe(orphan));
+    }
+    for e in &sweep.unreadable {
+        crate::tell!("error: a store could not be listed: {e}");
+    }
+    let first = sweep
+        .failed
+        .into_iter()
+        .map(|(_, e)| e)
+        .chain(sweep.unreadable)
+        .next();
+    match first {
         None => Ok(()),
-        Some((orphan, e)) => Err(
+        Some(e) => Err(
             CmdError::store(&e, ctx.accounts.dir(), "").with_fix(format!(
-                "{} could not be removed: {}",
-                describe(&orphan),
+                "{}; then run oauth-setup doctor again",
                 e.fix(ctx.accounts.dir(), "")
             )),
         ),

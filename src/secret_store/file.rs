@@ -8,7 +8,7 @@ use std::path::Path;
 use zeroize::Zeroize;
 
 use super::StoreError;
-use crate::atomic_file::{private_file, write_atomic};
+use crate::atomic_file::{private_file, write_atomic_no_follow};
 use crate::secret::Secret;
 
 /// The parsed file; every value is wiped when it is dropped.
@@ -108,7 +108,7 @@ fn write(path: &Path, secrets: &Secrets) -> Result<(), StoreError> {
             s.zeroize();
         }
     }
-    let result = write_atomic(path, text.as_bytes(), None);
+    let result = write_atomic_no_follow(path, text.as_bytes());
     text.zeroize();
     result.map_err(|e| {
         if crate::atomic_file::is_disk_full(&e) {

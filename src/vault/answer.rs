@@ -128,7 +128,9 @@ pub fn read(raw: &RawResponse) -> Result<Versioned, VaultError> {
         // A soft-deleted latest version still answers with its metadata.
         return Err(
             match meta["deletion_time"].as_str().filter(|t| !t.is_empty()) {
-                Some(at) => VaultError::Deleted { at: at.to_string() },
+                Some(at) => VaultError::Deleted {
+                    at: crate::sanitize::one_line(at, 60),
+                },
                 None => VaultError::NotWritten,
             },
         );
@@ -236,7 +238,7 @@ pub fn kv_version(raw: &RawResponse) -> Result<(), VaultError> {
         return Ok(());
     }
     Err(VaultError::NotKv2 {
-        found: format!("{kind} version {version}"),
+        found: crate::sanitize::one_line(&format!("{kind} version {version}"), 80),
     })
 }
 

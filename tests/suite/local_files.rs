@@ -293,6 +293,13 @@ fn keyring_orphans_go_but_another_folders_entries_stay() {
         .trim_end_matches('"')
         .to_string();
     assert!(crate::keyring::lookup(&ours).is_some(), "the kill left it");
+    // Until profiles.toml exists, nothing says what is used: doctor refuses.
+    let refused = env.run(&["doctor"]);
+    refused.expect(2);
+    assert!(crate::keyring::lookup(&ours).is_some());
+    let args = crate::support::cli::setup_args("second", &server.url(""), "id", "core.common.read");
+    env.run_stdin(&args.iter().map(String::as_str).collect::<Vec<_>>(), SECRET)
+        .expect(0);
     let run = env.run(&["doctor"]);
     run.expect(0);
     assert!(
@@ -307,6 +314,46 @@ fn keyring_orphans_go_but_another_folders_entries_stay() {
         "another folder's entry was touched"
     );
     assert!(!env.config().join("journal.toml").exists());
+    env.run(&["delete", "second", "--yes"]).expect(0);
     other.run(&["token", "acme"]).expect(0);
     other.run(&["delete", "acme", "--yes"]).expect(0);
+}
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn a_sweep_never_takes_the_secret_of_a_profile_still_on_disk() {
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    let server = oauth.start();
+    let env = Env::new();
+    env.setup("a", &server.url(""), "id", SECRET, "core.common.read", &[])
+        .expect(0);
+    // b is written, but the kill comes before its journal note is struck.
+    let args = crate::support::cli::setup_args("b", &server.url(""), "id", "core.common.read");
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    args.extend(crate::support::cli::FILE_STORE);
+    killed_at(&env, "profiles.toml:renamed", &args, SECRET);
+    assert!(env.read_profiles().contains("[profiles.b]"));
+    // A delete of b whose write of profiles.toml then fails: b is still on disk, so is its
+    // secret.
+    let run = Run::from_output(
+        env.cmd()
+            .env("OAUTH_SETUP_DISK_FULL_AT", "profiles.toml:temp-written")
+            .args(["delete", "b", "--yes"])
+            .output()
+            .unwrap(),
+    );
+    run.expect(3);
+    env.run(&["token", "b", "--no-cache"]).expect(0);
+    env.run(&["token", "a", "--no-cache"]).expect(0);
+    // Without profiles.toml every entry would look unused: doctor refuses and removes nothing.
+    let entries = file_entries(&env);
+    let moved = env.dir.path().join("profiles.toml.away");
+    std::fs::rename(env.profiles(), &moved).unwrap();
+    let run = env.run(&["doctor"]);
+    run.expect(2);
+    assert!(run.stderr.contains("nothing was removed"), "{}", run.stderr);
+    assert_eq!(file_entries(&env), entries);
+    std::fs::rename(&moved, env.profiles()).unwrap();
+    env.run(&["doctor"]).expect(0);
+    assert_eq!(file_entries(&env), entries, "every entry belongs to a or b");
 }
