@@ -307,10 +307,31 @@ impl Accounts {
         })?
     }
 
-    /// Keep the secret of a profile that had none stored (imported, then signed in with it).
-    pub fn add_secret(&self, profile: &Profile, secret: &Secret) -> Result<(), StoreError> {
-        let _lock = self.file_store_lock(profile)?;
-        self.secret_set(profile, secret, None)
+    /// Keep what a new sign-in of `name` left, and the secret it signed in with when none was
+    /// stored (an imported profile), under the profile's lock: a refresh running meanwhile
+    /// cannot overwrite the new refresh token, and a profile deleted or replaced meanwhile gets
+    /// no entry under its old name.
+    pub fn keep_sign_in(
+        &self,
+        name: &str,
+        profile: &Profile,
+        session: &Session,
+        secret: Option<&Secret>,
+    ) -> Result<(), AccountError> {
+        let _profile_lock = self.dir.profile_lock(name)?;
+        let still = self
+            .load()?
+            .get(name)
+            .is_some_and(|p| p.secret_ref == profile.secret_ref);
+        if !still {
+            return Err(AccountError::Missing(name.to_string()));
+        }
+        self.save_session(profile, session)?;
+        if let Some(secret) = secret {
+            let _lock = self.file_store_lock(profile)?;
+            self.secret_set(profile, secret, None)?;
+        }
+        Ok(())
     }
 
     /// Remove the profile first, then its secret, under the profile's own lock too: a `token`

@@ -25,22 +25,11 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
     };
     let mut signed = sign_in::run(ctx, profile.token_request(secret.clone()), grant, &opts).await?;
     let session = crate::sign_in::session(&mut signed, &profile.scopes);
-    {
-        // A refresh running meanwhile must not overwrite the new refresh token with its own.
-        let _lock = ctx
-            .accounts
-            .dir()
-            .profile_lock(name)
-            .map_err(|e| CmdError::new(crate::exit::ExitCode::Usage, e.to_string()))?;
-        ctx.accounts
-            .save_session(profile, &session)
-            .map_err(|e| CmdError::store(&e, ctx.accounts.dir(), name))?;
-    }
+    // It signed in, so the secret works: kept in the profile's store as setup would.
+    ctx.accounts
+        .keep_sign_in(name, profile, &session, keep_secret.then_some(&secret))
+        .map_err(|e| ctx.account_error(e, name))?;
     if keep_secret {
-        // It signed in, so it works: kept in the profile's store like setup would.
-        ctx.accounts
-            .add_secret(profile, &secret)
-            .map_err(|e| CmdError::store(&e, ctx.accounts.dir(), name))?;
         crate::say!(
             "{} the secret is kept in the {}",
             ctx.style.ok("ok:"),
