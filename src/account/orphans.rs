@@ -253,6 +253,7 @@ impl Accounts {
         let files = self.sweep_file_store(&file, dry_run);
         sweep.failed.extend(files.failed);
         sweep.unreadable.extend(files.unreadable);
+        sweep.no_profiles_file |= files.no_profiles_file;
         for orphan in files.removed {
             if !sweep.removed.contains(&orphan) {
                 sweep.removed.push(orphan);

@@ -353,6 +353,10 @@ fn a_sweep_never_takes_the_secret_of_a_profile_still_on_disk() {
     run.expect(2);
     assert!(run.stderr.contains("nothing was removed"), "{}", run.stderr);
     assert_eq!(file_entries(&env), entries);
+    // Also with no journal left: the secrets file alone is not swept without profiles.toml.
+    let _ = std::fs::remove_file(env.config().join("journal.toml"));
+    env.run(&["doctor"]).expect(2);
+    assert_eq!(file_entries(&env), entries);
     std::fs::rename(&moved, env.profiles()).unwrap();
     env.run(&["doctor"]).expect(0);
     assert_eq!(file_entries(&env), entries, "every entry belongs to a or b");
