@@ -409,7 +409,7 @@ fn help_lists_exit_codes_and_without_a_terminal_points_to_non_interactive() {
     help.expect(0);
     assert!(
         help.stdout
-            .contains("3  secret store unusable or secret missing"),
+            .contains("3  secret store unusable, secret missing, or the disk is full"),
         "{}",
         help.stdout
     );
