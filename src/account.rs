@@ -331,6 +331,13 @@ impl Accounts {
             let _lock = self.file_store_lock(profile)?;
             self.secret_set(profile, secret, None)?;
         }
+        // The record is a convenience; the tokens are saved either way.
+        let _ = self.profiles().update(|f| {
+            if let Some(p) = f.profiles.get_mut(name) {
+                p.last_verification = Some(Verification::passed(timestamp::now()));
+            }
+            Ok::<(), ProfileError>(())
+        });
         Ok(())
     }
 

@@ -5,10 +5,9 @@ use super::{CmdError, Ctx, pick_profile, sign_in};
 use crate::account::RunSecretError;
 use crate::cli::LoginArgs;
 use crate::fields::read_secret;
-use crate::profile::{Profile, UserGrant, Verification};
+use crate::profile::{Profile, UserGrant};
 use crate::secret::Secret;
 use crate::secret_store::StoreError;
-use crate::timestamp;
 use crate::token::GrantType;
 
 pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
@@ -38,13 +37,6 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
     }
     let words = crate::sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
     crate::say!("{} signed in: {words}", ctx.style.ok("ok:"));
-    // The record is a convenience; the tokens are saved either way.
-    let _ = ctx.accounts.profiles().update(|f| {
-        if let Some(p) = f.profiles.get_mut(name) {
-            p.last_verification = Some(Verification::passed(timestamp::now()));
-        }
-        Ok::<(), CmdError>(())
-    });
     Ok(())
 }
 

@@ -14,7 +14,6 @@ use super::theme::Paint;
 use super::wrap;
 use crate::profile::Profile;
 use crate::secret::Secret;
-use crate::secret_store::StoreError;
 
 #[derive(Debug)]
 pub struct LoginScreen {
@@ -22,7 +21,7 @@ pub struct LoginScreen {
     pub profile: Profile,
     pub panel: SignInPanel,
     pub saving: bool,
-    pub save_error: Option<StoreError>,
+    pub save_error: Option<crate::account::AccountError>,
     attempt: u64,
 }
 

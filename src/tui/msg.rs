@@ -71,7 +71,7 @@ pub enum Msg {
     ImportPlanned(Box<Result<crate::import::Prepared, crate::import::ImportError>>),
     Imported(Box<Result<crate::import::Imported, crate::import::ImportError>>),
     /// A new sign-in's tokens were kept for a profile.
-    SessionSaved(Result<(), StoreError>),
+    SessionSaved(Result<(), crate::account::AccountError>),
     /// What each profile holds beside its secret (token expiry, refresh-token age).
     Statuses(Vec<(String, SessionStatus)>),
 }

@@ -444,39 +444,17 @@ async fn run_sign_in(
     .await
 }
 
-/// Keep a new sign-in's tokens for profile `name`, under its lock, and record it.
+/// Keep a new sign-in's tokens for profile `name`, as `login` does.
 fn save_session(
     accounts: &Accounts,
     name: &str,
     session: &crate::account::Session,
-) -> Result<(), crate::secret_store::StoreError> {
-    let file = accounts
-        .load()
-        .map_err(|e| crate::secret_store::StoreError::File {
-            path: accounts.dir().profiles_path().display().to_string(),
-            detail: e.to_string(),
-        })?;
-    let Some(profile) = file.get(name) else {
-        return Ok(());
-    };
-    let locked =
-        accounts
-            .dir()
-            .profile_lock(name)
-            .map_err(|e| crate::secret_store::StoreError::File {
-                path: accounts.dir().root().display().to_string(),
-                detail: e.to_string(),
-            })?;
-    accounts.save_session(profile, session)?;
-    drop(locked);
-    let _ = accounts.profiles().update(|f| {
-        if let Some(p) = f.profiles.get_mut(name) {
-            p.last_verification =
-                Some(crate::profile::Verification::passed(crate::timestamp::now()));
-        }
-        Ok::<(), crate::profile::ProfileError>(())
-    });
-    Ok(())
+) -> Result<(), crate::account::AccountError> {
+    let file = accounts.load()?;
+    let profile = file
+        .get(name)
+        .ok_or_else(|| crate::account::AccountError::Missing(name.to_string()))?;
+    accounts.keep_sign_in(name, profile, session, None)
 }
 
 /// Every profile's token status, for the home screen.
