@@ -220,10 +220,8 @@ impl Accounts {
             }
             // What a killed writer left goes at the next write; then this one notes its own.
             self.sweep_journal(file, false);
-            self.journal_note(&profile)?;
-            if let Some(old) = file.profiles.get(name) {
-                self.journal_note(old)?;
-            }
+            let old = file.profiles.get(name);
+            self.journal_note(&[&profile].into_iter().chain(old).collect::<Vec<_>>())?;
             // The secret goes first: a crash in between leaves an unused secret, never a profile
             // that points at nothing.
             if let Some(secret) = secret {
@@ -326,11 +324,13 @@ impl Accounts {
         if !still {
             return Err(AccountError::Missing(name.to_string()));
         }
-        self.save_session(profile, session)?;
+        let folder_lock = self.file_store_lock(profile)?;
+        self.keep_session(profile, session)?;
         if let Some(secret) = secret {
-            let _lock = self.file_store_lock(profile)?;
             self.secret_set(profile, secret, None)?;
         }
+        // The record below takes the folder lock itself.
+        drop(folder_lock);
         // The record is a convenience; the tokens are saved either way.
         let _ = self.profiles().update(|f| {
             if let Some(p) = f.profiles.get_mut(name) {
@@ -356,7 +356,7 @@ impl Accounts {
             if file.default_profile.as_deref() == Some(name) {
                 file.default_profile = None;
             }
-            self.journal_note(&p)?;
+            self.journal_note(&[&p])?;
             Ok::<_, AccountError>(p)
         })??;
         crash_point("delete", "profile-removed");
@@ -485,16 +485,12 @@ impl Accounts {
     /// there).
     pub fn clear_session(&self, profile: &Profile) -> bool {
         let local = profile.local_store();
-        [
-            cache_ref(&profile.secret_ref),
-            refresh_ref(&profile.secret_ref),
-        ]
-        .iter()
         // Both are tried, whatever the first answered.
-        .map(|entry| self.secrets.delete(local, entry).is_ok())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .all(|ok| ok)
+        let cache = self.secrets.delete(local, &cache_ref(&profile.secret_ref));
+        let refresh = self
+            .secrets
+            .delete(local, &refresh_ref(&profile.secret_ref));
+        cache.is_ok() && refresh.is_ok()
     }
 
     /// `clear_session` from outside the folder lock.
@@ -502,12 +498,6 @@ impl Accounts {
         let _lock = self.file_store_lock(profile)?;
         self.clear_session(profile);
         Ok(())
-    }
-
-    /// Save what a new sign-in left for an existing profile. The caller holds its lock.
-    pub fn save_session(&self, profile: &Profile, session: &Session) -> Result<(), StoreError> {
-        let _lock = self.file_store_lock(profile)?;
-        self.keep_session(profile, session)
     }
 
     /// What a sign-in left, saved in the order that matters: the refresh token before the

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use new_account::{ClientForm, NewAccount, Verdict};
+pub(crate) use store::write_error;
 pub use store::{ProfileError, ProfileStore};
 pub use user_grant::UserGrant;
 
@@ -124,10 +125,7 @@ impl Profile {
     /// secret's store, or the OS keyring when the secret is in Vault or a password manager
     /// (tokens stay per machine).
     pub fn local_store(&self) -> SecretStoreKind {
-        match self.secret_store {
-            SecretStoreKind::Vault | SecretStoreKind::Command => SecretStoreKind::Keyring,
-            local => local,
-        }
+        self.secret_store.local()
     }
 
     /// Whether the client proves itself with a secret (a public client has none).

@@ -29,6 +29,16 @@ pub enum SecretStoreKind {
 }
 
 impl SecretStoreKind {
+    /// The local store that keeps the tokens of a profile whose secret is here: this one, or
+    /// the OS keyring when the secret is in Vault or a password manager (tokens stay per
+    /// machine).
+    pub fn local(self) -> Self {
+        match self {
+            Self::Vault | Self::Command => Self::Keyring,
+            local => local,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Keyring => "keyring",

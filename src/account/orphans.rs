@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AccountError, Accounts, cache_ref, refresh_ref};
 use crate::atomic_file::write_atomic_no_follow;
-use crate::profile::{Profile, ProfilesFile};
+use crate::profile::{Profile, ProfilesFile, write_error};
 use crate::secret_store::{SecretStoreKind, StoreError};
 
 /// What kind of entry an orphan is.
@@ -71,10 +71,7 @@ impl Pending {
     /// The entries kept under this name: the secret itself only in a local store (a Vault or a
     /// password manager keeps its secret, as `delete` does), the session in the local one.
     fn entries(&self) -> Vec<Orphan> {
-        let local = match self.store {
-            SecretStoreKind::Vault | SecretStoreKind::Command => SecretStoreKind::Keyring,
-            own => own,
-        };
+        let local = self.store.local();
         let mut out = Vec::new();
         if local == self.store {
             out.push(Orphan {
@@ -119,16 +116,18 @@ impl Accounts {
         write_atomic_no_follow(&path, text.as_bytes())
     }
 
-    /// Note, before the write that could leave them, the entries kept under `profile`'s name.
-    /// The caller holds the folder lock.
-    pub(super) fn journal_note(&self, profile: &Profile) -> Result<(), AccountError> {
+    /// Note, before the write that could leave them, the entries kept under these profiles'
+    /// names, in one write of the journal. The caller holds the folder lock.
+    pub(super) fn journal_note(&self, profiles: &[&Profile]) -> Result<(), AccountError> {
         let mut journal = self.read_journal();
-        let pending = Pending::of(profile);
-        if !journal.entry.contains(&pending) {
-            journal.entry.push(pending);
+        for profile in profiles {
+            let pending = Pending::of(profile);
+            if !journal.entry.contains(&pending) {
+                journal.entry.push(pending);
+            }
         }
         self.write_journal(&journal)
-            .map_err(|e| self.journal_error(e))
+            .map_err(|e| AccountError::Profile(write_error(&self.dir.journal_path(), e)))
     }
 
     /// Strike `profile` from the journal once its write has finished.
@@ -139,19 +138,6 @@ impl Accounts {
         if journal.entry.len() != before {
             let _ = self.write_journal(&journal);
         }
-    }
-
-    fn journal_error(&self, e: io::Error) -> AccountError {
-        if crate::atomic_file::is_disk_full(&e) {
-            return AccountError::Profile(crate::profile::ProfileError::DiskFull {
-                path: self.dir.journal_path().display().to_string(),
-            });
-        }
-        AccountError::Profile(crate::profile::ProfileError::Io {
-            path: self.dir.journal_path().display().to_string(),
-            action: "write it",
-            source: e,
-        })
     }
 
     /// Whether profiles.toml is there to say what is used: a missing file or a dangling link
@@ -175,6 +161,7 @@ impl Accounts {
         let used = used_refs(file);
         let mut sweep = Sweep::default();
         let mut keep = Vec::new();
+        let noted = journal.entry.len();
         for pending in journal.entry {
             if used.contains(pending.secret_ref.as_str()) {
                 continue;
@@ -187,7 +174,7 @@ impl Accounts {
                 keep.push(pending);
             }
         }
-        if !dry_run {
+        if !dry_run && keep.len() != noted {
             let _ = self.write_journal(&Journal { entry: keep });
         }
         sweep
@@ -222,8 +209,9 @@ impl Accounts {
             }
         };
         // Without profiles, every entry would look unused: a precaution, not a sweep.
-        if !self.profiles_file_present() || file.profiles.is_empty() {
-            sweep.no_profiles_file = !self.profiles_file_present() && !names.is_empty();
+        let present = self.profiles_file_present();
+        if !present || file.profiles.is_empty() {
+            sweep.no_profiles_file = !present && !names.is_empty();
             return sweep;
         }
         for entry in names {

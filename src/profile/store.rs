@@ -141,15 +141,8 @@ impl ProfileStore {
                 message: format!("cannot be written ({e})"),
             })?,
         );
-        write_atomic(&path, text.as_bytes(), Some(&self.dir.backup_path())).map_err(|e| {
-            if crate::atomic_file::is_disk_full(&e) {
-                ProfileError::DiskFull {
-                    path: path.display().to_string(),
-                }
-            } else {
-                io_err(&path, "write it", e)
-            }
-        })
+        write_atomic(&path, text.as_bytes(), Some(&self.dir.backup_path()))
+            .map_err(|e| write_error(&path, e))
     }
 
     /// Tighten the folder and files if other users can read them; returns what was changed.
@@ -168,6 +161,17 @@ impl ProfileStore {
         }
         Ok(fixed)
     }
+}
+
+/// A failed write of a file beside the profiles (profiles.toml, the journal): a full disk
+/// named as such, anything else as the I/O error it is.
+pub(crate) fn write_error(path: &Path, e: io::Error) -> ProfileError {
+    if crate::atomic_file::is_disk_full(&e) {
+        return ProfileError::DiskFull {
+            path: path.display().to_string(),
+        };
+    }
+    io_err(path, "write it", e)
 }
 
 fn io_err(path: &Path, action: &'static str, source: io::Error) -> ProfileError {

@@ -188,20 +188,27 @@ fn killed_at(env: &Env, point: &str, args: &[&str], stdin: &str) {
     );
 }
 
+/// A folder with profile `a` in the file store (and its cached token), then a `setup` of `b`
+/// killed at `point`. The server is returned to keep it running.
 #[cfg(feature = "fault-injection")]
-#[test]
-fn entries_a_kill_left_without_a_profile_go_at_the_next_write_or_with_doctor() {
-    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
-    let server = oauth.start();
+fn a_then_b_killed_at(point: &str) -> (crate::support::oauth::TokenServer, Env) {
+    let server = OAuthConfig::new("id", SECRET, &["core.common.read"]).start();
     let env = Env::new();
     env.setup("a", &server.url(""), "id", SECRET, "core.common.read", &[])
         .expect(0);
     env.run(&["token", "a"]).expect(0);
-    // A setup killed after storing its secret, before writing its profile.
     let args = crate::support::cli::setup_args("b", &server.url(""), "id", "core.common.read");
     let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
     args.extend(crate::support::cli::FILE_STORE);
-    killed_at(&env, "create:secret-stored", &args, SECRET);
+    killed_at(&env, point, &args, SECRET);
+    (server, env)
+}
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn entries_a_kill_left_without_a_profile_go_at_the_next_write_or_with_doctor() {
+    // A setup killed after storing its secret, before writing its profile.
+    let (server, env) = a_then_b_killed_at("create:secret-stored");
     assert_eq!(
         file_entries(&env).len(),
         3,
@@ -322,16 +329,8 @@ fn keyring_orphans_go_but_another_folders_entries_stay() {
 #[cfg(feature = "fault-injection")]
 #[test]
 fn a_sweep_never_takes_the_secret_of_a_profile_still_on_disk() {
-    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
-    let server = oauth.start();
-    let env = Env::new();
-    env.setup("a", &server.url(""), "id", SECRET, "core.common.read", &[])
-        .expect(0);
     // b is written, but the kill comes before its journal note is struck.
-    let args = crate::support::cli::setup_args("b", &server.url(""), "id", "core.common.read");
-    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
-    args.extend(crate::support::cli::FILE_STORE);
-    killed_at(&env, "profiles.toml:renamed", &args, SECRET);
+    let (_server, env) = a_then_b_killed_at("profiles.toml:renamed");
     assert!(env.read_profiles().contains("[profiles.b]"));
     // A delete of b whose write of profiles.toml then fails: b is still on disk, so is its
     // secret.
