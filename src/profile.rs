@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use new_account::{ClientForm, NewAccount, Verdict};
 pub(crate) use store::write_error;
 pub use store::{ProfileError, ProfileStore};
-pub use user_grant::UserGrant;
+pub use user_grant::{SignInEndpoint, UserGrant};
 
 use crate::provider::Provider;
 use crate::secret::Secret;

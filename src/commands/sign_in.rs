@@ -9,8 +9,7 @@ use super::{CmdError, Ctx};
 use crate::authorize::SkipReason;
 use crate::profile::UserGrant;
 use crate::sign_in::{
-    BrowserOutcome, DeviceEvent, SignInError, SignInEvent, SignInPlan, SignedIn, device_sign_in,
-    sign_in,
+    Attempt, BrowserOutcome, DeviceEvent, Progress, SignInError, SignInEvent, SignedIn, Way,
 };
 use crate::token::{Context, GrantType, TokenRequest};
 
@@ -24,63 +23,40 @@ pub struct SignInOptions<'a> {
 }
 
 /// Sign in with `request`'s client at the endpoints of `grant`, in the browser or with a
-/// device code.
+/// device code, showing the progress on stderr.
 pub async fn run(
     ctx: &Ctx,
     request: TokenRequest,
     grant: &UserGrant,
     opts: &SignInOptions<'_>,
 ) -> Result<SignedIn, CmdError> {
-    match opts.grant_type {
-        GrantType::DeviceCode => device(ctx, request, grant, opts.dctx).await,
-        _ => browser(ctx, request, grant, opts).await,
-    }
-}
-
-async fn browser(
-    ctx: &Ctx,
-    request: TokenRequest,
-    grant: &UserGrant,
-    opts: &SignInOptions<'_>,
-) -> Result<SignedIn, CmdError> {
-    let (no_browser, stdin_free, dctx) = (opts.no_browser, opts.stdin_free, opts.dctx);
-    let paste = stdin_free && std::io::stdin().is_terminal();
-    let Some(plan) = SignInPlan::for_grant(grant, request, no_browser, paste, false) else {
-        return Err(CmdError::usage("the profile has no authorization endpoint")
-            .with_fix("set it up again with --issuer, whose metadata names it"));
-    };
+    let browser = opts.grant_type != GrantType::DeviceCode;
+    let paste = browser && opts.stdin_free && std::io::stdin().is_terminal();
     let (tx, rx) = mpsc::unbounded_channel();
     if paste {
         read_pastes(tx);
     }
-    let cancel = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let show = |event: SignInEvent| show_event(ctx, &event, paste);
-    sign_in(&ctx.client()?, plan, show, rx, cancel)
-        .await
-        .map_err(|e| error(e, dctx))
-}
-
-async fn device(
-    ctx: &Ctx,
-    request: TokenRequest,
-    grant: &UserGrant,
-    dctx: &Context,
-) -> Result<SignedIn, CmdError> {
-    let Some(url) = grant.device_authorization_url.as_deref() else {
-        return Err(
-            CmdError::usage("the profile has no device authorization endpoint")
-                .with_fix("set it up again with --issuer, whose metadata names it"),
-        );
+    let attempt = Attempt {
+        grant_type: opts.grant_type,
+        grant,
+        request,
+        way: Way {
+            no_browser: opts.no_browser,
+            paste,
+            in_app: false,
+        },
     };
     let cancel = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    let show = |event: DeviceEvent| show_device(ctx, &event);
-    device_sign_in(&ctx.client()?, request, url, show, cancel)
+    let show = |progress: Progress| match progress {
+        Progress::Browser(event) => show_event(ctx, &event, paste),
+        Progress::Device(event) => show_device(ctx, &event),
+    };
+    let client = ctx.client()?;
+    crate::sign_in::run(&client, attempt, show, rx, cancel)
         .await
-        .map_err(|e| error(e, dctx))
+        .map_err(|e| error(e, opts.dctx))
 }
 
 fn show_device(ctx: &Ctx, event: &DeviceEvent) {
@@ -174,7 +150,13 @@ fn show_event(ctx: &Ctx, event: &SignInEvent, paste: bool) {
 }
 
 pub fn error(e: SignInError, dctx: &Context) -> CmdError {
-    let (what, fix) = e.explain(dctx);
+    let (what, fix) = match e {
+        SignInError::NoEndpoint(_) => (
+            e.to_string(),
+            Some("set it up again with --issuer, whose metadata names it".to_string()),
+        ),
+        _ => e.explain(dctx),
+    };
     let err = CmdError::new(e.exit_code(), what);
     match fix {
         Some(f) => err.with_fix(f),

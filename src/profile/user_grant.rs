@@ -34,7 +34,31 @@ pub struct UserGrant {
     pub refresh_token_lifetime_days: Option<u32>,
 }
 
+/// The endpoint a sign-in starts at: the missing one is the error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SignInEndpoint {
+    #[error("authorization")]
+    Authorization,
+    #[error("device authorization")]
+    DeviceAuthorization,
+}
+
 impl UserGrant {
+    /// Where a sign-in of `grant` starts: the device authorization endpoint for device code,
+    /// the authorization endpoint otherwise.
+    pub fn endpoint(&self, grant: GrantType) -> Result<&str, SignInEndpoint> {
+        match grant {
+            GrantType::DeviceCode => self
+                .device_authorization_url
+                .as_deref()
+                .ok_or(SignInEndpoint::DeviceAuthorization),
+            _ => self
+                .authorize_url
+                .as_deref()
+                .ok_or(SignInEndpoint::Authorization),
+        }
+    }
+
     /// The endpoints the preset names for `grant`, below the instance's `origin`.
     pub fn from_preset(provider: &Provider, grant: GrantType, origin: &str) -> Self {
         let Some(g) = provider.grants.get(&grant) else {

@@ -20,7 +20,7 @@ pub enum Command {
         rotating: Option<Box<(String, Profile)>>,
     },
     CancelTest,
-    /// Run a sign-in in a task; it reports as `Msg::SignInUpdate`, then `Msg::SignedIn`.
+    /// Run a sign-in in a task; it reports as `Msg::SignInProgress`, then `Msg::SignedIn`.
     SignIn {
         attempt: u64,
         job: Box<SignInJob>,

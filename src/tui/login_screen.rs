@@ -72,7 +72,7 @@ impl LoginScreen {
                 self.panel.on_paste(&text);
                 Outcome::none()
             }
-            Msg::SignInUpdate {
+            Msg::SignInProgress {
                 attempt,
                 update,
                 at,

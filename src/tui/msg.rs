@@ -7,9 +7,8 @@ use crate::discovery::{DiscoveryError, Metadata};
 use crate::profile::{ProfileError, ProfilesFile};
 use crate::secret_store::StoreError;
 use crate::session_status::SessionStatus;
-use crate::sign_in::{SignInError, SignedIn};
+use crate::sign_in::{Progress, SignInError, SignedIn};
 use crate::token::{TestFailure, TestOk};
-use crate::tui::sign_in_panel::SignInUpdate;
 use crate::verify::ProfileReport;
 use std::time::Instant;
 
@@ -48,9 +47,9 @@ pub enum Msg {
     /// Why the OS keyring cannot be used here, or `None` when it can.
     KeyringProbed(Option<StoreError>),
     /// A running sign-in's report, stamped with when it arrived (for the time left).
-    SignInUpdate {
+    SignInProgress {
         attempt: u64,
-        update: SignInUpdate,
+        update: Progress,
         at: Instant,
     },
     SignedIn {

@@ -13,14 +13,12 @@ use super::app::{App, Entry};
 use super::command::SignInJob;
 use super::command::{Command, Ending};
 use super::msg::Msg;
-use super::sign_in_panel::SignInUpdate;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::account::Accounts;
 use crate::rotation::test_new_secret;
 use crate::session_status::{SessionStatus, session_status};
-use crate::sign_in::{SignInError, SignInPlan, SignedIn, device_sign_in, sign_in};
-use crate::token::GrantType;
+use crate::sign_in::{Attempt, Progress, SignInError, SignedIn, Way};
 use crate::token::{TokenClient, test_credentials};
 use crate::verify::{check_each_and_record, unreadable_file};
 
@@ -250,8 +248,8 @@ impl Executor {
         let (paste_tx, paste_rx) = unbounded_channel();
         let task = tokio::spawn(async move {
             let report = tx.clone();
-            let on = move |update: SignInUpdate| {
-                let _ = report.send(Msg::SignInUpdate {
+            let on = move |update: Progress| {
+                let _ = report.send(Msg::SignInProgress {
                     attempt,
                     update,
                     at: std::time::Instant::now(),
@@ -413,35 +411,21 @@ async fn with_stored_secret(
 async fn run_sign_in(
     client: &TokenClient,
     job: SignInJob,
-    on: impl Fn(SignInUpdate),
+    on: impl Fn(Progress),
     pasted: tokio::sync::mpsc::UnboundedReceiver<String>,
 ) -> Result<SignedIn, SignInError> {
-    let never = std::future::pending::<()>();
-    let g = job.user_grant;
-    if job.grant == GrantType::DeviceCode {
-        let Some(url) = g.device_authorization_url else {
-            return Err(SignInError::NoEndpoint);
-        };
-        return device_sign_in(
-            client,
-            job.request,
-            &url,
-            |e| on(SignInUpdate::Device(e)),
-            never,
-        )
-        .await;
-    }
-    let Some(plan) = SignInPlan::for_grant(&g, job.request, false, true, true) else {
-        return Err(SignInError::NoEndpoint);
+    let attempt = Attempt {
+        grant_type: job.grant,
+        grant: &job.user_grant,
+        request: job.request,
+        way: Way {
+            no_browser: false,
+            paste: true,
+            in_app: true,
+        },
     };
-    sign_in(
-        client,
-        plan,
-        |e| on(SignInUpdate::Browser(e)),
-        pasted,
-        never,
-    )
-    .await
+    let never = std::future::pending::<()>();
+    crate::sign_in::run(client, attempt, on, pasted, never).await
 }
 
 /// Keep a new sign-in's tokens for profile `name`, as `login` does.

@@ -17,15 +17,8 @@ use super::theme::Paint;
 use super::wrap;
 use crate::account::Session;
 use crate::authorize::SkipReason;
-use crate::sign_in::{BrowserOutcome, DeviceEvent, SignInError, SignInEvent, SignedIn};
+use crate::sign_in::{BrowserOutcome, DeviceEvent, Progress, SignInError, SignInEvent, SignedIn};
 use crate::token::{Context, GrantType};
-
-/// What the running sign-in reported.
-#[derive(Debug)]
-pub enum SignInUpdate {
-    Browser(SignInEvent),
-    Device(DeviceEvent),
-}
 
 #[derive(Debug)]
 pub enum PanelState {
@@ -114,12 +107,12 @@ impl SignInPanel {
     }
 
     /// A report from the sign-in `attempt`, which arrived at `at`.
-    pub fn on_update(&mut self, attempt: u64, update: SignInUpdate, at: Instant) {
+    pub fn on_update(&mut self, attempt: u64, update: Progress, at: Instant) {
         if attempt != self.attempt || !self.is_running() {
             return;
         }
         match update {
-            SignInUpdate::Browser(SignInEvent::Waiting {
+            Progress::Browser(SignInEvent::Waiting {
                 url,
                 redirect_uri,
                 browser,
@@ -133,11 +126,11 @@ impl SignInPanel {
                     deadline: at + crate::sign_in::SIGN_IN_TIMEOUT,
                 };
             }
-            SignInUpdate::Browser(SignInEvent::PasteRefused(e)) => {
+            Progress::Browser(SignInEvent::PasteRefused(e)) => {
                 self.paste_note = Some(e.to_string())
             }
-            SignInUpdate::Browser(SignInEvent::Exchanging) => self.state = PanelState::Exchanging,
-            SignInUpdate::Device(DeviceEvent::Show {
+            Progress::Browser(SignInEvent::Exchanging) => self.state = PanelState::Exchanging,
+            Progress::Device(DeviceEvent::Show {
                 user_code,
                 verification_uri,
                 complete,
@@ -151,7 +144,7 @@ impl SignInPanel {
                     slower: None,
                 };
             }
-            SignInUpdate::Device(DeviceEvent::SlowDown { interval }) => {
+            Progress::Device(DeviceEvent::SlowDown { interval }) => {
                 if let PanelState::Device { slower, .. } = &mut self.state {
                     *slower = Some(interval);
                 }
@@ -181,7 +174,7 @@ impl SignInPanel {
     /// Take a message meant for the running sign-in; any other comes back.
     pub fn on_msg(&mut self, msg: Msg) -> Option<Msg> {
         match msg {
-            Msg::SignInUpdate {
+            Msg::SignInProgress {
                 attempt,
                 update,
                 at,

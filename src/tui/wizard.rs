@@ -373,7 +373,7 @@ impl Wizard {
                 self.on_test_done(attempt, *result);
                 Outcome::none()
             }
-            Msg::SignInUpdate { .. } | Msg::SignedIn { .. } => {
+            Msg::SignInProgress { .. } | Msg::SignedIn { .. } => {
                 if let Some(panel) = self.sign_in.as_mut() {
                     let _ = panel.on_msg(msg);
                 }

@@ -5,7 +5,9 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::support::cli::{Env, FILE_STORE, setup_args};
+use crate::support::cli::Env;
+#[cfg(feature = "fault-injection")]
+use crate::support::cli::{FILE_STORE, setup_args};
 use crate::support::oauth::OAuthConfig;
 use crate::support::report;
 use crate::support::server::{Reply, Server};

@@ -166,12 +166,14 @@ fn a_symlinked_profiles_file_stays_a_symlink_and_a_symlinked_secrets_file_is_ref
 }
 
 /// The keys of the secrets file (names only).
+#[cfg(feature = "fault-injection")]
 fn file_entries(env: &Env) -> Vec<String> {
     let text = std::fs::read_to_string(env.config().join("secrets.toml")).unwrap_or_default();
     let table: toml::Table = text.parse().unwrap();
     table.keys().cloned().collect()
 }
 
+#[cfg(feature = "fault-injection")]
 fn killed_at(env: &Env, point: &str, args: &[&str], stdin: &str) {
     let run = Run::from_output(
         env.cmd()

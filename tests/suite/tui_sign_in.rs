@@ -4,8 +4,8 @@
 
 use serde_json::json;
 
-use crate::authcode::{Browser, SECRET, coupa_server};
-use crate::support::cli::Env;
+use crate::authcode::{Browser, SECRET, coupa_server, with_browser};
+use crate::support::cli::{Env, Run, write_profile};
 use crate::support::oidc::{Oidc, browser, device_client};
 use crate::support::pty::Pty;
 
@@ -116,6 +116,59 @@ fn the_wizard_signs_in_in_the_browser_and_home_logs_in_again() {
     assert_eq!(home.wait_exit(), 0);
     assert_eq!(oidc.token_requests("authorization_code"), 2);
     env.run(&["token", "local", "--no-cache"]).expect(0);
+    // `login` records what the app's "log in again" recorded: one use case keeps both.
+    let by_app = recorded_verification(&env);
+    let login = Run::from_output(
+        with_browser(env.cmd(), &b)
+            .args(["login", "local"])
+            .output()
+            .unwrap(),
+    );
+    login.expect(0);
+    assert_eq!(oidc.token_requests("authorization_code"), 3);
+    assert_eq!(recorded_verification(&env), by_app);
+    assert_eq!(by_app, "ok = true\nresult = \"ok\"");
+}
+
+/// The profile `local`'s last verification without its time.
+fn recorded_verification(env: &Env) -> String {
+    let file: toml::Table = env.read_profiles().parse().unwrap();
+    let mut v = file["profiles"]["local"]["last_verification"]
+        .as_table()
+        .unwrap()
+        .clone();
+    v.remove("at");
+    toml::to_string(&v).unwrap().trim().to_string()
+}
+
+/// One use case picks the flow and checks its endpoint for both front ends: a device-code
+/// profile whose device endpoint is gone is refused by `login` and by the app's "log in again"
+/// with the same missing endpoint, before anything is contacted, and nothing is recorded.
+#[test]
+fn both_front_ends_name_the_missing_device_endpoint() {
+    let env = Env::new();
+    write_profile(&env, "dev", "http://127.0.0.1:9/token", SECRET);
+    let text = env
+        .read_profiles()
+        .replace("client_credentials", "device_code")
+        + "\n[profiles.dev.user_grant]\nrevocation_url = \"http://127.0.0.1:9/revoke\"\n";
+    std::fs::write(env.profiles(), &text).unwrap();
+    let cli = env.run(&["login", "dev"]);
+    cli.expect(2);
+    assert!(
+        cli.stderr
+            .contains("the profile names no device authorization endpoint"),
+        "{}",
+        cli.all()
+    );
+    let mut home = Pty::spawn(&env, &[], &[]);
+    home.wait_for("l log in again");
+    home.send("l");
+    home.wait_for("names no device authorization endpoint");
+    home.send("\x1b");
+    home.send("q");
+    home.wait_exit();
+    assert_eq!(env.read_profiles(), text, "nothing was recorded");
 }
 
 #[test]

@@ -8,7 +8,6 @@ use crate::commands::{CmdError, Ctx, sign_in};
 use crate::discovery::Metadata;
 use crate::profile::{UserGrant, Verdict};
 use crate::secret::Secret;
-use crate::token::GrantType;
 
 pub async fn run(
     ctx: &Ctx,
@@ -76,14 +75,7 @@ fn resolve(
             );
         }
     }
-    let (endpoint, missing) = match new.account.grant {
-        GrantType::DeviceCode => (
-            "device authorization",
-            grant.device_authorization_url.is_none(),
-        ),
-        _ => ("authorization", grant.authorize_url.is_none()),
-    };
-    if missing {
+    if let Err(endpoint) = grant.endpoint(new.account.grant) {
         return Err(CmdError::usage(format!(
             "provider {} names no {endpoint} endpoint",
             new.account.provider

@@ -7,12 +7,13 @@ use ratatui::crossterm::event::KeyCode;
 
 use super::driver::{Driver, one_profile};
 use crate::discovery::Metadata;
+use crate::sign_in::Progress;
 use crate::sign_in::{BrowserOutcome, SignInError, SignInEvent};
 use crate::token::GrantType;
 use crate::tui::app::{Entry, Screen};
 use crate::tui::command::Command;
 use crate::tui::msg::Msg;
-use crate::tui::sign_in_panel::{PanelState, SignInUpdate};
+use crate::tui::sign_in_panel::PanelState;
 use crate::tui::wizard::step::Step;
 
 /// A Coupa authorization-code setup walked to the review.
@@ -43,9 +44,9 @@ fn at_review(public: bool) -> Driver {
 }
 
 fn waiting(attempt: u64) -> Msg {
-    Msg::SignInUpdate {
+    Msg::SignInProgress {
         attempt,
-        update: SignInUpdate::Browser(SignInEvent::Waiting {
+        update: Progress::Browser(SignInEvent::Waiting {
             url: "https://acme.coupahost.com/oauth2/authorizations/new?x=1".into(),
             redirect_uri: "http://127.0.0.1:8765/callback".into(),
             browser: BrowserOutcome::Opened,
