@@ -13,8 +13,7 @@ use crate::config_dir::ConfigDir;
 use crate::fault::crash_point;
 use crate::fields::{FieldError, secret_from_env};
 use crate::profile::{
-    NewAccount, Profile, ProfileError, ProfileStore, ProfilesFile, Verdict, Verification,
-    new_secret_ref,
+    NewAccount, Profile, ProfileError, ProfileStore, ProfilesFile, Verdict, new_secret_ref,
 };
 use crate::refresh_entry::RefreshEntry;
 use crate::secret::Secret;
@@ -300,7 +299,7 @@ impl Accounts {
             p.client_id = client_id.to_string();
             p.client_auth = auth;
             p.secret_rotated_at = Some(now.clone());
-            p.last_verification = Some(Verification::passed(now));
+            p.record(&Verdict::Passed, now);
             Ok(self.describe(p))
         })?
     }
@@ -334,7 +333,7 @@ impl Accounts {
         // The record is a convenience; the tokens are saved either way.
         let _ = self.profiles().update(|f| {
             if let Some(p) = f.profiles.get_mut(name) {
-                p.last_verification = Some(Verification::passed(timestamp::now()));
+                p.record(&Verdict::Passed, timestamp::now());
             }
             Ok::<(), ProfileError>(())
         });

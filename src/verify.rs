@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::account::{Accounts, RunSecretError, SecretOrigin};
 use crate::exit::ExitCode;
 use crate::fields::ENV_CLIENT_SECRET;
-use crate::profile::{Profile, ProfileError, ProfileStore, ProfilesFile, Verification};
+use crate::profile::{Profile, ProfileError, ProfileStore, ProfilesFile, Verdict};
 use crate::report::{describe_lifetime, test_failure_lines};
 use crate::secret::Secret;
 use crate::timestamp;
@@ -345,11 +345,12 @@ pub fn record(profiles: &ProfileStore, reports: &[ProfileReport]) -> Result<(), 
         .update(|file| {
             for r in reports {
                 if let Some(p) = file.profiles.get_mut(&r.name) {
-                    p.last_verification = Some(if r.ok {
-                        Verification::passed(now.clone())
+                    let verdict = if r.ok {
+                        Verdict::Passed
                     } else {
-                        Verification::failed(now.clone(), r.summary())
-                    });
+                        Verdict::CheckFailed(r.summary())
+                    };
+                    p.record(&verdict, now.clone());
                 }
             }
             Ok::<(), ()>(())

@@ -20,9 +20,11 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
         grant_type: profile.grant_type,
         no_browser: args.sign_in.no_browser,
         stdin_free: !args.secret.client_secret_stdin,
-        dctx: &dctx,
     };
-    let mut signed = sign_in::run(ctx, profile.token_request(secret.clone()), grant, &opts).await?;
+    let request = profile.token_request(secret.clone());
+    let mut signed = sign_in::run(ctx, &ctx.client()?, request, grant, &opts)
+        .await
+        .map_err(|e| sign_in::error(e, &dctx))?;
     let session = crate::sign_in::session(&mut signed, &profile.scopes);
     // It signed in, so the secret works: kept in the profile's store as setup would.
     ctx.accounts

@@ -173,7 +173,7 @@ async fn prove(
             }
             let dctx = new.account.diagnosis_context();
             let (summary, fix) = test_failure_lines(&f, &dctx);
-            new.verdict = Verdict::Failed(summary.clone());
+            new.verdict = Verdict::of_test(&f, &dctx);
             Ok(Some(
                 CmdError::new(f.failure.exit_code(), summary).with_fix(fix),
             ))

@@ -11,25 +11,25 @@ use crate::profile::UserGrant;
 use crate::sign_in::{
     Attempt, BrowserOutcome, DeviceEvent, Progress, SignInError, SignInEvent, SignedIn, Way,
 };
-use crate::token::{Context, GrantType, TokenRequest};
+use crate::token::{Context, GrantType, TokenClient, TokenRequest};
 
 /// How one sign-in is run.
-pub struct SignInOptions<'a> {
+pub struct SignInOptions {
     pub grant_type: GrantType,
     pub no_browser: bool,
     /// False when stdin already gave the secret (no pasted answer can come from it).
     pub stdin_free: bool,
-    pub dctx: &'a Context,
 }
 
 /// Sign in with `request`'s client at the endpoints of `grant`, in the browser or with a
-/// device code, showing the progress on stderr.
+/// device code, showing the progress on stderr. [`error`] puts a failure into words.
 pub async fn run(
     ctx: &Ctx,
+    client: &TokenClient,
     request: TokenRequest,
     grant: &UserGrant,
-    opts: &SignInOptions<'_>,
-) -> Result<SignedIn, CmdError> {
+    opts: &SignInOptions,
+) -> Result<SignedIn, SignInError> {
     let browser = opts.grant_type != GrantType::DeviceCode;
     let paste = browser && opts.stdin_free && std::io::stdin().is_terminal();
     let (tx, rx) = mpsc::unbounded_channel();
@@ -53,10 +53,7 @@ pub async fn run(
         Progress::Browser(event) => show_event(ctx, &event, paste),
         Progress::Device(event) => show_device(ctx, &event),
     };
-    let client = ctx.client()?;
-    crate::sign_in::run(&client, attempt, show, rx, cancel)
-        .await
-        .map_err(|e| error(e, opts.dctx))
+    crate::sign_in::run(client, attempt, show, rx, cancel).await
 }
 
 fn show_device(ctx: &Ctx, event: &DeviceEvent) {

@@ -6,7 +6,8 @@ use crate::fields::Instance;
 use crate::provider::Provider;
 use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
-use crate::token::{ClientAuth, Context, GrantForm, GrantType, TokenRequest};
+use crate::sign_in::SignInError;
+use crate::token::{ClientAuth, Context, GrantForm, GrantType, TestFailure, TokenRequest};
 
 /// The fields of the provider's "create a client" form that are recorded with the profile; each
 /// is `None` when the provider's form has no such field or the user left it out.
@@ -56,6 +57,8 @@ pub enum Verdict {
     Passed,
     /// Saved unverified; the one-line summary of the failure.
     Failed(String),
+    /// A later check of a saved profile (verify) failed; its one-line summary.
+    CheckFailed(String),
     /// Nothing was tested (an imported profile whose secret is still to be added).
     Untested,
 }
@@ -77,13 +80,36 @@ impl Verification {
         }
     }
 
-    pub fn of(at: String, verdict: &Verdict) -> Option<Self> {
+    fn of(at: String, verdict: &Verdict) -> Option<Self> {
         match verdict {
             Verdict::Passed => Some(Self::passed(at)),
             Verdict::Failed(summary) => {
                 Some(Self::failed(at, format!("{summary} (saved unverified)")))
             }
+            Verdict::CheckFailed(summary) => Some(Self::failed(at, summary.clone())),
             Verdict::Untested => None,
+        }
+    }
+}
+
+impl Verdict {
+    /// A failed live test, recorded in the same words whichever front end ran it.
+    pub fn of_test(failure: &TestFailure, ctx: &Context) -> Self {
+        Self::Failed(crate::report::test_failure_lines(failure, ctx).0)
+    }
+
+    /// A failed sign-in (the live test of a user grant), recorded the same way.
+    pub fn of_sign_in(error: &SignInError, ctx: &Context) -> Self {
+        Self::Failed(error.explain(ctx).0)
+    }
+}
+
+impl Profile {
+    /// The one writer of `last_verification`: what a check said, `at` (RFC 3339). Nothing
+    /// tested leaves the record as it was.
+    pub fn record(&mut self, verdict: &Verdict, at: String) {
+        if let Some(v) = Verification::of(at, verdict) {
+            self.last_verification = Some(v);
         }
     }
 }
@@ -99,7 +125,7 @@ impl Profile {
         verdict: &Verdict,
     ) -> Self {
         let form = account.form.clone();
-        Self {
+        let mut profile = Self {
             provider: account.provider.clone(),
             instance_url: account.instance.url.clone(),
             token_url: account.instance.token_url.clone(),
@@ -116,10 +142,12 @@ impl Profile {
             secret_ref,
             created_at: now.to_string(),
             secret_rotated_at: None,
-            last_verification: Verification::of(now.to_string(), verdict),
+            last_verification: None,
             user_grant: account.user_grant.clone(),
             vault: None,
             command: None,
-        }
+        };
+        profile.record(verdict, now.to_string());
+        profile
     }
 }

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::authcode::{Browser, SECRET, coupa_server, with_browser};
 use crate::support::cli::{Env, Run, write_profile};
+use crate::support::oauth::OAuthConfig;
 use crate::support::oidc::{Oidc, browser, device_client};
 use crate::support::pty::Pty;
 
@@ -117,7 +118,7 @@ fn the_wizard_signs_in_in_the_browser_and_home_logs_in_again() {
     assert_eq!(oidc.token_requests("authorization_code"), 2);
     env.run(&["token", "local", "--no-cache"]).expect(0);
     // `login` records what the app's "log in again" recorded: one use case keeps both.
-    let by_app = recorded_verification(&env);
+    let by_app = recorded_verification_of(&env, "local");
     let login = Run::from_output(
         with_browser(env.cmd(), &b)
             .args(["login", "local"])
@@ -126,19 +127,67 @@ fn the_wizard_signs_in_in_the_browser_and_home_logs_in_again() {
     );
     login.expect(0);
     assert_eq!(oidc.token_requests("authorization_code"), 3);
-    assert_eq!(recorded_verification(&env), by_app);
+    assert_eq!(recorded_verification_of(&env, "local"), by_app);
     assert_eq!(by_app, "ok = true\nresult = \"ok\"");
 }
 
-/// The profile `local`'s last verification without its time.
-fn recorded_verification(env: &Env) -> String {
+/// A profile's last verification without its time.
+fn recorded_verification_of(env: &Env, name: &str) -> String {
     let file: toml::Table = env.read_profiles().parse().unwrap();
-    let mut v = file["profiles"]["local"]["last_verification"]
+    let mut v = file["profiles"][name]["last_verification"]
         .as_table()
         .unwrap()
         .clone();
     v.remove("at");
     toml::to_string(&v).unwrap().trim().to_string()
+}
+
+/// A profile saved unverified records the same verdict whichever front end saved it: the
+/// failure, the scope the client lacks and "(saved unverified)", from `setup
+/// --save-unverified` and from the wizard's `u`, `y`.
+#[test]
+fn saved_unverified_is_recorded_alike_by_both_front_ends() {
+    let server = OAuthConfig::new("app", SECRET, &["openid"]).start();
+    let env = Env::new();
+    let scopes = "openid offline_access";
+    env.setup(
+        "cli",
+        &server.url(""),
+        "app",
+        SECRET,
+        scopes,
+        &["--save-unverified"],
+    )
+    .expect(0);
+    let mut t = Pty::spawn(
+        &env,
+        &wizard_args(&server.url(""), "client-credentials", "app"),
+        &[],
+    );
+    to_the_secret(&mut t);
+    t.paste(SECRET);
+    t.send(ENTER);
+    t.wait_for("Review");
+    t.wait_for("Run the live test");
+    t.send(ENTER);
+    t.wait_for("u: save unverified");
+    t.send("u");
+    t.wait_for("Save without working credentials?");
+    t.send("y");
+    t.wait_for("saving unverified");
+    t.choose_file_store();
+    t.send(ENTER);
+    t.wait_for("✓ saved profile local");
+    t.send(ENTER);
+    assert_eq!(t.wait_exit(), 0, "{}", t.text());
+    let by_cli = recorded_verification_of(&env, "cli");
+    assert!(
+        by_cli.contains("ok = false")
+            && by_cli.contains("the client lacks: offline_access")
+            && by_cli.contains("(saved unverified)"),
+        "{by_cli}"
+    );
+    assert_eq!(recorded_verification_of(&env, "local"), by_cli);
 }
 
 /// One use case picks the flow and checks its endpoint for both front ends: a device-code

@@ -33,9 +33,8 @@ pub async fn run(
         grant_type: new.account.grant,
         no_browser: args.sign_in.no_browser,
         stdin_free: !args.secret.client_secret_stdin,
-        dctx: &dctx,
     };
-    let signed = sign_in::run(ctx, request, &grant, &opts).await;
+    let signed = sign_in::run(ctx, &ctx.client()?, request, &grant, &opts).await;
     let name = new.name.clone();
     let session = match signed {
         Ok(mut signed) => {
@@ -45,8 +44,8 @@ pub async fn run(
             Some(session)
         }
         Err(err) => {
-            new.verdict = Verdict::Failed(err.message.clone());
-            refuse_or_note(ctx, err, args.save_unverified)?;
+            new.verdict = Verdict::of_sign_in(&err, &dctx);
+            refuse_or_note(ctx, sign_in::error(err, &dctx), args.save_unverified)?;
             None
         }
     };

@@ -74,7 +74,7 @@ impl Wizard {
     pub fn verdict(&self) -> Verdict {
         match &self.test {
             TestState::Failed { failure, .. } => {
-                Verdict::Failed(failure.failure.summary(&self.diagnosis_context()))
+                Verdict::of_test(failure, &self.diagnosis_context())
             }
             _ => Verdict::Passed,
         }
