@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use oauth_setup::config_dir::ConfigDir;
 use oauth_setup::profile::ProfilesFile;
 use oauth_setup::tui::msg::Msg;
-use oauth_setup::tui::{App, Entry, Prefill, Theme};
+use oauth_setup::tui::{App, Entry, Prefill, Theme, VaultEnv};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -48,6 +48,7 @@ fn app_at_scopes() -> App {
         ProfilesFile::default(),
         ConfigDir::new("/tmp/oauth-setup-bench"),
         Theme { color: true },
+        VaultEnv::default(),
     );
     // The given fields are accepted at once; the wizard opens at the scopes, which are added
     // as a paste so the picker stays up.

@@ -263,9 +263,9 @@ pub struct VaultArgs {
     /// Vault or OpenBao address [default: $BAO_ADDR, else $VAULT_ADDR]
     #[arg(long, value_name = "URL")]
     pub vault_addr: Option<String>,
-    /// The KV version 2 mount
-    #[arg(long, value_name = "MOUNT", default_value = "secret")]
-    pub vault_mount: String,
+    /// The KV version 2 mount [default: secret]
+    #[arg(long, value_name = "MOUNT")]
+    pub vault_mount: Option<String>,
     /// The path below the mount [default: oauth-setup/<profile>]
     #[arg(long, value_name = "PATH")]
     pub vault_path: Option<String>,

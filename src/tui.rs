@@ -24,6 +24,7 @@ pub(crate) mod wrap;
 
 use std::io::IsTerminal;
 
+pub use crate::vault::VaultEnv;
 pub use app::{App, Entry};
 pub use runtime::{Deps, run};
 pub use theme::Theme;

@@ -10,8 +10,15 @@ mod token;
 use std::time::Duration;
 
 pub use answer::{History, VaultError, Versioned};
-pub use location::{VaultLocation, default_path};
+pub use location::{
+    DEFAULT_MOUNT, LocationError, VaultEnv, VaultGiven, VaultLocation, default_path,
+};
 pub use token::token_from_env;
+
+/// The environment's Vault settings, read now (the front ends read them once, before use).
+pub fn env() -> VaultEnv {
+    VaultEnv::from(|n| std::env::var(n).ok())
+}
 
 use crate::secret::Secret;
 use crate::token::{HttpOptions, JsonCall, TokenClient};

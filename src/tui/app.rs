@@ -16,6 +16,7 @@ use super::wizard::{Prefill, Wizard};
 use crate::config_dir::ConfigDir;
 use crate::profile::ProfilesFile;
 use crate::session_status::SessionStatus;
+use crate::vault::VaultEnv;
 use std::collections::BTreeMap;
 
 /// Where the app opens.
@@ -63,6 +64,8 @@ pub struct App {
     /// as `setup` would, but leaving the wizard shows the (empty) home, where a teammate's
     /// exported profile can be imported instead.
     first_run: bool,
+    /// The environment's Vault settings, read by the runtime before the app starts.
+    vault_env: VaultEnv,
 }
 
 impl App {
@@ -71,8 +74,10 @@ impl App {
         profiles: ProfilesFile,
         dir: ConfigDir,
         theme: Theme,
+        vault_env: VaultEnv,
     ) -> (Self, Vec<Command>) {
         let mut app = Self {
+            vault_env,
             screen: Screen::Home(Home::default()),
             profiles,
             statuses: BTreeMap::new(),
@@ -115,7 +120,11 @@ impl App {
     }
 
     fn wizard(&self, prefill: &Prefill) -> Screen {
-        Screen::Wizard(Box::new(Wizard::new(self.profiles.clone(), prefill)))
+        Screen::Wizard(Box::new(Wizard::new(
+            self.profiles.clone(),
+            prefill,
+            self.vault_env.clone(),
+        )))
     }
 
     /// Whether a spinner is turning (so the runtime sends ticks).

@@ -45,7 +45,7 @@ pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
         .load()
         .map_err(|e| io::Error::other(e.to_string()))?;
     let dir = deps.accounts.dir().clone();
-    let (mut app, first) = App::new(entry, profiles, dir, theme);
+    let (mut app, first) = App::new(entry, profiles, dir, theme, crate::vault::env());
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut exec = Executor {
         deps,

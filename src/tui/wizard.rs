@@ -27,6 +27,7 @@ use crate::profile::ProfilesFile;
 use crate::provider::Provider;
 use crate::secret_store::SecretStoreKind;
 use crate::token::{ClientAuth, TestFailure, TestOk};
+use crate::vault::VaultEnv;
 
 #[derive(Debug)]
 pub enum TestState {
@@ -83,11 +84,14 @@ pub struct SaveForm {
     /// For Vault: its address; for a password manager: the command that prints the secret.
     pub place: TextField,
     pub preflight: Preflight,
+    /// The environment's Vault settings, read before the app started.
+    pub vault_env: VaultEnv,
 }
 
 impl SaveForm {
-    fn new(make_default: bool) -> Self {
+    fn new(make_default: bool, vault_env: VaultEnv) -> Self {
         Self {
+            vault_env,
             name: TextField::new("Profile name"),
             make_default,
             store: SecretStoreKind::Keyring,
@@ -184,7 +188,7 @@ fn key_is(key: &KeyEvent, code: KeyCode) -> bool {
 }
 
 impl Wizard {
-    pub fn new(existing: ProfilesFile, prefill: &Prefill) -> Self {
+    pub fn new(existing: ProfilesFile, prefill: &Prefill, vault_env: VaultEnv) -> Self {
         let provider = prefill
             .provider
             .as_deref()
@@ -227,7 +231,7 @@ impl Wizard {
             test: TestState::Idle,
             sign_in: None,
             auth: provider.default_client_auth,
-            save: SaveForm::new(existing.default_profile.is_none()),
+            save: SaveForm::new(existing.default_profile.is_none(), vault_env),
             saved: None,
             existing,
             attempt: 0,

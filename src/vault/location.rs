@@ -10,6 +10,54 @@ pub fn default_path(profile: &str) -> String {
     format!("oauth-setup/{profile}")
 }
 
+/// The KV version 2 mount used when none is given (Vault's and OpenBao's dev default).
+pub const DEFAULT_MOUNT: &str = "secret";
+
+/// The Vault settings the environment names, read once at the edge: the first of
+/// `BAO_ADDR`, `VAULT_ADDR` (and of `BAO_NAMESPACE`, `VAULT_NAMESPACE`) that holds more than
+/// blanks, trimmed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VaultEnv {
+    pub addr: Option<String>,
+    pub namespace: Option<String>,
+}
+
+impl VaultEnv {
+    pub fn from(env: impl Fn(&str) -> Option<String>) -> Self {
+        let first = |names: [&str; 2]| names.into_iter().find_map(|n| kept(env(n)));
+        Self {
+            addr: first(["BAO_ADDR", "VAULT_ADDR"]),
+            namespace: first(["BAO_NAMESPACE", "VAULT_NAMESPACE"]),
+        }
+    }
+}
+
+/// What the user gave for a Vault location (an option, a field); each part left out, or
+/// blank, comes from the environment or the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VaultGiven {
+    pub addr: Option<String>,
+    pub mount: Option<String>,
+    pub path: Option<String>,
+    pub namespace: Option<String>,
+}
+
+/// Why no location could be made of what was given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LocationError {
+    /// No address was given and the environment names none.
+    #[error("no Vault address")]
+    NoAddress,
+    #[error("{}", .0.message)]
+    Invalid(FieldError),
+}
+
+fn kept(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VaultLocation {
@@ -24,6 +72,26 @@ pub struct VaultLocation {
 const MAX_PART: usize = 512;
 
 impl VaultLocation {
+    /// The location of profile `profile`'s secret: the one rule both front ends use for what
+    /// is given, the environment's fallback and the defaults, then [`Self::check`].
+    pub fn resolve(
+        given: VaultGiven,
+        env: &VaultEnv,
+        profile: &str,
+    ) -> Result<Self, LocationError> {
+        let addr = kept(given.addr)
+            .or_else(|| env.addr.clone())
+            .ok_or(LocationError::NoAddress)?;
+        let at = Self {
+            addr,
+            mount: kept(given.mount).unwrap_or_else(|| DEFAULT_MOUNT.to_string()),
+            path: kept(given.path).unwrap_or_else(|| default_path(profile)),
+            namespace: kept(given.namespace).or_else(|| env.namespace.clone()),
+        };
+        at.check().map_err(LocationError::Invalid)?;
+        Ok(at)
+    }
+
     /// Every part checked with the rules setup, the app and import share: the address may
     /// receive the Vault token ([`fields::parse_endpoint`]); the mount and path are segments
     /// that stay inside the KV mount once Vault decodes them; the namespace is a plain name.
@@ -162,6 +230,51 @@ fn segments(what: &str, value: &str) -> Result<(), FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_is_given_wins_then_the_environment_then_the_defaults() {
+        let env = VaultEnv::from(|n| match n {
+            "BAO_ADDR" => Some("  ".into()),
+            "VAULT_ADDR" => Some(" https://vault.example ".into()),
+            "VAULT_NAMESPACE" => Some("team".into()),
+            _ => None,
+        });
+        assert_eq!(env.addr.as_deref(), Some("https://vault.example"));
+        let at = VaultLocation::resolve(VaultGiven::default(), &env, "acme").unwrap();
+        assert_eq!(
+            (at.addr.as_str(), at.mount.as_str(), at.path.as_str()),
+            ("https://vault.example", DEFAULT_MOUNT, "oauth-setup/acme")
+        );
+        assert_eq!(at.namespace.as_deref(), Some("team"));
+        let given = VaultGiven {
+            addr: Some("https://bao.example".into()),
+            mount: Some(" kv ".into()),
+            path: Some("".into()),
+            namespace: Some("other".into()),
+        };
+        let at = VaultLocation::resolve(given, &env, "acme").unwrap();
+        assert_eq!(
+            (at.addr.as_str(), at.mount.as_str(), at.path.as_str()),
+            ("https://bao.example", "kv", "oauth-setup/acme")
+        );
+        assert_eq!(at.namespace.as_deref(), Some("other"));
+        let blank = VaultGiven {
+            addr: Some(" ".into()),
+            ..VaultGiven::default()
+        };
+        assert_eq!(
+            VaultLocation::resolve(blank, &VaultEnv::default(), "acme"),
+            Err(LocationError::NoAddress)
+        );
+        let bad = VaultGiven {
+            addr: Some("ftp://x".into()),
+            ..VaultGiven::default()
+        };
+        assert!(matches!(
+            VaultLocation::resolve(bad, &env, "acme"),
+            Err(LocationError::Invalid(_))
+        ));
+    }
 
     #[test]
     fn urls_are_built_from_trimmed_parts() {

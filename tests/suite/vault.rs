@@ -361,6 +361,9 @@ fn a_vault_over_tls_is_trusted_through_vault_cacert() {
     with_ca(&["token", "team", "--no-cache"], None).expect(0);
 }
 
+/// The app saves to Vault after its preflight, and finds the address as `setup` does: a blank
+/// `BAO_ADDR` is passed over for `VAULT_ADDR` by both front ends, which record the same
+/// location (apart from the path, named after each profile).
 #[test]
 fn the_app_saves_to_vault_after_its_preflight() {
     use crate::support::pty::Pty;
@@ -389,7 +392,11 @@ fn the_app_saves_to_vault_after_its_preflight() {
         "--client-id",
         "id",
     ];
-    let vars = [("BAO_TOKEN", ROOT), ("BAO_ADDR", bao.addr.as_str())];
+    let vars = [
+        ("BAO_TOKEN", ROOT),
+        ("BAO_ADDR", "  "),
+        ("VAULT_ADDR", bao.addr.as_str()),
+    ];
     let mut t = Pty::spawn(&env, &args, &vars);
     t.wait_for("press Enter again");
     t.send("\r");
@@ -438,4 +445,23 @@ fn the_app_saves_to_vault_after_its_preflight() {
         Some(SECRET.to_string())
     );
     with_token(&env, ROOT, &["token", &name, "--no-cache"]).expect(0);
+    let mut cli = env.cmd();
+    for (k, v) in vars {
+        cli.env(k, v);
+    }
+    let url = server.url("/oauth2/token");
+    let args = vault_setup_args(&url, &bao.addr);
+    let without_addr = &args[..args.len() - 2];
+    Run::from_output(cli.args(without_addr).write_stdin(SECRET).output().unwrap()).expect(0);
+    let file: toml::Table = env.read_profiles().parse().unwrap();
+    let location = |profile: &str| {
+        let mut v = file["profiles"][profile]["vault"]
+            .as_table()
+            .unwrap()
+            .clone();
+        v.remove("path");
+        v
+    };
+    assert_eq!(location(&name), location("team"));
+    assert_eq!(location("team")["addr"].as_str(), Some(bao.addr.as_str()));
 }

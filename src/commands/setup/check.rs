@@ -11,7 +11,7 @@ use crate::secret::Secret;
 use crate::secret_store::SecretStoreKind;
 use crate::secret_store::command::{self, CommandStore};
 use crate::token::{ClientAuth, GrantType};
-use crate::vault::{VaultLocation, default_path};
+use crate::vault::{LocationError, VaultGiven, VaultLocation};
 
 /// The checked fields: the account to save, its secret, and warnings to show first.
 pub struct Checked {
@@ -221,8 +221,8 @@ fn command_store(args: &SetupArgs, p: &mut Problems) -> Option<Option<CommandSto
     }))
 }
 
-/// For the Vault store: the address (option, else BAO_ADDR, else VAULT_ADDR), mount, path and
-/// namespace. `Some(None)` for the other stores.
+/// For the Vault store: the location the options give, the rest from the environment and the
+/// defaults ([`VaultLocation::resolve`]). `Some(None)` for the other stores.
 fn vault(
     args: &SetupArgs,
     profile: Option<&str>,
@@ -231,40 +231,24 @@ fn vault(
     if args.secret_store != StoreChoice::Vault {
         return Some(None);
     }
-    let env = |names: [&str; 2]| {
-        names
-            .iter()
-            .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))
-    };
-    let Some(addr) = args
-        .vault
-        .vault_addr
-        .clone()
-        .or_else(|| env(["BAO_ADDR", "VAULT_ADDR"]))
-    else {
-        p.errors.push(FieldError::new(
-            Field::SecretStore,
-            "vault needs an address; pass --vault-addr or set BAO_ADDR / VAULT_ADDR",
-        ));
-        return None;
-    };
-    let path = match &args.vault.vault_path {
-        Some(path) => path.clone(),
-        None => default_path(profile?),
-    };
-    let at = VaultLocation {
-        addr,
+    let given = VaultGiven {
+        addr: args.vault.vault_addr.clone(),
         mount: args.vault.vault_mount.clone(),
-        path,
-        namespace: args
-            .vault
-            .vault_namespace
-            .clone()
-            .or_else(|| env(["BAO_NAMESPACE", "VAULT_NAMESPACE"])),
+        path: args.vault.vault_path.clone(),
+        namespace: args.vault.vault_namespace.clone(),
     };
-    match at.check() {
-        Ok(()) => Some(Some(at)),
-        Err(e) => {
+    // Without a profile name (its error is already listed) the default path is unknown.
+    let at = VaultLocation::resolve(given, &crate::vault::env(), profile?);
+    match at {
+        Ok(at) => Some(Some(at)),
+        Err(LocationError::NoAddress) => {
+            p.errors.push(FieldError::new(
+                Field::SecretStore,
+                "vault needs an address; pass --vault-addr or set BAO_ADDR / VAULT_ADDR",
+            ));
+            None
+        }
+        Err(LocationError::Invalid(e)) => {
             p.errors.push(e);
             None
         }

@@ -31,7 +31,8 @@ pub struct Driver {
 impl Driver {
     pub fn new(entry: Entry, profiles: ProfilesFile) -> Self {
         let dir = ConfigDir::new("/home/jane/.config/oauth-setup");
-        let (app, commands) = App::new(entry, profiles, dir, Theme { color: false });
+        let vault_env = crate::vault::VaultEnv::default();
+        let (app, commands) = App::new(entry, profiles, dir, Theme { color: false }, vault_env);
         let mut d = Self {
             app,
             commands: Vec::new(),

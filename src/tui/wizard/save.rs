@@ -11,7 +11,7 @@ use crate::secret_store::command::{self, CommandStore};
 use crate::secret_store::{SecretStoreKind, StoreError};
 use crate::tui::command::Command;
 use crate::tui::text_field::TextField;
-use crate::vault::{VaultLocation, default_path};
+use crate::vault::{LocationError, VaultGiven, VaultLocation};
 
 impl Wizard {
     pub(super) fn on_save_key(&mut self, key: KeyEvent) -> Vec<Command> {
@@ -56,7 +56,8 @@ impl Wizard {
                     SecretStoreKind::Command => {
                         TextField::new("Command that prints the secret (e.g. pass show coupa/acme)")
                     }
-                    _ => TextField::new("Vault address").with_value(&vault_addr_from_env()),
+                    _ => TextField::new("Vault address")
+                        .with_value(form.vault_env.addr.as_deref().unwrap_or_default()),
                 };
             }
             KeyCode::Enter => return self.submit_save(),
@@ -160,16 +161,18 @@ impl Wizard {
         };
         match self.save.store {
             SecretStoreKind::Vault => {
-                let env = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
-                let at = VaultLocation {
-                    addr: value,
-                    mount: "secret".into(),
-                    path: default_path(name),
-                    namespace: env("BAO_NAMESPACE").or_else(|| env("VAULT_NAMESPACE")),
+                let given = VaultGiven {
+                    addr: Some(value),
+                    ..VaultGiven::default()
                 };
-                match at.check() {
-                    Ok(()) => Some((Some(at), None)),
-                    Err(e) => refuse(&mut self.save, e.message),
+                match VaultLocation::resolve(given, &self.save.vault_env, name) {
+                    Ok(at) => Some((Some(at), None)),
+                    Err(LocationError::NoAddress) => refuse(
+                        &mut self.save,
+                        "enter the Vault address (or set BAO_ADDR or VAULT_ADDR before starting)"
+                            .into(),
+                    ),
+                    Err(LocationError::Invalid(e)) => refuse(&mut self.save, e.message),
                 }
             }
             SecretStoreKind::Command => match command::split(&value) {
@@ -252,12 +255,4 @@ fn next_store(store: SecretStoreKind, back: bool) -> SecretStoreKind {
     let i = ORDER.iter().position(|s| *s == store).unwrap_or(0);
     let n = ORDER.len();
     ORDER[if back { (i + n - 1) % n } else { (i + 1) % n }]
-}
-
-/// The Vault address the environment names (BAO_ADDR, else VAULT_ADDR), to start from.
-fn vault_addr_from_env() -> String {
-    ["BAO_ADDR", "VAULT_ADDR"]
-        .iter()
-        .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
-        .unwrap_or_default()
 }

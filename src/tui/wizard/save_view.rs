@@ -82,7 +82,8 @@ impl Wizard {
         }
         let name = self.save.name.value().trim();
         lines.push(Line::raw(format!(
-            "  path: secret/{} (KV version 2); token from BAO_TOKEN, VAULT_TOKEN or ~/.vault-token",
+            "  path: {}/{} (KV version 2); token from BAO_TOKEN, VAULT_TOKEN or ~/.vault-token",
+            crate::vault::DEFAULT_MOUNT,
             crate::vault::default_path(if name.is_empty() { "<profile>" } else { name })
         )));
         match &self.save.preflight {
