@@ -15,12 +15,12 @@ use crate::fields::{FieldError, secret_from_env};
 use crate::profile::{
     NewAccount, Profile, ProfileError, ProfileStore, ProfilesFile, Verdict, new_secret_ref,
 };
-use crate::refresh_entry::RefreshEntry;
 use crate::secret::Secret;
 use crate::secret_store::{SecretStoreKind, SecretStores, StoreError};
+use crate::session::cache;
+use crate::session::refresh_entry::RefreshEntry;
 use crate::timestamp;
 use crate::token::{ClientAuth, HttpOptions};
-use crate::token_cache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -462,7 +462,7 @@ impl Accounts {
     pub fn store_token_unlocked(&self, profile: &Profile, entry: &Secret) -> CacheOutcome {
         if self
             .cached_token(profile)
-            .is_some_and(|t| token_cache::is_too_long_marker(&t))
+            .is_some_and(|t| cache::is_too_long_marker(&t))
         {
             return CacheOutcome::NotCached;
         }
@@ -472,7 +472,7 @@ impl Accounts {
         match stored {
             Ok(()) => CacheOutcome::Stored,
             Err(StoreError::TooLong { limit }) => {
-                let _ = self.store_token(profile, &token_cache::too_long_marker());
+                let _ = self.store_token(profile, &cache::too_long_marker());
                 CacheOutcome::TooLong { limit }
             }
             Err(e) => CacheOutcome::Failed(e),
@@ -517,7 +517,7 @@ impl Accounts {
             && let Err(StoreError::TooLong { .. }) = self.store_token(profile, cache)
         {
             // The cache is a convenience; a keyring that refuses a long token means no cache.
-            let _ = self.store_token(profile, &token_cache::too_long_marker());
+            let _ = self.store_token(profile, &cache::too_long_marker());
         }
         Ok(())
     }

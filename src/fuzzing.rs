@@ -13,10 +13,10 @@ use crate::account::Accounts;
 use crate::config_dir::ConfigDir;
 use crate::import::{Request, prepare};
 use crate::profile::shared::SharedFile;
-use crate::refresh_entry::RefreshEntry;
 use crate::sanitize::{for_terminal, has_unsafe, one_line};
+use crate::session::cache;
+use crate::session::refresh_entry::RefreshEntry;
 use crate::token::{RawResponse, bearer_value, check_token, interpret, is_token_type};
-use crate::token_cache;
 
 /// A token response through to the cache entry and the refresh entry a sign-in keeps, at a
 /// request time `sent_at_secs` after the epoch (any u64: the overflow class lives here).
@@ -33,11 +33,11 @@ pub fn token_response_through_cache(resp: &RawResponse, sent_at_secs: u64) {
         return;
     };
     let scopes = vec!["core.common.read".to_string()];
-    if let Some((cached, stored)) = token_cache::entry(&granted, sent_at, &scopes) {
-        if let Some(back) = token_cache::usable(&stored, &scopes, sent_at, Duration::ZERO) {
+    if let Some((cached, stored)) = cache::entry(&granted, sent_at, &scopes) {
+        if let Some(back) = cache::usable(&stored, &scopes, sent_at, Duration::ZERO) {
             assert_eq!(back.access_token.expose(), granted.access_token.expose());
         }
-        let _ = token_cache::expires_at(&stored);
+        let _ = cache::expires_at(&stored);
         let _ = cached.remaining(sent_at);
         if let Ok(header) = bearer_value(&cached.token_type, cached.access_token.expose()) {
             assert!(!header.contains(['\r', '\n']));

@@ -5,7 +5,7 @@
 
 use crate::account::Accounts;
 use crate::profile::Profile;
-use crate::refresh::{RefreshError, refresh};
+use crate::session::refresh::{RefreshError, refresh};
 use crate::token::{
     Failure, TestFailure, TestOk, TokenClient, TokenRequest, scope_diff, test_credentials,
 };

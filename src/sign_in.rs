@@ -20,9 +20,9 @@ use crate::account::Session;
 use crate::authorize::{BindError, CallbackError};
 use crate::exit::ExitCode;
 use crate::profile::{SignInEndpoint, UserGrant};
-use crate::refresh_entry::RefreshEntry;
+use crate::session::cache;
+use crate::session::refresh_entry::RefreshEntry;
 use crate::token::{Context, Failure, GrantType, Granted, OAuthError, TokenClient, TokenRequest};
-use crate::token_cache;
 
 /// The user has this long to sign in (the listener then closes).
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -197,7 +197,7 @@ pub fn session(signed: &mut SignedIn, scopes: &[String]) -> Session {
     let refresh = signed.granted.refresh_token.take().map(|rt| {
         RefreshEntry::signed_in(rt, SystemTime::now(), signed.granted.refresh_expires_in)
     });
-    let cache = token_cache::entry(&signed.granted, signed.sent_at, scopes).map(|(_, e)| e);
+    let cache = cache::entry(&signed.granted, signed.sent_at, scopes).map(|(_, e)| e);
     Session { refresh, cache }
 }
 

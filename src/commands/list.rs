@@ -7,7 +7,7 @@ use serde_json::json;
 use super::{CmdError, Ctx};
 use crate::cli::ListArgs;
 use crate::profile::ProfilesFile;
-use crate::session_status::{SessionStatus, session_status};
+use crate::session::status::{SessionStatus, session_status};
 
 const COLS: usize = 8;
 

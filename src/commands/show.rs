@@ -6,7 +6,7 @@ use super::{CmdError, Ctx, unknown_profile};
 use crate::cli::ShowArgs;
 use crate::profile::Profile;
 use crate::secret_store::StoreError;
-use crate::session_status::{SessionStatus, session_status};
+use crate::session::status::{SessionStatus, session_status};
 use crate::vault::History;
 
 /// Whether the secret is in its store: a status word and, when unknown, why.

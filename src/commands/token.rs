@@ -1,19 +1,19 @@
-//! `token`: an access token on stdout for scripts; everything else on stderr. A cached token
-//! that stays valid long enough is handed out with no network call and no lock; otherwise one
-//! process asks the server under the profile's lock while the others wait and then read its
-//! result. A user grant's token comes from its refresh token, which only the lock holder uses.
+//! `token`: an access token on stdout for scripts; everything else on stderr. Getting it is
+//! [`crate::session::get`]; this module reads the options, and puts notes, errors and the
+//! token into words and formats.
 
 use std::time::SystemTime;
 
 use super::{CmdError, Ctx, pick_profile};
-use crate::account::CacheOutcome;
+use crate::account::RunSecretError;
 use crate::cli::{TokenArgs, TokenFormat};
 use crate::exit::ExitCode;
 use crate::profile::Profile;
-use crate::refresh::{RefreshError, refresh};
 use crate::secret::Secret;
+use crate::session::cache::Cached;
+use crate::session::get::{GetError, Note, Want, from_cache, get};
+use crate::session::refresh::RefreshError;
 use crate::token::Context;
-use crate::token_cache::{self, Cached};
 
 /// A secret given for one run stores nothing, so it neither reads nor writes the cache.
 fn caching(args: &TokenArgs) -> bool {
@@ -28,7 +28,7 @@ pub fn from_cache_now(ctx: &Ctx, args: &TokenArgs) -> Result<bool, CmdError> {
     }
     let file = ctx.accounts.load()?;
     let (_, profile) = pick_profile(args.profile.as_deref(), &file)?;
-    match from_cache(ctx, profile, args) {
+    match from_cache(&ctx.accounts, profile, args.min_valid) {
         Some(hit) => print(&hit, true, args.format).map(|()| true),
         None => Ok(false),
     }
@@ -37,26 +37,18 @@ pub fn from_cache_now(ctx: &Ctx, args: &TokenArgs) -> Result<bool, CmdError> {
 pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
     let (name, profile) = pick_profile(args.profile.as_deref(), &file)?;
-    let caching = caching(&args);
-    // One process at a time asks the server; the others find its token when they get the lock.
-    // A refresh always takes it: two processes must never use one rotating refresh token.
-    let lock = (caching || profile.grant_type.is_user_grant())
-        .then(|| ctx.accounts.dir().profile_lock(name))
-        .transpose()
-        .map_err(|e| CmdError::new(ExitCode::Usage, e.to_string()))?;
-    if caching && let Some(hit) = from_cache(ctx, profile, &args) {
-        return print(&hit, true, args.format);
+    let want = Want {
+        caching: caching(&args),
+        min_valid: args.min_valid,
+    };
+    let got = get(&ctx.accounts, &ctx.client()?, name, profile, want)
+        .await
+        .map_err(|e| get_error(e, ctx, name, profile))?;
+    for note in &got.notes {
+        tell_note(ctx, name, note);
     }
-    // Deleted while this process waited for the lock: nothing may be cached for it now.
-    if lock.is_some() {
-        let now = ctx.accounts.load()?;
-        if now.get(name).is_none() {
-            return Err(super::unknown_profile(name, &now));
-        }
-    }
-    let fresh = fetch(ctx, name, profile, caching).await?;
-    drop(lock);
-    if let Some(left) = fresh.remaining(SystemTime::now())
+    if !got.from_cache
+        && let Some(left) = got.token.remaining(SystemTime::now())
         && left < args.min_valid
     {
         crate::tell!(
@@ -66,89 +58,44 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
             humantime::format_duration(args.min_valid)
         );
     }
-    print(&fresh, false, args.format)
+    print(&got.token, got.from_cache, args.format)
 }
 
-fn from_cache(ctx: &Ctx, profile: &Profile, args: &TokenArgs) -> Option<Cached> {
-    let stored = ctx.accounts.cached_token(profile)?;
-    token_cache::usable(&stored, &profile.scopes, SystemTime::now(), args.min_valid)
+fn tell_note(ctx: &Ctx, name: &str, note: &Note) {
+    match note {
+        Note::RefreshTokenNotSaved(e) => crate::tell!(
+            "{} the server replaced the refresh token, but the new one could not be saved ({}); the next refresh will probably fail and need oauth-setup login {name}",
+            ctx.style.fail("WARNING:"),
+            e.plain()
+        ),
+        Note::CacheTooLong { limit } => crate::tell!(
+            "{} the OS keyring refuses a token this long (limit {limit} bytes), so this profile's tokens are not cached: each call asks the server (said once)",
+            ctx.style.warn("note:")
+        ),
+        Note::CacheFailed(e) => crate::tell!(
+            "{} the token could not be cached ({}); each call will ask the server",
+            ctx.style.warn("note:"),
+            e.plain()
+        ),
+    }
 }
 
-/// Ask the server, and cache the answer unless told not to.
-async fn fetch(
-    ctx: &Ctx,
-    name: &str,
-    profile: &Profile,
-    caching: bool,
-) -> Result<Cached, CmdError> {
-    let secret = ctx.secret_for_run(name, profile).await?;
+fn get_error(e: GetError, ctx: &Ctx, name: &str, profile: &Profile) -> CmdError {
     let dctx = profile.diagnosis_context();
-    let (granted, sent_at) = if profile.grant_type.is_user_grant() {
-        let done = refresh(&ctx.accounts, &ctx.client()?, name, profile, secret)
-            .await
-            .map_err(|e| refresh_error(e, ctx, name, &dctx))?;
-        if let Some(e) = &done.not_saved {
-            crate::tell!(
-                "{} the server replaced the refresh token, but the new one could not be saved ({}); the next refresh will probably fail and need oauth-setup login {name}",
-                ctx.style.fail("WARNING:"),
-                e.plain()
-            );
-        }
-        (done.granted, done.sent_at)
-    } else {
-        client_credentials(ctx, name, profile, secret).await?
-    };
-    let Some((cached, entry)) = token_cache::entry(&granted, sent_at, &profile.scopes) else {
-        // No lifetime given: handed out as it is, never cached.
-        return Ok(Cached {
-            access_token: granted.access_token,
-            token_type: granted.token_type,
-            expires_at: None,
-            scope: granted.scope,
-        });
-    };
-    if caching {
-        match ctx.accounts.store_token_unlocked(profile, &entry) {
-            CacheOutcome::Stored | CacheOutcome::NotCached => {}
-            CacheOutcome::TooLong { limit } => crate::tell!(
-                "{} the OS keyring refuses a token this long (limit {limit} bytes), so this profile's tokens are not cached: each call asks the server (said once)",
-                ctx.style.warn("note:")
-            ),
-            CacheOutcome::Failed(e) => crate::tell!(
-                "{} the token could not be cached ({}); each call will ask the server",
-                ctx.style.warn("note:"),
-                e.plain()
-            ),
+    match e {
+        GetError::Lock(e) => CmdError::new(ExitCode::Usage, e.to_string()),
+        GetError::Profiles(e) => e.into(),
+        GetError::Deleted(_) => match ctx.accounts.load() {
+            Ok(now) => super::unknown_profile(name, &now),
+            Err(e) => e.into(),
+        },
+        GetError::Secret(RunSecretError::Environment(f)) => CmdError::usage(f.message),
+        GetError::Secret(RunSecretError::Store(s)) => CmdError::store(&s, ctx.accounts.dir(), name),
+        GetError::Refresh(e) => refresh_error(e, ctx, name, &dctx),
+        GetError::Request(f) => {
+            CmdError::new(f.exit_code(), f.summary(&dctx)).with_fix(f.fix(&dctx))
         }
     }
-    Ok(cached)
-}
-
-/// A client-credentials token. A secret in Vault refused as `invalid_client` is read again once:
-/// another machine may have rotated it since it was read.
-async fn client_credentials(
-    ctx: &Ctx,
-    name: &str,
-    profile: &Profile,
-    secret: Secret,
-) -> Result<(crate::token::Granted, SystemTime), CmdError> {
-    let dctx = profile.diagnosis_context();
-    let client = ctx.client()?;
-    let mut sent_at = SystemTime::now();
-    let mut answer = client.request(&profile.token_request(secret.clone())).await;
-    if let Err(f) = &answer
-        && f.is_client_rejected()
-        && profile.secret_store == crate::secret_store::SecretStoreKind::Vault
-        && let Ok(again) = ctx.secret_for_run(name, profile).await
-        && again != secret
-    {
-        crate::log::debug("the secret in Vault changed since it was read; trying the new one");
-        sent_at = SystemTime::now();
-        answer = client.request(&profile.token_request(again)).await;
-    }
-    let granted = answer
-        .map_err(|f| CmdError::new(f.exit_code(), f.summary(&dctx)).with_fix(f.fix(&dctx)))?;
-    Ok((granted, sent_at))
 }
 
 fn refresh_error(e: RefreshError, ctx: &Ctx, name: &str, dctx: &Context) -> CmdError {

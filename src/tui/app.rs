@@ -15,7 +15,7 @@ use super::verify_screen::VerifyScreen;
 use super::wizard::{Prefill, Wizard};
 use crate::config_dir::ConfigDir;
 use crate::profile::ProfilesFile;
-use crate::session_status::SessionStatus;
+use crate::session::status::SessionStatus;
 use crate::vault::VaultEnv;
 use std::collections::BTreeMap;
 

@@ -17,7 +17,7 @@ use crate::account::{AccountError, Deleted};
 use crate::config_dir::ConfigDir;
 use crate::import::{ImportError, Imported, Next, Prepared};
 use crate::profile::{ProfileError, ProfilesFile};
-use crate::session_status::SessionStatus;
+use crate::session::status::SessionStatus;
 use crate::tui::text_field::TextField;
 use ratatui::layout::Rect;
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@ use crate::account::{AccountError, Deleted, Saved};
 use crate::discovery::{DiscoveryError, Metadata};
 use crate::profile::{ProfileError, ProfilesFile};
 use crate::secret_store::StoreError;
-use crate::session_status::SessionStatus;
+use crate::session::status::SessionStatus;
 use crate::sign_in::{Progress, SignInError, SignedIn};
 use crate::token::{TestFailure, TestOk};
 use crate::verify::ProfileReport;

@@ -17,7 +17,7 @@ use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::account::Accounts;
 use crate::rotation::test_new_secret;
-use crate::session_status::{SessionStatus, session_status};
+use crate::session::status::{SessionStatus, session_status};
 use crate::sign_in::{Attempt, Progress, SignInError, SignedIn, Way};
 use crate::token::{TokenClient, test_credentials};
 use crate::verify::{check_each_and_record, unreadable_file};

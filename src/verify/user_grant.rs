@@ -8,12 +8,12 @@ use super::{Check, Status, check, scope_check, skipped};
 use crate::account::Accounts;
 use crate::exit::ExitCode;
 use crate::profile::{Profile, UserGrant};
-use crate::refresh::{RefreshError, Refreshed, refresh};
 use crate::report::describe_lifetime;
 use crate::secret::Secret;
+use crate::session::cache;
+use crate::session::refresh::{RefreshError, Refreshed, refresh};
 use crate::timestamp::ago;
 use crate::token::{Layer, TokenClient};
-use crate::token_cache;
 
 pub async fn check_user_grant(
     checks: &mut Vec<Check>,
@@ -159,7 +159,7 @@ fn passed(
     }
     checks.push(token);
     checks.push(scope_check(&profile.scopes, g.scope.as_deref(), &[], page));
-    if let Some((_, entry)) = token_cache::entry(g, done.sent_at, &profile.scopes) {
+    if let Some((_, entry)) = cache::entry(g, done.sent_at, &profile.scopes) {
         let _ = accounts.store_token_unlocked(profile, &entry);
     }
 }

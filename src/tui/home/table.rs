@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use std::collections::BTreeMap;
 
 use crate::profile::ProfilesFile;
-use crate::session_status::SessionStatus;
+use crate::session::status::SessionStatus;
 
 /// A column: its heading, the narrowest it is useful at, and how important it is (lower
 /// numbers are dropped first and widened last).

@@ -10,9 +10,9 @@ use crate::account::Accounts;
 use crate::exit::ExitCode;
 use crate::fault::crash_point;
 use crate::profile::Profile;
-use crate::refresh_entry::RefreshEntry;
 use crate::secret::Secret;
 use crate::secret_store::StoreError;
+use crate::session::refresh_entry::RefreshEntry;
 use crate::token::{Failure, GrantForm, Granted, Layer, OAuthError, TokenClient};
 
 #[derive(Debug, thiserror::Error)]

@@ -6,8 +6,8 @@ use std::time::SystemTime;
 
 use crate::account::Accounts;
 use crate::profile::Profile;
+use crate::session::cache;
 use crate::timestamp::ago;
-use crate::token_cache;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionStatus {
@@ -29,7 +29,7 @@ pub struct RefreshStatus {
 pub fn session_status(accounts: &Accounts, profile: &Profile, now: SystemTime) -> SessionStatus {
     let access_expires_at = accounts
         .cached_token(profile)
-        .and_then(|t| token_cache::expires_at(&t));
+        .and_then(|t| cache::expires_at(&t));
     let lifetime = profile
         .user_grant
         .as_ref()

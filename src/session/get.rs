@@ -1,0 +1,184 @@
+//! An access token for a profile, the use case behind `token`: a cached token that stays valid
+//! long enough is handed out with no network call and no lock; otherwise one process asks the
+//! server under the profile's lock while the others wait and then read its result. A user
+//! grant's token comes from its refresh token, which only the lock holder uses. A secret in
+//! Vault refused as `invalid_client` is read again once: another machine may have rotated it.
+
+use std::time::{Duration, SystemTime};
+
+use super::cache::{self, Cached};
+use super::refresh::{RefreshError, refresh};
+use crate::account::{Accounts, CacheOutcome, RunSecretError};
+use crate::config_dir::ConfigDirError;
+use crate::profile::{Profile, ProfileError};
+use crate::secret::Secret;
+use crate::secret_store::{SecretStoreKind, StoreError};
+use crate::token::{Failure, Granted, TokenClient};
+
+/// What the caller asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Want {
+    /// Read and write the cache (off for `--no-cache` and for a secret given for one run).
+    pub caching: bool,
+    /// A cached token must stay valid at least this long to be handed out.
+    pub min_valid: Duration,
+}
+
+/// The token, where it came from, and what the caller should tell the user.
+#[derive(Debug)]
+pub struct Got {
+    pub token: Cached,
+    pub from_cache: bool,
+    pub notes: Vec<Note>,
+}
+
+/// Something that went wrong beside a token that was still got.
+#[derive(Debug)]
+pub enum Note {
+    /// The server replaced the refresh token, but the new one could not be saved.
+    RefreshTokenNotSaved(StoreError),
+    /// The store refuses a token this long (said once; the profile's tokens are not cached).
+    CacheTooLong {
+        limit: u32,
+    },
+    CacheFailed(StoreError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GetError {
+    #[error(transparent)]
+    Lock(ConfigDirError),
+    #[error(transparent)]
+    Profiles(ProfileError),
+    /// Deleted while this process waited for the lock.
+    #[error("profile {0} was deleted meanwhile")]
+    Deleted(String),
+    #[error(transparent)]
+    Secret(RunSecretError),
+    #[error(transparent)]
+    Refresh(RefreshError),
+    #[error("the token request failed")]
+    Request(Failure),
+}
+
+/// A cached token that stays valid at least `min_valid`, with no lock, network or runtime.
+pub fn from_cache(accounts: &Accounts, profile: &Profile, min_valid: Duration) -> Option<Cached> {
+    let stored = accounts.cached_token(profile)?;
+    cache::usable(&stored, &profile.scopes, SystemTime::now(), min_valid)
+}
+
+/// The token for profile `name`: from the cache when `want` allows and one will do, else from
+/// the server (and cached).
+pub async fn get(
+    accounts: &Accounts,
+    client: &TokenClient,
+    name: &str,
+    profile: &Profile,
+    want: Want,
+) -> Result<Got, GetError> {
+    // One process at a time asks the server; the others find its token when they get the lock.
+    // A refresh always takes it: two processes must never use one rotating refresh token.
+    let lock = (want.caching || profile.grant_type.is_user_grant())
+        .then(|| accounts.dir().profile_lock(name))
+        .transpose()
+        .map_err(GetError::Lock)?;
+    if want.caching
+        && let Some(token) = from_cache(accounts, profile, want.min_valid)
+    {
+        let notes = Vec::new();
+        return Ok(Got {
+            token,
+            from_cache: true,
+            notes,
+        });
+    }
+    // Deleted while this process waited for the lock: nothing may be cached for it now.
+    if lock.is_some()
+        && accounts
+            .load()
+            .map_err(GetError::Profiles)?
+            .get(name)
+            .is_none()
+    {
+        return Err(GetError::Deleted(name.to_string()));
+    }
+    let mut notes = Vec::new();
+    let (granted, sent_at) = ask(accounts, client, name, profile, &mut notes).await?;
+    let Some((token, entry)) = cache::entry(&granted, sent_at, &profile.scopes) else {
+        // No lifetime given: handed out as it is, never cached.
+        let token = Cached {
+            access_token: granted.access_token,
+            token_type: granted.token_type,
+            expires_at: None,
+            scope: granted.scope,
+        };
+        return Ok(Got {
+            token,
+            from_cache: false,
+            notes,
+        });
+    };
+    if want.caching {
+        match accounts.store_token_unlocked(profile, &entry) {
+            CacheOutcome::Stored | CacheOutcome::NotCached => {}
+            CacheOutcome::TooLong { limit } => notes.push(Note::CacheTooLong { limit }),
+            CacheOutcome::Failed(e) => notes.push(Note::CacheFailed(e)),
+        }
+    }
+    drop(lock);
+    Ok(Got {
+        token,
+        from_cache: false,
+        notes,
+    })
+}
+
+/// Ask the server: a refresh for a user grant, client credentials otherwise.
+async fn ask(
+    accounts: &Accounts,
+    client: &TokenClient,
+    name: &str,
+    profile: &Profile,
+    notes: &mut Vec<Note>,
+) -> Result<(Granted, SystemTime), GetError> {
+    let secret = read_secret(accounts, profile).await?;
+    if !profile.grant_type.is_user_grant() {
+        return client_credentials(accounts, client, profile, secret).await;
+    }
+    let done = refresh(accounts, client, name, profile, secret)
+        .await
+        .map_err(GetError::Refresh)?;
+    if let Some(e) = done.not_saved {
+        notes.push(Note::RefreshTokenNotSaved(e));
+    }
+    Ok((done.granted, done.sent_at))
+}
+
+async fn read_secret(accounts: &Accounts, profile: &Profile) -> Result<Secret, GetError> {
+    let (secret, _) = accounts
+        .secret_for_run(profile)
+        .await
+        .map_err(GetError::Secret)?;
+    Ok(secret)
+}
+
+async fn client_credentials(
+    accounts: &Accounts,
+    client: &TokenClient,
+    profile: &Profile,
+    secret: Secret,
+) -> Result<(Granted, SystemTime), GetError> {
+    let mut sent_at = SystemTime::now();
+    let mut answer = client.request(&profile.token_request(secret.clone())).await;
+    if let Err(f) = &answer
+        && f.is_client_rejected()
+        && profile.secret_store == SecretStoreKind::Vault
+        && let Ok(again) = read_secret(accounts, profile).await
+        && again != secret
+    {
+        crate::log::debug("the secret in Vault changed since it was read; trying the new one");
+        sent_at = SystemTime::now();
+        answer = client.request(&profile.token_request(again)).await;
+    }
+    Ok((answer.map_err(GetError::Request)?, sent_at))
+}
