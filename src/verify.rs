@@ -35,9 +35,46 @@ impl Status {
     }
 }
 
+/// What one check looks at, named as `verify` prints it and its JSON has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckName {
+    Profile,
+    Permissions,
+    Secret,
+    Connection,
+    Endpoints,
+    Token,
+    Scopes,
+    #[serde(rename = "refresh token")]
+    RefreshToken,
+}
+
+impl CheckName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Profile => "profile",
+            Self::Permissions => "permissions",
+            Self::Secret => "secret",
+            Self::Connection => "connection",
+            Self::Endpoints => "endpoints",
+            Self::Token => "token",
+            Self::Scopes => "scopes",
+            Self::RefreshToken => "refresh token",
+        }
+    }
+}
+
+impl std::fmt::Display for CheckName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // pad, so a width in a format string lines the details up
+        f.pad(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    pub name: &'static str,
+    pub name: CheckName,
     pub status: Status,
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,7 +93,7 @@ pub struct ProfileReport {
     pub checks: Vec<Check>,
 }
 
-pub fn check(name: &'static str, status: Status, detail: impl Into<String>) -> Check {
+pub fn check(name: CheckName, status: Status, detail: impl Into<String>) -> Check {
     Check {
         name,
         status,
@@ -68,7 +105,7 @@ pub fn check(name: &'static str, status: Status, detail: impl Into<String>) -> C
 /// The widest check name ("refresh token"), so the details line up.
 pub const NAME_WIDTH: usize = 13;
 
-const AFTER_SECRET: [&str; 3] = ["connection", "token", "scopes"];
+const AFTER_SECRET: [CheckName; 3] = [CheckName::Connection, CheckName::Token, CheckName::Scopes];
 
 pub async fn verify_one(
     name: String,
@@ -89,7 +126,7 @@ pub async fn verify_one(
         report.checks.push(Check {
             fix: Some("run oauth-setup list to see the profiles".into()),
             ..check(
-                "profile",
+                CheckName::Profile,
                 Status::Fail,
                 format!("no profile named \"{name}\""),
             )
@@ -102,11 +139,18 @@ pub async fn verify_one(
         "{} client {} at {}",
         profile.provider, profile.client_id, profile.instance_url
     );
-    report.checks.push(check("profile", Status::Ok, detail));
+    report
+        .checks
+        .push(check(CheckName::Profile, Status::Ok, detail));
     let perm_failed = perm.status == Status::Fail;
     report.checks.push(perm);
     if perm_failed {
-        let rest = ["secret", "connection", "token", "scopes"];
+        let rest = [
+            CheckName::Secret,
+            CheckName::Connection,
+            CheckName::Token,
+            CheckName::Scopes,
+        ];
         return skip_rest(finalise(report, ExitCode::Usage), &rest);
     }
     let secret = match read_secret(&name, &profile, &accounts).await {
@@ -138,27 +182,32 @@ async fn read_secret(
         Ok((secret, SecretOrigin::Environment)) => {
             let detail =
                 format!("from {ENV_CLIENT_SECRET} (for this run; the stored one is not read)");
-            Ok((secret, check("secret", Status::Ok, detail)))
+            Ok((secret, check(CheckName::Secret, Status::Ok, detail)))
         }
         Ok((secret, SecretOrigin::Public)) => Ok((
             secret,
-            check("secret", Status::Ok, "none: a public client".to_string()),
+            check(
+                CheckName::Secret,
+                Status::Ok,
+                "none: a public client".to_string(),
+            ),
         )),
         Ok((secret, SecretOrigin::Store(location))) => Ok((
             secret,
             check(
-                "secret",
+                CheckName::Secret,
                 Status::Ok,
                 format!("readable from the {location}"),
             ),
         )),
-        Err(RunSecretError::Environment(e)) => {
-            Err((check("secret", Status::Fail, e.message), ExitCode::Usage))
-        }
+        Err(RunSecretError::Environment(e)) => Err((
+            check(CheckName::Secret, Status::Fail, e.message),
+            ExitCode::Usage,
+        )),
         Err(RunSecretError::Store(e)) => Err((
             Check {
                 fix: Some(e.fix(accounts.dir(), name)),
-                ..check("secret", Status::Fail, e.to_string())
+                ..check(CheckName::Secret, Status::Fail, e.to_string())
             },
             ExitCode::SecretStore,
         )),
@@ -180,37 +229,7 @@ async fn check_token(
         .unwrap_or_default();
     match test_credentials(client, &req).await {
         Ok(ok) => {
-            let over = if profile.token_url.starts_with("https") {
-                "over TLS"
-            } else {
-                "over plain HTTP (loopback)"
-            };
-            checks.push(check(
-                "connection",
-                Status::Ok,
-                format!("reached {host} {over}"),
-            ));
-            let mut detail = format!(
-                "{} token, {}",
-                ok.granted.token_type,
-                describe_lifetime(ok.granted.expires_in)
-            );
-            let status = if ok.auth == profile.client_auth {
-                Status::Ok
-            } else {
-                detail.push_str(&format!(
-                    "; only {} works (the profile says {}); run setup again or edit client_auth",
-                    ok.auth, profile.client_auth
-                ));
-                Status::Warn
-            };
-            checks.push(check("token", status, detail));
-            checks.push(scope_check(
-                &profile.scopes,
-                ok.granted.scope.as_deref(),
-                &ok.not_granted,
-                dctx.clients_page.as_deref(),
-            ));
+            passed(checks, profile, &ok, &host, dctx.clients_page.as_deref());
             ExitCode::Ok
         }
         Err(f) => {
@@ -220,16 +239,61 @@ async fn check_token(
                 ..check(name, Status::Fail, summary.clone())
             };
             if f.failure.layer() == Layer::Connection {
-                checks.push(failed("connection"));
-                checks.push(skipped("token"));
+                checks.push(failed(CheckName::Connection));
+                checks.push(skipped(CheckName::Token));
             } else {
-                checks.push(check("connection", Status::Ok, format!("reached {host}")));
-                checks.push(failed("token"));
+                checks.push(check(
+                    CheckName::Connection,
+                    Status::Ok,
+                    format!("reached {host}"),
+                ));
+                checks.push(failed(CheckName::Token));
             }
-            checks.push(skipped("scopes"));
+            checks.push(skipped(CheckName::Scopes));
             f.failure.exit_code()
         }
     }
+}
+
+/// The checks of a token request that passed: the connection, the token and its scopes.
+fn passed(
+    checks: &mut Vec<Check>,
+    profile: &Profile,
+    ok: &crate::token::TestOk,
+    host: &str,
+    page: Option<&str>,
+) {
+    let over = if profile.token_url.starts_with("https") {
+        "over TLS"
+    } else {
+        "over plain HTTP (loopback)"
+    };
+    checks.push(check(
+        CheckName::Connection,
+        Status::Ok,
+        format!("reached {host} {over}"),
+    ));
+    let mut detail = format!(
+        "{} token, {}",
+        ok.granted.token_type,
+        describe_lifetime(ok.granted.expires_in)
+    );
+    let status = if ok.auth == profile.client_auth {
+        Status::Ok
+    } else {
+        detail.push_str(&format!(
+            "; only {} works (the profile says {}); run setup again or edit client_auth",
+            ok.auth, profile.client_auth
+        ));
+        Status::Warn
+    };
+    checks.push(check(CheckName::Token, status, detail));
+    checks.push(scope_check(
+        &profile.scopes,
+        ok.granted.scope.as_deref(),
+        &ok.not_granted,
+        page,
+    ));
 }
 
 fn scope_check(
@@ -245,7 +309,7 @@ fn scope_check(
         return Check {
             fix: Some(fix),
             ..check(
-                "scopes",
+                CheckName::Scopes,
                 Status::Warn,
                 format!("not granted: {}", not_granted.join(" ")),
             )
@@ -253,17 +317,17 @@ fn scope_check(
     }
     match (requested.is_empty(), granted) {
         (true, Some(g)) => check(
-            "scopes",
+            CheckName::Scopes,
             Status::Ok,
             format!("none requested; granted: {}", g.join(" ")),
         ),
         (true, None) => check(
-            "scopes",
+            CheckName::Scopes,
             Status::Ok,
             "none requested; the client's defaults apply",
         ),
         (false, Some(_)) => check(
-            "scopes",
+            CheckName::Scopes,
             Status::Ok,
             match requested.len() {
                 1 => "the requested scope was granted".to_string(),
@@ -271,7 +335,7 @@ fn scope_check(
             },
         ),
         (false, None) => check(
-            "scopes",
+            CheckName::Scopes,
             Status::Ok,
             format!(
                 "{} accepted (the server does not list what it granted)",
@@ -287,12 +351,12 @@ fn finalise(mut report: ProfileReport, code: ExitCode) -> ProfileReport {
     report
 }
 
-fn skipped(name: &'static str) -> Check {
+fn skipped(name: CheckName) -> Check {
     check(name, Status::Skip, "not checked: an earlier check failed")
 }
 
-fn skip_rest(mut report: ProfileReport, names: &[&'static str]) -> ProfileReport {
-    report.checks.extend(names.iter().map(|n| skipped(n)));
+fn skip_rest(mut report: ProfileReport, names: &[CheckName]) -> ProfileReport {
+    report.checks.extend(names.iter().map(|n| skipped(*n)));
     report
 }
 
@@ -306,7 +370,7 @@ pub fn unreadable_file(name: String, error: &ProfileError) -> ProfileReport {
         exit_code: ExitCode::Usage.code(),
         checks: vec![Check {
             fix: Some("fix the file by hand, or restore the backup".into()),
-            ..check("profile", Status::Fail, error.to_string())
+            ..check(CheckName::Profile, Status::Fail, error.to_string())
         }],
     }
 }
@@ -361,17 +425,19 @@ pub fn record(profiles: &ProfileStore, reports: &[ProfileReport]) -> Result<(), 
 /// The permissions check, once for all profiles: loose permissions are tightened and reported.
 pub fn permission_check(profiles: &ProfileStore) -> Check {
     match profiles.fix_permissions() {
-        Ok(fixed) if fixed.is_empty() => {
-            check("permissions", Status::Ok, "files 0600 in a 0700 folder")
-        }
+        Ok(fixed) if fixed.is_empty() => check(
+            CheckName::Permissions,
+            Status::Ok,
+            "files 0600 in a 0700 folder",
+        ),
         Ok(fixed) => check(
-            "permissions",
+            CheckName::Permissions,
             Status::Warn,
             format!("fixed: {}", fixed.join("; ")),
         ),
         Err(e) => Check {
             fix: Some("make the config folder and its files yours, 0700 and 0600".into()),
-            ..check("permissions", Status::Fail, e.to_string())
+            ..check(CheckName::Permissions, Status::Fail, e.to_string())
         },
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use super::{Check, Status, check, scope_check, skipped};
+use super::{Check, CheckName, Status, check, scope_check, skipped};
 use crate::account::Accounts;
 use crate::exit::ExitCode;
 use crate::profile::{Profile, UserGrant};
@@ -32,7 +32,7 @@ pub async fn check_user_grant(
     let lock = tokio::task::spawn_blocking(move || dir.profile_lock(&owned)).await;
     let Ok(Ok(_lock)) = lock else {
         checks.push(check(
-            "refresh token",
+            CheckName::RefreshToken,
             Status::Fail,
             "the profile's lock could not be taken",
         ));
@@ -43,7 +43,7 @@ pub async fn check_user_grant(
         Ok(Some(entry)) => {
             let now = SystemTime::now();
             let mut c = check(
-                "refresh token",
+                CheckName::RefreshToken,
                 Status::Ok,
                 format!("stored, issued {}", ago(entry.age(now))),
             );
@@ -58,7 +58,7 @@ pub async fn check_user_grant(
             checks.push(Check {
                 fix: Some(login),
                 ..check(
-                    "refresh token",
+                    CheckName::RefreshToken,
                     Status::Fail,
                     "none stored (never signed in, or logged out)",
                 )
@@ -66,7 +66,7 @@ pub async fn check_user_grant(
             return rest_skipped(checks, ExitCode::Rejected);
         }
         Err(e) => {
-            checks.push(check("refresh token", Status::Fail, e.to_string()));
+            checks.push(check(CheckName::RefreshToken, Status::Fail, e.to_string()));
             return rest_skipped(checks, ExitCode::SecretStore);
         }
     }
@@ -98,38 +98,42 @@ async fn refreshed(
             if let Some(last) = checks.last_mut() {
                 *last = Check {
                     fix: e.login_fix(),
-                    ..check("refresh token", Status::Fail, e.to_string())
+                    ..check(CheckName::RefreshToken, Status::Fail, e.to_string())
                 };
             }
             rest_skipped(checks, code)
         }
         Err(RefreshError::Store(s)) => {
-            checks.push(check("connection", Status::Fail, s.to_string()));
+            checks.push(check(CheckName::Connection, Status::Fail, s.to_string()));
             rest_skipped(checks, ExitCode::SecretStore)
         }
         Err(RefreshError::Failed(f)) => {
             let failed = Check {
                 fix: Some(f.fix(&dctx)),
-                ..check("token", Status::Fail, f.summary(&dctx))
+                ..check(CheckName::Token, Status::Fail, f.summary(&dctx))
             };
             if f.layer() == Layer::Connection {
                 checks.push(Check {
-                    name: "connection",
+                    name: CheckName::Connection,
                     ..failed
                 });
-                checks.push(skipped("token"));
+                checks.push(skipped(CheckName::Token));
             } else {
                 checks.push(answered());
                 checks.push(failed);
             }
-            checks.push(skipped("scopes"));
+            checks.push(skipped(CheckName::Scopes));
             f.exit_code()
         }
     }
 }
 
 fn answered() -> Check {
-    check("connection", Status::Ok, "the token endpoint answered")
+    check(
+        CheckName::Connection,
+        Status::Ok,
+        "the token endpoint answered",
+    )
 }
 
 /// The checks of a refresh that worked; its access token goes to the cache.
@@ -143,7 +147,7 @@ fn passed(
     checks.push(answered());
     let g = &done.granted;
     let mut token = check(
-        "token",
+        CheckName::Token,
         Status::Ok,
         format!(
             "refreshed: {} token, {}",
@@ -165,7 +169,7 @@ fn passed(
 }
 
 fn rest_skipped(checks: &mut Vec<Check>, code: ExitCode) -> ExitCode {
-    for name in ["connection", "token", "scopes"] {
+    for name in [CheckName::Connection, CheckName::Token, CheckName::Scopes] {
         if !checks.iter().any(|c| c.name == name) {
             checks.push(skipped(name));
         }
@@ -184,7 +188,7 @@ async fn endpoints(
         Ok((_, meta)) => meta,
         Err(e) => {
             return check(
-                "endpoints",
+                CheckName::Endpoints,
                 Status::Warn,
                 format!("the metadata could not be read again: {e}"),
             );
@@ -219,12 +223,16 @@ async fn endpoints(
         })
         .collect();
     if changed.is_empty() {
-        return check("endpoints", Status::Ok, format!("as {issuer} names them"));
+        return check(
+            CheckName::Endpoints,
+            Status::Ok,
+            format!("as {issuer} names them"),
+        );
     }
     Check {
         fix: Some("set the profile up again (delete it, then setup --issuer)".into()),
         ..check(
-            "endpoints",
+            CheckName::Endpoints,
             Status::Warn,
             format!("changed: {}", changed.join("; ")),
         )

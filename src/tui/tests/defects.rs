@@ -173,7 +173,7 @@ fn wording_and_titles() {
 }
 
 fn report(name: &str) -> crate::verify::ProfileReport {
-    use crate::verify::{Status, check};
+    use crate::verify::{CheckName, Status, check};
     crate::verify::ProfileReport {
         name: name.into(),
         provider: Some("coupa".into()),
@@ -181,12 +181,12 @@ fn report(name: &str) -> crate::verify::ProfileReport {
         ok: true,
         exit_code: 0,
         checks: [
-            "profile",
-            "permissions",
-            "secret",
-            "connection",
-            "token",
-            "scopes",
+            CheckName::Profile,
+            CheckName::Permissions,
+            CheckName::Secret,
+            CheckName::Connection,
+            CheckName::Token,
+            CheckName::Scopes,
         ]
         .into_iter()
         .map(|c| check(c, Status::Ok, format!("{c} of {name} is fine")))
