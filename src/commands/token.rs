@@ -41,7 +41,7 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
         caching: caching(&args),
         min_valid: args.min_valid,
     };
-    let got = get(&ctx.accounts, &ctx.client()?, name, profile, want)
+    let got = get(&ctx.accounts, &ctx.http, name, profile, want)
         .await
         .map_err(|e| get_error(e, ctx, name, profile))?;
     for note in &got.notes {
@@ -92,6 +92,7 @@ fn get_error(e: GetError, ctx: &Ctx, name: &str, profile: &Profile) -> CmdError 
         GetError::Secret(RunSecretError::Environment(f)) => CmdError::usage(f.message),
         GetError::Secret(RunSecretError::Store(s)) => CmdError::store(&s, ctx.accounts.dir(), name),
         GetError::Refresh(e) => refresh_error(e, ctx, name, &dctx),
+        GetError::Client(e) => e.into(),
         GetError::Request(f) => {
             CmdError::new(f.exit_code(), f.summary(&dctx)).with_fix(f.fix(&dctx))
         }

@@ -13,7 +13,7 @@ use crate::config_dir::ConfigDirError;
 use crate::profile::{Profile, ProfileError};
 use crate::secret::Secret;
 use crate::secret_store::{SecretStoreKind, StoreError};
-use crate::token::{Failure, Granted, TokenClient};
+use crate::token::{ClientError, Failure, Granted, HttpOptions, TokenClient};
 
 /// What the caller asks for.
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +57,8 @@ pub enum GetError {
     Secret(RunSecretError),
     #[error(transparent)]
     Refresh(RefreshError),
+    #[error(transparent)]
+    Client(ClientError),
     #[error("the token request failed")]
     Request(Failure),
 }
@@ -68,10 +70,10 @@ pub fn from_cache(accounts: &Accounts, profile: &Profile, min_valid: Duration) -
 }
 
 /// The token for profile `name`: from the cache when `want` allows and one will do, else from
-/// the server (and cached).
+/// the server (and cached). The HTTP client is built only when the server is asked.
 pub async fn get(
     accounts: &Accounts,
-    client: &TokenClient,
+    http: &HttpOptions,
     name: &str,
     profile: &Profile,
     want: Want,
@@ -85,11 +87,10 @@ pub async fn get(
     if want.caching
         && let Some(token) = from_cache(accounts, profile, want.min_valid)
     {
-        let notes = Vec::new();
         return Ok(Got {
             token,
             from_cache: true,
-            notes,
+            notes: Vec::new(),
         });
     }
     // Deleted while this process waited for the lock: nothing may be cached for it now.
@@ -102,8 +103,9 @@ pub async fn get(
     {
         return Err(GetError::Deleted(name.to_string()));
     }
+    let client = TokenClient::new(http.clone()).map_err(GetError::Client)?;
     let mut notes = Vec::new();
-    let (granted, sent_at) = ask(accounts, client, name, profile, &mut notes).await?;
+    let (granted, sent_at) = ask(accounts, &client, name, profile, &mut notes).await?;
     let Some((token, entry)) = cache::entry(&granted, sent_at, &profile.scopes) else {
         // No lifetime given: handed out as it is, never cached.
         let token = Cached {

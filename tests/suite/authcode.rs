@@ -60,6 +60,16 @@ pub fn with_browser(mut cmd: assert_cmd::Command, b: &Browser) -> assert_cmd::Co
     cmd
 }
 
+/// `login PROFILE` with the test browser.
+pub fn login(env: &Env, b: &Browser, profile: &str) -> Run {
+    Run::from_output(
+        with_browser(env.cmd(), b)
+            .args(["login", profile])
+            .output()
+            .unwrap(),
+    )
+}
+
 /// `setup --non-interactive` of profile `acme`: the coupa preset at `issuer`, authorization
 /// code, client `app`, file store.
 pub fn setup_args(issuer: &str) -> Vec<&str> {
@@ -237,12 +247,7 @@ fn browser_sign_in_then_tokens_from_the_rotated_refresh_token() {
     );
     // Signing in again brings it back, profile unchanged.
     let before = env.read_profiles();
-    let again = Run::from_output(
-        with_browser(env.cmd(), &b)
-            .args(["login", "acme"])
-            .output()
-            .unwrap(),
-    );
+    let again = login(&env, &b, "acme");
     again.expect(0);
     assert!(
         again.stdout.contains("and a refresh token"),

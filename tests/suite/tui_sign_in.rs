@@ -4,8 +4,8 @@
 
 use serde_json::json;
 
-use crate::authcode::{Browser, SECRET, coupa_server, with_browser};
-use crate::support::cli::{Env, Run, write_profile};
+use crate::authcode::{Browser, SECRET, coupa_server, login};
+use crate::support::cli::{Env, write_profile};
 use crate::support::oauth::OAuthConfig;
 use crate::support::oidc::{Oidc, browser, device_client};
 use crate::support::pty::Pty;
@@ -119,13 +119,7 @@ fn the_wizard_signs_in_in_the_browser_and_home_logs_in_again() {
     env.run(&["token", "local", "--no-cache"]).expect(0);
     // `login` records what the app's "log in again" recorded: one use case keeps both.
     let by_app = recorded_verification_of(&env, "local");
-    let login = Run::from_output(
-        with_browser(env.cmd(), &b)
-            .args(["login", "local"])
-            .output()
-            .unwrap(),
-    );
-    login.expect(0);
+    login(&env, &b, "local").expect(0);
     assert_eq!(oidc.token_requests("authorization_code"), 3);
     assert_eq!(recorded_verification_of(&env, "local"), by_app);
     assert_eq!(by_app, "ok = true\nresult = \"ok\"");
