@@ -23,7 +23,7 @@ pub mod out;
 pub mod profile;
 pub mod provider;
 pub(crate) mod report;
-pub(crate) mod rotation;
+pub(crate) mod rotate;
 pub mod sanitize;
 pub mod secret;
 pub(crate) mod secret_store;

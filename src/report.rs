@@ -24,6 +24,15 @@ pub fn unchanged_secret(last: Option<&Verification>, now: SystemTime) -> String 
     }
 }
 
+/// After a lost race to rotate: " (now version 3, by jane from build-7 at …)".
+pub fn overtaken_by(now: &crate::vault::History) -> String {
+    let by = now
+        .last_rotation()
+        .map(|r| format!(", {r}"))
+        .unwrap_or_default();
+    format!(" (now version {}{by})", now.current)
+}
+
 pub fn describe_lifetime(expires_in: Option<u64>) -> String {
     match expires_in {
         Some(s) if s >= 3600 => format!("valid for {} h {} min", s / 3600, s % 3600 / 60),

@@ -5,63 +5,54 @@ use crate::cli::RotateArgs;
 use crate::fields::{Validated, parse_client_id, read_secret};
 use std::time::SystemTime;
 
-use crate::account::AccountError;
 use crate::exit::ExitCode;
 use crate::profile::Profile;
-use crate::report::{test_failure_lines, test_ok_lines, unchanged_secret};
-use crate::rotation::test_new_secret;
+use crate::report::{overtaken_by, test_failure_lines, test_ok_lines, unchanged_secret};
+use crate::rotate::{self, Progress, RotateError, Rotation};
 use crate::secret::Secret;
-use crate::secret_store::StoreError;
 use crate::token::TokenRequest;
-use crate::vault::VaultError;
 
 pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
     let Some(profile) = file.get(&args.profile) else {
         return Err(unknown_profile(&args.profile, &file));
     };
-    let store_err = |e| CmdError::store(&e, ctx.accounts.dir(), &args.profile);
-    // In Vault, the version now: the new secret is written over exactly this one.
-    let expected = ctx.accounts.vault_version(profile).map_err(store_err)?;
     let (secret, client_id) = if args.rollback {
         previous_secret(ctx, profile, &args.profile)?
     } else {
         given_secret(ctx, profile, &args)?
     };
-    let req = TokenRequest {
-        client_id: client_id.clone(),
+    let request = TokenRequest {
+        client_id,
         ..profile.token_request(secret)
     };
-    crate::say!("testing the new secret against {} ...", profile.token_url);
+    let scopes = request.scopes.clone();
     let client = ctx.client()?;
-    let tested = test_new_secret(&ctx.accounts, &client, &args.profile, profile, &req);
-    let ok = match tested.await {
-        Ok(ok) => ok,
-        Err(f) => {
-            let dctx = profile.diagnosis_context();
-            let (summary, fix) = test_failure_lines(&f, &dctx);
-            return Err(CmdError::new(
-                f.failure.exit_code(),
-                format!(
-                    "{summary}; {}",
-                    unchanged_secret(profile.last_verification.as_ref(), SystemTime::now())
-                ),
-            )
-            .with_fix(fix));
+    let rotation = Rotation {
+        name: &args.profile,
+        profile,
+        request,
+    };
+    let on = |p| match p {
+        Progress::Testing => {
+            crate::say!("testing the new secret against {} ...", profile.token_url);
+        }
+        Progress::Tested(ok) => {
+            crate::say!("{} the new secret works", ctx.style.ok("ok:"));
+            for line in test_ok_lines(&ok, &scopes) {
+                crate::say!("  {line}");
+            }
         }
     };
-    crate::say!("{} the new secret works", ctx.style.ok("ok:"));
-    for line in test_ok_lines(&ok, &req.scopes) {
-        crate::say!("  {line}");
-    }
-    let name = args.profile.clone();
-    let stored = ctx
-        .accounts
-        .replace_secret(&name, &client_id, ok.auth, &req.secret, expected)
-        .map_err(|e| rotate_error(ctx, e, &name, profile))?;
+    let done = rotate::run(&ctx.accounts, &client, rotation, on, std::future::pending());
+    let rotated = done
+        .await
+        .map_err(|e| rotate_error(ctx, e, &args.profile, profile))?;
     crate::say!(
-        "{} replaced the secret of {name} in the {stored}",
-        ctx.style.ok("rotated:")
+        "{} replaced the secret of {} in the {}",
+        ctx.style.ok("rotated:"),
+        args.profile,
+        rotated.location
     );
     Ok(())
 }
@@ -138,29 +129,27 @@ fn previous_secret(ctx: &Ctx, profile: &Profile, name: &str) -> Result<(Secret, 
     Ok((secret, profile.client_id.clone()))
 }
 
-/// A rotation another administrator won: say who and when (nothing was overwritten).
-fn rotate_error(ctx: &Ctx, e: AccountError, name: &str, profile: &Profile) -> CmdError {
-    if let AccountError::Store(StoreError::Vault(VaultError::CasMismatch)) = &e {
-        let who = ctx
-            .accounts
-            .vault_history(profile)
-            .ok()
-            .flatten()
-            .map(|h| {
-                let by = h
-                    .last_rotation()
-                    .map(|r| format!(", {r}"))
-                    .unwrap_or_default();
-                format!(" (now version {}{by})", h.current)
-            })
-            .unwrap_or_default();
-        return CmdError::new(
-            ExitCode::SecretStore,
-            format!("someone else rotated {name}'s secret first{who}; nothing was overwritten"),
-        )
-        .with_fix(format!(
-            "check that the secret in Vault works: oauth-setup verify {name}"
-        ));
+/// The rotation's outcome in the command line's words.
+fn rotate_error(ctx: &Ctx, e: RotateError, name: &str, profile: &Profile) -> CmdError {
+    match e {
+        RotateError::Refused(f) => {
+            let (summary, fix) = test_failure_lines(&f, &profile.diagnosis_context());
+            let kept = unchanged_secret(profile.last_verification.as_ref(), SystemTime::now());
+            CmdError::new(f.failure.exit_code(), format!("{summary}; {kept}")).with_fix(fix)
+        }
+        // Another administrator won: say who and when (nothing was overwritten).
+        RotateError::Overtaken { now } => {
+            let who = now.map(|h| overtaken_by(&h)).unwrap_or_default();
+            CmdError::new(
+                ExitCode::SecretStore,
+                format!("someone else rotated {name}'s secret first{who}; nothing was overwritten"),
+            )
+            .with_fix(format!(
+                "check that the secret in Vault works: oauth-setup verify {name}"
+            ))
+        }
+        RotateError::Version(e) => CmdError::store(&e, ctx.accounts.dir(), name),
+        RotateError::Store(e) => ctx.account_error(e, name),
+        RotateError::Cancelled => CmdError::new(ExitCode::Cancelled, "rotation cancelled"),
     }
-    ctx.account_error(e, name)
 }

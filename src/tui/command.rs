@@ -7,7 +7,7 @@ use crate::profile::Profile;
 use crate::profile::UserGrant;
 use crate::secret::Secret;
 use crate::token::GrantType;
-use crate::token::{ClientAuth, TokenRequest};
+use crate::token::TokenRequest;
 
 #[derive(Debug)]
 pub enum Command {
@@ -15,9 +15,6 @@ pub enum Command {
     Test {
         attempt: u64,
         request: TokenRequest,
-        /// For a rotation: the profile (and its name) whose new secret this is, so a user
-        /// grant is tested with a refresh rather than a token request.
-        rotating: Option<Box<(String, Profile)>>,
     },
     CancelTest,
     /// Run a sign-in in a task; it reports as `Msg::SignInProgress`, then `Msg::SignedIn`.
@@ -39,14 +36,16 @@ pub enum Command {
         name: String,
         session: Box<Session>,
     },
+    /// Rotate `name`'s secret (`request` carries the new one) in a task: it reports as
+    /// `Msg::RotateProgress`, then `Msg::Rotated`, each with `attempt`.
     Rotate {
+        attempt: u64,
         name: String,
-        client_id: String,
-        auth: ClientAuth,
-        secret: Secret,
-        /// For Vault: the version read before the test.
-        expected: Option<u64>,
+        profile: Box<Profile>,
+        request: TokenRequest,
     },
+    /// Stop the running rotation before it stores anything.
+    CancelRotate,
     /// Verify in a task; each report comes back as `Msg::Verified`, then `Msg::VerifyDone`.
     Verify {
         names: Vec<String>,

@@ -24,14 +24,19 @@ pub enum Msg {
     TestDone {
         attempt: u64,
         result: Box<Result<TestOk, TestFailure>>,
-        /// For a rotation in Vault: the version read before the test, which the new secret
-        /// may replace and nothing newer.
-        expected: Option<u64>,
     },
     /// A profile was saved: where the profile and the secret went.
     Saved(Result<Saved, AccountError>),
-    /// A new secret replaced the stored one: where it is kept.
-    Rotated(Result<String, AccountError>),
+    /// The running rotation's report.
+    RotateProgress {
+        attempt: u64,
+        update: crate::rotate::Progress,
+    },
+    /// A rotation ended: the new secret replaced the stored one, or why not.
+    Rotated {
+        attempt: u64,
+        result: Box<Result<crate::rotate::Rotated, crate::rotate::RotateError>>,
+    },
     /// One profile's checks, `index` into the names verified.
     Verified {
         index: usize,

@@ -12,23 +12,22 @@ use super::msg::Msg;
 use super::secret_field::SecretField;
 use super::theme::{Paint, Theme};
 use super::wrap;
-use crate::account::AccountError;
 use crate::profile::Profile;
-use crate::report::{test_failure_lines, unchanged_secret};
-use crate::secret::Secret;
-use crate::token::{TestFailure, TestOk};
+use crate::report::{overtaken_by, test_failure_lines, unchanged_secret};
+use crate::rotate::{Progress, RotateError};
 
 #[derive(Debug)]
 pub enum RotateState {
     Editing,
-    /// The secret under test is the one stored if the test passes.
+    /// The rotation `attempt` tests the new secret; it is stored if the test passes.
     Testing {
         attempt: u64,
-        secret: Secret,
     },
-    Storing,
-    Failed(Box<TestFailure>),
-    StoreFailed(AccountError),
+    Storing {
+        attempt: u64,
+    },
+    /// Why the rotation changed nothing (never `Cancelled`: a stop returns to `Editing`).
+    Failed(Box<RotateError>),
     Done(String),
 }
 
@@ -55,8 +54,16 @@ impl Rotate {
     pub fn is_busy(&self) -> bool {
         matches!(
             self.state,
-            RotateState::Testing { .. } | RotateState::Storing
+            RotateState::Testing { .. } | RotateState::Storing { .. }
         )
+    }
+
+    /// The rotation running now, if any.
+    fn running(&self) -> Option<u64> {
+        match self.state {
+            RotateState::Testing { attempt } | RotateState::Storing { attempt } => Some(attempt),
+            _ => None,
+        }
     }
 
     pub fn update(&mut self, msg: Msg) -> Outcome {
@@ -69,52 +76,24 @@ impl Rotate {
                 self.secret.on_paste(&text);
                 Outcome::none()
             }
-            Msg::TestDone {
-                attempt,
-                result,
-                expected,
-            } => self.on_test_done(attempt, *result, expected).into(),
-            Msg::Rotated(result) => {
-                self.state = match result {
-                    Ok(location) => {
+            Msg::RotateProgress { attempt, update } if self.running() == Some(attempt) => {
+                if let Progress::Tested(_) = update {
+                    self.state = RotateState::Storing { attempt };
+                }
+                Outcome::none()
+            }
+            Msg::Rotated { attempt, result } if self.running() == Some(attempt) => {
+                self.state = match *result {
+                    Ok(done) => {
                         self.secret.clear();
-                        RotateState::Done(location)
+                        RotateState::Done(done.location)
                     }
-                    Err(e) => RotateState::StoreFailed(e),
+                    Err(RotateError::Cancelled) => RotateState::Editing,
+                    Err(e) => RotateState::Failed(Box::new(e)),
                 };
                 Outcome::none()
             }
             _ => Outcome::none(),
-        }
-    }
-
-    fn on_test_done(
-        &mut self,
-        attempt: u64,
-        result: Result<TestOk, TestFailure>,
-        expected: Option<u64>,
-    ) -> Vec<Command> {
-        let state = std::mem::replace(&mut self.state, RotateState::Storing);
-        let RotateState::Testing { attempt: a, secret } = state else {
-            self.state = state;
-            return vec![];
-        };
-        if a != attempt {
-            self.state = RotateState::Testing { attempt: a, secret };
-            return vec![];
-        }
-        match result {
-            Ok(ok) => vec![Command::Rotate {
-                name: self.name.clone(),
-                client_id: self.profile.client_id.clone(),
-                auth: ok.auth,
-                secret,
-                expected,
-            }],
-            Err(f) => {
-                self.state = RotateState::Failed(Box::new(f));
-                vec![]
-            }
         }
     }
 
@@ -123,9 +102,9 @@ impl Rotate {
         match (&self.state, key.code) {
             (RotateState::Testing { .. }, KeyCode::Esc) => {
                 self.state = RotateState::Editing;
-                vec![Command::CancelTest].into()
+                vec![Command::CancelRotate].into()
             }
-            (RotateState::Testing { .. } | RotateState::Storing, _) => Outcome::none(),
+            (RotateState::Testing { .. } | RotateState::Storing { .. }, _) => Outcome::none(),
             (RotateState::Done(_), KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q')) => {
                 Outcome::Done(Ending::Quiet)
             }
@@ -153,12 +132,12 @@ impl Rotate {
                 self.attempt += 1;
                 self.state = RotateState::Testing {
                     attempt: self.attempt,
-                    secret: v.value.clone(),
                 };
-                vec![Command::Test {
+                vec![Command::Rotate {
                     attempt: self.attempt,
+                    name: self.name.clone(),
+                    profile: Box::new(self.profile.clone()),
                     request: self.profile.token_request(v.value),
-                    rotating: Some(Box::new((self.name.clone(), self.profile.clone()))),
                 }]
             }
             Err(e) => {
@@ -171,7 +150,7 @@ impl Rotate {
     pub fn keys(&self) -> Vec<(&'static str, &'static str)> {
         match self.state {
             RotateState::Testing { .. } => vec![("Esc", "cancel")],
-            RotateState::Storing => vec![("…", "storing")],
+            RotateState::Storing { .. } => vec![("…", "storing")],
             RotateState::Done(_) => vec![("Enter", "finish")],
             _ => vec![
                 ("Enter", "test and replace"),
@@ -242,48 +221,68 @@ impl Rotate {
                 "{} testing the new secret …",
                 paint.spin()
             ))],
-            RotateState::Storing => vec![Line::raw("storing the new secret …")],
-            RotateState::Failed(f) => {
+            RotateState::Storing { .. } => vec![Line::raw("storing the new secret …")],
+            RotateState::Failed(e) => self.failure_lines(e, paint),
+            RotateState::Done(location) => vec![Line::styled(
+                format!("✓ the new secret works and replaced the old one in the {location}"),
+                theme.ok(),
+            )],
+        }
+    }
+
+    /// Why nothing changed, in the app's words.
+    fn failure_lines(&self, e: &RotateError, paint: &Paint) -> Vec<Line<'static>> {
+        let theme = paint.theme;
+        let line = |head: &'static str, text: String, fix: Option<String>| {
+            let mut lines = vec![Line::from(vec![
+                Span::styled(head, theme.error()),
+                Span::raw(text),
+            ])];
+            if let Some(fix) = fix {
+                lines.push(Line::from(vec![
+                    Span::styled("  fix: ", theme.warn()),
+                    Span::raw(fix),
+                ]));
+            }
+            lines
+        };
+        let name = &self.name;
+        match e {
+            RotateError::Refused(f) => {
                 let ctx = crate::token::Context {
                     surface: crate::token::Surface::App,
                     ..self.profile.diagnosis_context()
                 };
                 let (summary, fix) = test_failure_lines(f, &ctx);
-                vec![
-                    Line::from(vec![
-                        Span::styled("✗ refused: ", theme.error()),
-                        Span::raw(summary),
-                    ]),
-                    Line::from(vec![Span::styled("  fix: ", theme.warn()), Span::raw(fix)]),
-                    Line::styled(
-                        format!(
-                            "  {}",
-                            unchanged_secret(
-                                self.profile.last_verification.as_ref(),
-                                std::time::SystemTime::now()
-                            )
-                        ),
-                        theme.warn(),
-                    ),
-                ]
+                let kept = unchanged_secret(
+                    self.profile.last_verification.as_ref(),
+                    std::time::SystemTime::now(),
+                );
+                let mut lines = line("✗ refused: ", summary, Some(fix));
+                lines.push(Line::styled(format!("  {kept}"), theme.warn()));
+                lines
             }
-            RotateState::StoreFailed(e) => {
-                let fix = e
-                    .fix(paint.dir, &self.name)
-                    .map(|f| format!("; {f}"))
-                    .unwrap_or_default();
-                vec![Line::from(vec![
-                    Span::styled(
-                        "✗ the new secret works but could not be stored: ",
-                        theme.error(),
-                    ),
-                    Span::raw(format!("{e}{fix}")),
-                ])]
-            }
-            RotateState::Done(location) => vec![Line::styled(
-                format!("✓ the new secret works and replaced the old one in the {location}"),
-                theme.ok(),
-            )],
+            RotateError::Overtaken { now } => line(
+                "✗ ",
+                format!(
+                    "someone else rotated the secret first{}; nothing was overwritten",
+                    now.as_ref().map(overtaken_by).unwrap_or_default()
+                ),
+                Some(format!(
+                    "check that the secret in Vault works: verify {name} from home (v)"
+                )),
+            ),
+            RotateError::Version(e) => line(
+                "✗ the secret's current version could not be read: ",
+                e.to_string(),
+                Some(e.fix(paint.dir, name)),
+            ),
+            RotateError::Store(e) => line(
+                "✗ the new secret works but could not be stored: ",
+                e.to_string(),
+                e.fix(paint.dir, name),
+            ),
+            RotateError::Cancelled => vec![],
         }
     }
 }

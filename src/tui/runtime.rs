@@ -16,10 +16,11 @@ use super::msg::Msg;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::account::Accounts;
-use crate::rotation::test_new_secret;
+use crate::profile::Profile;
+use crate::rotate::{self, Rotation};
 use crate::session::status::{SessionStatus, session_status};
 use crate::sign_in::{Attempt, Progress, SignInError, SignedIn, Way};
-use crate::token::{TokenClient, test_credentials};
+use crate::token::{TokenClient, TokenRequest, test_credentials};
 use crate::verify::{check_each_and_record, unreadable_file};
 
 /// What the background work needs.
@@ -36,6 +37,8 @@ struct Executor {
     test_task: Option<JoinHandle<()>>,
     verify_task: Option<JoinHandle<()>>,
     sign_in: Option<(JoinHandle<()>, UnboundedSender<String>)>,
+    /// The running rotation's stop: sending (or dropping) it stops it before it stores.
+    rotate: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// Run the app until the user leaves.
@@ -53,6 +56,7 @@ pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
         test_task: None,
         verify_task: None,
         sign_in: None,
+        rotate: None,
     };
     // An app that ends before it starts (an unknown profile) never takes the terminal.
     if let Some(ending) = exec.run_all(first) {
@@ -129,11 +133,7 @@ impl Executor {
     fn run(&mut self, cmd: Command) -> Option<Ending> {
         let accounts = self.deps.accounts.clone();
         match cmd {
-            Command::Test {
-                attempt,
-                request,
-                rotating,
-            } => self.start_test(attempt, request, rotating),
+            Command::Test { attempt, request } => self.start_test(attempt, request),
             Command::CancelTest => self.cancel_test(),
             Command::SignIn { attempt, job } => self.start_sign_in(attempt, *job),
             Command::SignInPaste(text) => {
@@ -155,14 +155,12 @@ impl Executor {
                 });
             }
             Command::Rotate {
+                attempt,
                 name,
-                client_id,
-                auth,
-                secret,
-                expected,
-            } => self.reply_blocking(move || {
-                Msg::Rotated(accounts.replace_secret(&name, &client_id, auth, &secret, expected))
-            }),
+                profile,
+                request,
+            } => self.rotate(attempt, name, *profile, request),
+            Command::CancelRotate => self.rotate = None,
             Command::Verify { names } => self.verify(names),
             Command::CancelVerify => self.cancel_verify(),
             Command::Delete { name } => self.reply_blocking(move || Msg::Deleted {
@@ -196,47 +194,43 @@ impl Executor {
         });
     }
 
-    fn start_test(
-        &mut self,
-        attempt: u64,
-        request: crate::token::TokenRequest,
-        rotating: Option<Box<(String, crate::profile::Profile)>>,
-    ) {
+    fn start_test(&mut self, attempt: u64, request: crate::token::TokenRequest) {
         self.cancel_test();
         let (client, tx) = (self.deps.client.clone(), self.tx.clone());
-        let accounts = self.deps.accounts.clone();
-        let refreshes = rotating
-            .as_ref()
-            .is_some_and(|r| r.1.grant_type.is_user_grant());
-        let task = tokio::spawn(async move {
-            let (result, expected) = match rotating {
-                Some(r) => {
-                    let (name, profile) = *r;
-                    // In Vault, the version now: the new secret may replace only this one.
-                    let reader = accounts.clone();
-                    let p = profile.clone();
-                    let expected = tokio::task::spawn_blocking(move || reader.vault_version(&p))
-                        .await
-                        .ok()
-                        .and_then(Result::ok)
-                        .flatten();
-                    let result =
-                        test_new_secret(&accounts, &client, &name, &profile, &request).await;
-                    (result, expected)
-                }
-                None => (test_credentials(&client, &request).await, None),
-            };
+        self.test_task = Some(tokio::spawn(async move {
+            let result = test_credentials(&client, &request).await;
             let _ = tx.send(Msg::TestDone {
                 attempt,
                 result: Box::new(result),
-                expected,
+            });
+        }));
+    }
+
+    /// A rotation in a task, its reports and result as messages. It is never aborted: a
+    /// refresh may have replaced the refresh token, which must be kept; a stop is a request.
+    fn rotate(&mut self, attempt: u64, name: String, profile: Profile, request: TokenRequest) {
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        self.rotate = Some(stop);
+        let (deps, tx) = (self.deps.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let report = tx.clone();
+            let on = move |update| {
+                let _ = report.send(Msg::RotateProgress { attempt, update });
+            };
+            let rotation = Rotation {
+                name: &name,
+                profile: &profile,
+                request,
+            };
+            let cancel = async {
+                let _ = stopped.await;
+            };
+            let result = rotate::run(&deps.accounts, &deps.client, rotation, on, cancel).await;
+            let _ = tx.send(Msg::Rotated {
+                attempt,
+                result: Box::new(result),
             });
         });
-        // A refresh is never aborted halfway: the server may already have replaced the
-        // refresh token. Esc then only discards the answer (the attempt number moved on).
-        if !refreshes {
-            self.test_task = Some(task);
-        }
     }
 
     /// A sign-in in a task: its reports and result come back as messages; pastes go to it

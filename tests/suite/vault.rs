@@ -465,3 +465,97 @@ fn the_app_saves_to_vault_after_its_preflight() {
     assert_eq!(location(&name), location("team"));
     assert_eq!(location("team")["addr"].as_str(), Some(bao.addr.as_str()));
 }
+
+/// The rotate use case is the same from both front ends: each loses a race to the other alike
+/// (nothing overwritten, the winner named), and Vault keeps the winner's secret.
+#[test]
+fn both_front_ends_lose_a_rotation_race_alike() {
+    use crate::support::pty::Pty;
+    let bao = Bao::start();
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    oauth.set_secrets(&[SECRET, "fast-cli", "slow-app", "slow-cli", "fast-app"]);
+    let secret_of = |req: &crate::support::server::Request| {
+        req.basic()
+            .map(|(_, s)| s)
+            .or(req.form_value("client_secret"))
+    };
+    let slow = move |req: &crate::support::server::Request| {
+        secret_of(req).is_some_and(|s| s.starts_with("slow"))
+    };
+    let server = Server::start(move |req| {
+        let reply = oauth.handle(req);
+        if slow(req) {
+            Reply::Delay(Duration::from_millis(2500), Box::new(reply))
+        } else {
+            reply
+        }
+    });
+    let env = Env::new();
+    setup(&env, &bao, ROOT, &server.url("/oauth2/token"), &[]).expect(0);
+    let rotate_cli = |new: &str| {
+        Run::from_output(
+            env.cmd()
+                .env("BAO_TOKEN", ROOT)
+                .env("USER", "cli-user")
+                .args(["rotate", "team", "--client-secret-stdin"])
+                .write_stdin(new)
+                .output()
+                .unwrap(),
+        )
+    };
+    let app_vars = [("BAO_TOKEN", ROOT), ("USER", "app-user")];
+    let tested = |what: &str| {
+        let requests = server.requests();
+        requests
+            .iter()
+            .any(|r| secret_of(r).as_deref() == Some(what))
+    };
+
+    // The app is in its (slow) test when the command line rotates: the app loses.
+    let mut t = Pty::spawn(&env, &["rotate", "team"], &app_vars);
+    t.wait_for("rotate the secret of team");
+    t.paste("slow-app");
+    t.send("\r");
+    t.wait_for("testing the new secret");
+    rotate_cli("fast-cli").expect(0);
+    t.wait_for("nothing was overwritten");
+    let screen = t.text().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        screen.contains("someone else rotated the secret first (now version 2, by cli-user from "),
+        "{screen}"
+    );
+    assert_eq!(
+        bao.secret_at("oauth-setup/team"),
+        Some(("fast-cli".into(), 2))
+    );
+    t.send("\x1b");
+    t.wait_exit();
+
+    // The command line is in its (slow) test when the app rotates: the command line loses.
+    std::thread::scope(|s| {
+        let cli = s.spawn(|| rotate_cli("slow-cli"));
+        while !tested("slow-cli") {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let mut t = Pty::spawn(&env, &["rotate", "team"], &app_vars);
+        t.wait_for("rotate the secret of team");
+        t.paste("fast-app");
+        t.send("\r");
+        t.wait_for("replaced the old one");
+        t.send("\r");
+        assert_eq!(t.wait_exit(), 0);
+        let lost = cli.join().unwrap();
+        lost.expect(3);
+        assert!(
+            lost.stderr.contains(
+                "someone else rotated team's secret first (now version 3, by app-user from "
+            ) && lost.stderr.contains("; nothing was overwritten"),
+            "{}",
+            lost.stderr
+        );
+    });
+    assert_eq!(
+        bao.secret_at("oauth-setup/team"),
+        Some(("fast-app".into(), 3))
+    );
+}

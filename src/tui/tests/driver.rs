@@ -98,7 +98,25 @@ impl Driver {
         self.send(Msg::TestDone {
             attempt,
             result: Box::new(result),
-            expected: None,
+        })
+    }
+
+    /// End the rotation the app just asked for with `result` (its commands are taken).
+    pub fn answer_rotation(
+        &mut self,
+        result: Result<crate::rotate::Rotated, crate::rotate::RotateError>,
+    ) -> &mut Self {
+        let cmds = self.take();
+        let attempt = cmds
+            .iter()
+            .find_map(|c| match c {
+                Command::Rotate { attempt, .. } => Some(*attempt),
+                _ => None,
+            })
+            .expect("a rotate command");
+        self.send(Msg::Rotated {
+            attempt,
+            result: Box::new(result),
         })
     }
 

@@ -105,7 +105,6 @@ fn message(act: &Act, pending: &mut Pending) -> Option<Msg> {
             Msg::TestDone {
                 attempt,
                 result: Box::new(result),
-                expected: None,
             }
         }
         Act::WorkDone => {
@@ -289,7 +288,13 @@ fn run(provider: usize, prefilled: bool, acts: &[Act]) -> Driver {
             match c {
                 Command::Test { attempt, .. } => pending.test = Some(attempt),
                 Command::Save { .. } => pending.save = true,
-                Command::Rotate { .. } => pending.work.push(Msg::Rotated(Ok("keyring".into()))),
+                Command::Rotate { attempt, .. } => {
+                    let update = crate::rotate::Progress::Tested(granted());
+                    pending.work.push(Msg::RotateProgress { attempt, update });
+                    let location = "keyring".into();
+                    let result = Box::new(Ok(crate::rotate::Rotated { location }));
+                    pending.work.push(Msg::Rotated { attempt, result });
+                }
                 Command::Verify { names } => {
                     pending.work.push(Msg::Verified {
                         index: 0,
@@ -418,7 +423,6 @@ fn deep(keys: &[KeyCode], test: Option<bool>) -> Driver {
             d.send(Msg::TestDone {
                 attempt,
                 result: Box::new(result),
-                expected: None,
             });
         }
     }

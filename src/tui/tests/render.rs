@@ -140,7 +140,8 @@ fn other_screens_and_overlays() {
     d.send(Msg::Paste(format!("{SECRET}\n")));
     snap("rotate", &d);
     d.enter();
-    d.answer_test(Err(refused(OAuthError::InvalidClient)));
+    let refused = Box::new(refused(OAuthError::InvalidClient));
+    d.answer_rotation(Err(crate::rotate::RotateError::Refused(refused)));
     snap("rotate_refused", &d);
     let mut d = Driver::wizard();
     d.enter().typ("acme").send(ctrl('c'));

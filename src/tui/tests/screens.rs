@@ -92,7 +92,7 @@ fn prefill_from_setup_options() {
 }
 
 #[test]
-fn rotate_tests_first_and_stores_only_on_success() {
+fn the_rotate_screen_follows_the_rotation_it_started() {
     use crate::tui::rotate::RotateState;
     let mut d = Driver::new(Entry::Rotate("acme".into()), one_profile());
     let state = |d: &Driver| match &d.app.screen {
@@ -102,33 +102,49 @@ fn rotate_tests_first_and_stores_only_on_success() {
     d.enter();
     assert!(d.take().is_empty(), "an empty secret is not tested");
     d.send(Msg::Paste("wrong\n".into())).enter();
-    d.answer_test(Err(refused(OAuthError::InvalidClient)));
+    let rotation = |d: &mut Driver| {
+        let cmds = d.take();
+        let Some(Command::Rotate {
+            attempt,
+            name,
+            request,
+            ..
+        }) = cmds.first()
+        else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(name, "acme");
+        (*attempt, request.secret.expose().to_string())
+    };
+    let (attempt, secret) = rotation(&mut d);
+    assert_eq!(secret, "wrong");
+    let refused = Box::new(refused(OAuthError::InvalidClient));
+    let result = Box::new(Err(crate::rotate::RotateError::Refused(refused)));
+    d.send(Msg::Rotated { attempt, result });
     assert!(state(&d).starts_with("Failed"));
-    assert!(d.take().is_empty(), "a refused secret is never stored");
     for _ in 0..5 {
         d.press(KeyCode::Backspace);
     }
     d.typ("right").enter();
-    // The version the runtime read in Vault before the test is the one the write may replace.
-    let attempt = super::driver::test_attempt(&d.take());
-    d.send(Msg::TestDone {
-        attempt,
-        result: Box::new(Ok(granted())),
-        expected: Some(7),
+    let (attempt, secret) = rotation(&mut d);
+    assert_eq!(secret, "right");
+    // A report of an earlier rotation changes nothing.
+    let stale = Box::new(Ok(crate::rotate::Rotated {
+        location: "elsewhere".into(),
+    }));
+    d.send(Msg::Rotated {
+        attempt: attempt - 1,
+        result: stale,
     });
-    let cmds = d.take();
-    let Command::Rotate {
-        name,
-        secret,
-        expected,
-        ..
-    } = &cmds[0]
-    else {
-        panic!("{cmds:?}")
-    };
-    assert_eq!((name.as_str(), secret.expose()), ("acme", "right"));
-    assert_eq!(*expected, Some(7));
-    d.send(Msg::Rotated(Ok("OS keyring".into())));
+    assert!(state(&d).starts_with("Testing"), "{}", state(&d));
+    let update = crate::rotate::Progress::Tested(granted());
+    d.send(Msg::RotateProgress { attempt, update });
+    assert!(state(&d).starts_with("Storing"), "{}", state(&d));
+    d.press(KeyCode::Esc);
+    assert!(d.take().is_empty(), "storing cannot be stopped halfway");
+    let location = "OS keyring".into();
+    let result = Box::new(Ok(crate::rotate::Rotated { location }));
+    d.send(Msg::Rotated { attempt, result });
     let Screen::Rotate(r) = &d.app.screen else {
         panic!()
     };

@@ -122,7 +122,6 @@ fn a_whole_setup_from_first_key_to_save() {
     d.send(Msg::TestDone {
         attempt: *attempt,
         result: Box::new(Ok(granted())),
-        expected: None,
     });
     assert!(matches!(d.w().test, TestState::Passed(_)));
     d.enter();
@@ -250,7 +249,6 @@ fn a_running_test_can_be_cancelled_and_stale_results_are_ignored() {
     d.send(Msg::TestDone {
         attempt: first,
         result: Box::new(Ok(granted())),
-        expected: None,
     });
     assert!(
         matches!(d.w().test, TestState::Cancelled),

@@ -27,7 +27,6 @@ impl Wizard {
         vec![Command::Test {
             attempt: self.attempt,
             request,
-            rotating: None,
         }]
     }
 
