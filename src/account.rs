@@ -16,7 +16,7 @@ use crate::profile::{
     NewAccount, Profile, ProfileError, ProfileStore, ProfilesFile, Verdict, new_secret_ref,
 };
 use crate::secret::Secret;
-use crate::secret_store::{SecretStoreKind, SecretStores, StoreError};
+use crate::secret_store::{LocalStore, SecretLocation, SecretStores, StoreError};
 use crate::session::cache;
 use crate::session::refresh_entry::RefreshEntry;
 use crate::timestamp;
@@ -59,11 +59,7 @@ impl AccountError {
 pub struct NewProfile {
     pub name: String,
     pub account: NewAccount,
-    pub store: SecretStoreKind,
-    /// Where the secret goes in Vault, for the Vault store.
-    pub vault: Option<crate::vault::VaultLocation>,
-    /// The password manager's commands, for the command store.
-    pub command: Option<crate::secret_store::command::CommandStore>,
+    pub secret: SecretLocation,
     pub verdict: Verdict,
     pub make_default: bool,
 }
@@ -194,15 +190,13 @@ impl Accounts {
         replace: bool,
     ) -> Result<Saved, AccountError> {
         let now = timestamp::now();
-        let mut profile = Profile::new(
+        let profile = Profile::new(
             &new.account,
-            new.store,
+            new.secret.clone(),
             new_secret_ref(&new.name),
             &now,
             &new.verdict,
         );
-        profile.vault.clone_from(&new.vault);
-        profile.command.clone_from(&new.command);
         // A token or sign-in still working from the profile being replaced finishes first,
         // so it leaves no entry under the old name after the old entries went.
         let _profile_lock = if replace {
@@ -396,10 +390,7 @@ impl Accounts {
     /// Whether the OS keyring can be used here: reading an entry that does not exist answers
     /// "missing" from a working keyring. `Some` says why not.
     pub fn probe_keyring(&self) -> Option<StoreError> {
-        match self
-            .secrets
-            .get(SecretStoreKind::Keyring, "oauth-setup-probe")
-        {
+        match self.secrets.get(LocalStore::Keyring, "oauth-setup-probe") {
             Err(e) if e.is_keyring() => Some(e),
             _ => None,
         }
@@ -526,7 +517,7 @@ impl Accounts {
         &self,
         profile: &Profile,
     ) -> Result<Option<crate::config_dir::WriteLock>, StoreError> {
-        if profile.local_store() != SecretStoreKind::File {
+        if profile.local_store() != LocalStore::File {
             return Ok(None);
         }
         self.profiles()

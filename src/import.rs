@@ -15,7 +15,7 @@ use crate::account::{AccountError, Accounts, NewProfile, Saved};
 use crate::fields::{FieldError, parse_profile_name};
 use crate::profile::shared::{FORMAT_VERSION, KIND, SharedFile, check};
 use crate::profile::{Profile, Verdict};
-use crate::secret_store::{SecretStoreKind, StoreError};
+use crate::secret_store::StoreError;
 use crate::token::{TestFailure, TokenClient, test_credentials};
 
 /// What to do once imported.
@@ -140,7 +140,7 @@ pub fn prepare(
     let plan = Plan::of(&shared.profile, request.vault_addr.as_deref(), env);
     let mut profile = shared.profile.clone();
     profile.vault.clone_from(&plan.vault);
-    let account = check(&profile).map_err(ImportError::Fields)?;
+    let (account, secret) = check(&profile).map_err(ImportError::Fields)?;
     let exists = accounts
         .load()
         .map_err(AccountError::from)?
@@ -153,9 +153,7 @@ pub fn prepare(
         new: NewProfile {
             name,
             account,
-            store: profile.secret_store,
-            vault: profile.vault,
-            command: profile.command,
+            secret,
             verdict: Verdict::Untested,
             make_default: request.make_default,
         },
@@ -183,7 +181,7 @@ pub async fn import(
         return Err(ImportError::NotAgreed(missing));
     }
     let mut new = prepared.new;
-    let remote = matches!(new.store, SecretStoreKind::Vault | SecretStoreKind::Command);
+    let remote = new.secret.local_entry().is_none();
     let next = match (new.account.grant.is_user_grant(), remote) {
         (true, false) if new.account.client_auth != crate::token::ClientAuth::None => {
             Next::LoginWithSecret
@@ -206,11 +204,13 @@ async fn prove(
     client: &TokenClient,
     new: &NewProfile,
 ) -> Result<(), ImportError> {
-    let probe = Profile {
-        vault: new.vault.clone(),
-        command: new.command.clone(),
-        ..Profile::new(&new.account, new.store, String::new(), "", &Verdict::Passed)
-    };
+    let probe = Profile::new(
+        &new.account,
+        new.secret.clone(),
+        String::new(),
+        "",
+        &Verdict::Passed,
+    );
     let secret = accounts
         .secret_for_run(&probe)
         .await

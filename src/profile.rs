@@ -1,5 +1,6 @@
 //! Account profiles: every non-secret field, kept in `profiles.toml`.
 
+mod migrate;
 mod new_account;
 pub mod shared;
 mod store;
@@ -16,10 +17,13 @@ pub use user_grant::{SignInEndpoint, UserGrant};
 
 use crate::provider::Provider;
 use crate::secret::Secret;
-use crate::secret_store::SecretStoreKind;
+use crate::secret_store::{LocalStore, SecretLocation};
 use crate::token::{ClientAuth, Context, GrantForm, GrantType, TokenRequest};
 
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: the secret's location is one `[profiles.NAME.secret]` table (`store = …` and that store's
+/// fields); version 1 files (`secret_store` beside `vault` or `command` tables) are migrated on
+/// load.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,8 +66,8 @@ pub struct Profile {
     pub contact_last_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_email: Option<String>,
-    pub secret_store: SecretStoreKind,
-    /// The name the secret is kept under in its store (never the secret).
+    /// The key of the profile's entries in the local stores: its secret (keyring, file) and its
+    /// tokens (never the secret itself).
     pub secret_ref: String,
     pub created_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,12 +77,8 @@ pub struct Profile {
     /// Endpoints and redirect URIs of a user grant (authorization code, device code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_grant: Option<UserGrant>,
-    /// Where the secret is in Vault, for `secret_store = "vault"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vault: Option<crate::vault::VaultLocation>,
-    /// The password manager's commands, for `secret_store = "command"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<crate::secret_store::command::CommandStore>,
+    /// Where the secret is kept.
+    pub secret: SecretLocation,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,8 +124,8 @@ impl Profile {
     /// Where this machine keeps the profile's refresh token and cached access token: its
     /// secret's store, or the OS keyring when the secret is in Vault or a password manager
     /// (tokens stay per machine).
-    pub fn local_store(&self) -> SecretStoreKind {
-        self.secret_store.local()
+    pub fn local_store(&self) -> LocalStore {
+        self.secret.local()
     }
 
     /// Whether the client proves itself with a secret (a public client has none).

@@ -4,6 +4,9 @@
 pub mod command;
 mod file;
 mod keyring;
+mod location;
+
+pub use location::{LocalStore, SecretLocation};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -29,14 +32,19 @@ pub enum SecretStoreKind {
 }
 
 impl SecretStoreKind {
-    /// The local store that keeps the tokens of a profile whose secret is here: this one, or
-    /// the OS keyring when the secret is in Vault or a password manager (tokens stay per
-    /// machine).
-    pub fn local(self) -> Self {
+    /// The local store that holds a secret of this kind itself (the keyring, the file).
+    pub fn as_local(self) -> Option<LocalStore> {
         match self {
-            Self::Vault | Self::Command => Self::Keyring,
-            local => local,
+            Self::Keyring => Some(LocalStore::Keyring),
+            Self::File => Some(LocalStore::File),
+            Self::Vault | Self::Command => None,
         }
+    }
+
+    /// Where the tokens of a profile whose secret is here stay: this store, or the OS keyring
+    /// when the secret is in Vault or a password manager (tokens stay per machine).
+    pub fn local(self) -> LocalStore {
+        self.as_local().unwrap_or(LocalStore::Keyring)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -72,9 +80,6 @@ pub enum StoreError {
     Vault(crate::vault::VaultError),
     #[error("the secret command `{command}` {detail}")]
     Command { command: String, detail: String },
-    /// A local store's operation asked of a profile whose secret is not local.
-    #[error("the secret of this profile is not in a local store")]
-    NotLocal,
     /// The store refuses a value this long (Windows Credential Manager: 2,560 bytes).
     #[error("the OS keyring refuses a value this long (its limit is {limit} bytes)")]
     TooLong { limit: u32 },
@@ -132,7 +137,6 @@ impl StoreError {
             Self::TooLong { .. } => format!("keep this profile's values elsewhere: {alternatives}"),
             Self::Vault(e) => e.fix(),
             Self::Command { .. } => "run the command yourself to see why (its messages are shown above), or change it with oauth-setup setup".into(),
-            Self::NotLocal => "report this as a bug".into(),
             Self::File { .. } => format!(
                 "fix {} by hand (it must be a regular file you own, not a symlink); keep it, it \
                  holds the secret of every profile in the file store",
@@ -174,36 +178,32 @@ impl SecretStores {
         seconds_from_env(ENV_KEYRING_TIMEOUT, 10)
     }
 
-    pub fn describe(&self, kind: SecretStoreKind, secret_ref: &str) -> String {
-        match kind {
-            SecretStoreKind::Keyring => {
+    pub fn describe(&self, store: LocalStore, secret_ref: &str) -> String {
+        match store {
+            LocalStore::Keyring => {
                 format!("OS keyring (service {KEYRING_SERVICE}, account {secret_ref})")
             }
-            SecretStoreKind::File => format!("file {} (unencrypted)", self.secrets_path.display()),
-            SecretStoreKind::Vault => "Vault".into(),
-            SecretStoreKind::Command => "password manager command".into(),
+            LocalStore::File => format!("file {} (unencrypted)", self.secrets_path.display()),
         }
     }
 
-    pub fn get(&self, kind: SecretStoreKind, secret_ref: &str) -> Result<Secret, StoreError> {
-        match kind {
-            SecretStoreKind::Keyring => keyring::get(secret_ref, self.keyring_timeout),
-            SecretStoreKind::File => file::get(&self.secrets_path, secret_ref),
-            SecretStoreKind::Vault | SecretStoreKind::Command => Err(StoreError::NotLocal),
+    pub fn get(&self, store: LocalStore, secret_ref: &str) -> Result<Secret, StoreError> {
+        match store {
+            LocalStore::Keyring => keyring::get(secret_ref, self.keyring_timeout),
+            LocalStore::File => file::get(&self.secrets_path, secret_ref),
         }
     }
 
     /// Store the secret. The caller must hold the config folder's write lock for the file store.
     pub fn set(
         &self,
-        kind: SecretStoreKind,
+        store: LocalStore,
         secret_ref: &str,
         secret: &Secret,
     ) -> Result<(), StoreError> {
-        match kind {
-            SecretStoreKind::Keyring => keyring::set(secret_ref, secret, self.keyring_timeout),
-            SecretStoreKind::File => file::set(&self.secrets_path, secret_ref, secret),
-            SecretStoreKind::Vault | SecretStoreKind::Command => Err(StoreError::NotLocal),
+        match store {
+            LocalStore::Keyring => keyring::set(secret_ref, secret, self.keyring_timeout),
+            LocalStore::File => file::set(&self.secrets_path, secret_ref, secret),
         }
     }
 
@@ -213,11 +213,10 @@ impl SecretStores {
     }
 
     /// Remove the secret; `Ok(false)` when there was none.
-    pub fn delete(&self, kind: SecretStoreKind, secret_ref: &str) -> Result<bool, StoreError> {
-        match kind {
-            SecretStoreKind::Keyring => keyring::delete(secret_ref, self.keyring_timeout),
-            SecretStoreKind::File => file::delete(&self.secrets_path, secret_ref),
-            SecretStoreKind::Vault | SecretStoreKind::Command => Err(StoreError::NotLocal),
+    pub fn delete(&self, store: LocalStore, secret_ref: &str) -> Result<bool, StoreError> {
+        match store {
+            LocalStore::Keyring => keyring::delete(secret_ref, self.keyring_timeout),
+            LocalStore::File => file::delete(&self.secrets_path, secret_ref),
         }
     }
 }

@@ -5,16 +5,10 @@
 use super::Accounts;
 use crate::profile::Profile;
 use crate::secret::Secret;
-use crate::secret_store::{SecretStoreKind, StoreError, command};
+use crate::secret_store::{LocalStore, SecretLocation, StoreError, command};
 use crate::vault::{History, Vault, VaultError, VaultLocation};
 
 impl Accounts {
-    fn vault_of<'a>(&self, profile: &'a Profile) -> Option<&'a VaultLocation> {
-        (profile.secret_store == SecretStoreKind::Vault)
-            .then_some(profile.vault.as_ref())
-            .flatten()
-    }
-
     /// Run one Vault operation from this (blocking) code.
     fn with_vault<T: Send + 'static, F>(
         &self,
@@ -39,18 +33,17 @@ impl Accounts {
     /// and a password manager may wait on an unlock prompt, so they run on a blocking thread;
     /// the file store is read in place.
     pub(super) async fn secret_get_async(&self, profile: &Profile) -> Result<Secret, StoreError> {
-        if profile.command.is_none()
-            && let Some(at) = self.vault_of(profile)
-        {
-            let vault = Vault::from_env(&self.http).map_err(StoreError::Vault)?;
-            return vault
-                .read(at)
-                .await
-                .map(|r| r.secret)
-                .map_err(StoreError::Vault);
-        }
-        if profile.command.is_none() && profile.secret_store == SecretStoreKind::File {
-            return self.secret_get(profile);
+        match &profile.secret {
+            SecretLocation::Vault(at) => {
+                let vault = Vault::from_env(&self.http).map_err(StoreError::Vault)?;
+                return vault
+                    .read(at)
+                    .await
+                    .map(|r| r.secret)
+                    .map_err(StoreError::Vault);
+            }
+            SecretLocation::File => return self.secret_get(profile),
+            SecretLocation::Keyring | SecretLocation::Command(_) => {}
         }
         let (accounts, owned) = (self.clone(), profile.clone());
         match tokio::task::spawn_blocking(move || accounts.secret_get(&owned)).await {
@@ -61,15 +54,16 @@ impl Accounts {
     }
 
     pub(super) fn secret_get(&self, profile: &Profile) -> Result<Secret, StoreError> {
-        if let Some(cmd) = &profile.command {
-            return command::get(cmd, command::timeout());
-        }
-        match self.vault_of(profile) {
-            Some(at) => self.with_vault(
-                at,
-                |v, at| async move { v.read(&at).await.map(|r| r.secret) },
-            ),
-            None => self.secrets.get(profile.secret_store, &profile.secret_ref),
+        match &profile.secret {
+            SecretLocation::Keyring => self.secrets.get(LocalStore::Keyring, &profile.secret_ref),
+            SecretLocation::File => self.secrets.get(LocalStore::File, &profile.secret_ref),
+            SecretLocation::Vault(at) => {
+                self.with_vault(
+                    at,
+                    |v, at| async move { v.read(&at).await.map(|r| r.secret) },
+                )
+            }
+            SecretLocation::Command(cmd) => command::get(cmd, command::timeout()),
         }
     }
 
@@ -81,24 +75,19 @@ impl Accounts {
         secret: &Secret,
         expected: Option<u64>,
     ) -> Result<(), StoreError> {
-        if let Some(cmd) = &profile.command {
-            if command::set(cmd, secret, command::timeout())? {
-                return Ok(());
+        let at = match &profile.secret {
+            SecretLocation::Keyring => {
+                return self
+                    .secrets
+                    .set(LocalStore::Keyring, &profile.secret_ref, secret);
             }
-            // Without a write command the user keeps the manager up to date: it must hold the
-            // secret by now, or the profile would point at an old one.
-            if command::get(cmd, command::timeout())? == *secret {
-                return Ok(());
+            SecretLocation::File => {
+                return self
+                    .secrets
+                    .set(LocalStore::File, &profile.secret_ref, secret);
             }
-            return Err(StoreError::Command {
-                command: cmd.read.clone(),
-                detail: "still gives another secret, and the profile has no write command: store the new secret in your password manager first".into(),
-            });
-        }
-        let Some(at) = self.vault_of(profile) else {
-            return self
-                .secrets
-                .set(profile.secret_store, &profile.secret_ref, secret);
+            SecretLocation::Command(cmd) => return command_set(cmd, secret),
+            SecretLocation::Vault(at) => at,
         };
         let secret = secret.clone();
         self.with_vault(at, move |v, at| async move {
@@ -124,7 +113,7 @@ impl Accounts {
 
     /// The version of the secret in Vault now (`None` for the local stores).
     pub fn vault_version(&self, profile: &Profile) -> Result<Option<u64>, StoreError> {
-        match self.vault_of(profile) {
+        match profile.secret.vault() {
             Some(at) => self.with_vault(at, |v, at| async move {
                 match v.read(&at).await {
                     Ok(r) => Ok(Some(r.version)),
@@ -140,26 +129,23 @@ impl Accounts {
     /// The versions of a profile's secret in Vault and its last recorded rotation (`None` for
     /// the local stores).
     pub fn vault_history(&self, profile: &Profile) -> Result<Option<History>, StoreError> {
-        match self.vault_of(profile) {
+        match profile.secret.vault() {
             Some(at) => self.with_vault(at, |v, at| async move { v.history(&at).await.map(Some) }),
             None => Ok(None),
         }
     }
 
     /// An earlier version of a profile's secret in Vault (for a rollback).
-    pub fn vault_secret_at(&self, profile: &Profile, version: u64) -> Result<Secret, StoreError> {
-        match self.vault_of(profile) {
-            Some(at) => self.with_vault(at, move |v, at| async move {
-                v.read_version(&at, version).await.map(|r| r.secret)
-            }),
-            None => Err(StoreError::NotLocal),
-        }
+    pub fn vault_secret_at(&self, at: &VaultLocation, version: u64) -> Result<Secret, StoreError> {
+        self.with_vault(at, move |v, at| async move {
+            v.read_version(&at, version).await.map(|r| r.secret)
+        })
     }
 
     /// Note in Vault who rotated `name`'s secret, from where and when. Best effort: the secret
     /// is written already, and writing metadata is a right of its own.
     pub(super) fn record_rotation(&self, profile: &Profile, name: &str) {
-        if let Some(at) = self.vault_of(profile) {
+        if let Some(at) = profile.secret.vault() {
             let name = name.to_string();
             let recorded = self.with_vault(at, move |v, at| async move {
                 v.record_rotation(&at, &name).await
@@ -170,30 +156,40 @@ impl Accounts {
         }
     }
 
-    /// Remove the secret from a local store. A secret in Vault is shared with other machines
-    /// and stays: `Ok(false)`.
+    /// Remove the secret from a local store. A secret in Vault or a password manager is not
+    /// ours alone and stays: `Ok(false)`.
     pub(super) fn secret_delete(&self, profile: &Profile) -> Result<bool, StoreError> {
-        if profile.command.is_some() {
-            return Ok(false);
-        }
-        match self.vault_of(profile) {
-            Some(_) => Ok(false),
-            None => self
-                .secrets
-                .delete(profile.secret_store, &profile.secret_ref),
+        match profile.secret.local_entry() {
+            Some(store) => self.secrets.delete(store, &profile.secret_ref),
+            None => Ok(false),
         }
     }
 
     /// Where a profile's secret is kept, in words.
     pub fn describe(&self, profile: &Profile) -> String {
-        if let Some(cmd) = &profile.command {
-            return format!("password manager (`{}`)", cmd.read);
-        }
-        match self.vault_of(profile) {
-            Some(at) => at.describe(),
-            None => self
+        match &profile.secret {
+            SecretLocation::Command(cmd) => format!("password manager (`{}`)", cmd.read),
+            SecretLocation::Vault(at) => at.describe(),
+            SecretLocation::Keyring => self
                 .secrets
-                .describe(profile.secret_store, &profile.secret_ref),
+                .describe(LocalStore::Keyring, &profile.secret_ref),
+            SecretLocation::File => self.secrets.describe(LocalStore::File, &profile.secret_ref),
         }
     }
+}
+
+/// A password manager takes the secret through its write command. Without one the user keeps
+/// the manager up to date: it must hold the secret by now, or the profile would point at an
+/// old one.
+fn command_set(cmd: &command::CommandStore, secret: &Secret) -> Result<(), StoreError> {
+    if command::set(cmd, secret, command::timeout())? {
+        return Ok(());
+    }
+    if command::get(cmd, command::timeout())? == *secret {
+        return Ok(());
+    }
+    Err(StoreError::Command {
+        command: cmd.read.clone(),
+        detail: "still gives another secret, and the profile has no write command: store the new secret in your password manager first".into(),
+    })
 }

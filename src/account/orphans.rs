@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{AccountError, Accounts, cache_ref, refresh_ref};
 use crate::atomic_file::write_atomic_no_follow;
 use crate::profile::{Profile, ProfilesFile, write_error};
-use crate::secret_store::{SecretStoreKind, StoreError};
+use crate::secret_store::{LocalStore, SecretStoreKind, StoreError};
 
 /// What kind of entry an orphan is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub enum EntryKind {
 /// One entry without a profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Orphan {
-    pub store: SecretStoreKind,
+    pub store: LocalStore,
     /// The entry's name in its store (never its value).
     pub entry: String,
     pub kind: EntryKind,
@@ -63,7 +63,7 @@ struct Pending {
 impl Pending {
     fn of(profile: &Profile) -> Self {
         Self {
-            store: profile.secret_store,
+            store: profile.secret.kind(),
             secret_ref: profile.secret_ref.clone(),
         }
     }
@@ -73,7 +73,7 @@ impl Pending {
     fn entries(&self) -> Vec<Orphan> {
         let local = self.store.local();
         let mut out = Vec::new();
-        if local == self.store {
+        if self.store.as_local().is_some() {
             out.push(Orphan {
                 store: local,
                 entry: self.secret_ref.clone(),
@@ -219,7 +219,7 @@ impl Accounts {
             // A hand-made name ending like a suffix is still someone's own secret.
             if !used.contains(base) && !used.contains(entry.as_str()) {
                 let orphan = Orphan {
-                    store: SecretStoreKind::File,
+                    store: LocalStore::File,
                     entry: entry.clone(),
                     kind,
                 };
@@ -287,8 +287,8 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                (SecretStoreKind::Keyring, EntryKind::RefreshToken),
-                (SecretStoreKind::Keyring, EntryKind::TokenCache)
+                (LocalStore::Keyring, EntryKind::RefreshToken),
+                (LocalStore::Keyring, EntryKind::TokenCache)
             ]
         );
         let file = Pending {

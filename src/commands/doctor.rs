@@ -4,7 +4,7 @@
 use super::{CmdError, Ctx};
 use crate::account::{EntryKind, Orphan};
 use crate::cli::DoctorArgs;
-use crate::secret_store::SecretStoreKind;
+use crate::secret_store::LocalStore;
 
 pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<(), CmdError> {
     let sweep = ctx
@@ -65,8 +65,8 @@ fn describe(orphan: &Orphan) -> String {
         EntryKind::TokenCache => "cached access token",
     };
     let store = match orphan.store {
-        SecretStoreKind::File => "the secrets file",
-        _ => "the OS keyring",
+        LocalStore::File => "the secrets file",
+        LocalStore::Keyring => "the OS keyring",
     };
     format!(
         "{what} {} from {store} (no profile uses it)",

@@ -65,8 +65,8 @@ fn given_secret(
 ) -> Result<(Secret, String), CmdError> {
     let mut errors = Vec::new();
     let from_manager = profile
-        .command
-        .as_ref()
+        .secret
+        .command()
         .filter(|c| c.write.is_none())
         .is_some()
         && !args.secret.client_secret_stdin
@@ -100,7 +100,10 @@ fn given_secret(
 /// `--rollback`: the newest version before the current one that was not deleted.
 fn previous_secret(ctx: &Ctx, profile: &Profile, name: &str) -> Result<(Secret, String), CmdError> {
     let store_err = |e| CmdError::store(&e, ctx.accounts.dir(), name);
-    let Some(history) = ctx.accounts.vault_history(profile).map_err(store_err)? else {
+    let (Some(at), Some(history)) = (
+        profile.secret.vault(),
+        ctx.accounts.vault_history(profile).map_err(store_err)?,
+    ) else {
         return Err(
             CmdError::usage("--rollback is for profiles whose secret is in Vault").with_fix(
                 format!("give the old secret: oauth-setup rotate {name} --client-secret-stdin"),
@@ -124,7 +127,7 @@ fn previous_secret(ctx: &Ctx, profile: &Profile, name: &str) -> Result<(Secret, 
     );
     let secret = ctx
         .accounts
-        .vault_secret_at(profile, *version)
+        .vault_secret_at(at, *version)
         .map_err(store_err)?;
     Ok((secret, profile.client_id.clone()))
 }

@@ -10,7 +10,7 @@ use crate::discovery::Metadata;
 use crate::profile::Verdict;
 use crate::report::{test_failure_lines, test_ok_lines};
 use crate::secret::Secret;
-use crate::secret_store::SecretStoreKind;
+use crate::secret_store::SecretLocation;
 use crate::token::test_credentials;
 
 pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
@@ -192,7 +192,7 @@ fn save(
         .accounts
         .create_with(new, secret, session)
         .map_err(|e| ctx.account_error(e, &new.name))?;
-    if new.store == SecretStoreKind::File {
+    if new.secret == SecretLocation::File {
         crate::tell!(
             "{} the secret and tokens are stored UNENCRYPTED in {} (readable only by you). Prefer the OS keyring where one is available.",
             ctx.style.warn("note:"),

@@ -5,7 +5,7 @@ use super::{Profile, UserGrant, Verification};
 use crate::fields::Instance;
 use crate::provider::Provider;
 use crate::secret::Secret;
-use crate::secret_store::SecretStoreKind;
+use crate::secret_store::SecretLocation;
 use crate::sign_in::SignInError;
 use crate::token::{ClientAuth, Context, GrantForm, GrantType, TestFailure, TokenRequest};
 
@@ -115,11 +115,11 @@ impl Profile {
 }
 
 impl Profile {
-    /// The profile of a new account whose secret goes to `store` under `secret_ref`, created
-    /// `now` (RFC 3339).
+    /// The profile of a new account whose secret goes to `secret` (under `secret_ref` in a
+    /// local store), created `now` (RFC 3339).
     pub fn new(
         account: &NewAccount,
-        store: SecretStoreKind,
+        secret: SecretLocation,
         secret_ref: String,
         now: &str,
         verdict: &Verdict,
@@ -138,14 +138,12 @@ impl Profile {
             contact_first_name: form.contact_first_name,
             contact_last_name: form.contact_last_name,
             contact_email: form.contact_email,
-            secret_store: store,
             secret_ref,
             created_at: now.to_string(),
             secret_rotated_at: None,
             last_verification: None,
             user_grant: account.user_grant.clone(),
-            vault: None,
-            command: None,
+            secret,
         };
         profile.record(verdict, now.to_string());
         profile

@@ -9,8 +9,8 @@ use crate::authorize::parse_redirect_uri;
 use crate::fields::{self, Field, FieldError};
 use crate::provider::Provider;
 use crate::sanitize;
-use crate::secret_store::SecretStoreKind;
 use crate::secret_store::command::{self, CommandStore};
+use crate::secret_store::{SecretLocation, SecretStoreKind};
 use crate::token::{ClientAuth, GrantType};
 use crate::vault::VaultLocation;
 
@@ -78,17 +78,18 @@ impl SharedFile {
                 contact_first_name: p.contact_first_name.clone(),
                 contact_last_name: p.contact_last_name.clone(),
                 contact_email: p.contact_email.clone(),
-                secret_store: p.secret_store,
+                secret_store: p.secret.kind(),
                 user_grant: p.user_grant.clone(),
-                vault: p.vault.clone(),
-                command: p.command.clone(),
+                vault: p.secret.vault().cloned(),
+                command: p.secret.command().cloned(),
             },
         }
     }
 }
 
-/// Every field checked with the rules setup uses; all problems at once.
-pub fn check(shared: &SharedProfile) -> Result<NewAccount, Vec<FieldError>> {
+/// Every field checked with the rules setup uses; all problems at once. The account, and where
+/// its secret is.
+pub fn check(shared: &SharedProfile) -> Result<(NewAccount, SecretLocation), Vec<FieldError>> {
     let mut errors = Vec::new();
     let provider = Provider::get(&shared.provider);
     let Some(provider) = provider else {
@@ -109,16 +110,21 @@ pub fn check(shared: &SharedProfile) -> Result<NewAccount, Vec<FieldError>> {
         .map(|v| v.value)
         .map_err(|e| errors.push(e))
         .ok();
-    check_stores(shared, &mut errors);
+    let location = check_stores(shared, &mut errors);
     if let Some(i) = &instance {
         check_endpoints(shared, provider, i, &mut errors);
     }
-    let (Some(instance), Some(client_id), Some(form), Some(scopes), true) =
-        (instance, client_id, form, scopes, errors.is_empty())
-    else {
+    let (Some(instance), Some(client_id), Some(form), Some(scopes), Some(location), true) = (
+        instance,
+        client_id,
+        form,
+        scopes,
+        location,
+        errors.is_empty(),
+    ) else {
         return Err(errors);
     };
-    Ok(NewAccount {
+    let account = NewAccount {
         provider: provider.id.clone(),
         instance,
         grant: shared.grant_type,
@@ -127,7 +133,8 @@ pub fn check(shared: &SharedProfile) -> Result<NewAccount, Vec<FieldError>> {
         scopes,
         form,
         user_grant: shared.user_grant.clone(),
-    })
+    };
+    Ok((account, location))
 }
 
 /// Every endpoint of a user grant may receive a credential: setup's rule for each, and a
@@ -216,19 +223,32 @@ fn form(shared: &SharedProfile) -> Result<ClientForm, FieldError> {
     })
 }
 
-fn check_stores(shared: &SharedProfile, errors: &mut Vec<FieldError>) {
+/// The secret's location, when the store and its table agree (this file format keeps them
+/// apart, as profiles.toml version 1 did).
+fn check_stores(shared: &SharedProfile, errors: &mut Vec<FieldError>) -> Option<SecretLocation> {
     if let Some(v) = &shared.vault
         && let Err(e) = v.check()
     {
         errors.push(e);
     }
     let mut store = |m: String| errors.push(FieldError::new(Field::SecretStore, m));
-    if (shared.secret_store == SecretStoreKind::Vault) != shared.vault.is_some() {
-        store("secret_store \"vault\" and the vault table go together".into());
-    }
-    if (shared.secret_store == SecretStoreKind::Command) != shared.command.is_some() {
-        store("secret_store \"command\" and the command table go together".into());
-    }
+    let location = match (shared.secret_store, &shared.vault, &shared.command) {
+        (SecretStoreKind::Keyring, None, None) => Some(SecretLocation::Keyring),
+        (SecretStoreKind::File, None, None) => Some(SecretLocation::File),
+        (SecretStoreKind::Vault, Some(at), None) => Some(SecretLocation::Vault(at.clone())),
+        (SecretStoreKind::Command, None, Some(c)) => Some(SecretLocation::Command(c.clone())),
+        (kind, vault, command) => {
+            let tables = [("vault", vault.is_some()), ("command", command.is_some())];
+            for (table, present) in tables {
+                if (kind.as_str() == table) != present {
+                    store(format!(
+                        "secret_store \"{table}\" and the {table} table go together"
+                    ));
+                }
+            }
+            None
+        }
+    };
     if let Some(c) = &shared.command {
         for line in std::iter::once(&c.read).chain(c.write.as_ref()) {
             if sanitize::has_unsafe(line) || line.len() > 4096 {
@@ -256,4 +276,5 @@ fn check_stores(shared: &SharedProfile, errors: &mut Vec<FieldError>) {
             }
         }
     }
+    location
 }

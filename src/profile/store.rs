@@ -10,7 +10,6 @@ use crate::atomic_file::{private_file, write_atomic};
 use crate::config_dir::{ConfigDir, ConfigDirError, WriteLock};
 use crate::fields::parse_profile_name;
 use crate::provider::Provider;
-use crate::secret_store::SecretStoreKind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -184,17 +183,41 @@ fn io_err(path: &Path, action: &'static str, source: io::Error) -> ProfileError 
 
 fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, ProfileError> {
     let shown = path.display().to_string();
-    // Read the schema version first, so a newer file gets "upgrade" rather than a field error.
+    let invalid = |message: String| ProfileError::Invalid {
+        path: shown.clone(),
+        message,
+    };
+    // Read the schema version first, so a newer file gets "upgrade" rather than a field error,
+    // and an older one is migrated.
     if let Ok(table) = text.parse::<toml::Table>()
-        && let Some(v) = table
-            .get("schema_version")
-            .and_then(toml::Value::as_integer)
-        && v > i64::from(SCHEMA_VERSION)
+        && let Some(v) = table.get("schema_version")
     {
-        return Err(ProfileError::FutureSchema {
-            path: shown,
-            found: u32::try_from(v).unwrap_or(u32::MAX),
-        });
+        let Some(v) = v.as_integer() else {
+            // Whatever else is wrong, the layout is unknown without the version: say that.
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("schema_version"))
+                .map_or(1, |i| i + 1);
+            return Err(ProfileError::Parse {
+                path: shown.clone(),
+                line,
+                column: 1,
+                message: format!(
+                    "schema_version must be a number ({SCHEMA_VERSION} for this oauth-setup)"
+                ),
+                backup: backup.display().to_string(),
+            });
+        };
+        if v > i64::from(SCHEMA_VERSION) {
+            return Err(ProfileError::FutureSchema {
+                path: shown.clone(),
+                found: u32::try_from(v).unwrap_or(u32::MAX),
+            });
+        }
+        if v == 1 {
+            let file = super::migrate::from_v1(table).map_err(|e| invalid(e.to_string()))?;
+            return checked(file, &invalid);
+        }
     }
     let file: ProfilesFile = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
@@ -212,10 +235,14 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
             backup: backup.display().to_string(),
         }
     })?;
-    let invalid = |message: String| ProfileError::Invalid {
-        path: shown.clone(),
-        message,
-    };
+    checked(file, &invalid)
+}
+
+/// The rules beyond the types, for a file read or migrated.
+fn checked(
+    file: ProfilesFile,
+    invalid: &dyn Fn(String) -> ProfileError,
+) -> Result<ProfilesFile, ProfileError> {
     if file.schema_version != SCHEMA_VERSION {
         return Err(invalid(format!(
             "schema_version is {}, expected {SCHEMA_VERSION}",
@@ -223,7 +250,7 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
         )));
     }
     for (name, p) in &file.profiles {
-        check_profile(name, p).map_err(invalid)?;
+        check_profile(name, p).map_err(|e| invalid(e.to_string()))?;
     }
     if let Some(d) = &file.default_profile
         && !file.profiles.contains_key(d)
@@ -233,29 +260,32 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
     Ok(file)
 }
 
-/// One profile's rules beyond its types: its name, a known provider, and a store with its
-/// location.
-fn check_profile(name: &str, p: &crate::profile::Profile) -> Result<(), String> {
-    parse_profile_name(name).map_err(|e| format!("profile [{name}]: {e}"))?;
+/// One profile's rules beyond its types: its name and a known provider (the type carries the
+/// store with its location).
+fn check_profile(name: &str, p: &crate::profile::Profile) -> Result<(), Broken> {
+    parse_profile_name(name).map_err(|e| Broken::Name {
+        name: name.to_string(),
+        why: e,
+    })?;
     if !Provider::is_known(&p.provider) {
-        return Err(format!(
-            "profile {name}: unknown provider \"{}\" (known: {})",
-            p.provider,
-            Provider::ids().join(", ")
-        ));
-    }
-    let tables = [
-        (SecretStoreKind::Vault, "vault", p.vault.is_some()),
-        (SecretStoreKind::Command, "command", p.command.is_some()),
-    ];
-    for (kind, table, present) in tables {
-        if (p.secret_store == kind) != present {
-            return Err(format!(
-                "profile {name}: secret_store = \"{table}\" and a [profiles.{name}.{table}] table go together"
-            ));
-        }
+        return Err(Broken::Provider {
+            name: name.to_string(),
+            provider: p.provider.clone(),
+        });
     }
     Ok(())
+}
+
+/// A profile that breaks a rule its types do not carry.
+#[derive(Debug, thiserror::Error)]
+enum Broken {
+    #[error("profile [{name}]: {why}")]
+    Name {
+        name: String,
+        why: crate::fields::FieldError,
+    },
+    #[error("profile {name}: unknown provider \"{provider}\" (known: {})", Provider::ids().join(", "))]
+    Provider { name: String, provider: String },
 }
 
 /// The key a `key = value` line sets; only the key, since a value could be a pasted secret.

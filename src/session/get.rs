@@ -12,7 +12,7 @@ use crate::account::{Accounts, CacheOutcome, RunSecretError};
 use crate::config_dir::ConfigDirError;
 use crate::profile::{Profile, ProfileError};
 use crate::secret::Secret;
-use crate::secret_store::{SecretStoreKind, StoreError};
+use crate::secret_store::StoreError;
 use crate::token::{ClientError, Failure, Granted, HttpOptions, TokenClient};
 
 /// What the caller asks for.
@@ -174,7 +174,7 @@ async fn client_credentials(
     let mut answer = client.request(&profile.token_request(secret.clone())).await;
     if let Err(f) = &answer
         && f.is_client_rejected()
-        && profile.secret_store == SecretStoreKind::Vault
+        && profile.secret.vault().is_some()
         && let Ok(again) = read_secret(accounts, profile).await
         && again != secret
     {

@@ -202,7 +202,7 @@ impl Rotate {
             )),
             Line::raw(format!(
                 "  secret kept in the {} store; last rotated {}",
-                p.secret_store.as_str(),
+                p.secret.kind().as_str(),
                 p.secret_rotated_at.as_deref().unwrap_or("never")
             )),
             Line::styled(

@@ -236,6 +236,24 @@ fn hand_edited_profiles_files() {
             "secret_store = \"vault\" and a [profiles.acme.vault] table go together",
         ),
         (
+            "a version 2 profile with an unknown store names its line",
+            format!(
+                "schema_version = 2\n{}",
+                GOOD_PROFILE.replace("secret_store = \"file\"\n", "")
+                    + "[profiles.acme.secret]\nstore = \"vaults\"\n"
+            ),
+            "profiles.toml:13:",
+        ),
+        (
+            "a version 2 Vault location without its address",
+            format!(
+                "schema_version = 2\n{}",
+                GOOD_PROFILE.replace("secret_store = \"file\"\n", "")
+                    + "[profiles.acme.secret]\nstore = \"vault\"\nmount = \"secret\"\npath = \"p\"\n"
+            ),
+            "missing field `addr`",
+        ),
+        (
             "not TOML",
             "{\"json\": true}".to_string(),
             "profiles.toml:1:1",

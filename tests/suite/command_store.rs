@@ -53,8 +53,7 @@ fn the_secret_comes_from_the_managers_command_and_rotation_writes_through_it() {
     );
     let profiles = env.read_profiles();
     assert!(
-        profiles.contains("secret_store = \"command\"")
-            && profiles.contains("[profiles.pm.command]"),
+        profiles.contains("store = \"command\"") && profiles.contains("[profiles.pm.secret]"),
         "{profiles}"
     );
     assert!(!profiles.contains(SECRET));

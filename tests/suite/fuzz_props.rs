@@ -161,7 +161,7 @@ proptest! {
         text.replace_range(at..end, &insert);
         std::fs::write(store.path(), &text).unwrap();
         match store.load() {
-            Ok(file) => prop_assert!(file.schema_version == 1),
+            Ok(file) => prop_assert!(file.schema_version == 2, "read as this version"),
             Err(e) => {
                 let msg = e.to_string();
                 prop_assert!(msg.contains("profiles.toml"), "{msg}");

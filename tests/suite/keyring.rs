@@ -114,7 +114,7 @@ fn keyring_lifecycle_in_a_real_secret_service() {
         "{}",
         run.stdout
     );
-    assert!(env.read_profiles().contains("secret_store = \"keyring\""));
+    assert!(env.read_profiles().contains("store = \"keyring\""));
     let r = secret_ref(&env, "acme");
     assert_eq!(lookup(&r).as_deref(), Some(SECRET));
     for (path, bytes) in all_files(env.dir.path()) {

@@ -53,8 +53,7 @@ fn the_secret_lives_in_vault_and_every_command_reads_it_there() {
     assert_eq!(bao.secret_at("oauth-setup/team"), Some((SECRET.into(), 1)));
     let profiles = env.read_profiles();
     assert!(
-        profiles.contains("secret_store = \"vault\"")
-            && profiles.contains("path = \"oauth-setup/team\"")
+        profiles.contains("store = \"vault\"") && profiles.contains("path = \"oauth-setup/team\"")
     );
     assert!(!profiles.contains(SECRET));
     let local = env.config().join("secrets.toml");
@@ -431,7 +430,7 @@ fn the_app_saves_to_vault_after_its_preflight() {
     t.send("\r");
     assert_eq!(t.wait_exit(), 0, "{}", t.text());
     let profiles = env.read_profiles();
-    assert!(profiles.contains("secret_store = \"vault\""), "{profiles}");
+    assert!(profiles.contains("store = \"vault\""), "{profiles}");
     let name = profiles
         .lines()
         .find_map(|l| {
@@ -455,7 +454,7 @@ fn the_app_saves_to_vault_after_its_preflight() {
     Run::from_output(cli.args(without_addr).write_stdin(SECRET).output().unwrap()).expect(0);
     let file: toml::Table = env.read_profiles().parse().unwrap();
     let location = |profile: &str| {
-        let mut v = file["profiles"][profile]["vault"]
+        let mut v = file["profiles"][profile]["secret"]
             .as_table()
             .unwrap()
             .clone();

@@ -8,7 +8,7 @@ use crate::fields::{self, Field, FieldError, Instance, Validated};
 use crate::profile::{ClientForm, NewAccount, ProfilesFile, UserGrant, Verdict};
 use crate::provider::Provider;
 use crate::secret::Secret;
-use crate::secret_store::SecretStoreKind;
+use crate::secret_store::SecretLocation;
 use crate::secret_store::command::{self, CommandStore};
 use crate::token::{ClientAuth, GrantType};
 use crate::vault::{LocationError, VaultGiven, VaultLocation};
@@ -131,14 +131,14 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
     let name = profile_name(args, instance.as_ref(), existing, &mut p);
     let secret = secret(args, &mut p);
     let user_grant = user_grant(args, provider.zip(instance.as_ref()), grant, &mut p);
-    let stores = stores(args, name.as_deref(), &mut p);
+    let location = location(args, name.as_deref(), &mut p);
     let (Some(pr), Some(instance), Some(grant), Some(scopes), Some(client_id), Some(auth)) =
         (provider, instance, grant, scopes, client_id, auth)
     else {
         return Err(CmdError::fields(&p.errors));
     };
-    let (Some(name), Some(secret), Some(user_grant), Some((vault, commands)), true) =
-        (name, secret, user_grant, stores, p.errors.is_empty())
+    let (Some(name), Some(secret), Some(user_grant), Some(location), true) =
+        (name, secret, user_grant, location, p.errors.is_empty())
     else {
         return Err(CmdError::fields(&p.errors));
     };
@@ -156,9 +156,7 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
         new: NewProfile {
             name,
             account,
-            store: store(args.secret_store),
-            vault,
-            command: commands,
+            secret: location,
             verdict: Verdict::Passed,
             make_default: args.default,
         },
@@ -167,24 +165,18 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
     })
 }
 
-fn store(choice: StoreChoice) -> SecretStoreKind {
-    match choice {
-        StoreChoice::Keyring => SecretStoreKind::Keyring,
-        StoreChoice::File => SecretStoreKind::File,
-        StoreChoice::Vault => SecretStoreKind::Vault,
-        StoreChoice::Command => SecretStoreKind::Command,
-    }
-}
-
-/// The Vault location and the password manager's commands (each `None` for other stores).
-fn stores(
-    args: &SetupArgs,
-    profile: Option<&str>,
-    p: &mut Problems,
-) -> Option<(Option<VaultLocation>, Option<CommandStore>)> {
+/// Where the secret goes: the store chosen, with the Vault location or the password manager's
+/// commands (both checked, so every wrong option is named at once).
+fn location(args: &SetupArgs, profile: Option<&str>, p: &mut Problems) -> Option<SecretLocation> {
     let vault = vault(args, profile, p);
     let command = command_store(args, p);
-    Some((vault?, command?))
+    let (vault, command) = (vault?, command?);
+    Some(match args.secret_store {
+        StoreChoice::Keyring => SecretLocation::Keyring,
+        StoreChoice::File => SecretLocation::File,
+        StoreChoice::Vault => SecretLocation::Vault(vault?),
+        StoreChoice::Command => SecretLocation::Command(command?),
+    })
 }
 
 /// For the command store: its commands, each one a command line that splits (`Some(None)` for

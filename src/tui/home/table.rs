@@ -94,7 +94,7 @@ pub fn profile_cells(
                 status.map_or_else(String::new, |s| s.access_words(now)),
                 status.map_or_else(String::new, |s| s.refresh_words(p, now)),
                 p.provider.clone(),
-                p.secret_store.as_str().to_string(),
+                p.secret.kind().as_str().to_string(),
                 verified,
             ]
         })

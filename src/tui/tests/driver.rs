@@ -245,7 +245,7 @@ pub fn one_profile() -> ProfilesFile {
     };
     let profile = Profile::new(
         &new.account,
-        new.store,
+        new.secret.clone(),
         "acme-000000000000".into(),
         "2026-01-01T00:00:00Z",
         &new.verdict,

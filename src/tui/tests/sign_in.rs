@@ -288,7 +288,7 @@ fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
         panic!("{cmds:?}")
     };
     assert_eq!(
-        new.vault.as_ref().unwrap().addr,
+        new.secret.vault().unwrap().addr,
         "https://vault.example.com:8200"
     );
     // The password manager: its command is what is saved, checked as a command line.
@@ -315,7 +315,7 @@ fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
     let Some(Command::Save { new, .. }) = cmds.last() else {
         panic!("{cmds:?}")
     };
-    assert_eq!(new.command.as_ref().unwrap().read, "pass show 'coupa/acme'");
+    assert_eq!(new.secret.command().unwrap().read, "pass show 'coupa/acme'");
 }
 
 #[test]

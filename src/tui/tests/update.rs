@@ -319,7 +319,7 @@ fn an_unusable_keyring_offers_the_file_store() {
     let Some(Command::Save { new, .. }) = cmds.last() else {
         panic!("{cmds:?}")
     };
-    assert_eq!(new.store.as_str(), "file");
+    assert_eq!(new.secret.kind().as_str(), "file");
 }
 
 #[test]

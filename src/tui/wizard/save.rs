@@ -8,7 +8,7 @@ use crate::account::{AccountError, NewProfile, Saved};
 use crate::fields::{self, Validated};
 use crate::profile::Verdict;
 use crate::secret_store::command::{self, CommandStore};
-use crate::secret_store::{SecretStoreKind, StoreError};
+use crate::secret_store::{SecretLocation, SecretStoreKind, StoreError};
 use crate::tui::command::Command;
 use crate::tui::text_field::TextField;
 use crate::vault::{LocationError, VaultGiven, VaultLocation};
@@ -103,11 +103,11 @@ impl Wizard {
         let Some(name) = self.profile_name() else {
             return vec![];
         };
-        let Some((vault, command)) = self.place(&name) else {
+        let Some(location) = self.place(&name) else {
             return vec![];
         };
         // Vault is checked before the first write, and the result shown.
-        if let Some(at) = &vault
+        if let Some(at) = location.vault()
             && !matches!(self.save.preflight, Preflight::Passed)
         {
             self.attempt += 1;
@@ -137,9 +137,7 @@ impl Wizard {
         let new = NewProfile {
             name,
             account,
-            store: self.save.store,
-            vault,
-            command,
+            secret: location,
             verdict: self.verdict(),
             make_default: self.save.make_default,
         };
@@ -150,9 +148,9 @@ impl Wizard {
         }]
     }
 
-    /// The Vault location or the password manager's command, checked (both `None` for the local
-    /// stores); `None` when the field is refused, with its message.
-    fn place(&mut self, name: &str) -> Option<(Option<VaultLocation>, Option<CommandStore>)> {
+    /// Where the secret goes: the store chosen, with the Vault location or the password
+    /// manager's command checked; `None` when the field is refused, with its message.
+    fn place(&mut self, name: &str) -> Option<SecretLocation> {
         let value = self.save.place.value().trim().to_string();
         let refuse = |form: &mut super::SaveForm, why: String| {
             form.place.error = Some(why);
@@ -166,7 +164,7 @@ impl Wizard {
                     ..VaultGiven::default()
                 };
                 match VaultLocation::resolve(given, &self.save.vault_env, name) {
-                    Ok(at) => Some((Some(at), None)),
+                    Ok(at) => Some(SecretLocation::Vault(at)),
                     Err(LocationError::NoAddress) => refuse(
                         &mut self.save,
                         "enter the Vault address (or set BAO_ADDR or VAULT_ADDR before starting)"
@@ -176,16 +174,14 @@ impl Wizard {
                 }
             }
             SecretStoreKind::Command => match command::split(&value) {
-                Ok(_) => Some((
-                    None,
-                    Some(CommandStore {
-                        read: value,
-                        write: None,
-                    }),
-                )),
+                Ok(_) => Some(SecretLocation::Command(CommandStore {
+                    read: value,
+                    write: None,
+                })),
                 Err(e) => refuse(&mut self.save, e.to_string()),
             },
-            _ => Some((None, None)),
+            SecretStoreKind::Keyring => Some(SecretLocation::Keyring),
+            SecretStoreKind::File => Some(SecretLocation::File),
         }
     }
 
