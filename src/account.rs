@@ -372,18 +372,18 @@ impl Accounts {
     pub async fn secret_for_run(
         &self,
         profile: &Profile,
-    ) -> Result<(Secret, SecretOrigin), RunSecretError> {
+    ) -> Result<(Option<Secret>, SecretOrigin), RunSecretError> {
         if !profile.has_secret() {
-            return Ok((Secret::new(""), SecretOrigin::Public));
+            return Ok((None, SecretOrigin::Public));
         }
         if let Some(from_env) = secret_from_env() {
             return from_env
-                .map(|v| (v.value, SecretOrigin::Environment))
+                .map(|v| (Some(v.value), SecretOrigin::Environment))
                 .map_err(RunSecretError::Environment);
         }
         self.secret_get_async(profile)
             .await
-            .map(|s| (s, SecretOrigin::Store(self.describe(profile))))
+            .map(|s| (Some(s), SecretOrigin::Store(self.describe(profile))))
             .map_err(RunSecretError::Store)
     }
 

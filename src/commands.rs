@@ -334,7 +334,7 @@ impl Ctx {
         &self,
         name: &str,
         profile: &Profile,
-    ) -> Result<crate::secret::Secret, CmdError> {
+    ) -> Result<Option<crate::secret::Secret>, CmdError> {
         self.accounts
             .secret_for_run(profile)
             .await

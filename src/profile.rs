@@ -106,7 +106,8 @@ impl Profile {
             .map_or("never".to_string(), |v| v.describe(now, ok, failed))
     }
 
-    pub fn token_request(&self, secret: Secret) -> TokenRequest {
+    /// The client-credentials request; `secret` is `None` for a public client.
+    pub fn token_request(&self, secret: Option<Secret>) -> TokenRequest {
         TokenRequest {
             token_url: self.token_url.clone(),
             client_id: self.client_id.clone(),

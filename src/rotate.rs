@@ -11,6 +11,7 @@ use futures_util::FutureExt;
 
 use crate::account::{AccountError, Accounts};
 use crate::profile::Profile;
+use crate::secret::Secret;
 use crate::secret_store::StoreError;
 use crate::session::refresh::{RefreshError, refresh};
 use crate::token::{
@@ -18,11 +19,12 @@ use crate::token::{
 };
 use crate::vault::{History, VaultError};
 
-/// One rotation: `request` is the profile's request with the new secret (and client id).
+/// One rotation: `profile`'s new secret, and its client id (which may change with it).
 pub struct Rotation<'a> {
     pub name: &'a str,
     pub profile: &'a Profile,
-    pub request: TokenRequest,
+    pub client_id: String,
+    pub secret: Secret,
 }
 
 /// What the running rotation reports.
@@ -73,8 +75,13 @@ pub async fn run(
     let Rotation {
         name,
         profile,
-        request,
+        client_id,
+        secret,
     } = rotation;
+    let request = TokenRequest {
+        client_id,
+        ..profile.token_request(Some(secret.clone()))
+    };
     // In Vault, the version now: the new secret is written over exactly this one.
     let expected = blocking(accounts, profile, |a, p| a.vault_version(p))
         .await
@@ -98,7 +105,6 @@ pub async fn run(
     let auth = ok.auth;
     on(Progress::Tested(ok));
     let (owned, p, id) = (name.to_string(), profile.clone(), request.client_id.clone());
-    let secret = request.secret;
     let stored = blocking(accounts, profile, move |a, _| {
         a.replace_secret(&owned, &id, auth, &secret, expected)
     })

@@ -177,7 +177,7 @@ async fn read_secret(
     name: &str,
     profile: &Profile,
     accounts: &Accounts,
-) -> Result<(Secret, Check), (Check, ExitCode)> {
+) -> Result<(Option<Secret>, Check), (Check, ExitCode)> {
     match accounts.secret_for_run(profile).await {
         Ok((secret, SecretOrigin::Environment)) => {
             let detail =
@@ -218,7 +218,7 @@ async fn read_secret(
 async fn check_token(
     checks: &mut Vec<Check>,
     profile: &Profile,
-    secret: Secret,
+    secret: Option<Secret>,
     client: &TokenClient,
 ) -> ExitCode {
     let req = profile.token_request(secret);

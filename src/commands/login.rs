@@ -28,7 +28,12 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
     let session = crate::sign_in::session(&mut signed, &profile.scopes);
     // It signed in, so the secret works: kept in the profile's store as setup would.
     ctx.accounts
-        .keep_sign_in(name, profile, &session, keep_secret.then_some(&secret))
+        .keep_sign_in(
+            name,
+            profile,
+            &session,
+            secret.as_ref().filter(|_| keep_secret),
+        )
         .map_err(|e| ctx.account_error(e, name))?;
     if keep_secret {
         crate::say!(
@@ -49,7 +54,7 @@ async fn secret(
     name: &str,
     profile: &Profile,
     args: &LoginArgs,
-) -> Result<(Secret, bool), CmdError> {
+) -> Result<(Option<Secret>, bool), CmdError> {
     let given = args.secret.client_secret_stdin || args.secret.client_secret_file.is_some();
     match ctx.accounts.secret_for_run(profile).await {
         Ok((s, _)) if !given => Ok((s, false)),
@@ -59,7 +64,7 @@ async fn secret(
                     "profile {name} has no secret stored yet; give it: oauth-setup login {name} --client-secret-stdin (or --client-secret-file PATH)"
                 ))
             })?;
-            Ok((v.value, true))
+            Ok((Some(v.value), true))
         }
         Err(RunSecretError::Environment(f)) => Err(CmdError::usage(f.message)),
         Err(RunSecretError::Store(s)) => Err(CmdError::store(&s, ctx.accounts.dir(), name)),

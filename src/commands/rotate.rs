@@ -10,7 +10,6 @@ use crate::profile::Profile;
 use crate::report::{overtaken_by, test_failure_lines, test_ok_lines, unchanged_secret};
 use crate::rotate::{self, Progress, RotateError, Rotation};
 use crate::secret::Secret;
-use crate::token::TokenRequest;
 
 pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
@@ -22,16 +21,13 @@ pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
     } else {
         given_secret(ctx, profile, &args)?
     };
-    let request = TokenRequest {
-        client_id,
-        ..profile.token_request(secret)
-    };
-    let scopes = request.scopes.clone();
+    let scopes = profile.scopes.clone();
     let client = ctx.client()?;
     let rotation = Rotation {
         name: &args.profile,
         profile,
-        request,
+        client_id,
+        secret,
     };
     let on = |p| match p {
         Progress::Testing => {

@@ -137,7 +137,7 @@ async fn prove(
     new: &mut NewProfile,
     secret: &Secret,
 ) -> Result<Option<CmdError>, CmdError> {
-    let req = new.account.token_request(secret.clone());
+    let req = new.account.token_request(Some(secret.clone()));
     match test_credentials(&ctx.client()?, &req).await {
         Ok(ok) => {
             if ok.not_granted.is_empty() {

@@ -35,7 +35,8 @@ pub struct NewAccount {
 }
 
 impl NewAccount {
-    pub fn token_request(&self, secret: Secret) -> TokenRequest {
+    /// The client-credentials request; `secret` is `None` for a public client.
+    pub fn token_request(&self, secret: Option<Secret>) -> TokenRequest {
         TokenRequest {
             token_url: self.instance.token_url.clone(),
             client_id: self.client_id.clone(),

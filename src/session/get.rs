@@ -156,7 +156,7 @@ async fn ask(
     Ok((done.granted, done.sent_at))
 }
 
-async fn read_secret(accounts: &Accounts, profile: &Profile) -> Result<Secret, GetError> {
+async fn read_secret(accounts: &Accounts, profile: &Profile) -> Result<Option<Secret>, GetError> {
     let (secret, _) = accounts
         .secret_for_run(profile)
         .await
@@ -168,7 +168,7 @@ async fn client_credentials(
     accounts: &Accounts,
     client: &TokenClient,
     profile: &Profile,
-    secret: Secret,
+    secret: Option<Secret>,
 ) -> Result<(Granted, SystemTime), GetError> {
     let mut sent_at = SystemTime::now();
     let mut answer = client.request(&profile.token_request(secret.clone())).await;

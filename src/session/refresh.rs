@@ -65,7 +65,7 @@ pub async fn refresh(
     client: &TokenClient,
     name: &str,
     profile: &Profile,
-    secret: Secret,
+    secret: Option<Secret>,
 ) -> Result<Refreshed, RefreshError> {
     let entry = accounts
         .refresh_entry(profile)?

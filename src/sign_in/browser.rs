@@ -194,7 +194,6 @@ async fn browser(no_browser: bool, in_app: bool, url: &str) -> BrowserOutcome {
 mod tests {
     use super::*;
     use crate::authorize::parse_redirect_uri;
-    use crate::secret::Secret;
     use crate::token::{ClientAuth, HttpOptions};
 
     fn plan(timeout: Duration) -> SignInPlan {
@@ -203,7 +202,7 @@ mod tests {
             request: TokenRequest {
                 token_url: "http://127.0.0.1:9/token".into(),
                 client_id: "app".into(),
-                secret: Secret::new(""),
+                secret: None,
                 scopes: vec![],
                 auth: ClientAuth::None,
                 grant: GrantForm::ClientCredentials,

@@ -10,8 +10,8 @@ use crate::secret::Secret;
 pub struct TokenRequest {
     pub token_url: String,
     pub client_id: String,
-    /// Unused when `auth` is [`ClientAuth::None`] (a public client).
-    pub secret: Secret,
+    /// `None` for a public client ([`ClientAuth::None`]), which has no secret.
+    pub secret: Option<Secret>,
     pub scopes: Vec<String>,
     pub auth: ClientAuth,
     pub grant: GrantForm,
@@ -117,7 +117,10 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
     match req.auth {
         ClientAuth::Post => {
             form.append_pair("client_id", &req.client_id);
-            form.append_pair("client_secret", &shown(&req.secret));
+            // A request without its secret sends none (the server then refuses the client).
+            if let Some(secret) = &req.secret {
+                form.append_pair("client_secret", &shown(secret));
+            }
         }
         // A public client names itself and proves nothing (RFC 6749 §3.2.1).
         ClientAuth::None => {
@@ -134,10 +137,10 @@ pub fn basic_authorization(req: &TokenRequest) -> Option<Secret> {
     if req.auth != ClientAuth::Basic {
         return None;
     }
+    let raw = req.secret.as_ref().map_or("", |s| s.expose());
     let id: String = form_urlencoded::byte_serialize(req.client_id.as_bytes()).collect();
-    let secret: Secret = Secret::new(
-        form_urlencoded::byte_serialize(req.secret.expose().as_bytes()).collect::<String>(),
-    );
+    let secret: Secret =
+        Secret::new(form_urlencoded::byte_serialize(raw.as_bytes()).collect::<String>());
     let pair = Secret::new(format!("{id}:{}", secret.expose()));
     Some(Secret::new(format!(
         "Basic {}",
@@ -153,7 +156,7 @@ mod tests {
         TokenRequest {
             token_url: "https://acme.coupahost.com/oauth2/token".into(),
             client_id: "my client".into(),
-            secret: Secret::new("s:e%c r+t"),
+            secret: Some(Secret::new("s:e%c r+t")),
             scopes: vec!["core.common.read".into(), "core.user.read".into()],
             auth,
             grant: GrantForm::ClientCredentials,

@@ -36,13 +36,13 @@ pub enum Command {
         name: String,
         session: Box<Session>,
     },
-    /// Rotate `name`'s secret (`request` carries the new one) in a task: it reports as
-    /// `Msg::RotateProgress`, then `Msg::Rotated`, each with `attempt`.
+    /// Rotate `name`'s secret to `secret` in a task: it reports as `Msg::RotateProgress`,
+    /// then `Msg::Rotated`, each with `attempt`.
     Rotate {
         attempt: u64,
         name: String,
         profile: Box<Profile>,
-        request: TokenRequest,
+        secret: Secret,
     },
     /// Stop the running rotation before it stores anything.
     CancelRotate,

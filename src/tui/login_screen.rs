@@ -13,7 +13,6 @@ use super::sign_in_panel::{PanelAction, SignInPanel};
 use super::theme::Paint;
 use super::wrap;
 use crate::profile::Profile;
-use crate::secret::Secret;
 
 #[derive(Debug)]
 pub struct LoginScreen {
@@ -54,7 +53,7 @@ impl LoginScreen {
             job: Box::new(SignInJob {
                 grant: p.grant_type,
                 // The runtime reads the stored secret (a keyring call) before it starts.
-                request: p.token_request(Secret::new("")),
+                request: p.token_request(None),
                 user_grant: p.user_grant.clone().unwrap_or_default(),
                 secret_of: Some(Box::new(p.clone())),
             }),

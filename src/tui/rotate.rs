@@ -137,7 +137,7 @@ impl Rotate {
                     attempt: self.attempt,
                     name: self.name.clone(),
                     profile: Box::new(self.profile.clone()),
-                    request: self.profile.token_request(v.value),
+                    secret: v.value,
                 }]
             }
             Err(e) => {

@@ -18,9 +18,10 @@ use super::theme::Theme;
 use crate::account::Accounts;
 use crate::profile::Profile;
 use crate::rotate::{self, Rotation};
+use crate::secret::Secret;
 use crate::session::status::{SessionStatus, session_status};
 use crate::sign_in::{Attempt, Progress, SignInError, SignedIn, Way};
-use crate::token::{TokenClient, TokenRequest, test_credentials};
+use crate::token::{TokenClient, test_credentials};
 use crate::verify::{check_each_and_record, unreadable_file};
 
 /// What the background work needs.
@@ -158,8 +159,8 @@ impl Executor {
                 attempt,
                 name,
                 profile,
-                request,
-            } => self.rotate(attempt, name, *profile, request),
+                secret,
+            } => self.rotate(attempt, name, *profile, secret),
             Command::CancelRotate => self.rotate = None,
             Command::Verify { names } => self.verify(names),
             Command::CancelVerify => self.cancel_verify(),
@@ -208,7 +209,7 @@ impl Executor {
 
     /// A rotation in a task, its reports and result as messages. It is never aborted: a
     /// refresh may have replaced the refresh token, which must be kept; a stop is a request.
-    fn rotate(&mut self, attempt: u64, name: String, profile: Profile, request: TokenRequest) {
+    fn rotate(&mut self, attempt: u64, name: String, profile: Profile, secret: Secret) {
         let (stop, stopped) = tokio::sync::oneshot::channel();
         self.rotate = Some(stop);
         let (deps, tx) = (self.deps.clone(), self.tx.clone());
@@ -219,8 +220,9 @@ impl Executor {
             };
             let rotation = Rotation {
                 name: &name,
+                client_id: profile.client_id.clone(),
                 profile: &profile,
-                request,
+                secret,
             };
             let cancel = async {
                 let _ = stopped.await;

@@ -19,7 +19,7 @@ pub async fn check_user_grant(
     checks: &mut Vec<Check>,
     name: &str,
     profile: &Profile,
-    secret: Secret,
+    secret: Option<Secret>,
     client: &TokenClient,
     accounts: &Accounts,
 ) -> ExitCode {
@@ -77,7 +77,7 @@ async fn refreshed(
     checks: &mut Vec<Check>,
     name: &str,
     profile: &Profile,
-    secret: Secret,
+    secret: Option<Secret>,
     client: &TokenClient,
     accounts: &Accounts,
 ) -> ExitCode {

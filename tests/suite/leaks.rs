@@ -87,7 +87,7 @@ fn debug_output_of_requests_is_redacted() {
     let req = TokenRequest {
         token_url: "https://acme.coupahost.com/oauth2/token".into(),
         client_id: "id".into(),
-        secret: Secret::new(SECRET),
+        secret: Some(Secret::new(SECRET)),
         scopes: vec![],
         auth: ClientAuth::Basic,
         grant: GrantForm::ClientCredentials,

@@ -48,7 +48,7 @@ fn esc_after_an_invalid_value_restores_the_accepted_one() {
     let Some(Command::Test { request, .. }) = cmds.last() else {
         panic!("{cmds:?}")
     };
-    assert_eq!(request.secret.expose(), "s3cret");
+    assert_eq!(request.secret.as_ref().unwrap().expose(), "s3cret");
     assert_eq!(request.client_id, "client-1");
 }
 

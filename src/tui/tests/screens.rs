@@ -107,14 +107,14 @@ fn the_rotate_screen_follows_the_rotation_it_started() {
         let Some(Command::Rotate {
             attempt,
             name,
-            request,
+            secret,
             ..
         }) = cmds.first()
         else {
             panic!("{cmds:?}")
         };
         assert_eq!(name, "acme");
-        (*attempt, request.secret.expose().to_string())
+        (*attempt, secret.expose().to_string())
     };
     let (attempt, secret) = rotation(&mut d);
     assert_eq!(secret, "wrong");

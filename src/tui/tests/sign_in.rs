@@ -71,7 +71,7 @@ fn the_sign_in_step_pastes_cancels_and_ignores_stale_results() {
         Some("https://acme.coupahost.com/oauth2/authorizations/new")
     );
     assert_eq!(job.user_grant.redirect_uris.len(), 3);
-    assert_eq!(job.request.secret.expose(), "s3cret");
+    assert_eq!(job.request.secret.as_ref().unwrap().expose(), "s3cret");
     assert!(d.w().is_busy());
     d.send(waiting(attempt));
     assert!(d.w().typing(), "the paste field takes the keys");

@@ -116,7 +116,7 @@ fn a_whole_setup_from_first_key_to_save() {
     };
     assert_eq!(request.token_url, "https://acme.coupahost.com/oauth2/token");
     assert_eq!(request.client_id, "client-1");
-    assert_eq!(request.secret.expose(), "s3cret-value");
+    assert_eq!(request.secret.as_ref().unwrap().expose(), "s3cret-value");
     assert_eq!(request.scopes, ["core.common.read"]);
     assert_eq!(request.auth, ClientAuth::Post);
     d.send(Msg::TestDone {

@@ -61,8 +61,8 @@ impl Draft {
 
     pub fn request(&self, provider: &Provider, auth: ClientAuth) -> Option<TokenRequest> {
         let secret = match self.is_public() {
-            true => Secret::new(""),
-            false => self.secret.clone()?,
+            true => None,
+            false => Some(self.secret.clone()?),
         };
         Some(self.account(provider, auth)?.token_request(secret))
     }
