@@ -20,6 +20,7 @@ use crate::secret_store::{LocalStore, SecretLocation, SecretStores, StoreError};
 use crate::session::cache;
 use crate::session::refresh_entry::RefreshEntry;
 use crate::timestamp;
+use crate::token::Surface;
 use crate::token::{ClientAuth, HttpOptions};
 
 #[derive(Debug, thiserror::Error)]
@@ -46,9 +47,9 @@ impl AccountError {
     }
 
     /// What to do about it, when there is more to say than the error itself.
-    pub fn fix(&self, dir: &ConfigDir, profile: &str) -> Option<String> {
+    pub fn fix(&self, dir: &ConfigDir, profile: &str, surface: Surface) -> Option<String> {
         match self {
-            Self::Store(s) => Some(s.fix(dir, profile)),
+            Self::Store(s) => Some(s.fix(dir, profile, surface)),
             _ => None,
         }
     }

@@ -9,7 +9,7 @@ mod pkce;
 mod redirect;
 mod request;
 
-pub use browser::{BrowserPlan, SkipReason, open_browser, plan_browser};
+pub use browser::{BrowserPlan, OpenError, SkipReason, open_browser, plan_browser};
 pub use callback::{CallbackError, Expected, from_paste, from_query};
 pub use listener::{BindError, BindFailure, Listener};
 pub use pkce::{Pkce, random_token};

@@ -26,7 +26,7 @@ use crate::exit::ExitCode;
 use crate::fields::FieldError;
 use crate::profile::{Profile, ProfileError, ProfilesFile};
 use crate::secret_store::{SecretStores, StoreError};
-use crate::token::{ClientError, HttpOptions, TokenClient};
+use crate::token::{ClientError, HttpOptions, Surface, TokenClient};
 use crate::tui::{Deps, Entry, Prefill, Theme};
 
 pub use output::Style;
@@ -80,7 +80,11 @@ impl CmdError {
     }
 
     pub fn store(e: &StoreError, dir: &ConfigDir, profile: &str) -> Self {
-        Self::new(ExitCode::SecretStore, e.to_string()).with_fix(e.fix(dir, profile))
+        Self::new(ExitCode::SecretStore, e.to_string()).with_fix(e.fix(
+            dir,
+            profile,
+            Surface::CommandLine,
+        ))
     }
 }
 

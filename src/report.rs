@@ -33,6 +33,36 @@ pub fn overtaken_by(now: &crate::vault::History) -> String {
     format!(" (now version {}{by})", now.current)
 }
 
+/// What a sign-in left, in one line (never a token): the access token's lifetime and whether
+/// a refresh token came, and if not, what to do, in the words of the front end on `surface`.
+pub fn signed_in(
+    expires_in: Option<u64>,
+    refresh: bool,
+    refresh_scope: Option<&str>,
+    surface: crate::token::Surface,
+) -> String {
+    let access = match expires_in {
+        Some(s) => format!(
+            "an access token valid for {}",
+            humantime::format_duration(std::time::Duration::from_secs(s))
+        ),
+        None => "an access token".to_string(),
+    };
+    let again = match surface {
+        crate::token::Surface::CommandLine => "oauth-setup login",
+        crate::token::Surface::App => "l at home",
+    };
+    match (refresh, refresh_scope) {
+        (true, _) => format!("{access} and a refresh token"),
+        (false, Some(scope)) => format!(
+            "{access}, but no refresh token: add the scope {scope} to get one, or sign in again when it expires"
+        ),
+        (false, None) => {
+            format!("{access}, but no refresh token: sign in again ({again}) when it expires")
+        }
+    }
+}
+
 pub fn describe_lifetime(expires_in: Option<u64>) -> String {
     match expires_in {
         Some(s) if s >= 3600 => format!("valid for {} h {} min", s / 3600, s % 3600 / 60),

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::config_dir::ConfigDir;
 use crate::fields::ENV_CLIENT_SECRET;
 use crate::secret::Secret;
+use crate::token::Surface;
 
 pub const KEYRING_SERVICE: &str = "oauth-setup";
 pub const ENV_KEYRING_TIMEOUT: &str = "OAUTH_SETUP_KEYRING_TIMEOUT";
@@ -114,17 +115,29 @@ impl StoreError {
     }
 
     /// What the user can do about `profile`'s secret, naming the alternatives to an unusable
-    /// keyring.
-    pub fn fix(&self, config_dir: &ConfigDir, profile: &str) -> String {
-        let alternatives = format!(
-            "or choose the file store with --secret-store file (unencrypted, 0600, in {}), \
-             or pass the secret for one run in {ENV_CLIENT_SECRET}",
-            config_dir.secrets_path().display()
-        );
+    /// keyring, in the words of the front end on `surface` (flags, or keys and screens).
+    pub fn fix(&self, config_dir: &ConfigDir, profile: &str, surface: Surface) -> String {
+        let secrets = config_dir.secrets_path();
+        let alternatives = match surface {
+            Surface::CommandLine => format!(
+                "or choose the file store with --secret-store file (unencrypted, 0600, in {}), \
+                 or pass the secret for one run in {ENV_CLIENT_SECRET}",
+                secrets.display()
+            ),
+            Surface::App => format!(
+                "or keep the secret in the file store instead (the save step's \"secret store\"; \
+                 unencrypted, 0600, in {})",
+                secrets.display()
+            ),
+        };
         match self {
+            Self::Missing { .. } if surface == Surface::App => {
+                format!("store it again: r on {profile} at home")
+            }
             Self::Missing { .. } => {
                 format!("store it again with: oauth-setup rotate {profile} --client-secret-stdin")
             }
+            Self::Command { .. } if surface == Surface::App => "run the command yourself in a shell to see why, or set the profile up again (n at home) with another command".into(),
             Self::KeyringUnavailable { .. } => format!(
                 "run inside a desktop session or start a Secret Service (e.g. gnome-keyring-daemon \
                  under dbus-run-session), {alternatives}"
@@ -135,7 +148,7 @@ impl StoreError {
             ),
             Self::Keyring { .. } => format!("check the keyring service, {alternatives}"),
             Self::TooLong { .. } => format!("keep this profile's values elsewhere: {alternatives}"),
-            Self::Vault(e) => e.fix(),
+            Self::Vault(e) => e.fix(profile, surface),
             Self::Command { .. } => "run the command yourself to see why (its messages are shown above), or change it with oauth-setup setup".into(),
             Self::File { .. } => format!(
                 "fix {} by hand (it must be a regular file you own, not a symlink); keep it, it \
@@ -218,5 +231,79 @@ impl SecretStores {
             LocalStore::Keyring => keyring::delete(secret_ref, self.keyring_timeout),
             LocalStore::File => file::delete(&self.secrets_path, secret_ref),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::VaultError;
+
+    fn every_error() -> Vec<StoreError> {
+        let s = String::new;
+        let mut all = vec![
+            StoreError::Missing { store: s() },
+            StoreError::KeyringUnavailable { reason: s() },
+            StoreError::KeyringTimeout { secs: 1 },
+            StoreError::KeyringLocked { reason: s() },
+            StoreError::Keyring { reason: s() },
+            StoreError::File {
+                path: s(),
+                detail: s(),
+            },
+            StoreError::DiskFull { path: s() },
+            StoreError::Command {
+                command: s(),
+                detail: s(),
+            },
+            StoreError::TooLong { limit: 1 },
+        ];
+        let vault = [
+            VaultError::NoToken,
+            VaultError::Sealed,
+            VaultError::BadToken,
+            VaultError::Denied { missing: vec![] },
+            VaultError::NotWritten,
+            VaultError::Deleted { at: s() },
+            VaultError::NamespaceUnknown,
+            VaultError::NotKv2 { found: s() },
+            VaultError::CasMismatch,
+            VaultError::NoField,
+            VaultError::Client(s()),
+            VaultError::Standby { location: s() },
+            VaultError::Other {
+                status: 500,
+                errors: s(),
+            },
+            VaultError::TokenFileExposed {
+                path: s(),
+                mode: 0o644,
+            },
+        ];
+        all.extend(vault.into_iter().map(StoreError::Vault));
+        all
+    }
+
+    /// The app names keys and screens: none of its fixes is a command line of this program or
+    /// one of its flags, while the command line's name them.
+    #[test]
+    fn each_front_end_gets_its_own_fix() {
+        let dir = ConfigDir::new("/c");
+        let mut flags = 0;
+        for e in every_error() {
+            let app = e.fix(&dir, "acme", Surface::App);
+            let ours = [
+                "oauth-setup ",
+                "--secret",
+                "--client",
+                "--vault",
+                "--ca-file",
+            ];
+            assert!(!ours.iter().any(|w| app.contains(w)), "{e:?}: {app}");
+            let cli = e.fix(&dir, "acme", Surface::CommandLine);
+            assert!(!cli.contains("PROFILE"), "{e:?}: {cli}");
+            flags += usize::from(ours.iter().any(|w| cli.contains(w)));
+        }
+        assert!(flags >= 8, "the command line's fixes name its commands");
     }
 }

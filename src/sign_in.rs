@@ -201,26 +201,6 @@ pub fn session(signed: &mut SignedIn, scopes: &[String]) -> Session {
     Session { refresh, cache }
 }
 
-/// One line on what the sign-in gave (never a token).
-pub fn summary(signed: &SignedIn, session: &Session, refresh_scope: Option<&str>) -> String {
-    let access = match signed.granted.expires_in {
-        Some(s) => format!(
-            "an access token valid for {}",
-            humantime::format_duration(std::time::Duration::from_secs(s))
-        ),
-        None => "an access token".to_string(),
-    };
-    match (&session.refresh, refresh_scope) {
-        (Some(_), _) => format!("{access} and a refresh token"),
-        (None, Some(scope)) => format!(
-            "{access}, but no refresh token: add the scope {scope} to get one, or sign in again when it expires"
-        ),
-        (None, None) => format!(
-            "{access}, but no refresh token: sign in again (oauth-setup login) when it expires"
-        ),
-    }
-}
-
 /// A QR code in block characters, light on dark so it scans on a dark terminal too.
 pub fn qr_code(text: &str) -> Option<String> {
     use qrcode::render::unicode::Dense1x2;

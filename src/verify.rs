@@ -206,7 +206,7 @@ async fn read_secret(
         )),
         Err(RunSecretError::Store(e)) => Err((
             Check {
-                fix: Some(e.fix(accounts.dir(), name)),
+                fix: Some(e.fix(accounts.dir(), name, crate::token::Surface::CommandLine)),
                 ..check(CheckName::Secret, Status::Fail, e.to_string())
             },
             ExitCode::SecretStore,

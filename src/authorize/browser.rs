@@ -57,11 +57,11 @@ pub fn plan_browser(
 
 /// Open `url` (http or https only: the `hardened` feature). A browser command that keeps running
 /// (a text browser, a test's script) is left running; only a quick failure is reported.
-pub async fn open_browser(url: &str) -> Result<(), String> {
+pub async fn open_browser(url: &str) -> Result<(), OpenError> {
     // Only a web page goes to the browser: never file:, javascript: or data:, nor plain http
     // beyond loopback, whatever a profile or a server said.
     crate::fields::parse_endpoint(crate::fields::Field::Endpoints, "the sign-in page", url)
-        .map_err(|e| e.message)?;
+        .map_err(OpenError::NotAWebPage)?;
     let url = url.to_string();
     let opened = tokio::task::spawn_blocking(move || {
         let mut options = webbrowser::BrowserOptions::new();
@@ -70,9 +70,20 @@ pub async fn open_browser(url: &str) -> Result<(), String> {
     });
     match tokio::time::timeout(Duration::from_secs(3), opened).await {
         Ok(Ok(Ok(()))) | Err(_) => Ok(()),
-        Ok(Ok(Err(e))) => Err(e.to_string()),
-        Ok(Err(e)) => Err(e.to_string()),
+        Ok(Ok(Err(e))) => Err(OpenError::Launch(e.to_string())),
+        Ok(Err(e)) => Err(OpenError::Launch(e.to_string())),
     }
+}
+
+/// Why no browser was opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpenError {
+    /// The address is not one a browser may be given.
+    #[error("{}", .0.message)]
+    NotAWebPage(crate::fields::FieldError),
+    /// The system could not start a browser (its own message).
+    #[error("{0}")]
+    Launch(String),
 }
 
 #[cfg(test)]

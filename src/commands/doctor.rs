@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<(), CmdError> {
         Some(e) => Err(
             CmdError::store(&e, ctx.accounts.dir(), "").with_fix(format!(
                 "{}; then run oauth-setup doctor again",
-                e.fix(ctx.accounts.dir(), "")
+                e.fix(ctx.accounts.dir(), "", crate::token::Surface::CommandLine)
             )),
         ),
     }

@@ -42,7 +42,12 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
             ctx.accounts.describe(profile)
         );
     }
-    let words = crate::sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
+    let words = crate::report::signed_in(
+        signed.granted.expires_in,
+        session.refresh.is_some(),
+        grant.refresh_scope.as_deref(),
+        crate::token::Surface::CommandLine,
+    );
     crate::say!("{} signed in: {words}", ctx.style.ok("ok:"));
     Ok(())
 }

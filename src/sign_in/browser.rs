@@ -64,7 +64,7 @@ impl SignInPlan {
 pub enum BrowserOutcome {
     Opened,
     Skipped(SkipReason),
-    Failed(String),
+    Failed(crate::authorize::OpenError),
 }
 
 #[derive(Debug)]

@@ -70,7 +70,7 @@ impl Note {
                 result: Err(e),
             } => {
                 let fix = e
-                    .fix(dir, name)
+                    .fix(dir, name, crate::token::Surface::App)
                     .map(|f| format!("; {f}"))
                     .unwrap_or_default();
                 Some(format!("delete {name}: {e}{fix}"))

@@ -275,12 +275,12 @@ impl Rotate {
             RotateError::Version(e) => line(
                 "✗ the secret's current version could not be read: ",
                 e.to_string(),
-                Some(e.fix(paint.dir, name)),
+                Some(e.fix(paint.dir, name, crate::token::Surface::App)),
             ),
             RotateError::Store(e) => line(
                 "✗ the new secret works but could not be stored: ",
                 e.to_string(),
-                e.fix(paint.dir, name),
+                e.fix(paint.dir, name, crate::token::Surface::App),
             ),
             RotateError::Cancelled => vec![],
         }

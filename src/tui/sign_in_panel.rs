@@ -27,7 +27,7 @@ pub enum PanelState {
         url: String,
         redirect_uri: String,
         browser: BrowserOutcome,
-        listener_failed: Option<String>,
+        listener_failed: Option<crate::authorize::BindError>,
         deadline: Instant,
     },
     Device {
@@ -38,10 +38,10 @@ pub enum PanelState {
         slower: Option<Duration>,
     },
     Exchanging,
-    /// Signed in: what to keep, and the one line to show (never a token).
+    /// Signed in: what to keep, and the access token's lifetime as the server gave it.
     Done {
         session: Box<Session>,
-        summary: String,
+        expires_in: Option<u64>,
     },
     Failed(Box<SignInError>),
     Cancelled,
@@ -122,7 +122,7 @@ impl SignInPanel {
                     url,
                     redirect_uri,
                     browser,
-                    listener_failed: listener_failed.map(|e| e.to_string()),
+                    listener_failed,
                     deadline: at + crate::sign_in::SIGN_IN_TIMEOUT,
                 };
             }
@@ -159,11 +159,9 @@ impl SignInPanel {
         self.state = match result {
             Ok(mut signed) => {
                 let session = crate::sign_in::session(&mut signed, &self.scopes);
-                let summary =
-                    crate::sign_in::summary(&signed, &session, self.refresh_scope.as_deref());
                 PanelState::Done {
                     session: Box::new(session),
-                    summary,
+                    expires_in: signed.granted.expires_in,
                 }
             }
             Err(SignInError::Cancelled) => PanelState::Cancelled,
@@ -261,9 +259,20 @@ impl SignInPanel {
                 "{} answer received; exchanging the code …",
                 paint.spin()
             ))],
-            PanelState::Done { summary, .. } => vec![
+            PanelState::Done {
+                session,
+                expires_in,
+            } => vec![
                 Line::styled("✓ signed in", theme.ok()),
-                Line::raw(format!("  {summary}")),
+                Line::raw(format!(
+                    "  {}",
+                    crate::report::signed_in(
+                        *expires_in,
+                        session.refresh.is_some(),
+                        self.refresh_scope.as_deref(),
+                        crate::token::Surface::App,
+                    )
+                )),
             ],
             PanelState::Failed(e) => {
                 let (what, fix) = e.explain(dctx);

@@ -3,11 +3,11 @@
     clippy::disallowed_macros,
     reason = "test diagnostics go straight to the test output"
 )]
-mod defects;
 mod driver;
-mod hunt;
+mod off_the_happy_path;
+mod random_walks;
 mod render;
-mod scope_defects;
+mod scope_picker;
 mod screens;
 mod sign_in;
 mod update;

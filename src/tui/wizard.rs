@@ -25,7 +25,7 @@ use crate::account::{AccountError, Saved};
 use crate::fields;
 use crate::profile::ProfilesFile;
 use crate::provider::Provider;
-use crate::secret_store::SecretStoreKind;
+use crate::secret_store::{SecretStoreKind, StoreError};
 use crate::token::{ClientAuth, TestFailure, TestOk};
 use crate::vault::VaultEnv;
 
@@ -113,7 +113,7 @@ pub enum Preflight {
     NotYet,
     Checking(u64),
     Passed,
-    Failed(String),
+    Failed(StoreError),
 }
 
 /// What is known of the OS keyring when the save step opens.

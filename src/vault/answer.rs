@@ -1,5 +1,6 @@
 //! What Vault's and OpenBao's answers mean (observed on OpenBao 2.7.2, reference D.2), no I/O.
 
+use crate::token::Surface;
 use serde::Deserialize;
 
 use crate::secret::Secret;
@@ -62,18 +63,30 @@ fn missing_words(missing: &[String]) -> String {
 }
 
 impl VaultError {
-    /// What to do about it.
-    pub fn fix(&self) -> String {
+    /// What to do about it, for `profile`, in the words of the front end on `surface`.
+    pub fn fix(&self, profile: &str, surface: Surface) -> String {
+        let app = surface == Surface::App;
         match self {
+            Self::NotWritten | Self::Deleted { .. } | Self::NoField if app => {
+                format!("write the secret: r on {profile} at home")
+            }
+            Self::NotWritten | Self::Deleted { .. } | Self::NoField => {
+                format!("write the secret: oauth-setup rotate {profile} --client-secret-stdin")
+            }
+            Self::Location(_) if app => "set the profile up again (n at home) with a valid Vault address".into(),
+            Self::NamespaceUnknown if app => "check VAULT_NAMESPACE (or BAO_NAMESPACE)".into(),
+            Self::NotKv2 { .. } if app => "use a KV version 2 mount, or upgrade it: bao kv enable-versioning MOUNT".into(),
+            Self::CasMismatch if app => format!("nothing was overwritten; verify {profile} from home (v)"),
+            Self::Transport(_) if app => "check the Vault address (or BAO_ADDR / VAULT_ADDR), the network and VAULT_CACERT".into(),
+            Self::Standby { .. } if app => "give the active node's address, or the cluster's load balancer; during a leader election, wait a few seconds".into(),
             Self::NoToken | Self::BadToken => "log in again (bao login / vault login) or set BAO_TOKEN / VAULT_TOKEN".into(),
             Self::Sealed => "unseal the server (bao operator unseal), or ask its operators".into(),
             Self::Denied { .. } => "ask for a policy with read, create and update on <mount>/data/<path>".into(),
-            Self::NotWritten | Self::Deleted { .. } | Self::NoField => "write the secret: oauth-setup rotate PROFILE --client-secret-stdin".into(),
             Self::Location(_) => "set up the profile again with a valid --vault-addr, --vault-mount, --vault-path and --vault-namespace".into(),
             Self::TokenFileExposed { path, .. } => format!("chmod 600 {path}, or set BAO_TOKEN / VAULT_TOKEN"),
             Self::NamespaceUnknown => "check --vault-namespace or VAULT_NAMESPACE".into(),
             Self::NotKv2 { .. } => "use a KV version 2 mount (--vault-mount), or upgrade it: bao kv enable-versioning MOUNT".into(),
-            Self::CasMismatch => "nothing was overwritten; read the new secret's details with oauth-setup show PROFILE".into(),
+            Self::CasMismatch => format!("nothing was overwritten; read the new secret's details with oauth-setup show {profile}"),
             Self::Transport(_) => "check --vault-addr (or BAO_ADDR / VAULT_ADDR), the network and --ca-file / VAULT_CACERT".into(),
             Self::Standby { .. } => "give the active node's address, or the cluster's load balancer, with --vault-addr; during a leader election, wait a few seconds".into(),
             Self::Client(_) | Self::Other { .. } => "see the Vault server's logs".into(),

@@ -6,8 +6,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::bao::call;
 use crate::support::bao::vault_setup_args;
-use crate::support::bao_cluster::{Cluster, call};
+use crate::support::bao_cluster::Cluster;
 use crate::support::cli::{Env, Run};
 use crate::support::oauth::OAuthConfig;
 

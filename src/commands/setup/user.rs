@@ -37,7 +37,12 @@ pub async fn run(
     let session = match signed {
         Ok(mut signed) => {
             let session = crate::sign_in::session(&mut signed, &new.account.scopes);
-            let words = crate::sign_in::summary(&signed, &session, grant.refresh_scope.as_deref());
+            let words = crate::report::signed_in(
+                signed.granted.expires_in,
+                session.refresh.is_some(),
+                grant.refresh_scope.as_deref(),
+                crate::token::Surface::CommandLine,
+            );
             crate::say!("{} signed in: {words}", ctx.style.ok("ok:"));
             Some(session)
         }

@@ -267,7 +267,12 @@ fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
             crate::vault::VaultError::Sealed,
         )),
     });
-    assert!(matches!(&d.w().save.preflight, Preflight::Failed(w) if w.contains("sealed")));
+    assert!(matches!(
+        &d.w().save.preflight,
+        Preflight::Failed(crate::secret_store::StoreError::Vault(
+            crate::vault::VaultError::Sealed
+        ))
+    ));
     assert!(d.take().is_empty(), "nothing saved");
     d.enter();
     let Some(Command::CheckVault { attempt, .. }) = d.take().last().map(|c| match c {

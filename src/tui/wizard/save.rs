@@ -199,10 +199,7 @@ impl Wizard {
                 self.submit_save()
             }
             Err(e) => {
-                self.save.preflight = Preflight::Failed(format!(
-                    "{e}; {}",
-                    e.fix(&crate::config_dir::ConfigDir::new(""), "")
-                ));
+                self.save.preflight = Preflight::Failed(e);
                 vec![]
             }
         }

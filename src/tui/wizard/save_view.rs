@@ -98,7 +98,11 @@ impl Wizard {
                 "  ✓ KV version 2; the token may read and write there",
                 theme.ok(),
             )),
-            Preflight::Failed(why) => lines.push(Line::styled(format!("  ✗ {why}"), theme.error())),
+            Preflight::Failed(e) => {
+                let name = self.save.name.value().trim();
+                let fix = e.fix(paint.dir, name, crate::token::Surface::App);
+                lines.push(Line::styled(format!("  ✗ {e}; {fix}"), theme.error()));
+            }
         }
         lines
     }
@@ -169,7 +173,7 @@ impl Wizard {
         if let Some(e) = &self.save.error {
             let name = self.save.name.value().trim();
             let fix = e
-                .fix(paint.dir, name)
+                .fix(paint.dir, name, crate::token::Surface::App)
                 .map(|f| format!("; {f}"))
                 .unwrap_or_default();
             lines.push(Line::from(vec![

@@ -126,25 +126,7 @@ impl Bao {
         path: &str,
         body: Option<&str>,
     ) -> (u16, String) {
-        let host = self.addr.trim_start_matches("http://");
-        let Ok(mut s) = std::net::TcpStream::connect(host) else {
-            return (0, String::new());
-        };
-        let body = body.unwrap_or("");
-        let req = format!(
-            "{method} /v1/{path} HTTP/1.1\r\nHost: {host}\r\nX-Vault-Token: {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        std::io::Write::write_all(&mut s, req.as_bytes()).unwrap();
-        let mut out = String::new();
-        let _ = std::io::Read::read_to_string(&mut s, &mut out);
-        let status = out
-            .split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let body = out.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
-        (status, body)
+        call(&self.addr, token, method, path, body)
     }
 
     /// A token whose policy allows `capabilities` on `secret/data/<path>` only.
@@ -186,4 +168,35 @@ impl Drop for Bao {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// One Vault API call over plain HTTP, the test's only Vault client: (status, body); status 0
+/// when nothing listens.
+pub fn call(
+    addr: &str,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> (u16, String) {
+    let host = addr.trim_start_matches("http://");
+    let Ok(mut s) = std::net::TcpStream::connect(host) else {
+        return (0, String::new());
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(30)));
+    let body = body.unwrap_or("");
+    let req = format!(
+        "{method} /v1/{path} HTTP/1.1\r\nHost: {host}\r\nX-Vault-Token: {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    std::io::Write::write_all(&mut s, req.as_bytes()).unwrap();
+    let mut out = String::new();
+    let _ = std::io::Read::read_to_string(&mut s, &mut out);
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
+    (status, body)
 }

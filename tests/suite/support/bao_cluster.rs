@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::bao::bao_bin;
+use super::bao::{bao_bin, call};
 
 pub struct Node {
     child: Child,
@@ -24,38 +24,6 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-/// One HTTP call: (status, body).
-pub fn call(
-    addr: &str,
-    token: &str,
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-) -> (u16, String) {
-    let host = addr.trim_start_matches("http://");
-    let Ok(mut s) = std::net::TcpStream::connect(host) else {
-        return (0, String::new());
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(30)));
-    let body = body.unwrap_or("");
-    let req = format!(
-        "{method} /v1/{path} HTTP/1.1\r\nHost: {host}\r\nX-Vault-Token: {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    std::io::Write::write_all(&mut s, req.as_bytes()).unwrap();
-    let mut out = String::new();
-    let _ = std::io::Read::read_to_string(&mut s, &mut out);
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (
-        status,
-        out.split("\r\n\r\n").nth(1).unwrap_or_default().to_string(),
-    )
 }
 
 fn start_node(dir: &Path, id: usize) -> Node {

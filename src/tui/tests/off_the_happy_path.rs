@@ -1,4 +1,5 @@
-//! Defects a new user met off the happy path (issue 8): each test failed before its fix.
+//! What a new user meets off the happy path (first found in issue 8's walk): Esc after an
+//! invalid value, going back, leaving early, long and pasted values, fixes worded for the app.
 
 use ratatui::crossterm::event::KeyCode;
 

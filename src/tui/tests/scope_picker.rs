@@ -1,4 +1,4 @@
-//! Scope-step defects a new user met (issue 8): each test failed before its fix.
+//! The scope picker off the happy path: a plain field without a catalogue, seeing and removing every selected scope, the filter, and messages that wrap.
 
 use ratatui::crossterm::event::KeyCode;
 
