@@ -1,5 +1,7 @@
 //! The command line (clap). Parsing only; the commands live in `commands`.
 
+mod profile_names;
+
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
@@ -285,7 +287,7 @@ pub struct SignInArgs {
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// The profile (authorization code) to sign in again
-    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
     pub profile: String,
     #[command(flatten)]
     pub sign_in: SignInArgs,
@@ -298,7 +300,7 @@ pub struct LoginArgs {
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// The profile whose refresh token is revoked and forgotten (the profile stays)
-    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
     pub profile: String,
 }
 
@@ -315,7 +317,7 @@ pub enum StoreChoice {
 #[derive(Debug, Args)]
 pub struct RotateArgs {
     /// The profile whose secret is replaced
-    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
     pub profile: String,
     /// Never open the rotate screen; the secret must come from stdin, a file or the environment
     #[arg(long)]
@@ -333,7 +335,7 @@ pub struct RotateArgs {
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Profiles to verify [default: the default profile]
-    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
     pub profiles: Vec<String>,
     /// Plain text even in a terminal (a terminal otherwise opens the verify screen)
     #[arg(long)]
@@ -359,7 +361,7 @@ pub enum TokenFormat {
 #[derive(Debug, Args)]
 pub struct TokenArgs {
     /// Profile [default: the default profile]
-    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
     pub profile: Option<String>,
     /// How the token is printed
     #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
@@ -392,7 +394,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The profile to show
-    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
     pub profile: String,
     /// A JSON document instead of text
     #[arg(long)]
@@ -402,7 +404,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The profile to write
-    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
     pub profile: String,
     /// Write to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
@@ -449,7 +451,7 @@ pub struct DoctorArgs {
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The profile to delete, with its stored secret
-    #[arg(add = ArgValueCompleter::new(crate::completions::profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
     pub profile: String,
     /// Do not ask for confirmation
     #[arg(long)]

@@ -2,17 +2,13 @@
 //! never drift from it. Completions run this program at completion time (clap_complete's
 //! environment-activated engine), which is how profile names are offered from profiles.toml.
 
-use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
-use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{CompleteEnv, Shells};
 
 use crate::cli::{Cli, Shell};
-use crate::config_dir::ConfigDir;
-use crate::profile::ProfileStore;
 
 /// The variable the shells' registration scripts set when they ask for completions.
 const VAR: &str = "OAUTH_SETUP_COMPLETE";
@@ -36,29 +32,6 @@ pub fn registration(shell: Shell, out: &mut dyn Write) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
-}
-
-/// The profile names that start with what is typed, from the config folder the environment
-/// names (`--config-dir` on the line being completed is not seen). Nothing on any error: a
-/// completion must never print or fail.
-pub fn profile_names(current: &OsStr) -> Vec<CompletionCandidate> {
-    let Some(typed) = current.to_str() else {
-        return Vec::new();
-    };
-    let Ok(dir) = ConfigDir::resolve(None) else {
-        return Vec::new();
-    };
-    let Ok(file) = ProfileStore::new(dir).load() else {
-        return Vec::new();
-    };
-    file.profiles
-        .iter()
-        .filter(|(name, _)| name.starts_with(typed))
-        .map(|(name, p)| {
-            CompletionCandidate::new(name)
-                .help(Some(format!("{} {}", p.provider, p.instance_url).into()))
-        })
-        .collect()
 }
 
 /// One man page per command (`oauth-setup.1`, `oauth-setup-setup.1`, ...) written to `dir`;

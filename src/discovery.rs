@@ -8,7 +8,7 @@ use url::Url;
 
 pub use fetch::discover;
 
-use crate::fields::is_loopback;
+use crate::loopback::is_loopback;
 use crate::token::{ClientAuth, Failure, GrantType, RawResponse};
 
 /// The part of a server's metadata this program uses.

@@ -15,7 +15,6 @@ pub use identity::{
     check_login_unique, derive_profile_name, free_profile_name, parse_client_id, parse_client_name,
     parse_contact_email, parse_contact_name, parse_login, parse_profile_name,
 };
-pub(crate) use instance::is_loopback;
 pub use instance::{Instance, parse_instance_url};
 pub use scopes::{parse_scopes, write_without_read};
 pub use secret_input::{SecretWarning, parse_secret};

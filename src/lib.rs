@@ -19,6 +19,7 @@ pub mod fuzzing;
 pub mod hardening;
 pub(crate) mod import;
 pub(crate) mod log;
+pub(crate) mod loopback;
 pub mod out;
 pub mod profile;
 pub mod provider;

@@ -5,8 +5,8 @@
 
 use url::Url;
 
-use super::instance::is_loopback;
 use super::{Field, FieldError};
+use crate::loopback::is_loopback;
 use crate::sanitize;
 
 /// `raw` as an address that may receive `what` (named in the message: "the revocation

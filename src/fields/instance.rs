@@ -1,6 +1,6 @@
 //! The instance URL rule: whatever the user pastes becomes one canonical address.
 
-use std::net::IpAddr;
+use crate::loopback::is_loopback;
 
 use url::{Host, Url};
 
@@ -185,15 +185,6 @@ fn with_scheme(raw: &str, provider: &Provider) -> Result<String, FieldError> {
             example_for(provider)
         ))),
         _ => Ok(format!("https://{raw}")),
-    }
-}
-
-/// 127.0.0.0/8, ::1 or localhost: where plain http is allowed (local testing).
-pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        Host::Ipv4(ip) => ip.is_loopback(),
-        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
-        Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
     }
 }
 
