@@ -15,6 +15,8 @@ use super::command::{Command, Ending};
 use super::msg::Msg;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
+
+mod signals;
 use crate::account::Accounts;
 use crate::profile::Profile;
 use crate::rotate::{self, Rotation};
@@ -23,6 +25,7 @@ use crate::session::status::{SessionStatus, session_status};
 use crate::sign_in::{Attempt, Progress, SignInError, SignedIn, Way};
 use crate::token::{TokenClient, test_credentials};
 use crate::verify::{check_each_and_record, unreadable_file};
+use signals::Signals;
 
 /// What the background work needs.
 #[derive(Clone)]
@@ -346,43 +349,6 @@ impl Executor {
             };
             let _ = tx.send(Msg::VerifyDone(recorded));
         }));
-    }
-}
-
-/// SIGTERM and SIGINT (from outside; Ctrl+C in the app is a key) end the app cleanly.
-struct Signals {
-    #[cfg(unix)]
-    term: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    int: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    #[cfg(unix)]
-    fn new() -> io::Result<Self> {
-        use tokio::signal::unix::{SignalKind, signal};
-        Ok(Self {
-            term: signal(SignalKind::terminate())?,
-            int: signal(SignalKind::interrupt())?,
-        })
-    }
-
-    #[cfg(not(unix))]
-    fn new() -> io::Result<Self> {
-        Ok(Self {})
-    }
-
-    #[cfg(unix)]
-    async fn next(&mut self) {
-        tokio::select! {
-            _ = self.term.recv() => {}
-            _ = self.int.recv() => {}
-        }
-    }
-
-    #[cfg(not(unix))]
-    async fn next(&mut self) {
-        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
