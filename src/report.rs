@@ -24,13 +24,17 @@ pub fn unchanged_secret(last: Option<&Verification>, now: SystemTime) -> String 
     }
 }
 
-/// After a lost race to rotate: " (now version 3, by jane from build-7 at …)".
-pub fn overtaken_by(now: &crate::vault::History) -> String {
-    let by = now
-        .last_rotation()
-        .map(|r| format!(", {r}"))
-        .unwrap_or_default();
-    format!(" (now version {}{by})", now.current)
+/// After a lost race to rotate `whose` ("acme's secret", "the secret"): who won, when Vault
+/// says ("(now version 3, by jane from build-7 at …)"), and that nothing was overwritten.
+pub fn overtaken(whose: &str, now: Option<&crate::vault::History>) -> String {
+    let who = now.map_or(String::new(), |h| {
+        let by = h
+            .last_rotation()
+            .map(|r| format!(", {r}"))
+            .unwrap_or_default();
+        format!(" (now version {}{by})", h.current)
+    });
+    format!("someone else rotated {whose} first{who}; nothing was overwritten")
 }
 
 /// What a sign-in left, in one line (never a token): the access token's lifetime and whether

@@ -104,7 +104,7 @@ pub async fn run(
     let ok = tested.map_err(|f| RotateError::Refused(Box::new(f)))?;
     let auth = ok.auth;
     on(Progress::Tested(ok));
-    let (owned, p, id) = (name.to_string(), profile.clone(), request.client_id.clone());
+    let (owned, id) = (name.to_string(), request.client_id.clone());
     let stored = blocking(accounts, profile, move |a, _| {
         a.replace_secret(&owned, &id, auth, &secret, expected)
     })
@@ -112,7 +112,7 @@ pub async fn run(
     match stored {
         Ok(location) => Ok(Rotated { location }),
         Err(AccountError::Store(StoreError::Vault(VaultError::CasMismatch))) => {
-            let now = blocking(accounts, &p, |a, p| a.vault_history(p)).await;
+            let now = blocking(accounts, profile, |a, p| a.vault_history(p)).await;
             Err(RotateError::Overtaken {
                 now: now.ok().flatten(),
             })

@@ -5,7 +5,7 @@
 use super::Accounts;
 use crate::profile::Profile;
 use crate::secret::Secret;
-use crate::secret_store::{LocalStore, SecretLocation, StoreError, command};
+use crate::secret_store::{SecretLocation, StoreError, command};
 use crate::vault::{History, Vault, VaultError, VaultLocation};
 
 impl Accounts {
@@ -55,8 +55,9 @@ impl Accounts {
 
     pub(super) fn secret_get(&self, profile: &Profile) -> Result<Secret, StoreError> {
         match &profile.secret {
-            SecretLocation::Keyring => self.secrets.get(LocalStore::Keyring, &profile.secret_ref),
-            SecretLocation::File => self.secrets.get(LocalStore::File, &profile.secret_ref),
+            SecretLocation::Keyring | SecretLocation::File => {
+                self.secrets.get(profile.local_store(), &profile.secret_ref)
+            }
             SecretLocation::Vault(at) => {
                 self.with_vault(
                     at,
@@ -76,15 +77,9 @@ impl Accounts {
         expected: Option<u64>,
     ) -> Result<(), StoreError> {
         let at = match &profile.secret {
-            SecretLocation::Keyring => {
-                return self
-                    .secrets
-                    .set(LocalStore::Keyring, &profile.secret_ref, secret);
-            }
-            SecretLocation::File => {
-                return self
-                    .secrets
-                    .set(LocalStore::File, &profile.secret_ref, secret);
+            SecretLocation::Keyring | SecretLocation::File => {
+                let store = profile.local_store();
+                return self.secrets.set(store, &profile.secret_ref, secret);
             }
             SecretLocation::Command(cmd) => return command_set(cmd, secret),
             SecretLocation::Vault(at) => at,
@@ -170,10 +165,9 @@ impl Accounts {
         match &profile.secret {
             SecretLocation::Command(cmd) => format!("password manager (`{}`)", cmd.read),
             SecretLocation::Vault(at) => at.describe(),
-            SecretLocation::Keyring => self
+            SecretLocation::Keyring | SecretLocation::File => self
                 .secrets
-                .describe(LocalStore::Keyring, &profile.secret_ref),
-            SecretLocation::File => self.secrets.describe(LocalStore::File, &profile.secret_ref),
+                .describe(profile.local_store(), &profile.secret_ref),
         }
     }
 }

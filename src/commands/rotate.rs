@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use crate::exit::ExitCode;
 use crate::profile::Profile;
-use crate::report::{overtaken_by, test_failure_lines, test_ok_lines, unchanged_secret};
+use crate::report::{overtaken, test_failure_lines, test_ok_lines, unchanged_secret};
 use crate::rotate::{self, Progress, RotateError, Rotation};
 use crate::secret::Secret;
 
@@ -138,12 +138,8 @@ fn rotate_error(ctx: &Ctx, e: RotateError, name: &str, profile: &Profile) -> Cmd
         }
         // Another administrator won: say who and when (nothing was overwritten).
         RotateError::Overtaken { now } => {
-            let who = now.map(|h| overtaken_by(&h)).unwrap_or_default();
-            CmdError::new(
-                ExitCode::SecretStore,
-                format!("someone else rotated {name}'s secret first{who}; nothing was overwritten"),
-            )
-            .with_fix(format!(
+            let whose = format!("{name}'s secret");
+            CmdError::new(ExitCode::SecretStore, overtaken(&whose, now.as_ref())).with_fix(format!(
                 "check that the secret in Vault works: oauth-setup verify {name}"
             ))
         }

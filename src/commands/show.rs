@@ -80,14 +80,15 @@ fn print_json(
     value["name"] = json!(name);
     value["default"] = json!(is_default);
     // The output keeps its version 1 shape: the location's parts beside the store's name.
-    value["secret_store"] = json!(p.secret.kind().as_str());
+    let store = p.secret.kind().as_str();
+    value["secret_store"] = json!(store);
     if let Some(at) = p.secret.vault() {
         value["vault"] = json!(at);
     }
     if let Some(c) = p.secret.command() {
         value["command"] = json!(c);
     }
-    value["secret"] = json!({"store": p.secret.kind().as_str(), "location": presence.location, "status": presence.status, "error": presence.error});
+    value["secret"] = json!({"store": store, "location": presence.location, "status": presence.status, "error": presence.error});
     let stamp = |t: Option<std::time::SystemTime>| {
         t.map(|t| humantime::format_rfc3339_seconds(t).to_string())
     };

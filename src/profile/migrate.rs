@@ -21,32 +21,38 @@ pub enum MigrateError {
     File(String),
 }
 
-/// A version 1 file as this version's.
+/// A version 1 file as this version's. Each profile is read on its own, so an error names it
+/// (a value read from a table has no line to point at).
 pub fn from_v1(mut file: toml::Table) -> Result<ProfilesFile, MigrateError> {
-    if let Some(toml::Value::Table(profiles)) = file.get_mut("profiles") {
-        for (name, profile) in profiles.iter_mut() {
-            if let toml::Value::Table(p) = profile {
-                move_secret(name, p)?;
+    let mut profiles = std::collections::BTreeMap::new();
+    match file.remove("profiles") {
+        Some(toml::Value::Table(listed)) => {
+            for (name, mut profile) in listed {
+                if let toml::Value::Table(p) = &mut profile {
+                    move_secret(&name, p)?;
+                }
+                let read =
+                    super::Profile::deserialize(profile).map_err(|e| MigrateError::Field {
+                        profile: name.clone(),
+                        message: e.message().trim().to_string(),
+                    })?;
+                profiles.insert(name, read);
             }
         }
+        // Not a table: put back, for the file's own error below.
+        Some(other) => {
+            file.insert("profiles".into(), other);
+        }
+        None => {}
     }
     file.insert(
         "schema_version".into(),
         toml::Value::Integer(SCHEMA_VERSION.into()),
     );
-    ProfilesFile::deserialize(toml::Value::Table(file.clone())).map_err(|e| {
-        // Name the profile whose field is wrong: a value has no line to point at.
-        let profiles = file.get("profiles").and_then(toml::Value::as_table);
-        let bad = profiles.into_iter().flatten().find_map(|(name, p)| {
-            super::Profile::deserialize(p.clone())
-                .err()
-                .map(|e| MigrateError::Field {
-                    profile: name.clone(),
-                    message: e.message().trim().to_string(),
-                })
-        });
-        bad.unwrap_or_else(|| MigrateError::File(e.message().trim().to_string()))
-    })
+    let mut read = ProfilesFile::deserialize(toml::Value::Table(file))
+        .map_err(|e| MigrateError::File(e.message().trim().to_string()))?;
+    read.profiles = profiles;
+    Ok(read)
 }
 
 /// `secret_store = "vault"` and `[vault]` become `[secret] store = "vault"` with the vault's

@@ -23,8 +23,7 @@ pub enum SecretLocation {
 
 /// A store on this machine: it keeps the secret of a keyring or file profile, and every
 /// profile's tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LocalStore {
     Keyring,
     File,
@@ -61,15 +60,6 @@ impl SecretLocation {
         match self {
             Self::Command(c) => Some(c),
             _ => None,
-        }
-    }
-}
-
-impl LocalStore {
-    pub fn kind(self) -> SecretStoreKind {
-        match self {
-            Self::Keyring => SecretStoreKind::Keyring,
-            Self::File => SecretStoreKind::File,
         }
     }
 }

@@ -13,7 +13,7 @@ use super::secret_field::SecretField;
 use super::theme::{Paint, Theme};
 use super::wrap;
 use crate::profile::Profile;
-use crate::report::{overtaken_by, test_failure_lines, unchanged_secret};
+use crate::report::{overtaken, test_failure_lines, unchanged_secret};
 use crate::rotate::{Progress, RotateError};
 
 #[derive(Debug)]
@@ -264,10 +264,7 @@ impl Rotate {
             }
             RotateError::Overtaken { now } => line(
                 "✗ ",
-                format!(
-                    "someone else rotated the secret first{}; nothing was overwritten",
-                    now.as_ref().map(overtaken_by).unwrap_or_default()
-                ),
+                overtaken("the secret", now.as_ref()),
                 Some(format!(
                     "check that the secret in Vault works: verify {name} from home (v)"
                 )),
