@@ -17,8 +17,7 @@ use crate::profile::{
 };
 use crate::secret::Secret;
 use crate::secret_store::{LocalStore, SecretLocation, SecretStores, StoreError};
-use crate::session::cache;
-use crate::session::refresh_entry::RefreshEntry;
+use crate::session::response::Session;
 use crate::timestamp;
 use crate::token::Surface;
 use crate::token::{ClientAuth, HttpOptions};
@@ -63,27 +62,6 @@ pub struct NewProfile {
     pub secret: SecretLocation,
     pub verdict: Verdict,
     pub make_default: bool,
-}
-
-/// What became of an access token handed to the cache.
-#[derive(Debug)]
-pub enum CacheOutcome {
-    Stored,
-    /// The store refused a token this long before: not tried again.
-    NotCached,
-    /// The store refused it now (said once).
-    TooLong {
-        limit: u32,
-    },
-    Failed(StoreError),
-}
-
-/// What a sign-in left to keep with a new profile.
-#[derive(Debug, Default, Clone)]
-pub struct Session {
-    pub refresh: Option<RefreshEntry>,
-    /// A token-cache entry for the access token that came with it.
-    pub cache: Option<Secret>,
 }
 
 /// Where a saved account went.
@@ -222,8 +200,10 @@ impl Accounts {
                 self.secret_set(&profile, secret, None)?;
             }
             crash_point("create", "secret-stored");
-            if let Some(session) = session {
-                self.keep_session(&profile, session)?;
+            if let Some(session) = session
+                && let Some(e) = self.keep_locked(&profile, session, "sign-in").refresh
+            {
+                return Err(e.into());
             }
             if new.make_default || file.default_profile.is_none() {
                 file.default_profile = Some(name.to_string());
@@ -319,7 +299,9 @@ impl Accounts {
             return Err(AccountError::Missing(name.to_string()));
         }
         let folder_lock = self.file_store_lock(profile)?;
-        self.keep_session(profile, session)?;
+        if let Some(e) = self.keep_locked(profile, session, "sign-in").refresh {
+            return Err(e.into());
+        }
         if let Some(secret) = secret {
             self.secret_set(profile, secret, None)?;
         }
@@ -397,124 +379,9 @@ impl Accounts {
         }
     }
 
-    /// The cached access-token entry of a profile, if its store has one (any trouble reading
-    /// it counts as none: the cache is never a reason to fail).
-    pub fn cached_token(&self, profile: &Profile) -> Option<Secret> {
-        self.secrets
-            .get(profile.local_store(), &cache_ref(&profile.secret_ref))
-            .ok()
-    }
-
-    /// Keep an access-token entry beside the profile's secret, in the same store. The caller
-    /// holds the config folder's lock.
-    pub fn store_token(&self, profile: &Profile, entry: &Secret) -> Result<(), StoreError> {
-        self.secrets.set(
-            profile.local_store(),
-            &cache_ref(&profile.secret_ref),
-            entry,
-        )
-    }
-
-    /// Forget the cached token (a new secret, a deleted profile).
-    pub fn clear_token(&self, profile: &Profile) {
-        let _ = self
-            .secrets
-            .delete(profile.local_store(), &cache_ref(&profile.secret_ref));
-    }
-
-    /// The stored refresh token; `None` when there is none or it is garbled (either way the
-    /// user signs in again).
-    pub fn refresh_entry(&self, profile: &Profile) -> Result<Option<RefreshEntry>, StoreError> {
-        match self
-            .secrets
-            .get(profile.local_store(), &refresh_ref(&profile.secret_ref))
-        {
-            Ok(text) => Ok(RefreshEntry::decode(&text)),
-            Err(StoreError::Missing { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Save a refresh token. The file store is shared by every profile, so a write to it from
-    /// the token path (which holds only the profile's lock) takes the folder lock too.
-    pub fn store_refresh(&self, profile: &Profile, entry: &RefreshEntry) -> Result<(), StoreError> {
-        let text = entry.encode().ok_or_else(|| StoreError::Keyring {
-            reason: "the refresh token could not be encoded".into(),
-        })?;
-        let _lock = self.file_store_lock(profile)?;
-        self.secrets.set(
-            profile.local_store(),
-            &refresh_ref(&profile.secret_ref),
-            &text,
-        )
-    }
-
-    /// Cache an access token from the token path (see [`Accounts::store_refresh`]). A store
-    /// that refuses it as too long gets a marker instead, so the refusal is met only once.
-    pub fn store_token_unlocked(&self, profile: &Profile, entry: &Secret) -> CacheOutcome {
-        if self
-            .cached_token(profile)
-            .is_some_and(|t| cache::is_too_long_marker(&t))
-        {
-            return CacheOutcome::NotCached;
-        }
-        let stored = self
-            .file_store_lock(profile)
-            .and_then(|_lock| self.store_token(profile, entry));
-        match stored {
-            Ok(()) => CacheOutcome::Stored,
-            Err(StoreError::TooLong { limit }) => {
-                let _ = self.store_token(profile, &cache::too_long_marker());
-                CacheOutcome::TooLong { limit }
-            }
-            Err(e) => CacheOutcome::Failed(e),
-        }
-    }
-
-    /// Forget the refresh token and the cached access token (logout, delete).
-    /// Forget the refresh token and the cached token; whether both are gone (or were never
-    /// there).
-    pub fn clear_session(&self, profile: &Profile) -> bool {
-        let local = profile.local_store();
-        // Both are tried, whatever the first answered.
-        let cache = self.secrets.delete(local, &cache_ref(&profile.secret_ref));
-        let refresh = self
-            .secrets
-            .delete(local, &refresh_ref(&profile.secret_ref));
-        cache.is_ok() && refresh.is_ok()
-    }
-
-    /// `clear_session` from outside the folder lock.
-    pub fn clear_session_unlocked(&self, profile: &Profile) -> Result<(), StoreError> {
-        let _lock = self.file_store_lock(profile)?;
-        self.clear_session(profile);
-        Ok(())
-    }
-
-    /// What a sign-in left, saved in the order that matters: the refresh token before the
-    /// access token that came with it.
-    fn keep_session(&self, profile: &Profile, session: &Session) -> Result<(), StoreError> {
-        if let Some(refresh) = &session.refresh {
-            let text = refresh.encode().ok_or_else(|| StoreError::Keyring {
-                reason: "the refresh token could not be encoded".into(),
-            })?;
-            self.secrets.set(
-                profile.local_store(),
-                &refresh_ref(&profile.secret_ref),
-                &text,
-            )?;
-        }
-        crash_point("sign-in", "refresh-stored");
-        if let Some(cache) = &session.cache
-            && let Err(StoreError::TooLong { .. }) = self.store_token(profile, cache)
-        {
-            // The cache is a convenience; a keyring that refuses a long token means no cache.
-            let _ = self.store_token(profile, &cache::too_long_marker());
-        }
-        Ok(())
-    }
-
-    fn file_store_lock(
+    /// The file store is shared by every profile, so a write to it from the token path (which
+    /// holds only the profile's lock) takes the folder lock too.
+    pub(crate) fn file_store_lock(
         &self,
         profile: &Profile,
     ) -> Result<Option<crate::config_dir::WriteLock>, StoreError> {
@@ -532,11 +399,11 @@ impl Accounts {
 }
 
 /// Where a profile's refresh token is kept, beside its secret.
-fn refresh_ref(secret_ref: &str) -> String {
+pub(crate) fn refresh_ref(secret_ref: &str) -> String {
     format!("{secret_ref}{}", orphans::REFRESH_SUFFIX)
 }
 
 /// Where a profile's cached access token is kept, beside its secret.
-fn cache_ref(secret_ref: &str) -> String {
+pub(crate) fn cache_ref(secret_ref: &str) -> String {
     format!("{secret_ref}{}", orphans::CACHE_SUFFIX)
 }

@@ -165,7 +165,18 @@ async fn test_new_secret(
     let mut with_new = profile.clone();
     with_new.client_id.clone_from(&request.client_id);
     with_new.client_auth = request.auth;
-    match refresh(accounts, client, name, &with_new, request.secret.clone()).await {
+    // The rotated refresh token is kept; the access token is not cached, since the secret it
+    // was issued for is not stored yet.
+    match refresh(
+        accounts,
+        client,
+        name,
+        &with_new,
+        request.secret.clone(),
+        false,
+    )
+    .await
+    {
         Ok(done) => {
             let not_granted = scope_diff(&request.scopes, done.granted.scope.as_deref());
             Ok(TestOk {

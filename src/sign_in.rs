@@ -16,12 +16,10 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::mpsc;
 
-use crate::account::Session;
 use crate::authorize::{BindError, CallbackError};
 use crate::exit::ExitCode;
 use crate::profile::{SignInEndpoint, UserGrant};
-use crate::session::cache;
-use crate::session::refresh_entry::RefreshEntry;
+use crate::session::response::{self, RefreshFrom, Session};
 use crate::token::{Context, Failure, GrantType, Granted, OAuthError, TokenClient, TokenRequest};
 
 /// The user has this long to sign in (the listener then closes).
@@ -194,11 +192,8 @@ pub struct SignedIn {
 
 /// What to keep of a sign-in: the refresh token, and the access token for the cache.
 pub fn session(signed: &mut SignedIn, scopes: &[String]) -> Session {
-    let refresh = signed.granted.refresh_token.take().map(|rt| {
-        RefreshEntry::signed_in(rt, SystemTime::now(), signed.granted.refresh_expires_in)
-    });
-    let cache = cache::entry(&signed.granted, signed.sent_at, scopes).map(|(_, e)| e);
-    Session { refresh, cache }
+    let sent_at = signed.sent_at;
+    response::split(&mut signed.granted, sent_at, scopes, RefreshFrom::SignIn).1
 }
 
 /// A QR code in block characters, light on dark so it scans on a dark terminal too.

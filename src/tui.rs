@@ -6,6 +6,7 @@
 pub(crate) mod app;
 pub(crate) mod command;
 pub(crate) mod home;
+pub(crate) mod keymap;
 pub(crate) mod layout;
 pub(crate) mod login_screen;
 pub mod msg;

@@ -4,13 +4,14 @@ mod check;
 mod user;
 
 use super::{CmdError, Ctx};
-use crate::account::{NewProfile, Session};
+use crate::account::NewProfile;
 use crate::cli::SetupArgs;
 use crate::discovery::Metadata;
 use crate::profile::Verdict;
 use crate::report::{test_failure_lines, test_ok_lines};
 use crate::secret::Secret;
 use crate::secret_store::SecretLocation;
+use crate::session::Session;
 use crate::token::test_credentials;
 
 pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {

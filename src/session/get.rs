@@ -8,7 +8,9 @@ use std::time::{Duration, SystemTime};
 
 use super::cache::{self, Cached};
 use super::refresh::{RefreshError, refresh};
-use crate::account::{Accounts, CacheOutcome, RunSecretError};
+use super::response::{RefreshFrom, split};
+use super::stored::{CacheOutcome, Kept};
+use crate::account::{Accounts, RunSecretError};
 use crate::config_dir::ConfigDirError;
 use crate::profile::{Profile, ProfileError};
 use crate::secret::Secret;
@@ -104,30 +106,17 @@ pub async fn get(
         return Err(GetError::Deleted(name.to_string()));
     }
     let client = TokenClient::new(http.clone()).map_err(GetError::Client)?;
-    let mut notes = Vec::new();
-    let (granted, sent_at) = ask(accounts, &client, name, profile, &mut notes).await?;
-    let Some((token, entry)) = cache::entry(&granted, sent_at, &profile.scopes) else {
-        // No lifetime given: handed out as it is, never cached.
-        let token = Cached {
-            access_token: granted.access_token,
-            token_type: granted.token_type,
-            expires_at: None,
-            scope: granted.scope,
-        };
-        return Ok(Got {
-            token,
-            from_cache: false,
-            notes,
-        });
-    };
-    if want.caching {
-        match accounts.store_token_unlocked(profile, &entry) {
-            CacheOutcome::Stored | CacheOutcome::NotCached => {}
-            CacheOutcome::TooLong { limit } => notes.push(Note::CacheTooLong { limit }),
-            CacheOutcome::Failed(e) => notes.push(Note::CacheFailed(e)),
-        }
-    }
+    let (token, kept) = ask(accounts, &client, name, profile, want.caching).await?;
     drop(lock);
+    let mut notes = Vec::new();
+    if let Some(e) = kept.refresh {
+        notes.push(Note::RefreshTokenNotSaved(e));
+    }
+    match kept.cache {
+        CacheOutcome::Stored | CacheOutcome::NotCached => {}
+        CacheOutcome::TooLong { limit } => notes.push(Note::CacheTooLong { limit }),
+        CacheOutcome::Failed(e) => notes.push(Note::CacheFailed(e)),
+    }
     Ok(Got {
         token,
         from_cache: false,
@@ -141,19 +130,23 @@ async fn ask(
     client: &TokenClient,
     name: &str,
     profile: &Profile,
-    notes: &mut Vec<Note>,
-) -> Result<(Granted, SystemTime), GetError> {
+    caching: bool,
+) -> Result<(Cached, Kept), GetError> {
     let secret = read_secret(accounts, profile).await?;
-    if !profile.grant_type.is_user_grant() {
-        return client_credentials(accounts, client, profile, secret).await;
+    if profile.grant_type.is_user_grant() {
+        let done = refresh(accounts, client, name, profile, secret, caching)
+            .await
+            .map_err(GetError::Refresh)?;
+        return Ok((done.token, done.kept));
     }
-    let done = refresh(accounts, client, name, profile, secret)
-        .await
-        .map_err(GetError::Refresh)?;
-    if let Some(e) = done.not_saved {
-        notes.push(Note::RefreshTokenNotSaved(e));
+    let (mut granted, sent_at) = client_credentials(accounts, client, profile, secret).await?;
+    let scopes = &profile.scopes;
+    let (token, mut session) = split(&mut granted, sent_at, scopes, RefreshFrom::Ignored);
+    if !caching {
+        session.cache = None;
     }
-    Ok((done.granted, done.sent_at))
+    let kept = accounts.keep(profile, &session, "token");
+    Ok((token, kept))
 }
 
 async fn read_secret(accounts: &Accounts, profile: &Profile) -> Result<Option<Secret>, GetError> {

@@ -12,7 +12,10 @@ use crate::fault::crash_point;
 use crate::profile::Profile;
 use crate::secret::Secret;
 use crate::secret_store::StoreError;
+use crate::session::cache::Cached;
 use crate::session::refresh_entry::RefreshEntry;
+use crate::session::response::{self, RefreshFrom};
+use crate::session::stored::Kept;
 use crate::token::{Failure, GrantForm, Granted, Layer, OAuthError, TokenClient};
 
 #[derive(Debug, thiserror::Error)]
@@ -50,22 +53,25 @@ impl RefreshError {
     }
 }
 
-/// A refreshed access token, and whether a rotated refresh token could not be saved.
+/// A refreshed access token, and what became of the tokens it brought.
 #[derive(Debug)]
 pub struct Refreshed {
+    /// The response, without its refresh token (kept already).
     pub granted: Granted,
-    pub sent_at: SystemTime,
-    /// Saving the server's new refresh token failed: the next refresh may need a sign-in.
-    pub not_saved: Option<StoreError>,
+    pub token: Cached,
+    pub kept: Kept,
 }
 
-/// Refresh `profile` (whose name is `name`). The caller holds the profile's lock.
+/// Refresh `profile` (whose name is `name`). The caller holds the profile's lock. A rotated
+/// refresh token is saved before anything can use the access token; the access token is
+/// cached when `caching` allows.
 pub async fn refresh(
     accounts: &Accounts,
     client: &TokenClient,
     name: &str,
     profile: &Profile,
     secret: Option<Secret>,
+    caching: bool,
 ) -> Result<Refreshed, RefreshError> {
     let entry = accounts
         .refresh_entry(profile)?
@@ -104,19 +110,17 @@ pub async fn refresh(
         f => RefreshError::Failed(f),
     })?;
     crash_point("refresh", "answered");
-    let not_saved = match granted.refresh_token.take() {
-        Some(rt) => {
-            let next = used.rotated(rt, SystemTime::now(), granted.refresh_expires_in);
-            accounts.store_refresh(profile, &next).err()
-        }
-        // No new token: the old one stays valid (RFC 6749 §6).
-        None => None,
-    };
-    crash_point("refresh", "refresh-stored");
+    // No new refresh token: the old one stays valid (RFC 6749 §6).
+    let from = RefreshFrom::Rotating(&used);
+    let (token, mut session) = response::split(&mut granted, sent_at, &profile.scopes, from);
+    if !caching {
+        session.cache = None;
+    }
+    let kept = accounts.keep(profile, &session, "refresh");
     Ok(Refreshed {
         granted,
-        sent_at,
-        not_saved,
+        token,
+        kept,
     })
 }
 

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use zeroize::Zeroize;
 
 use crate::secret::Secret;
@@ -24,7 +24,7 @@ pub struct RefreshEntry {
     pub expires_at: Option<u64>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Stored {
     v: u8,
     refresh_token: String,
@@ -69,16 +69,22 @@ impl RefreshEntry {
         }
     }
 
-    pub fn encode(&self) -> Option<Secret> {
-        let stored = Stored {
-            v: VERSION,
-            refresh_token: self.token.expose().to_string(),
-            generation: self.generation,
-            obtained_at: self.obtained_at,
-            signed_in_at: self.signed_in_at,
-            expires_at: self.expires_at,
-        };
-        serde_json::to_string(&stored).ok().map(Secret::new)
+    pub fn encode(&self) -> Secret {
+        // Built as a JSON value, whose text cannot fail (a struct's serialisation could, in
+        // principle), so there is no error to invent.
+        let mut value = serde_json::json!({
+            "v": VERSION,
+            "refresh_token": self.token.expose(),
+            "generation": self.generation,
+            "obtained_at": self.obtained_at,
+            "signed_in_at": self.signed_in_at,
+            "expires_at": self.expires_at,
+        });
+        let text = Secret::new(value.to_string());
+        if let Some(serde_json::Value::String(copy)) = value.get_mut("refresh_token") {
+            copy.zeroize();
+        }
+        text
     }
 
     /// `None` for anything garbled or foreign: such an entry is never sent to the server.
@@ -126,7 +132,7 @@ mod tests {
     fn round_trip_rotation_and_age() {
         let t0 = UNIX_EPOCH + Duration::from_secs(1_000_000);
         let first = RefreshEntry::signed_in(Secret::new("rt-1"), t0, None);
-        let text = first.encode().unwrap();
+        let text = first.encode();
         assert!(!format!("{first:?} {text:?}").contains("rt-1"));
         let back = RefreshEntry::decode(&text).unwrap();
         assert_eq!((back.token.expose(), back.generation), ("rt-1", 1));

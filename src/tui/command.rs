@@ -1,11 +1,12 @@
 //! Work the pure update asks the runtime to do (network and keyring calls, file writes), and
 //! what screens tell the app when they are done.
 
-use crate::account::{NewProfile, Session};
+use crate::account::NewProfile;
 use crate::exit::ExitCode;
 use crate::profile::Profile;
 use crate::profile::UserGrant;
 use crate::secret::Secret;
+use crate::session::Session;
 use crate::token::GrantType;
 use crate::token::TokenRequest;
 

@@ -394,7 +394,7 @@ async fn run_sign_in(
 fn save_session(
     accounts: &Accounts,
     name: &str,
-    session: &crate::account::Session,
+    session: &crate::session::Session,
 ) -> Result<(), crate::account::AccountError> {
     let file = accounts.load()?;
     let profile = file

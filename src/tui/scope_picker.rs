@@ -5,6 +5,8 @@
 mod keys;
 mod view;
 
+pub use keys::{PickerAction, PickerKey};
+
 use super::text_field::{SecondEnter, TextField};
 use crate::fields::{parse_scopes, write_without_read};
 use crate::provider::{Access, Provider, ScopeInfo};

@@ -6,13 +6,14 @@
 
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 mod view;
 
+use super::keymap::Keymap;
 use super::msg::Msg;
 use super::text_field::TextField;
-use crate::account::Session;
+use crate::session::Session;
 use crate::sign_in::{BrowserOutcome, DeviceEvent, Progress, SignInError, SignInEvent, SignedIn};
 use crate::token::GrantType;
 
@@ -43,6 +44,16 @@ pub enum PanelState {
     Cancelled,
 }
 
+/// What a key asks of the panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelKey {
+    Cancel,
+    UsePaste,
+    Continue,
+    Retry,
+    Back,
+}
+
 /// What a key asks of the screen that holds the panel.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PanelAction {
@@ -64,7 +75,7 @@ pub struct SignInPanel {
     pub state: PanelState,
     pub paste: TextField,
     /// Why the last paste was not used.
-    pub paste_note: Option<String>,
+    pub paste_note: Option<crate::authorize::CallbackError>,
     scopes: Vec<String>,
     refresh_scope: Option<String>,
 }
@@ -122,9 +133,7 @@ impl SignInPanel {
                     deadline: at + crate::sign_in::SIGN_IN_TIMEOUT,
                 };
             }
-            Progress::Browser(SignInEvent::PasteRefused(e)) => {
-                self.paste_note = Some(e.to_string())
-            }
+            Progress::Browser(SignInEvent::PasteRefused(e)) => self.paste_note = Some(e),
             Progress::Browser(SignInEvent::Exchanging) => self.state = PanelState::Exchanging,
             Progress::Device(DeviceEvent::Show {
                 user_code,
@@ -186,14 +195,48 @@ impl SignInPanel {
         }
     }
 
+    /// The panel's keys in its state: the legend and the key handling both read it.
+    pub fn keymap(&self) -> Keymap<PanelKey> {
+        let running = Keymap::new().on(KeyCode::Esc, "Esc", "cancel", PanelKey::Cancel);
+        match self.state {
+            PanelState::Browser { .. } => Keymap::new()
+                .on(
+                    KeyCode::Enter,
+                    "Enter",
+                    "use the pasted address",
+                    PanelKey::UsePaste,
+                )
+                .embed(running, |k| k),
+            PanelState::Starting | PanelState::Device { .. } | PanelState::Exchanging => running,
+            PanelState::Done { .. } => {
+                Keymap::new().on(KeyCode::Enter, "Enter", "continue", PanelKey::Continue)
+            }
+            PanelState::Failed(_) | PanelState::Cancelled => Keymap::new()
+                .on('r', "r", "try again", PanelKey::Retry)
+                .quiet(KeyCode::Enter, PanelKey::Retry)
+                .on(KeyCode::Esc, "Esc", "back", PanelKey::Back),
+        }
+    }
+
     pub fn on_key(&mut self, key: KeyEvent) -> PanelAction {
-        let plain = !key.modifiers.contains(KeyModifiers::CONTROL);
-        match (&self.state, key.code) {
-            (_, KeyCode::Esc) if self.is_running() => {
+        match self.keymap().action(&key) {
+            Some(act) => self.apply(act),
+            None => {
+                if self.typing() {
+                    self.paste.on_key(key);
+                }
+                PanelAction::None
+            }
+        }
+    }
+
+    pub fn apply(&mut self, act: PanelKey) -> PanelAction {
+        match act {
+            PanelKey::Cancel => {
                 self.state = PanelState::Cancelled;
                 PanelAction::Cancel
             }
-            (PanelState::Browser { .. }, KeyCode::Enter) => {
+            PanelKey::UsePaste => {
                 let text = self.paste.value().trim().to_string();
                 self.paste.set_value("");
                 self.paste_note = None;
@@ -203,34 +246,15 @@ impl SignInPanel {
                     PanelAction::Paste(text)
                 }
             }
-            (PanelState::Browser { .. }, _) => {
-                self.paste.on_key(key);
-                PanelAction::None
-            }
-            (PanelState::Done { .. }, KeyCode::Enter) => PanelAction::Continue,
-            (
-                PanelState::Failed(_) | PanelState::Cancelled,
-                KeyCode::Char('r') | KeyCode::Enter,
-            ) if plain => PanelAction::Retry,
-            (PanelState::Failed(_) | PanelState::Cancelled, KeyCode::Esc) => PanelAction::Back,
-            _ => PanelAction::None,
+            PanelKey::Continue => PanelAction::Continue,
+            PanelKey::Retry => PanelAction::Retry,
+            PanelKey::Back => PanelAction::Back,
         }
     }
 
     /// The keys the legend shows.
     pub fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        match self.state {
-            PanelState::Browser { .. } => {
-                vec![("Enter", "use the pasted address"), ("Esc", "cancel")]
-            }
-            PanelState::Starting | PanelState::Device { .. } | PanelState::Exchanging => {
-                vec![("Esc", "cancel")]
-            }
-            PanelState::Done { .. } => vec![("Enter", "continue")],
-            PanelState::Failed(_) | PanelState::Cancelled => {
-                vec![("r", "try again"), ("Esc", "back")]
-            }
-        }
+        self.keymap().legend()
     }
 
     /// The session to save, once signed in.

@@ -3,128 +3,34 @@
 mod discover_step;
 mod draft;
 mod entry;
+mod keys;
 mod live_test;
 mod review;
 mod save;
 mod save_view;
 mod sign_in_step;
+pub mod state;
 pub mod step;
 mod view;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 pub use self::draft::Draft;
+pub use self::state::{
+    After, Client, ContactFocus, InstanceNote, KeyringCheck, Prefill, Preflight, SaveFocus,
+    SaveForm, SavePhase, StoreChoice, TestState,
+};
 use self::step::Step;
-use super::command::{Command, Ending, Outcome};
+use super::command::{Command, Outcome};
 use super::msg::Msg;
 use super::scope_picker::ScopePicker;
 use super::secret_field::SecretField;
 use super::sign_in_panel::SignInPanel;
 use super::text_field::TextField;
-use crate::account::{AccountError, Saved};
-use crate::fields;
+use crate::account::Saved;
+use crate::fields::{self, FieldError};
 use crate::profile::ProfilesFile;
 use crate::provider::Provider;
-use crate::secret_store::{SecretStoreKind, StoreError};
-use crate::token::{ClientAuth, TestFailure, TestOk};
+use crate::token::ClientAuth;
 use crate::vault::VaultEnv;
-
-#[derive(Debug)]
-pub enum TestState {
-    Idle,
-    Running {
-        attempt: u64,
-    },
-    Cancelled,
-    Passed(Box<TestOk>),
-    Failed {
-        failure: Box<TestFailure>,
-        confirm_unverified: bool,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SaveFocus {
-    Name,
-    Default,
-    Store,
-    /// The Vault address, or the password manager's command.
-    Where,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContactFocus {
-    First,
-    Last,
-}
-
-impl ContactFocus {
-    fn other(self) -> Self {
-        match self {
-            Self::First => Self::Last,
-            Self::Last => Self::First,
-        }
-    }
-}
-
-#[derive(Debug)]
-pub struct SaveForm {
-    pub name: TextField,
-    pub make_default: bool,
-    pub store: SecretStoreKind,
-    pub focus: SaveFocus,
-    /// Saving failed for a reason other than the keyring.
-    pub error: Option<AccountError>,
-    /// Why the keyring could not take the secret; the user may then pick the file store.
-    pub keyring_problem: Option<AccountError>,
-    pub saving: bool,
-    pub keyring: KeyringCheck,
-    /// The user picked the store; a keyring check no longer changes it.
-    pub store_chosen: bool,
-    /// For Vault: its address; for a password manager: the command that prints the secret.
-    pub place: TextField,
-    pub preflight: Preflight,
-    /// The environment's Vault settings, read before the app started.
-    pub vault_env: VaultEnv,
-}
-
-impl SaveForm {
-    fn new(make_default: bool, vault_env: VaultEnv) -> Self {
-        Self {
-            vault_env,
-            name: TextField::new("Profile name"),
-            make_default,
-            store: SecretStoreKind::Keyring,
-            focus: SaveFocus::Name,
-            error: None,
-            keyring_problem: None,
-            saving: false,
-            keyring: KeyringCheck::NotYet,
-            store_chosen: false,
-            place: TextField::new("Vault address"),
-            preflight: Preflight::NotYet,
-        }
-    }
-}
-
-/// The Vault preflight of the save step.
-#[derive(Debug)]
-pub enum Preflight {
-    NotYet,
-    Checking(u64),
-    Passed,
-    Failed(StoreError),
-}
-
-/// What is known of the OS keyring when the save step opens.
-#[derive(Debug)]
-pub enum KeyringCheck {
-    NotYet,
-    Checking,
-    Usable,
-    /// The file store was pre-selected; why, in plain words.
-    Unusable(String),
-}
 
 #[derive(Debug)]
 pub struct Wizard {
@@ -135,11 +41,10 @@ pub struct Wizard {
     /// The metadata read that is under way (its attempt).
     pub discovering: Option<u64>,
     /// What became of the address given (read as an issuer, or taken as the token URL).
-    pub instance_note: Option<String>,
+    pub instance_note: Option<InstanceNote>,
     pub grant_cursor: usize,
-    pub grant_error: Option<String>,
-    /// The client exists already: its form and the checklist are skipped.
-    pub has_client: bool,
+    pub grant_error: Option<FieldError>,
+    pub client: Client,
     pub client_name: TextField,
     pub login: TextField,
     pub first_name: TextField,
@@ -153,8 +58,8 @@ pub struct Wizard {
     pub secret: SecretField,
     /// The review row the cursor is on, named by the step it edits (`Step::Test` runs the test).
     pub review_at: Step,
-    /// Editing a step picked from the review: Enter returns to the review.
-    pub from_review: bool,
+    /// Where Enter leads from a step that was picked from the review.
+    pub after: After,
     /// Every accepted value; review, test and save read only this.
     pub draft: Draft,
     pub test: TestState,
@@ -165,26 +70,6 @@ pub struct Wizard {
     pub saved: Option<Saved>,
     existing: ProfilesFile,
     attempt: u64,
-}
-
-/// Values to start the wizard with (from `setup` options).
-#[derive(Debug, Default, Clone)]
-pub struct Prefill {
-    pub provider: Option<String>,
-    pub instance: Option<String>,
-    pub client_name: Option<String>,
-    pub login: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-    pub scopes: Option<String>,
-    pub client_id: Option<String>,
-    /// `--grant-type` as given (its default counts as given).
-    pub grant: Option<String>,
-}
-
-fn key_is(key: &KeyEvent, code: KeyCode) -> bool {
-    key.code == code && !key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 impl Wizard {
@@ -214,7 +99,7 @@ impl Wizard {
             instance_note: None,
             grant_cursor: 0,
             grant_error: None,
-            has_client: false,
+            client: Client::ToCreate,
             client_name: text("Name", &prefill.client_name),
             login: text("Login", &prefill.login),
             first_name: text("Contact first name", &prefill.first_name),
@@ -226,7 +111,7 @@ impl Wizard {
             client_id: text("Client id (Identifier)", &prefill.client_id),
             secret: SecretField::new("Client secret"),
             review_at: Step::Test,
-            from_review: false,
+            after: After::Next,
             draft: Draft::default(),
             test: TestState::Idle,
             sign_in: None,
@@ -275,7 +160,8 @@ impl Wizard {
             if !given || (self.step == Step::Instance && self.discovers()) {
                 break;
             }
-            let _ = self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+            // As if Enter was pressed; no step before the instance's metadata read has work.
+            let _ = self.submit();
             if self.step == before {
                 break;
             }
@@ -286,7 +172,7 @@ impl Wizard {
     pub fn route(&self) -> step::Route<'static> {
         step::Route {
             provider: self.provider,
-            has_client: self.has_client,
+            has_client: self.client == Client::Exists,
             grant: self.draft.grant,
             public: self.draft.is_public(),
         }
@@ -321,7 +207,7 @@ impl Wizard {
     pub fn is_busy(&self) -> bool {
         matches!(self.test, TestState::Running { .. })
             || self.discovering.is_some()
-            || self.save.saving
+            || self.save.saving()
             || self.sign_in.as_ref().is_some_and(SignInPanel::is_running)
     }
 
@@ -350,8 +236,8 @@ impl Wizard {
     }
 
     fn advance(&mut self) -> Vec<Command> {
-        if self.from_review && self.step < Step::Review {
-            self.from_review = false;
+        if self.after == After::Review && self.step < Step::Review {
+            self.after = After::Next;
             return self.go(Step::Review);
         }
         self.go(self.route().next(self.step))
@@ -394,80 +280,6 @@ impl Wizard {
                 Outcome::none()
             }
             _ => Outcome::none(),
-        }
-    }
-
-    fn on_key(&mut self, key: KeyEvent) -> Outcome {
-        if key_is(&key, KeyCode::Esc) {
-            return self.on_esc();
-        }
-        let commands = match self.step {
-            Step::Provider => self.on_provider_key(key),
-            Step::GrantType => self.on_grant_key(key),
-            Step::Contact => self.on_contact_key(key),
-            Step::Scopes => self.on_scopes_key(key),
-            Step::CreateClient if key_is(&key, KeyCode::Enter) => self.advance(),
-            Step::ClientSecret => self.on_secret_key(key),
-            Step::Review => self.on_review_key(key),
-            Step::Test if self.route().signs_in() => self.on_sign_in_key(key),
-            Step::Test => self.on_test_key(key),
-            Step::Save => self.on_save_key(key),
-            Step::Done if key_is(&key, KeyCode::Enter) || key_is(&key, KeyCode::Char('q')) => {
-                return match &self.saved {
-                    Some(s) => Outcome::Done(Ending::Saved {
-                        name: s.name.clone(),
-                    }),
-                    None => Outcome::Back,
-                };
-            }
-            Step::Instance
-            | Step::ClientName
-            | Step::Login
-            | Step::ContactEmail
-            | Step::ClientId => self.on_text_key(key),
-            _ => vec![],
-        };
-        commands.into()
-    }
-
-    fn on_esc(&mut self) -> Outcome {
-        if self.discovering.take().is_some() {
-            // The answer, when it comes, belongs to no attempt any more.
-            return Outcome::none();
-        }
-        if self.step == Step::Test && self.route().signs_in() {
-            let running = self.sign_in.as_ref().is_some_and(SignInPanel::is_running);
-            if running || self.sign_in.is_some() {
-                let key = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
-                return self.on_sign_in_key(key).into();
-            }
-        }
-        match (&self.test, self.step) {
-            (TestState::Running { .. }, _) => {
-                self.test = TestState::Cancelled;
-                vec![Command::CancelTest].into()
-            }
-            (
-                TestState::Failed {
-                    confirm_unverified: true,
-                    ..
-                },
-                Step::Test,
-            ) => {
-                self.set_confirm(false);
-                Outcome::none()
-            }
-            (_, Step::Save) if self.save.saving => Outcome::none(),
-            (_, Step::Done) => Outcome::none(),
-            _ if self.from_review && self.step < Step::Review => {
-                self.revert_step();
-                self.from_review = false;
-                self.go(Step::Review).into()
-            }
-            _ => {
-                self.revert_step();
-                self.back()
-            }
         }
     }
 }

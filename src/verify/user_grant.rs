@@ -10,7 +10,6 @@ use crate::exit::ExitCode;
 use crate::profile::{Profile, UserGrant};
 use crate::report::describe_lifetime;
 use crate::secret::Secret;
-use crate::session::cache;
 use crate::session::refresh::{RefreshError, Refreshed, refresh};
 use crate::timestamp::ago;
 use crate::token::{Layer, TokenClient};
@@ -82,15 +81,9 @@ async fn refreshed(
     accounts: &Accounts,
 ) -> ExitCode {
     let dctx = profile.diagnosis_context();
-    match refresh(accounts, client, name, profile, secret).await {
+    match refresh(accounts, client, name, profile, secret, true).await {
         Ok(done) => {
-            passed(
-                checks,
-                profile,
-                &done,
-                accounts,
-                dctx.clients_page.as_deref(),
-            );
+            passed(checks, profile, &done, dctx.clients_page.as_deref());
             ExitCode::Ok
         }
         Err(e @ (RefreshError::Expired { .. } | RefreshError::NotSignedIn(_))) => {
@@ -136,14 +129,8 @@ fn answered() -> Check {
     )
 }
 
-/// The checks of a refresh that worked; its access token goes to the cache.
-fn passed(
-    checks: &mut Vec<Check>,
-    profile: &Profile,
-    done: &Refreshed,
-    accounts: &Accounts,
-    page: Option<&str>,
-) {
+/// The checks of a refresh that worked (its tokens were kept by the refresh).
+fn passed(checks: &mut Vec<Check>, profile: &Profile, done: &Refreshed, page: Option<&str>) {
     checks.push(answered());
     let g = &done.granted;
     let mut token = check(
@@ -155,7 +142,7 @@ fn passed(
             describe_lifetime(g.expires_in)
         ),
     );
-    if done.not_saved.is_some() {
+    if done.kept.refresh.is_some() {
         token.status = Status::Warn;
         token
             .detail
@@ -163,9 +150,6 @@ fn passed(
     }
     checks.push(token);
     checks.push(scope_check(&profile.scopes, g.scope.as_deref(), &[], page));
-    if let Some((_, entry)) = cache::entry(g, done.sent_at, &profile.scopes) {
-        let _ = accounts.store_token_unlocked(profile, &entry);
-    }
 }
 
 fn rest_skipped(checks: &mut Vec<Check>, code: ExitCode) -> ExitCode {

@@ -382,7 +382,7 @@ fn an_unusable_keyring_is_found_before_saving_and_the_file_store_preselected() {
             reason: "org.freedesktop.DBus.Error.ServiceUnknown".into(),
         },
     )));
-    assert_eq!(d.w().save.store.as_str(), "file");
+    assert_eq!(d.w().save.store.kind().as_str(), "file");
     let text = joined(&d, 80, 24);
     assert!(
         text.contains("no keyring service (Secret Service) runs"),

@@ -233,7 +233,7 @@ fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
     assert_eq!(d.w().save.focus, SaveFocus::Store);
     d.press(KeyCode::Char(' ')).press(KeyCode::Char(' '));
     assert_eq!(
-        d.w().save.store,
+        d.w().save.store.kind(),
         crate::secret_store::SecretStoreKind::Vault
     );
     d.press(KeyCode::Tab);
@@ -302,7 +302,7 @@ fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
         .press(KeyCode::Tab)
         .press(KeyCode::Left);
     assert_eq!(
-        d.w().save.store,
+        d.w().save.store.kind(),
         crate::secret_store::SecretStoreKind::Command
     );
     d.press(KeyCode::Tab).typ("pass show 'coupa/acme").enter();

@@ -274,14 +274,9 @@ fn a_failed_test_offers_change_retry_and_save_unverified() {
     d.enter();
     d.answer_test(Err(refused(OAuthError::InvalidClient)));
     d.press(KeyCode::Char('u'));
-    assert!(matches!(
-        d.w().test,
-        TestState::Failed {
-            confirm_unverified: true,
-            ..
-        }
-    ));
+    assert!(matches!(d.w().test, TestState::Confirming(_)));
     d.press(KeyCode::Char('n'));
+    assert!(matches!(d.w().test, TestState::Failed(_)));
     assert_eq!(d.step(), Step::Test);
     d.press(KeyCode::Char('u')).press(KeyCode::Char('y'));
     assert_eq!(d.step(), Step::Save);

@@ -3,7 +3,7 @@
 //! the grants the server offers with their endpoints, its scopes and its client authentication;
 //! an address with no metadata is taken as the token URL, as before.
 
-use super::Wizard;
+use super::{InstanceNote, Wizard};
 use crate::discovery::{DiscoveryError, Metadata};
 use crate::fields;
 use crate::provider::Provider;
@@ -44,8 +44,7 @@ impl Wizard {
         let Some((issuer, meta, token_url)) = found else {
             // No metadata there: the address is the token URL itself.
             self.draft.discovered = None;
-            self.instance_note =
-                Some("no server metadata at this address: it is taken as the token URL".into());
+            self.instance_note = Some(InstanceNote::TakenAsTokenUrl);
             return self.accept_instance_as_typed();
         };
         let base = Provider::get(&self.provider.id).unwrap_or(self.provider);
@@ -56,9 +55,10 @@ impl Wizard {
         let Some(instance) = self.instance.judge(verdict) else {
             return vec![];
         };
-        self.instance_note = Some(format!(
-            "read {issuer}'s metadata: token endpoint {token_url}"
-        ));
+        self.instance_note = Some(InstanceNote::ReadMetadata {
+            issuer: issuer.clone(),
+            token_url,
+        });
         self.provider = discovered;
         self.auth = discovered.default_client_auth;
         let kept = self.scopes.selected.join(" ");

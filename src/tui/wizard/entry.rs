@@ -1,9 +1,9 @@
 //! The steps that take a value: each accepts it into the draft only when its rule passes.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::step::Step;
-use super::{ContactFocus, Wizard, key_is};
+use super::{ContactFocus, TestState, Wizard};
 use crate::fields::{self, Field, FieldError, Validated};
 use crate::provider::{FormField, Need, Provider};
 use crate::token::GrantType;
@@ -90,30 +90,84 @@ impl Wizard {
         }
     }
 
-    pub(super) fn on_text_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        if self.step == Step::Instance && self.discovering.is_some() {
-            return vec![];
+    /// Enter on the step: its value is accepted when its rule passes, and the wizard goes on.
+    pub(super) fn submit(&mut self) -> Vec<Command> {
+        match self.step {
+            // An address that could be an issuer is read first; anything else meets the
+            // token-URL rule at once, with its message.
+            Step::Instance
+                if self.discovers()
+                    && crate::discovery::candidate_urls(self.instance.value()).is_ok() =>
+            {
+                self.start_discovery()
+            }
+            Step::Provider => self.submit_provider(),
+            Step::GrantType => self.submit_grant(),
+            Step::Contact => self.submit_contact(),
+            Step::Scopes => match self.scopes.submit() {
+                Some(v) => {
+                    self.draft.scopes = Some(v);
+                    self.advance()
+                }
+                None => vec![],
+            },
+            Step::ClientSecret => match self.secret.submit() {
+                Some(secret) => {
+                    self.draft.secret = Some(secret);
+                    self.advance()
+                }
+                None => vec![],
+            },
+            Step::Review => self.submit_review(),
+            Step::Test if matches!(self.test, TestState::Passed(_)) => self.go(Step::Save),
+            Step::Save => self.submit_save(),
+            Step::Test | Step::Done => vec![],
+            _ => match self.submit_text() {
+                true => self.advance(),
+                false => vec![],
+            },
         }
-        // An address that could be an issuer is read first; anything else meets the token-URL
-        // rule at once, with its message.
-        if key_is(&key, KeyCode::Enter)
-            && self.step == Step::Instance
-            && self.discovers()
-            && crate::discovery::candidate_urls(self.instance.value()).is_ok()
-        {
-            return self.start_discovery();
+    }
+
+    /// A key the step's table lacks: typed into the step's focused field, if it has one.
+    pub(super) fn type_key(&mut self, key: KeyEvent) {
+        match self.step {
+            Step::Instance if self.discovering.is_some() => {}
+            Step::Contact if self.contact_focus == ContactFocus::First => {
+                self.first_name.on_key(key);
+            }
+            Step::Contact => self.last_name.on_key(key),
+            Step::Scopes => self.scopes.type_key(key),
+            Step::ClientSecret => self.secret.on_key(key),
+            Step::Test => {
+                if let Some(panel) = self.sign_in.as_mut() {
+                    let _ = panel.on_key(key);
+                }
+            }
+            Step::Save => self.type_save_key(key),
+            _ => {
+                if let Some(f) = self.focused_text() {
+                    f.on_key(key);
+                }
+            }
         }
-        if key_is(&key, KeyCode::Enter) {
-            return if self.submit_text() {
-                self.advance()
-            } else {
-                vec![]
-            };
+    }
+
+    /// ↑ or ↓ on a step that lists choices.
+    pub(super) fn move_cursor(&mut self, by: isize) {
+        let step = |cursor: usize, count: usize| {
+            cursor
+                .saturating_add_signed(by)
+                .min(count.saturating_sub(1))
+        };
+        match self.step {
+            Step::Provider => {
+                self.provider_cursor = step(self.provider_cursor, Provider::all().len());
+            }
+            Step::GrantType => self.grant_cursor = step(self.grant_cursor, self.grants().len()),
+            Step::Review => self.move_review(by),
+            _ => {}
         }
-        if let Some(f) = self.focused_text() {
-            f.on_key(key);
-        }
-        vec![]
     }
 
     /// Check the current text step with the core's rule for its field; keep the value if it
@@ -161,21 +215,12 @@ impl Wizard {
         }
     }
 
-    pub(super) fn on_provider_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        let count = Provider::all().len();
-        match key.code {
-            KeyCode::Up => self.provider_cursor = self.provider_cursor.saturating_sub(1),
-            KeyCode::Down => self.provider_cursor = (self.provider_cursor + 1).min(count - 1),
-            KeyCode::Enter => {
-                let chosen = &Provider::all()[self.provider_cursor];
-                if chosen.id != self.provider.id {
-                    self.switch_provider(chosen);
-                }
-                return self.advance();
-            }
-            _ => {}
+    fn submit_provider(&mut self) -> Vec<Command> {
+        let chosen = &Provider::all()[self.provider_cursor];
+        if chosen.id != self.provider.id {
+            self.switch_provider(chosen);
         }
-        vec![]
+        self.advance()
     }
 
     fn switch_provider(&mut self, chosen: &'static Provider) {
@@ -230,87 +275,41 @@ impl Wizard {
         self.grants().contains(&GrantType::AuthorizationCode)
     }
 
-    pub(super) fn on_grant_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        let grants = self.grants();
-        match key.code {
-            KeyCode::Up => self.grant_cursor = self.grant_cursor.saturating_sub(1),
-            KeyCode::Down => {
-                self.grant_cursor = (self.grant_cursor + 1).min(grants.len().saturating_sub(1));
+    fn submit_grant(&mut self) -> Vec<Command> {
+        let Some(g) = self.grants().get(self.grant_cursor).copied() else {
+            return vec![];
+        };
+        match fields::parse_grant_type(g.flag_value()) {
+            Ok(g) => {
+                self.grant_error = None;
+                self.draft.grant = Some(g);
+                self.offer_refresh_scope(g);
+                self.advance()
             }
-            KeyCode::Char('h') => self.has_client = !self.has_client,
-            KeyCode::Char('p') if self.offers_public() => self.draft.public = !self.draft.public,
-            KeyCode::Enter => {
-                if let Some(g) = grants.get(self.grant_cursor) {
-                    match fields::parse_grant_type(g.flag_value()) {
-                        Ok(g) => {
-                            self.grant_error = None;
-                            self.draft.grant = Some(g);
-                            self.offer_refresh_scope(g);
-                            return self.advance();
-                        }
-                        Err(e) => self.grant_error = Some(e.message),
-                    }
-                }
+            Err(e) => {
+                self.grant_error = Some(e);
+                vec![]
             }
-            _ => {}
         }
-        vec![]
     }
 
-    pub(super) fn on_contact_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        match key.code {
-            KeyCode::Tab | KeyCode::BackTab => self.contact_focus = self.contact_focus.other(),
-            KeyCode::Enter => {
-                let need = self.provider.need(FormField::Contact);
-                let first = judge_form_field(&mut self.first_name, need, |v| {
-                    fields::parse_contact_name(Field::ContactFirstName, v)
-                });
-                let last = judge_form_field(&mut self.last_name, need, |v| {
-                    fields::parse_contact_name(Field::ContactLastName, v)
-                });
-                match (first, last) {
-                    (Some(first), Some(last)) => {
-                        self.draft.form.contact_first_name = first;
-                        self.draft.form.contact_last_name = last;
-                        return self.advance();
-                    }
-                    (Some(_), None) => self.contact_focus = ContactFocus::Last,
-                    (None, _) => self.contact_focus = ContactFocus::First,
-                }
-            }
-            _ if self.contact_focus == ContactFocus::First => self.first_name.on_key(key),
-            _ => self.last_name.on_key(key),
-        }
-        vec![]
-    }
-
-    pub(super) fn on_scopes_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        if key_is(&key, KeyCode::Enter) && self.scopes.enter_moves_on() {
-            if let Some(v) = self.scopes.submit() {
-                self.draft.scopes = Some(v);
+    fn submit_contact(&mut self) -> Vec<Command> {
+        let need = self.provider.need(FormField::Contact);
+        let first = judge_form_field(&mut self.first_name, need, |v| {
+            fields::parse_contact_name(Field::ContactFirstName, v)
+        });
+        let last = judge_form_field(&mut self.last_name, need, |v| {
+            fields::parse_contact_name(Field::ContactLastName, v)
+        });
+        match (first, last) {
+            (Some(first), Some(last)) => {
+                self.draft.form.contact_first_name = first;
+                self.draft.form.contact_last_name = last;
                 return self.advance();
             }
-            return vec![];
+            (Some(_), None) => self.contact_focus = ContactFocus::Last,
+            (None, _) => self.contact_focus = ContactFocus::First,
         }
-        self.scopes.on_key(key);
-        vec![]
-    }
-
-    pub(super) fn on_secret_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        if key.code == KeyCode::Char('r') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            self.secret.toggle_reveal();
-            return vec![];
-        }
-        if key_is(&key, KeyCode::Enter) {
-            return match self.secret.submit() {
-                Some(secret) => {
-                    self.draft.secret = Some(secret);
-                    self.advance()
-                }
-                None => vec![],
-            };
-        }
-        self.secret.on_key(key);
         vec![]
     }
 }

@@ -1,12 +1,11 @@
 //! The live-test step: start the token test, take its result, and the choices after a failure.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::step::Step;
-use super::{TestState, Wizard};
+use super::{After, TestState, Wizard};
 use crate::report::{test_failure_lines, test_ok_lines};
 use crate::token::{Failure, Layer, OAuthError, TestFailure, TestOk};
 use crate::tui::command::Command;
@@ -42,21 +41,33 @@ impl Wizard {
             Err(failure) => {
                 // Keep the method the server accepted, if the failure came after it did.
                 self.auth = failure.auth;
-                TestState::Failed {
-                    failure: Box::new(failure),
-                    confirm_unverified: false,
-                }
+                TestState::Failed(Box::new(failure))
             }
         };
     }
 
-    pub(super) fn set_confirm(&mut self, on: bool) {
-        if let TestState::Failed {
-            confirm_unverified, ..
-        } = &mut self.test
-        {
-            *confirm_unverified = on;
-        }
+    /// `u` after a failure puts the question to save anyway; `n` or Esc takes it back.
+    pub(super) fn ask_unverified(&mut self, ask: bool) {
+        self.test = match std::mem::replace(&mut self.test, TestState::Idle) {
+            TestState::Failed(f) | TestState::Confirming(f) if ask => TestState::Confirming(f),
+            TestState::Failed(f) | TestState::Confirming(f) => TestState::Failed(f),
+            other => other,
+        };
+    }
+
+    /// `c` after a failure: the step of the field the failure points at, and back to the
+    /// review from there.
+    pub(super) fn change_failing_field(&mut self) -> Vec<Command> {
+        let Some(failure) = self.test.failure() else {
+            return vec![];
+        };
+        let target = Self::failing_step(&failure.failure);
+        self.after = if target < Step::Review {
+            After::Review
+        } else {
+            After::Next
+        };
+        self.go(target)
     }
 
     /// The step to change for a failure: where the field it points at is entered.
@@ -82,41 +93,6 @@ impl Wizard {
             _ => Step::Review,
         }
     }
-
-    pub(super) fn on_test_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        let code = key.code;
-        match &self.test {
-            TestState::Passed(_) if code == KeyCode::Enter => self.go(Step::Save),
-            TestState::Cancelled if matches!(code, KeyCode::Enter | KeyCode::Char('r')) => {
-                self.start_test()
-            }
-            TestState::Failed {
-                confirm_unverified: true,
-                ..
-            } => match code {
-                KeyCode::Char('y') => self.go(Step::Save),
-                KeyCode::Char('n') => {
-                    self.set_confirm(false);
-                    vec![]
-                }
-                _ => vec![],
-            },
-            TestState::Failed { failure, .. } => match code {
-                KeyCode::Char('r') | KeyCode::Enter => self.start_test(),
-                KeyCode::Char('u') => {
-                    self.set_confirm(true);
-                    vec![]
-                }
-                KeyCode::Char('c') => {
-                    let target = Self::failing_step(&failure.failure);
-                    self.from_review = target < Step::Review;
-                    self.go(target)
-                }
-                _ => vec![],
-            },
-            _ => vec![],
-        }
-    }
 }
 
 impl Wizard {
@@ -140,10 +116,8 @@ impl Wizard {
                 theme.warn(),
             )],
             TestState::Passed(ok) => self.passed_lines(ok, theme),
-            TestState::Failed {
-                failure,
-                confirm_unverified,
-            } => self.failed_lines(failure, *confirm_unverified, theme),
+            TestState::Failed(failure) => self.failed_lines(failure, false, theme),
+            TestState::Confirming(failure) => self.failed_lines(failure, true, theme),
         };
         frame.render_widget(wrap::paragraph(lines, area), area);
     }

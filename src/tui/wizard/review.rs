@@ -1,12 +1,11 @@
 //! The review: every accepted value on one screen; choose a line to change it, or run the test.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::Wizard;
 use super::step::Step;
+use super::{After, Wizard};
 use crate::tui::command::Command;
 use crate::tui::theme::Theme;
 use crate::tui::wrap;
@@ -100,20 +99,19 @@ impl Wizard {
             .unwrap_or(rows.len() - 1)
     }
 
-    pub(super) fn on_review_key(&mut self, key: KeyEvent) -> Vec<Command> {
+    pub(super) fn move_review(&mut self, by: isize) {
         let rows = self.review_rows();
-        let i = self.review_index(&rows);
-        match key.code {
-            KeyCode::Up => self.review_at = rows[i.saturating_sub(1)].step,
-            KeyCode::Down => self.review_at = rows[(i + 1).min(rows.len() - 1)].step,
-            KeyCode::Enter if self.review_at == Step::Test => return self.go(Step::Test),
-            KeyCode::Enter => {
-                self.from_review = true;
-                return self.go(rows[i].step);
-            }
-            _ => {}
+        let i = self.review_index(&rows).saturating_add_signed(by);
+        self.review_at = rows[i.min(rows.len() - 1)].step;
+    }
+
+    /// Enter on a row: the test runs, or the step of the row opens and Enter comes back here.
+    pub(super) fn submit_review(&mut self) -> Vec<Command> {
+        if self.review_at == Step::Test {
+            return self.go(Step::Test);
         }
-        vec![]
+        self.after = After::Review;
+        self.go(self.review_at)
     }
 
     pub(super) fn render_review(&self, frame: &mut Frame, area: Rect, theme: Theme) {

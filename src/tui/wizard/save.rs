@@ -1,9 +1,9 @@
 //! The save step: profile name, default, secret store, and what came of saving.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::step::Step;
-use super::{KeyringCheck, Preflight, SaveFocus, TestState, Wizard};
+use super::{KeyringCheck, Preflight, SaveFocus, SavePhase, StoreChoice, Wizard};
 use crate::account::{AccountError, NewProfile, Saved};
 use crate::fields::{self, Validated};
 use crate::profile::Verdict;
@@ -14,70 +14,56 @@ use crate::tui::text_field::TextField;
 use crate::vault::{LocationError, VaultGiven, VaultLocation};
 
 impl Wizard {
-    pub(super) fn on_save_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        if self.save.saving {
-            return vec![];
-        }
+    /// Tab (or BackTab): the next (or previous) option of the form.
+    pub(super) fn save_focus(&mut self, forward: bool) {
+        const ORDER: [SaveFocus; 4] = [
+            SaveFocus::Name,
+            SaveFocus::Default,
+            SaveFocus::Store,
+            SaveFocus::Where,
+        ];
+        // The place is asked for only for Vault and a password manager.
+        let n = if self.save.has_place() { 4 } else { 3 };
+        let i = ORDER
+            .iter()
+            .position(|f| *f == self.save.focus)
+            .unwrap_or(0);
+        let i = if forward { i + 1 } else { i + n - 1 };
+        self.save.focus = ORDER[i % n];
+    }
+
+    /// Space or → goes down the list of stores, ← up it; the user's choice then stands.
+    pub(super) fn switch_store(&mut self, back: bool) {
         let form = &mut self.save;
-        let has_place = matches!(
-            form.store,
-            SecretStoreKind::Vault | SecretStoreKind::Command
-        );
-        match key.code {
-            KeyCode::Tab => {
-                form.focus = match form.focus {
-                    SaveFocus::Name => SaveFocus::Default,
-                    SaveFocus::Default => SaveFocus::Store,
-                    SaveFocus::Store if has_place => SaveFocus::Where,
-                    SaveFocus::Store | SaveFocus::Where => SaveFocus::Name,
-                };
+        let store = next_store(form.store.kind(), back);
+        form.store = StoreChoice::Chosen(store);
+        form.phase = SavePhase::Editing;
+        form.preflight = Preflight::NotYet;
+        form.place = match store {
+            SecretStoreKind::Command => {
+                TextField::new("Command that prints the secret (e.g. pass show coupa/acme)")
             }
-            KeyCode::BackTab => {
-                form.focus = match form.focus {
-                    SaveFocus::Name if has_place => SaveFocus::Where,
-                    SaveFocus::Name => SaveFocus::Store,
-                    SaveFocus::Default => SaveFocus::Name,
-                    SaveFocus::Store => SaveFocus::Default,
-                    SaveFocus::Where => SaveFocus::Store,
-                };
+            _ => TextField::new("Vault address")
+                .with_value(form.vault_env.addr.as_deref().unwrap_or_default()),
+        };
+    }
+
+    pub(super) fn type_save_key(&mut self, key: KeyEvent) {
+        match self.save.focus {
+            SaveFocus::Name => self.save.name.on_key(key),
+            SaveFocus::Where => {
+                self.save.place.on_key(key);
+                self.save.preflight = Preflight::NotYet;
             }
-            KeyCode::Char(' ') if form.focus == SaveFocus::Default => {
-                form.make_default = !form.make_default;
-            }
-            KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right
-                if form.focus == SaveFocus::Store =>
-            {
-                let back = key.code == KeyCode::Left;
-                form.store = next_store(form.store, back);
-                form.store_chosen = true;
-                form.error = None;
-                form.preflight = Preflight::NotYet;
-                form.place = match form.store {
-                    SecretStoreKind::Command => {
-                        TextField::new("Command that prints the secret (e.g. pass show coupa/acme)")
-                    }
-                    _ => TextField::new("Vault address")
-                        .with_value(form.vault_env.addr.as_deref().unwrap_or_default()),
-                };
-            }
-            KeyCode::Enter => return self.submit_save(),
-            _ if form.focus == SaveFocus::Name => form.name.on_key(key),
-            _ if form.focus == SaveFocus::Where => {
-                form.place.on_key(key);
-                form.preflight = Preflight::NotYet;
-            }
-            _ => {}
+            SaveFocus::Default | SaveFocus::Store => {}
         }
-        vec![]
     }
 
     /// What the live test said, as the profile records it.
     pub fn verdict(&self) -> Verdict {
-        match &self.test {
-            TestState::Failed { failure, .. } => {
-                Verdict::of_test(failure, &self.diagnosis_context())
-            }
-            _ => Verdict::Passed,
+        match self.test.failure() {
+            Some(failure) => Verdict::of_test(failure, &self.diagnosis_context()),
+            None => Verdict::Passed,
         }
     }
 
@@ -99,7 +85,7 @@ impl Wizard {
         name
     }
 
-    fn submit_save(&mut self) -> Vec<Command> {
+    pub(super) fn submit_save(&mut self) -> Vec<Command> {
         let Some(name) = self.profile_name() else {
             return vec![];
         };
@@ -132,8 +118,7 @@ impl Wizard {
             .as_ref()
             .and_then(|p| p.session())
             .map(Box::new);
-        self.save.saving = true;
-        self.save.error = None;
+        self.save.phase = SavePhase::Saving;
         let new = NewProfile {
             name,
             account,
@@ -157,7 +142,7 @@ impl Wizard {
             form.focus = SaveFocus::Where;
             None
         };
-        match self.save.store {
+        match self.save.store.kind() {
             SecretStoreKind::Vault => {
                 let given = VaultGiven {
                     addr: Some(value),
@@ -211,16 +196,16 @@ impl Wizard {
         self.save.keyring = match problem {
             None => KeyringCheck::Usable,
             Some(e) => {
-                if !self.save.store_chosen {
-                    self.save.store = SecretStoreKind::File;
+                if let StoreChoice::Suggested(_) = self.save.store {
+                    self.save.store = StoreChoice::Suggested(SecretStoreKind::File);
                 }
-                KeyringCheck::Unusable(e.plain())
+                KeyringCheck::Unusable(e)
             }
         };
     }
 
     pub(super) fn on_saved(&mut self, result: Result<Saved, AccountError>) {
-        self.save.saving = false;
+        self.save.phase = SavePhase::Editing;
         match result {
             Ok(saved) => {
                 self.saved = Some(saved);
@@ -232,7 +217,7 @@ impl Wizard {
                 self.save.keyring_problem = Some(e);
                 self.save.focus = SaveFocus::Store;
             }
-            Err(e) => self.save.error = Some(e),
+            Err(e) => self.save.phase = SavePhase::Failed(e),
         }
     }
 }

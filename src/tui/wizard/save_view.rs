@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{KeyringCheck, Preflight, SaveFocus, Wizard};
+use super::{KeyringCheck, Preflight, SaveFocus, SavePhase, Wizard};
 use crate::profile::Verdict;
 use crate::secret_store::SecretStoreKind;
 use crate::tui::theme::{Paint, Theme};
@@ -33,7 +33,7 @@ impl Wizard {
                 theme.warn(),
             ));
         }
-        if self.save.saving {
+        if self.save.saving() {
             lines.push(Line::raw(format!("{} saving …", paint.spin())));
         }
         let mut y = area.y + name_area.height;
@@ -49,7 +49,7 @@ impl Wizard {
         frame.render_widget(wrap::paragraph(options, options_area), options_area);
         y += options_h;
         if matches!(
-            self.save.store,
+            self.save.store.kind(),
             SecretStoreKind::Vault | SecretStoreKind::Command
         ) && bottom > y
         {
@@ -77,7 +77,7 @@ impl Wizard {
         if let Some(e) = &self.save.place.error {
             lines.push(Line::styled(format!("✗ error: {e}"), theme.error()));
         }
-        if self.save.store != SecretStoreKind::Vault {
+        if self.save.store.kind() != SecretStoreKind::Vault {
             return lines;
         }
         let name = self.save.name.value().trim();
@@ -110,7 +110,13 @@ impl Wizard {
     fn save_options(&self, theme: Theme) -> Vec<Line<'static>> {
         let focus_mark = |f| if self.save.focus == f { "▸" } else { " " };
         let check = if self.save.make_default { "[x]" } else { "[ ]" };
-        let mark = |s| if self.save.store == s { "(•)" } else { "( )" };
+        let mark = |s| {
+            if self.save.store.kind() == s {
+                "(•)"
+            } else {
+                "( )"
+            }
+        };
         let (kr, fl, va, pm) = (
             mark(SecretStoreKind::Keyring),
             mark(SecretStoreKind::File),
@@ -132,7 +138,7 @@ impl Wizard {
             )),
         ];
         let local = matches!(
-            self.save.store,
+            self.save.store.kind(),
             SecretStoreKind::Keyring | SecretStoreKind::File
         );
         match &self.save.keyring {
@@ -141,15 +147,16 @@ impl Wizard {
             KeyringCheck::Checking => {
                 lines.push(Line::styled("  checking the OS keyring …", theme.dim()));
             }
-            KeyringCheck::Unusable(why) => lines.push(Line::styled(
+            KeyringCheck::Unusable(e) => lines.push(Line::styled(
                 format!(
-                    "  ! the OS keyring cannot be used here: {why}; the file store is preselected"
+                    "  ! the OS keyring cannot be used here: {}; the file store is preselected",
+                    e.plain()
                 ),
                 theme.warn(),
             )),
             KeyringCheck::NotYet | KeyringCheck::Usable => {}
         }
-        if self.save.store == SecretStoreKind::File {
+        if self.save.store.kind() == SecretStoreKind::File {
             lines.push(Line::styled(
                 "  ! the file store keeps the secret UNENCRYPTED on disk (0600, only you can read it)",
                 theme.warn(),
@@ -170,7 +177,7 @@ impl Wizard {
                 "  fix the keyring and press Enter again, or choose the file store knowingly.",
             ));
         }
-        if let Some(e) = &self.save.error {
+        if let SavePhase::Failed(e) = &self.save.phase {
             let name = self.save.name.value().trim();
             let fix = e
                 .fix(paint.dir, name, crate::token::Surface::App)

@@ -2,13 +2,12 @@
 //! token request, through the shared sign-in panel.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use super::Wizard;
 use super::step::Step;
 use crate::tui::command::{Command, SignInJob};
-use crate::tui::sign_in_panel::{PanelAction, SignInPanel};
+use crate::tui::sign_in_panel::{PanelAction, PanelKey, SignInPanel};
 use crate::tui::theme::Paint;
 
 impl Wizard {
@@ -43,11 +42,12 @@ impl Wizard {
         }]
     }
 
-    pub(super) fn on_sign_in_key(&mut self, key: KeyEvent) -> Vec<Command> {
+    /// A key of the sign-in panel's table.
+    pub(super) fn on_panel(&mut self, key: PanelKey) -> Vec<Command> {
         let Some(panel) = self.sign_in.as_mut() else {
             return vec![];
         };
-        match panel.on_key(key) {
+        match panel.apply(key) {
             PanelAction::None => vec![],
             PanelAction::Paste(text) => vec![Command::SignInPaste(text)],
             PanelAction::Cancel => vec![Command::CancelSignIn],

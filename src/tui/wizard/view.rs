@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::step::{ALL, Step};
-use super::{ContactFocus, SaveFocus, TestState, Wizard};
+use super::{Client, ContactFocus, InstanceNote, Wizard};
 use crate::provider::Provider;
 use crate::tui::layout::{self, Chrome, StepMark};
 use crate::tui::text_field::problem_lines;
@@ -15,81 +15,6 @@ use crate::tui::theme::{Paint, Theme};
 use crate::tui::wrap;
 
 impl Wizard {
-    pub fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        let help = if self.typing() {
-            ("F1", "help")
-        } else {
-            ("?", "help")
-        };
-        let mut keys = match self.step {
-            Step::Instance if self.discovering.is_some() => vec![("Esc", "stop reading")],
-            Step::Provider => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "back")],
-            Step::GrantType => {
-                let mut keys = vec![("h", "have a client"), ("Enter", "next"), ("Esc", "back")];
-                if self.offers_public() {
-                    keys.insert(1, ("p", "public client"));
-                }
-                if self.grants().len() > 1 {
-                    keys.insert(0, ("↑↓", "choose"));
-                }
-                keys
-            }
-            Step::Contact => vec![("Enter", "next"), ("Tab", "next field"), ("Esc", "back")],
-            Step::Scopes => self.scopes.keys(),
-            Step::ClientSecret => vec![("Enter", "next"), ("Ctrl+R", "show/hide"), ("Esc", "back")],
-            Step::Review if self.route().signs_in() => vec![
-                ("↑↓", "choose"),
-                ("Enter", "edit or sign in"),
-                ("Esc", "back"),
-            ],
-            Step::Review => vec![
-                ("↑↓", "choose"),
-                ("Enter", "edit or run test"),
-                ("Esc", "back"),
-            ],
-            Step::Test if self.route().signs_in() => {
-                self.sign_in.as_ref().map(|p| p.keys()).unwrap_or_default()
-            }
-            Step::Test => self.test_keys(),
-            Step::Save if self.save.saving => vec![("…", "saving")],
-            Step::Save => {
-                let mut keys = vec![("Tab", "next option")];
-                match self.save.focus {
-                    SaveFocus::Name | SaveFocus::Where => {}
-                    SaveFocus::Default => keys.push(("Space", "toggle default")),
-                    SaveFocus::Store => keys.push(("Space", "switch store")),
-                }
-                keys.extend([("Enter", "save"), ("Esc", "back")]);
-                keys
-            }
-            Step::Done => vec![("Enter", "finish")],
-            _ => vec![("Enter", "next"), ("Esc", "back")],
-        };
-        if !matches!(self.step, Step::Done) {
-            keys.push(help);
-            keys.push(("Ctrl+C", "quit"));
-        }
-        keys
-    }
-
-    fn test_keys(&self) -> Vec<(&'static str, &'static str)> {
-        match &self.test {
-            TestState::Running { .. } => vec![("Esc", "cancel")],
-            TestState::Passed(_) => vec![("Enter", "continue"), ("Esc", "back")],
-            TestState::Failed {
-                confirm_unverified: true,
-                ..
-            } => vec![("y", "save unverified"), ("n", "no")],
-            TestState::Failed { .. } => vec![
-                ("c", "change field"),
-                ("r", "retry"),
-                ("u", "save unverified"),
-                ("Esc", "back"),
-            ],
-            _ => vec![("r", "retry"), ("Esc", "back")],
-        }
-    }
-
     /// Whether the step shows an error for its value.
     #[cfg(test)]
     pub fn shows_problem(&self) -> bool {
@@ -272,6 +197,14 @@ impl Wizard {
         let items = labels.iter().map(|l| (*l, true));
         let mut lines = Vec::new();
         if let Some(note) = &self.instance_note {
+            let note = match note {
+                InstanceNote::TakenAsTokenUrl => {
+                    "no server metadata at this address: it is taken as the token URL".into()
+                }
+                InstanceNote::ReadMetadata { issuer, token_url } => {
+                    format!("read {issuer}'s metadata: token endpoint {token_url}")
+                }
+            };
             lines.push(Line::styled(format!("• {note}"), theme.ok()));
             lines.push(Line::raw(""));
         }
@@ -280,7 +213,7 @@ impl Wizard {
         lines.push(Line::raw(""));
         lines.push(Line::raw(format!(
             "  {} I already have this client: skip its form and the checklist (h)",
-            mark(self.has_client)
+            mark(self.client == Client::Exists)
         )));
         if self.offers_public() {
             lines.push(Line::raw(format!(
@@ -288,9 +221,9 @@ impl Wizard {
                 mark(self.draft.public)
             )));
         }
-        if self.grant_error.is_some() {
+        if let Some(e) = &self.grant_error {
             lines.push(Line::raw(""));
-            lines.extend(problem_lines(self.grant_error.as_deref(), &[], theme));
+            lines.extend(problem_lines(Some(e.message.as_str()), &[], theme));
         }
         frame.render_widget(wrap::paragraph(lines, area), area);
     }
