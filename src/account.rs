@@ -15,7 +15,7 @@ use crate::fields::{FieldError, secret_from_env};
 use crate::profile::{
     NewAccount, Profile, ProfileError, ProfileStore, ProfilesFile, Verdict, new_secret_ref,
 };
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::secret_store::{LocalStore, SecretLocation, SecretStores, StoreError};
 use crate::session::response::Session;
 use crate::timestamp;
@@ -139,7 +139,7 @@ impl Accounts {
     }
 
     /// Store the secret, then add the profile, under the config lock.
-    pub fn create(&self, new: &NewProfile, secret: &Secret) -> Result<Saved, AccountError> {
+    pub fn create(&self, new: &NewProfile, secret: &ClientSecret) -> Result<Saved, AccountError> {
         self.create_with(new, Some(secret), None)
     }
 
@@ -148,7 +148,7 @@ impl Accounts {
     pub fn create_with(
         &self,
         new: &NewProfile,
-        secret: Option<&Secret>,
+        secret: Option<&ClientSecret>,
         session: Option<&Session>,
     ) -> Result<Saved, AccountError> {
         self.save_new(new, secret, session, false)
@@ -164,7 +164,7 @@ impl Accounts {
     fn save_new(
         &self,
         new: &NewProfile,
-        secret: Option<&Secret>,
+        secret: Option<&ClientSecret>,
         session: Option<&Session>,
         replace: bool,
     ) -> Result<Saved, AccountError> {
@@ -257,7 +257,7 @@ impl Accounts {
         name: &str,
         client_id: &str,
         auth: ClientAuth,
-        secret: &Secret,
+        secret: &ClientSecret,
         expected: Option<u64>,
     ) -> Result<String, AccountError> {
         self.profiles().update(|file| {
@@ -288,7 +288,7 @@ impl Accounts {
         name: &str,
         profile: &Profile,
         session: &Session,
-        secret: Option<&Secret>,
+        secret: Option<&ClientSecret>,
     ) -> Result<(), AccountError> {
         let _profile_lock = self.dir.profile_lock(name)?;
         let still = self
@@ -355,7 +355,7 @@ impl Accounts {
     pub async fn secret_for_run(
         &self,
         profile: &Profile,
-    ) -> Result<(Option<Secret>, SecretOrigin), RunSecretError> {
+    ) -> Result<(Option<ClientSecret>, SecretOrigin), RunSecretError> {
         if !profile.has_secret() {
             return Ok((None, SecretOrigin::Public));
         }

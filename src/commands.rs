@@ -338,7 +338,7 @@ impl Ctx {
         &self,
         name: &str,
         profile: &Profile,
-    ) -> Result<Option<crate::secret::Secret>, CmdError> {
+    ) -> Result<Option<crate::secret::ClientSecret>, CmdError> {
         self.accounts
             .secret_for_run(profile)
             .await

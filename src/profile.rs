@@ -16,7 +16,7 @@ pub use store::{ProfileError, ProfileStore};
 pub use user_grant::{SignInEndpoint, UserGrant};
 
 use crate::provider::Provider;
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::secret_store::{LocalStore, SecretLocation};
 use crate::token::{ClientAuth, Context, GrantForm, GrantType, TokenRequest};
 
@@ -107,7 +107,7 @@ impl Profile {
     }
 
     /// The client-credentials request; `secret` is `None` for a public client.
-    pub fn token_request(&self, secret: Option<Secret>) -> TokenRequest {
+    pub fn token_request(&self, secret: Option<ClientSecret>) -> TokenRequest {
         TokenRequest {
             token_url: self.token_url.clone(),
             client_id: self.client_id.clone(),

@@ -11,7 +11,7 @@ use futures_util::FutureExt;
 
 use crate::account::{AccountError, Accounts};
 use crate::profile::Profile;
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::secret_store::StoreError;
 use crate::session::refresh::{RefreshError, refresh};
 use crate::token::{
@@ -24,7 +24,7 @@ pub struct Rotation<'a> {
     pub name: &'a str,
     pub profile: &'a Profile,
     pub client_id: String,
-    pub secret: Secret,
+    pub secret: ClientSecret,
 }
 
 /// What the running rotation reports.

@@ -10,7 +10,7 @@ use crate::exit::ExitCode;
 use crate::fields::ENV_CLIENT_SECRET;
 use crate::profile::{Profile, ProfileError, ProfileStore, ProfilesFile, Verdict};
 use crate::report::{describe_lifetime, test_failure_lines};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::timestamp;
 use crate::token::{Layer, TokenClient, test_credentials};
 
@@ -177,7 +177,7 @@ async fn read_secret(
     name: &str,
     profile: &Profile,
     accounts: &Accounts,
-) -> Result<(Option<Secret>, Check), (Check, ExitCode)> {
+) -> Result<(Option<ClientSecret>, Check), (Check, ExitCode)> {
     match accounts.secret_for_run(profile).await {
         Ok((secret, SecretOrigin::Environment)) => {
             let detail =
@@ -218,7 +218,7 @@ async fn read_secret(
 async fn check_token(
     checks: &mut Vec<Check>,
     profile: &Profile,
-    secret: Option<Secret>,
+    secret: Option<ClientSecret>,
     client: &TokenClient,
 ) -> ExitCode {
     let req = profile.token_request(secret);

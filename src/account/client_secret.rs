@@ -4,7 +4,7 @@
 
 use super::Accounts;
 use crate::profile::Profile;
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::secret_store::{SecretLocation, StoreError, command};
 use crate::vault::{History, Vault, VaultError, VaultLocation};
 
@@ -24,7 +24,7 @@ impl Accounts {
     }
 
     /// The stored client secret (for a presence check: `show`).
-    pub fn client_secret(&self, profile: &Profile) -> Result<Secret, StoreError> {
+    pub fn client_secret(&self, profile: &Profile) -> Result<ClientSecret, StoreError> {
         self.secret_get(profile)
     }
 
@@ -32,14 +32,17 @@ impl Accounts {
     /// thread of its own: it is one local round trip on every uncached `token`); the keyring
     /// and a password manager may wait on an unlock prompt, so they run on a blocking thread;
     /// the file store is read in place.
-    pub(super) async fn secret_get_async(&self, profile: &Profile) -> Result<Secret, StoreError> {
+    pub(super) async fn secret_get_async(
+        &self,
+        profile: &Profile,
+    ) -> Result<ClientSecret, StoreError> {
         match &profile.secret {
             SecretLocation::Vault(at) => {
                 let vault = Vault::from_env(&self.http).map_err(StoreError::Vault)?;
                 return vault
                     .read(at)
                     .await
-                    .map(|r| r.secret)
+                    .map(|r| r.secret.into())
                     .map_err(StoreError::Vault);
             }
             SecretLocation::File => return self.secret_get(profile),
@@ -53,8 +56,8 @@ impl Accounts {
         }
     }
 
-    pub(super) fn secret_get(&self, profile: &Profile) -> Result<Secret, StoreError> {
-        match &profile.secret {
+    pub(super) fn secret_get(&self, profile: &Profile) -> Result<ClientSecret, StoreError> {
+        let stored = match &profile.secret {
             SecretLocation::Keyring | SecretLocation::File => {
                 self.secrets.get(profile.local_store(), &profile.secret_ref)
             }
@@ -65,7 +68,8 @@ impl Accounts {
                 )
             }
             SecretLocation::Command(cmd) => command::get(cmd, command::timeout()),
-        }
+        };
+        stored.map(ClientSecret::from)
     }
 
     /// Write the secret. In Vault: after the preflight, as a new secret (`cas` 0), or over the
@@ -73,18 +77,20 @@ impl Accounts {
     pub(super) fn secret_set(
         &self,
         profile: &Profile,
-        secret: &Secret,
+        secret: &ClientSecret,
         expected: Option<u64>,
     ) -> Result<(), StoreError> {
         let at = match &profile.secret {
             SecretLocation::Keyring | SecretLocation::File => {
                 let store = profile.local_store();
-                return self.secrets.set(store, &profile.secret_ref, secret);
+                return self
+                    .secrets
+                    .set(store, &profile.secret_ref, secret.as_secret());
             }
             SecretLocation::Command(cmd) => return command_set(cmd, secret),
             SecretLocation::Vault(at) => at,
         };
-        let secret = secret.clone();
+        let secret = secret.as_secret().clone();
         self.with_vault(at, move |v, at| async move {
             v.preflight(&at).await?;
             let cas = match expected {
@@ -131,9 +137,13 @@ impl Accounts {
     }
 
     /// An earlier version of a profile's secret in Vault (for a rollback).
-    pub fn vault_secret_at(&self, at: &VaultLocation, version: u64) -> Result<Secret, StoreError> {
+    pub fn vault_secret_at(
+        &self,
+        at: &VaultLocation,
+        version: u64,
+    ) -> Result<ClientSecret, StoreError> {
         self.with_vault(at, move |v, at| async move {
-            v.read_version(&at, version).await.map(|r| r.secret)
+            v.read_version(&at, version).await.map(|r| r.secret.into())
         })
     }
 
@@ -175,11 +185,11 @@ impl Accounts {
 /// A password manager takes the secret through its write command. Without one the user keeps
 /// the manager up to date: it must hold the secret by now, or the profile would point at an
 /// old one.
-fn command_set(cmd: &command::CommandStore, secret: &Secret) -> Result<(), StoreError> {
-    if command::set(cmd, secret, command::timeout())? {
+fn command_set(cmd: &command::CommandStore, secret: &ClientSecret) -> Result<(), StoreError> {
+    if command::set(cmd, secret.as_secret(), command::timeout())? {
         return Ok(());
     }
-    if command::get(cmd, command::timeout())? == *secret {
+    if command::get(cmd, command::timeout())? == *secret.as_secret() {
         return Ok(());
     }
     Err(StoreError::Command {

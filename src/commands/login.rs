@@ -6,7 +6,7 @@ use crate::account::RunSecretError;
 use crate::cli::LoginArgs;
 use crate::fields::read_secret;
 use crate::profile::{Profile, UserGrant};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::secret_store::StoreError;
 use crate::token::GrantType;
 
@@ -59,7 +59,7 @@ async fn secret(
     name: &str,
     profile: &Profile,
     args: &LoginArgs,
-) -> Result<(Option<Secret>, bool), CmdError> {
+) -> Result<(Option<ClientSecret>, bool), CmdError> {
     let given = args.secret.client_secret_stdin || args.secret.client_secret_file.is_some();
     match ctx.accounts.secret_for_run(profile).await {
         Ok((s, _)) if !given => Ok((s, false)),

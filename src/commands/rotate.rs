@@ -9,7 +9,7 @@ use crate::exit::ExitCode;
 use crate::profile::Profile;
 use crate::report::{overtaken, test_failure_lines, test_ok_lines, unchanged_secret};
 use crate::rotate::{self, Progress, RotateError, Rotation};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 
 pub async fn run(ctx: &Ctx, args: RotateArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
@@ -58,7 +58,7 @@ fn given_secret(
     ctx: &Ctx,
     profile: &Profile,
     args: &RotateArgs,
-) -> Result<(Secret, String), CmdError> {
+) -> Result<(ClientSecret, String), CmdError> {
     let mut errors = Vec::new();
     let from_manager = profile
         .secret
@@ -94,7 +94,11 @@ fn given_secret(
 }
 
 /// `--rollback`: the newest version before the current one that was not deleted.
-fn previous_secret(ctx: &Ctx, profile: &Profile, name: &str) -> Result<(Secret, String), CmdError> {
+fn previous_secret(
+    ctx: &Ctx,
+    profile: &Profile,
+    name: &str,
+) -> Result<(ClientSecret, String), CmdError> {
     let store_err = |e| CmdError::store(&e, ctx.accounts.dir(), name);
     let (Some(at), Some(history)) = (
         profile.secret.vault(),

@@ -9,7 +9,7 @@ use crate::cli::SetupArgs;
 use crate::discovery::Metadata;
 use crate::profile::Verdict;
 use crate::report::{test_failure_lines, test_ok_lines};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::secret_store::SecretLocation;
 use crate::session::Session;
 use crate::token::test_credentials;
@@ -136,7 +136,7 @@ async fn from_issuer(ctx: &Ctx, args: &mut SetupArgs, issuer: &str) -> Result<Me
 async fn prove(
     ctx: &Ctx,
     new: &mut NewProfile,
-    secret: &Secret,
+    secret: &ClientSecret,
 ) -> Result<Option<CmdError>, CmdError> {
     let req = new.account.token_request(Some(secret.clone()));
     match test_credentials(&ctx.client()?, &req).await {
@@ -185,7 +185,7 @@ async fn prove(
 fn save(
     ctx: &Ctx,
     new: &NewProfile,
-    secret: Option<&Secret>,
+    secret: Option<&ClientSecret>,
     session: Option<&Session>,
     next: &[String],
 ) -> Result<(), CmdError> {

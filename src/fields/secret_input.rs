@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::{Field, FieldError, Validated};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 
 /// What the secret rule noticed about an accepted secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,13 +42,15 @@ impl fmt::Display for SecretWarning {
     }
 }
 
-pub fn parse_secret(raw: Secret) -> Result<Validated<Secret, SecretWarning>, FieldError> {
+pub fn parse_secret(
+    raw: ClientSecret,
+) -> Result<Validated<ClientSecret, SecretWarning>, FieldError> {
     let text = raw.expose();
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(FieldError::new(
             Field::ClientSecret,
-            "is empty; copy the Secret shown on the saved client (click Show first)",
+            "is empty; copy the ClientSecret shown on the saved client (click Show first)",
         ));
     }
     if trimmed.chars().any(char::is_control) {
@@ -71,7 +73,7 @@ pub fn parse_secret(raw: Secret) -> Result<Validated<Secret, SecretWarning>, Fie
     let value = if trimmed.len() == text.len() {
         raw
     } else {
-        Secret::new(trimmed)
+        ClientSecret::new(trimmed)
     };
     Ok(Validated { value, warnings })
 }
@@ -87,7 +89,7 @@ fn trim_of(text: &str) -> Trim {
     }
 }
 
-impl Validated<Secret, SecretWarning> {
+impl Validated<ClientSecret, SecretWarning> {
     /// The paste receipt: "received 64 characters; a trailing newline was removed".
     pub fn receipt(&self) -> String {
         self.warnings.iter().find(|w| w.is_receipt()).map_or_else(
@@ -115,7 +117,7 @@ mod tests {
 
     #[test]
     fn paste_artefacts_are_trimmed_and_reported() {
-        let v = parse_secret(Secret::new("s3cr3t\n")).unwrap();
+        let v = parse_secret(ClientSecret::new("s3cr3t\n")).unwrap();
         assert_eq!(v.value.expose(), "s3cr3t");
         assert_eq!(
             v.warnings,
@@ -128,24 +130,24 @@ mod tests {
             v.warnings[0].to_string(),
             "received 6 characters; a trailing newline was removed"
         );
-        let v = parse_secret(Secret::new("  s3cr3t\t\r\n")).unwrap();
+        let v = parse_secret(ClientSecret::new("  s3cr3t\t\r\n")).unwrap();
         assert_eq!(v.value.expose(), "s3cr3t");
         assert!(
             v.warnings[0]
                 .to_string()
                 .contains("5 surrounding whitespace characters were removed")
         );
-        let v = parse_secret(Secret::new("s3cr3t")).unwrap();
+        let v = parse_secret(ClientSecret::new("s3cr3t")).unwrap();
         assert!(v.warnings.is_empty());
-        let v = parse_secret(Secret::new("s3 cr3t")).unwrap();
+        let v = parse_secret(ClientSecret::new("s3 cr3t")).unwrap();
         assert_eq!(v.warnings, [SecretWarning::InnerWhitespace]);
     }
 
     #[test]
     fn empty_or_binary_is_refused_without_echoing() {
-        let e = parse_secret(Secret::new(" \n")).unwrap_err();
+        let e = parse_secret(ClientSecret::new(" \n")).unwrap_err();
         assert!(e.to_string().starts_with("client secret: is empty"));
-        let e = parse_secret(Secret::new("ab\0cd")).unwrap_err();
+        let e = parse_secret(ClientSecret::new("ab\0cd")).unwrap_err();
         assert!(e.message.contains("control characters"));
         assert!(!e.to_string().contains("ab"));
     }

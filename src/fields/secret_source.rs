@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroize;
 
 use super::{Field, FieldError, SecretWarning, Validated, parse_secret};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 
 /// Supplies the client secret for one run (CI); stored only by commands that store.
 pub const ENV_CLIENT_SECRET: &str = "OAUTH_SETUP_CLIENT_SECRET";
@@ -25,7 +25,9 @@ pub enum SecretSource {
 }
 
 /// Read and check the secret from its source.
-pub fn read_secret(source: &SecretSource) -> Result<Validated<Secret, SecretWarning>, FieldError> {
+pub fn read_secret(
+    source: &SecretSource,
+) -> Result<Validated<ClientSecret, SecretWarning>, FieldError> {
     let raw = match source {
         SecretSource::Stdin => from_reader(std::io::stdin().lock(), "standard input")?,
         SecretSource::File(path) => from_file(path)?,
@@ -46,7 +48,7 @@ pub fn read_secret(source: &SecretSource) -> Result<Validated<Secret, SecretWarn
 
 /// The secret given for this run in `OAUTH_SETUP_CLIENT_SECRET`, checked by the secret rule;
 /// `None` when the variable is unset. Errors name the variable.
-pub fn secret_from_env() -> Option<Result<Validated<Secret, SecretWarning>, FieldError>> {
+pub fn secret_from_env() -> Option<Result<Validated<ClientSecret, SecretWarning>, FieldError>> {
     let value = std::env::var_os(ENV_CLIENT_SECRET)?;
     let named = |message: &str| {
         FieldError::new(
@@ -57,12 +59,12 @@ pub fn secret_from_env() -> Option<Result<Validated<Secret, SecretWarning>, Fiel
     let Ok(mut text) = value.into_string() else {
         return Some(Err(named("is not valid UTF-8 text; set it again")));
     };
-    let secret = Secret::new(text.as_str());
+    let secret = ClientSecret::new(text.as_str());
     text.zeroize();
     Some(parse_secret(secret).map_err(|e| named(&e.message)))
 }
 
-fn from_file(path: &Path) -> Result<Secret, FieldError> {
+fn from_file(path: &Path) -> Result<ClientSecret, FieldError> {
     let file = std::fs::File::open(path).map_err(|e| {
         FieldError::new(
             Field::ClientSecret,
@@ -75,7 +77,7 @@ fn from_file(path: &Path) -> Result<Secret, FieldError> {
     from_reader(file, &path.display().to_string())
 }
 
-fn from_reader(reader: impl Read, what: &str) -> Result<Secret, FieldError> {
+fn from_reader(reader: impl Read, what: &str) -> Result<ClientSecret, FieldError> {
     let mut bytes = Vec::new();
     let read = reader.take(MAX_SECRET + 1).read_to_end(&mut bytes);
     let result = match read {
@@ -84,7 +86,7 @@ fn from_reader(reader: impl Read, what: &str) -> Result<Secret, FieldError> {
             "{what} holds more than 64 KiB; that is not a client secret"
         )),
         Ok(_) => match std::str::from_utf8(&bytes) {
-            Ok(s) => Ok(Secret::new(s)),
+            Ok(s) => Ok(ClientSecret::new(s)),
             Err(_) => Err(format!("{what} is not UTF-8 text; copy the secret as text")),
         },
     };

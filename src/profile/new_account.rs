@@ -4,7 +4,7 @@
 use super::{Profile, UserGrant, Verification};
 use crate::fields::Instance;
 use crate::provider::Provider;
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::secret_store::SecretLocation;
 use crate::sign_in::SignInError;
 use crate::token::{ClientAuth, Context, GrantForm, GrantType, TestFailure, TokenRequest};
@@ -36,7 +36,7 @@ pub struct NewAccount {
 
 impl NewAccount {
     /// The client-credentials request; `secret` is `None` for a public client.
-    pub fn token_request(&self, secret: Option<Secret>) -> TokenRequest {
+    pub fn token_request(&self, secret: Option<ClientSecret>) -> TokenRequest {
         TokenRequest {
             token_url: self.instance.token_url.clone(),
             client_id: self.client_id.clone(),

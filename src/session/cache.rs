@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use zeroize::Zeroize;
 
-use crate::secret::Secret;
+use crate::secret::{AccessToken, Secret};
 use crate::token::Granted;
 
 const VERSION: u8 = 1;
@@ -15,7 +15,7 @@ const VERSION: u8 = 1;
 /// A token fit to hand out.
 #[derive(Debug)]
 pub struct Cached {
-    pub access_token: Secret,
+    pub access_token: AccessToken,
     pub token_type: String,
     /// `None` when the server did not say (such a token is never cached).
     pub expires_at: Option<SystemTime>,
@@ -76,7 +76,7 @@ pub fn entry(
     };
     let text = Secret::new(serde_json::to_string(&stored).ok()?);
     let cached = Cached {
-        access_token: Secret::new(std::mem::take(&mut stored.access_token)),
+        access_token: AccessToken::new(std::mem::take(&mut stored.access_token)),
         token_type: std::mem::take(&mut stored.token_type),
         expires_at: Some(expires_at),
         scope: stored.scope.take(),
@@ -114,7 +114,7 @@ pub fn usable(
         return None;
     }
     let cached = Cached {
-        access_token: Secret::new(std::mem::take(&mut entry.access_token)),
+        access_token: AccessToken::new(std::mem::take(&mut entry.access_token)),
         token_type: std::mem::take(&mut entry.token_type),
         expires_at: Some(crate::timestamp::from_unix(entry.expires_at)),
         scope: entry.scope.take(),
@@ -128,7 +128,7 @@ mod tests {
 
     fn granted(expires_in: Option<u64>) -> Granted {
         Granted {
-            access_token: Secret::new("tok-1"),
+            access_token: crate::secret::AccessToken::new("tok-1"),
             token_type: "bearer".into(),
             expires_in,
             scope: None,

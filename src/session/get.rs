@@ -13,7 +13,7 @@ use super::stored::{CacheOutcome, Kept};
 use crate::account::{Accounts, RunSecretError};
 use crate::config_dir::ConfigDirError;
 use crate::profile::{Profile, ProfileError};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::secret_store::StoreError;
 use crate::token::{ClientError, Failure, Granted, HttpOptions, TokenClient};
 
@@ -149,7 +149,10 @@ async fn ask(
     Ok((token, kept))
 }
 
-async fn read_secret(accounts: &Accounts, profile: &Profile) -> Result<Option<Secret>, GetError> {
+async fn read_secret(
+    accounts: &Accounts,
+    profile: &Profile,
+) -> Result<Option<ClientSecret>, GetError> {
     let (secret, _) = accounts
         .secret_for_run(profile)
         .await
@@ -161,7 +164,7 @@ async fn client_credentials(
     accounts: &Accounts,
     client: &TokenClient,
     profile: &Profile,
-    secret: Option<Secret>,
+    secret: Option<ClientSecret>,
 ) -> Result<(Granted, SystemTime), GetError> {
     let mut sent_at = SystemTime::now();
     let mut answer = client.request(&profile.token_request(secret.clone())).await;

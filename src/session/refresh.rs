@@ -10,7 +10,7 @@ use crate::account::Accounts;
 use crate::exit::ExitCode;
 use crate::fault::crash_point;
 use crate::profile::Profile;
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::secret_store::StoreError;
 use crate::session::cache::Cached;
 use crate::session::refresh_entry::RefreshEntry;
@@ -70,7 +70,7 @@ pub async fn refresh(
     client: &TokenClient,
     name: &str,
     profile: &Profile,
-    secret: Option<Secret>,
+    secret: Option<ClientSecret>,
     caching: bool,
 ) -> Result<Refreshed, RefreshError> {
     let entry = accounts

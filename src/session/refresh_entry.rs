@@ -7,13 +7,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 use zeroize::Zeroize;
 
-use crate::secret::Secret;
+use crate::secret::{RefreshToken, Secret};
 
 const VERSION: u8 = 1;
 
 #[derive(Debug, Clone)]
 pub struct RefreshEntry {
-    pub token: Secret,
+    pub token: RefreshToken,
     /// 1 at sign-in, +1 each time the server rotates the token.
     pub generation: u64,
     /// When this refresh token was issued (Unix seconds).
@@ -46,7 +46,7 @@ pub fn unix(t: SystemTime) -> u64 {
 
 impl RefreshEntry {
     /// The first refresh token of a sign-in at `now`.
-    pub fn signed_in(token: Secret, now: SystemTime, expires_in: Option<u64>) -> Self {
+    pub fn signed_in(token: RefreshToken, now: SystemTime, expires_in: Option<u64>) -> Self {
         let at = unix(now);
         Self {
             token,
@@ -58,7 +58,7 @@ impl RefreshEntry {
     }
 
     /// The entry after a refresh that returned `token` (a rotation).
-    pub fn rotated(&self, token: Secret, now: SystemTime, expires_in: Option<u64>) -> Self {
+    pub fn rotated(&self, token: RefreshToken, now: SystemTime, expires_in: Option<u64>) -> Self {
         let at = unix(now);
         Self {
             token,
@@ -94,7 +94,7 @@ impl RefreshEntry {
             return None;
         }
         Some(Self {
-            token: Secret::new(std::mem::take(&mut s.refresh_token)),
+            token: RefreshToken::new(std::mem::take(&mut s.refresh_token)),
             generation: s.generation,
             obtained_at: s.obtained_at,
             signed_in_at: s.signed_in_at,
@@ -131,13 +131,13 @@ mod tests {
     #[test]
     fn round_trip_rotation_and_age() {
         let t0 = UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let first = RefreshEntry::signed_in(Secret::new("rt-1"), t0, None);
+        let first = RefreshEntry::signed_in(RefreshToken::new("rt-1"), t0, None);
         let text = first.encode();
         assert!(!format!("{first:?} {text:?}").contains("rt-1"));
         let back = RefreshEntry::decode(&text).unwrap();
         assert_eq!((back.token.expose(), back.generation), ("rt-1", 1));
         let later = t0 + Duration::from_secs(3600);
-        let second = back.rotated(Secret::new("rt-2"), later, Some(7200));
+        let second = back.rotated(RefreshToken::new("rt-2"), later, Some(7200));
         assert_eq!(second.generation, 2);
         assert_eq!(second.signed_in_at, first.signed_in_at);
         assert_eq!(second.age(later + Duration::from_secs(60)).as_secs(), 60);
@@ -159,7 +159,7 @@ mod tests {
     #[test]
     fn the_warning_starts_at_80_percent_of_the_lifetime() {
         let t0 = UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let e = RefreshEntry::signed_in(Secret::new("rt"), t0, None);
+        let e = RefreshEntry::signed_in(RefreshToken::new("rt"), t0, None);
         let day = Duration::from_secs(86_400);
         assert!(!e.nearly_expired(Some(90), t0 + day * 71));
         assert!(e.nearly_expired(Some(90), t0 + day * 72));

@@ -74,11 +74,11 @@ mod tests {
 
     fn granted(refresh: Option<&str>, expires_in: Option<u64>) -> Granted {
         Granted {
-            access_token: Secret::new("at-1"),
+            access_token: crate::secret::AccessToken::new("at-1"),
             token_type: "Bearer".into(),
             expires_in,
             scope: None,
-            refresh_token: refresh.map(Secret::new),
+            refresh_token: refresh.map(crate::secret::RefreshToken::new),
             refresh_expires_in: Some(600),
         }
     }

@@ -4,14 +4,14 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::ClientAuth;
-use crate::secret::Secret;
+use crate::secret::{ClientSecret, RefreshToken, Secret};
 
 #[derive(Debug, Clone)]
 pub struct TokenRequest {
     pub token_url: String,
     pub client_id: String,
     /// `None` for a public client ([`ClientAuth::None`]), which has no secret.
-    pub secret: Option<Secret>,
+    pub secret: Option<ClientSecret>,
     pub scopes: Vec<String>,
     pub auth: ClientAuth,
     pub grant: GrantForm,
@@ -30,7 +30,7 @@ pub enum GrantForm {
         verifier: Secret,
     },
     /// RFC 6749 §6; no `scope`, so the original grant is kept.
-    Refresh { refresh_token: Secret },
+    Refresh { refresh_token: RefreshToken },
     /// RFC 8628 §3.4.
     DeviceCode { device_code: Secret },
     /// Not a grant: asking for a user code (RFC 8628 §3.1), sent to the device authorization
@@ -38,7 +38,7 @@ pub enum GrantForm {
     DeviceAuthorization,
     /// Not a grant: revoking a refresh token (RFC 7009 §2.1), sent to the revocation endpoint
     /// with the same client authentication.
-    Revocation { refresh_token: Secret },
+    Revocation { refresh_token: RefreshToken },
 }
 
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -98,7 +98,7 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
         }
         GrantForm::Refresh { refresh_token } => {
             form.append_pair("grant_type", "refresh_token");
-            form.append_pair("refresh_token", &shown(refresh_token));
+            form.append_pair("refresh_token", &shown(refresh_token.as_secret()));
         }
         GrantForm::DeviceCode { device_code } => {
             form.append_pair("grant_type", DEVICE_CODE_GRANT);
@@ -110,7 +110,7 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
             }
         }
         GrantForm::Revocation { refresh_token } => {
-            form.append_pair("token", &shown(refresh_token));
+            form.append_pair("token", &shown(refresh_token.as_secret()));
             form.append_pair("token_type_hint", "refresh_token");
         }
     }
@@ -119,7 +119,7 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
             form.append_pair("client_id", &req.client_id);
             // A request without its secret sends none (the server then refuses the client).
             if let Some(secret) = &req.secret {
-                form.append_pair("client_secret", &shown(secret));
+                form.append_pair("client_secret", &shown(secret.as_secret()));
             }
         }
         // A public client names itself and proves nothing (RFC 6749 §3.2.1).
@@ -156,7 +156,7 @@ mod tests {
         TokenRequest {
             token_url: "https://acme.coupahost.com/oauth2/token".into(),
             client_id: "my client".into(),
-            secret: Some(Secret::new("s:e%c r+t")),
+            secret: Some(ClientSecret::new("s:e%c r+t")),
             scopes: vec!["core.common.read".into(), "core.user.read".into()],
             auth,
             grant: GrantForm::ClientCredentials,
@@ -212,7 +212,7 @@ mod tests {
              &redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&code_verifier=v3rifier"
         );
         let refresh = req(ClientAuth::None).with_grant(GrantForm::Refresh {
-            refresh_token: Secret::new("r3fresh"),
+            refresh_token: RefreshToken::new("r3fresh"),
         });
         assert_eq!(
             form_body(&refresh).expose(),
@@ -226,7 +226,7 @@ mod tests {
             "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=d3vice&"
         ));
         let revoke = req(ClientAuth::Post).with_grant(GrantForm::Revocation {
-            refresh_token: Secret::new("r3fresh"),
+            refresh_token: RefreshToken::new("r3fresh"),
         });
         assert!(
             form_body(&revoke)

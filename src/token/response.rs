@@ -4,7 +4,7 @@ use serde::Deserialize;
 use zeroize::Zeroize;
 
 use super::diagnosis::{Failure, OAuthError};
-use crate::secret::Secret;
+use crate::secret::{AccessToken, RefreshToken, Secret};
 
 /// What came back, as read off the wire (the body capped by the client).
 #[derive(Default)]
@@ -26,13 +26,13 @@ impl Drop for RawResponse {
 
 #[derive(Debug)]
 pub struct Granted {
-    pub access_token: Secret,
+    pub access_token: AccessToken,
     pub token_type: String,
     pub expires_in: Option<u64>,
     /// The scopes the server says it granted, when it echoes them.
     pub scope: Option<Vec<String>>,
     /// Sent for user grants; a new one replaces the old (RFC 6749 §6).
-    pub refresh_token: Option<Secret>,
+    pub refresh_token: Option<RefreshToken>,
     /// How long the refresh token lives, for servers that say (a common extension).
     pub refresh_expires_in: Option<u64>,
 }
@@ -95,7 +95,7 @@ fn parse_success(resp: &RawResponse) -> Result<Granted, Failure> {
             reason: "it has no access_token".into(),
         });
     };
-    let access_token = Secret::new(token);
+    let access_token = AccessToken::new(token);
     refuse_bad_token("access_token", access_token.expose())?;
     if let Some(id) = body.id_token.take() {
         let id = Secret::new(id);
@@ -119,7 +119,7 @@ fn parse_success(resp: &RawResponse) -> Result<Granted, Failure> {
         .refresh_token
         .take()
         .filter(|t| !t.is_empty())
-        .map(Secret::new);
+        .map(RefreshToken::new);
     if let Some(rt) = &refresh_token {
         refuse_bad_token("refresh_token", rt.expose())?;
     }

@@ -5,7 +5,7 @@ use crate::account::NewProfile;
 use crate::exit::ExitCode;
 use crate::profile::Profile;
 use crate::profile::UserGrant;
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::session::Session;
 use crate::token::GrantType;
 use crate::token::TokenRequest;
@@ -29,7 +29,7 @@ pub enum Command {
     Save {
         new: Box<NewProfile>,
         /// `None` for a public client.
-        secret: Option<Secret>,
+        secret: Option<ClientSecret>,
         session: Option<Box<Session>>,
     },
     /// Keep a new sign-in's tokens for an existing profile; the answer is `Msg::SessionSaved`.
@@ -43,7 +43,7 @@ pub enum Command {
         attempt: u64,
         name: String,
         profile: Box<Profile>,
-        secret: Secret,
+        secret: ClientSecret,
     },
     /// Stop the running rotation before it stores anything.
     CancelRotate,

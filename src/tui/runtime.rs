@@ -20,7 +20,7 @@ mod signals;
 use crate::account::Accounts;
 use crate::profile::Profile;
 use crate::rotate::{self, Rotation};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::session::status::{SessionStatus, session_status};
 use crate::sign_in::{Attempt, Progress, SignInError, SignedIn, Way};
 use crate::token::{TokenClient, test_credentials};
@@ -212,7 +212,7 @@ impl Executor {
 
     /// A rotation in a task, its reports and result as messages. It is never aborted: a
     /// refresh may have replaced the refresh token, which must be kept; a stop is a request.
-    fn rotate(&mut self, attempt: u64, name: String, profile: Profile, secret: Secret) {
+    fn rotate(&mut self, attempt: u64, name: String, profile: Profile, secret: ClientSecret) {
         let (stop, stopped) = tokio::sync::oneshot::channel();
         self.rotate = Some(stop);
         let (deps, tx) = (self.deps.clone(), self.tx.clone());

@@ -9,7 +9,7 @@ use zeroize::Zeroize;
 use super::text_field::{TextField, problem_lines, render_below};
 use super::theme::Theme;
 use crate::fields::{FieldError, SecretWarning, Validated, parse_secret};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 
 #[derive(Debug, Clone)]
 pub struct SecretField {
@@ -42,7 +42,7 @@ impl SecretField {
     }
 
     pub fn on_paste(&mut self, text: &str) {
-        match parse_secret(Secret::new(text)) {
+        match parse_secret(ClientSecret::new(text)) {
             Ok(v) => {
                 self.field.on_paste(v.value.expose());
                 self.receipt = Some(v.receipt());
@@ -59,13 +59,13 @@ impl SecretField {
     }
 
     /// The typed or pasted value, checked by the core's rule.
-    pub fn validated(&self) -> Result<Validated<Secret, SecretWarning>, FieldError> {
-        parse_secret(Secret::new(self.field.value()))
+    pub fn validated(&self) -> Result<Validated<ClientSecret, SecretWarning>, FieldError> {
+        parse_secret(ClientSecret::new(self.field.value()))
     }
 
     /// Enter on the field: the secret when it passes the rule. Warnings other than a paste's
     /// receipt stop the first Enter, as on every field.
-    pub fn submit(&mut self) -> Option<Secret> {
+    pub fn submit(&mut self) -> Option<ClientSecret> {
         let verdict = self.validated().map(|v| Validated {
             warnings: v
                 .warnings
@@ -81,7 +81,7 @@ impl SecretField {
     }
 
     /// Leave without accepting: back to `accepted` (the secret the step last took), if any.
-    pub fn revert(&mut self, accepted: Option<&Secret>) {
+    pub fn revert(&mut self, accepted: Option<&ClientSecret>) {
         if let Some(s) = accepted {
             self.clear();
             self.field.set_value(s.expose());

@@ -9,7 +9,7 @@ use crate::account::Accounts;
 use crate::exit::ExitCode;
 use crate::profile::{Profile, UserGrant};
 use crate::report::describe_lifetime;
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::session::refresh::{RefreshError, Refreshed, refresh};
 use crate::timestamp::ago;
 use crate::token::{Layer, TokenClient};
@@ -18,7 +18,7 @@ pub async fn check_user_grant(
     checks: &mut Vec<Check>,
     name: &str,
     profile: &Profile,
-    secret: Option<Secret>,
+    secret: Option<ClientSecret>,
     client: &TokenClient,
     accounts: &Accounts,
 ) -> ExitCode {
@@ -76,7 +76,7 @@ async fn refreshed(
     checks: &mut Vec<Check>,
     name: &str,
     profile: &Profile,
-    secret: Option<Secret>,
+    secret: Option<ClientSecret>,
     client: &TokenClient,
     accounts: &Accounts,
 ) -> ExitCode {

@@ -5,7 +5,7 @@ use oauth_setup::config_dir::ConfigDir;
 use oauth_setup::fields::{self, Field};
 use oauth_setup::profile::ProfileStore;
 use oauth_setup::provider::Provider;
-use oauth_setup::secret::Secret;
+use oauth_setup::secret::ClientSecret;
 use oauth_setup::token::{Context, RawResponse, interpret};
 use proptest::prelude::*;
 use serde_json::json;
@@ -82,7 +82,7 @@ proptest! {
     #[test]
     fn secret_rule_never_echoes(secret in "[A-Za-z0-9]{16,40}", noise in "[\\x00-\\x1f ]{0,4}") {
         let raw = format!("{noise}{secret}{noise}");
-        match fields::parse_secret(Secret::new(raw.as_str())) {
+        match fields::parse_secret(ClientSecret::new(raw.as_str())) {
             Ok(v) => prop_assert_eq!(v.value.expose().trim(), v.value.expose()),
             Err(e) => {
                 prop_assert!(!e.to_string().contains(&secret), "the secret leaked into: {e}");

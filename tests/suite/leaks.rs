@@ -1,7 +1,7 @@
 //! A canary secret and token through every command: they must appear nowhere but the chosen
 //! store and `token`'s stdout.
 
-use oauth_setup::secret::Secret;
+use oauth_setup::secret::ClientSecret;
 use oauth_setup::token::{ClientAuth, GrantForm, TokenRequest};
 
 use crate::support::cli::{Env, all_files, contains};
@@ -87,7 +87,7 @@ fn debug_output_of_requests_is_redacted() {
     let req = TokenRequest {
         token_url: "https://acme.coupahost.com/oauth2/token".into(),
         client_id: "id".into(),
-        secret: Some(Secret::new(SECRET)),
+        secret: Some(ClientSecret::new(SECRET)),
         scopes: vec![],
         auth: ClientAuth::Basic,
         grant: GrantForm::ClientCredentials,

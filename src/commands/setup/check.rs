@@ -7,7 +7,7 @@ use crate::commands::CmdError;
 use crate::fields::{self, Field, FieldError, Instance, Validated};
 use crate::profile::{ClientForm, NewAccount, ProfilesFile, UserGrant, Verdict};
 use crate::provider::Provider;
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::secret_store::SecretLocation;
 use crate::secret_store::command::{self, CommandStore};
 use crate::token::{ClientAuth, GrantType};
@@ -17,7 +17,7 @@ use crate::vault::{LocationError, VaultGiven, VaultLocation};
 pub struct Checked {
     pub new: NewProfile,
     /// `None` for a public client.
-    pub secret: Option<Secret>,
+    pub secret: Option<ClientSecret>,
     pub warnings: Vec<String>,
 }
 
@@ -269,7 +269,7 @@ fn client_auth(
 }
 
 /// The secret (`Some(None)` for a public client, which has none).
-fn secret(args: &SetupArgs, p: &mut Problems) -> Option<Option<Secret>> {
+fn secret(args: &SetupArgs, p: &mut Problems) -> Option<Option<ClientSecret>> {
     if args.public_client {
         let given = args.secret.client_secret_stdin || args.secret.client_secret_file.is_some();
         if given {
@@ -295,6 +295,7 @@ fn secret(args: &SetupArgs, p: &mut Problems) -> Option<Option<Secret>> {
         return p
             .keep(
                 command::get(&store, command::timeout())
+                    .map(ClientSecret::from)
                     .map_err(|e| FieldError::new(Field::ClientSecret, e.to_string())),
             )
             .map(Some);

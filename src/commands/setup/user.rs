@@ -7,12 +7,12 @@ use crate::cli::SetupArgs;
 use crate::commands::{CmdError, Ctx, sign_in};
 use crate::discovery::Metadata;
 use crate::profile::{UserGrant, Verdict};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 
 pub async fn run(
     ctx: &Ctx,
     mut new: NewProfile,
-    secret: Option<Secret>,
+    secret: Option<ClientSecret>,
     args: &SetupArgs,
     discovered: Option<&(String, Metadata)>,
 ) -> Result<(), CmdError> {

@@ -4,7 +4,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::config_dir::ConfigDir;
 use crate::profile::{Profile, ProfilesFile};
-use crate::secret::Secret;
 use crate::token::{ClientAuth, Failure, Granted, OAuthError, TestFailure, TestOk};
 use crate::tui::app::{App, Entry, Screen};
 use crate::tui::command::{Command, Ending};
@@ -188,7 +187,7 @@ impl Driver {
 pub fn granted() -> TestOk {
     TestOk {
         granted: Granted {
-            access_token: Secret::new("tok"),
+            access_token: crate::secret::AccessToken::new("tok"),
             token_type: "bearer".into(),
             expires_in: Some(86399),
             scope: Some(vec!["core.common.read".into(), "core.invoice.read".into()]),

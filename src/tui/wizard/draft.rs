@@ -6,7 +6,7 @@ use crate::discovery::Metadata;
 use crate::fields::Instance;
 use crate::profile::{ClientForm, NewAccount, UserGrant};
 use crate::provider::Provider;
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::token::{ClientAuth, GrantType, TokenRequest};
 
 #[derive(Debug, Clone, Default)]
@@ -16,7 +16,7 @@ pub struct Draft {
     pub form: ClientForm,
     pub scopes: Option<Vec<String>>,
     pub client_id: Option<String>,
-    pub secret: Option<Secret>,
+    pub secret: Option<ClientSecret>,
     /// An authorization-code client without a secret (PKCE alone).
     pub public: bool,
     /// The issuer whose metadata gave the endpoints, and that metadata.
