@@ -144,6 +144,10 @@ fn a_whole_setup_from_first_key_to_save() {
         Some("jane@example.com")
     );
     assert_eq!(new.verdict, Verdict::Passed);
+    // While saving, nothing typed changes what is being saved, and Esc does not leave.
+    d.typ("x").press(KeyCode::Esc).press(KeyCode::Tab);
+    assert_eq!(d.w().save.name.value(), "acme");
+    assert_eq!((d.step(), d.w().save.focus), (Step::Save, SaveFocus::Name));
     d.send(Msg::Saved(Ok(Saved {
         name: "acme".into(),
         profiles_path: "/p".into(),

@@ -49,6 +49,9 @@ impl Wizard {
     }
 
     pub(super) fn type_save_key(&mut self, key: KeyEvent) {
+        if self.save.saving() {
+            return;
+        }
         match self.save.focus {
             SaveFocus::Name => self.save.name.on_key(key),
             SaveFocus::Where => {
