@@ -147,21 +147,14 @@ async fn test_new_secret(
         return test_credentials(client, request).await;
     }
     let plain = |failure| TestFailure::plain(failure, request.auth);
-    let dir = accounts.dir().clone();
     let owned = name.to_string();
-    let _lock = match tokio::task::spawn_blocking(move || dir.profile_lock(&owned)).await {
-        Ok(Ok(lock)) => lock,
-        Ok(Err(e)) => {
-            return Err(plain(Failure::Local {
+    let _lock = blocking(accounts, profile, move |a, _| a.dir().profile_lock(&owned))
+        .await
+        .map_err(|e| {
+            plain(Failure::Local {
                 detail: e.to_string(),
-            }));
-        }
-        Err(e) => {
-            return Err(plain(Failure::Local {
-                detail: e.to_string(),
-            }));
-        }
-    };
+            })
+        })?;
     let mut with_new = profile.clone();
     with_new.client_id.clone_from(&request.client_id);
     with_new.client_auth = request.auth;

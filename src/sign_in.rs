@@ -193,7 +193,14 @@ pub struct SignedIn {
 /// What to keep of a sign-in: the refresh token, and the access token for the cache.
 pub fn session(signed: &mut SignedIn, scopes: &[String]) -> Session {
     let sent_at = signed.sent_at;
-    response::split(&mut signed.granted, sent_at, scopes, RefreshFrom::SignIn).1
+    response::split(
+        &mut signed.granted,
+        sent_at,
+        scopes,
+        RefreshFrom::SignIn,
+        true,
+    )
+    .1
 }
 
 /// A QR code in block characters, light on dark so it scans on a dark terminal too.

@@ -141,10 +141,7 @@ async fn ask(
     }
     let (mut granted, sent_at) = client_credentials(accounts, client, profile, secret).await?;
     let scopes = &profile.scopes;
-    let (token, mut session) = split(&mut granted, sent_at, scopes, RefreshFrom::Ignored);
-    if !caching {
-        session.cache = None;
-    }
+    let (token, session) = split(&mut granted, sent_at, scopes, RefreshFrom::Ignored, caching);
     let kept = accounts.keep(profile, &session, "token");
     Ok((token, kept))
 }

@@ -112,10 +112,7 @@ pub async fn refresh(
     crash_point("refresh", "answered");
     // No new refresh token: the old one stays valid (RFC 6749 §6).
     let from = RefreshFrom::Rotating(&used);
-    let (token, mut session) = response::split(&mut granted, sent_at, &profile.scopes, from);
-    if !caching {
-        session.cache = None;
-    }
+    let (token, session) = response::split(&mut granted, sent_at, &profile.scopes, from, caching);
     let kept = accounts.keep(profile, &session, "refresh");
     Ok(Refreshed {
         granted,

@@ -28,13 +28,22 @@ pub enum RefreshFrom<'a> {
     Ignored,
 }
 
+impl Session {
+    /// Nothing to keep: no store is touched (and no lock taken) for it.
+    pub fn is_empty(&self) -> bool {
+        self.refresh.is_none() && self.cache.is_none()
+    }
+}
+
 /// Split a response, requested at `sent_at` for `scopes`, into the token handed out and the
-/// session to keep. The refresh token leaves `granted`, so nothing else can use it by mistake.
+/// session to keep; the access token is kept for the cache only when `caching` is on. The
+/// refresh token leaves `granted`, so nothing else can use it by mistake.
 pub fn split(
     granted: &mut Granted,
     sent_at: SystemTime,
     scopes: &[String],
     from: RefreshFrom<'_>,
+    caching: bool,
 ) -> (Cached, Session) {
     let now = SystemTime::now();
     let rt = granted.refresh_token.take();
@@ -62,7 +71,7 @@ pub fn split(
     };
     let session = Session {
         refresh,
-        cache: entry,
+        cache: entry.filter(|_| caching),
     };
     (token, session)
 }
@@ -88,7 +97,7 @@ mod tests {
         let t0 = SystemTime::now();
         let scopes = ["read".to_string()];
         let mut g = granted(Some("rt-1"), Some(300));
-        let (token, s) = split(&mut g, t0, &scopes, RefreshFrom::SignIn);
+        let (token, s) = split(&mut g, t0, &scopes, RefreshFrom::SignIn, true);
         assert!(
             g.refresh_token.is_none(),
             "the refresh token left the response"
@@ -99,17 +108,18 @@ mod tests {
         assert_eq!(token.expires_at, Some(t0 + Duration::from_secs(300)));
 
         let mut g = granted(Some("rt-2"), Some(300));
-        let (_, s) = split(&mut g, t0, &scopes, RefreshFrom::Rotating(&first));
+        let (_, s) = split(&mut g, t0, &scopes, RefreshFrom::Rotating(&first), true);
         let next = s.refresh.expect("a rotated refresh token is kept");
         assert_eq!((next.generation, next.token.expose()), (2, "rt-2"));
         assert_eq!(next.signed_in_at, first.signed_in_at);
 
         let mut g = granted(None, Some(300));
-        let (_, s) = split(&mut g, t0, &scopes, RefreshFrom::Rotating(&first));
+        let (_, s) = split(&mut g, t0, &scopes, RefreshFrom::Rotating(&first), false);
         assert!(s.refresh.is_none(), "no new token: the old one stays");
+        assert!(s.is_empty(), "caching off: nothing to keep");
 
         let mut g = granted(Some("rt-cc"), None);
-        let (token, s) = split(&mut g, t0, &scopes, RefreshFrom::Ignored);
+        let (token, s) = split(&mut g, t0, &scopes, RefreshFrom::Ignored, true);
         assert!(s.refresh.is_none() && s.cache.is_none());
         assert_eq!(
             (token.access_token.expose(), token.expires_at),

@@ -38,6 +38,12 @@ impl Accounts {
     /// Keep what a token response brought, from the token path, which holds only the profile's
     /// lock: the file store, shared by every profile, takes the folder lock too.
     pub fn keep(&self, profile: &Profile, session: &Session, point: &'static str) -> Kept {
+        if session.is_empty() {
+            return Kept {
+                refresh: None,
+                cache: CacheOutcome::NotCached,
+            };
+        }
         match self.file_store_lock(profile) {
             Ok(_lock) => self.keep_locked(profile, session, point),
             Err(e) => Kept {

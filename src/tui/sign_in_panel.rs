@@ -222,11 +222,16 @@ impl SignInPanel {
         match self.keymap().action(&key) {
             Some(act) => self.apply(act),
             None => {
-                if self.typing() {
-                    self.paste.on_key(key);
-                }
+                self.type_key(key);
                 PanelAction::None
             }
+        }
+    }
+
+    /// A key the table lacks: typed into the paste field while the browser sign-in waits.
+    pub fn type_key(&mut self, key: KeyEvent) {
+        if self.typing() {
+            self.paste.on_key(key);
         }
     }
 

@@ -15,8 +15,8 @@ pub enum PickerKey {
     PrevFocus,
     Move(isize),
     Toggle,
+    /// Enter while filtering: the highlighted match, and the filter cleared.
     Select,
-    ClearFilter,
     Minimum,
     ReadOnly,
     Remove,
@@ -76,7 +76,7 @@ impl ScopePicker {
         let matches = self.matches().len();
         let enter = match (self.filter.value().trim().is_empty(), matches) {
             (true, _) => ("next", PickerKey::MoveOn),
-            (false, 0) => ("clear filter", PickerKey::ClearFilter),
+            (false, 0) => ("clear filter", PickerKey::Select),
             (false, _) => ("select", PickerKey::Select),
         };
         let mut keys = Keymap::new()
@@ -126,7 +126,7 @@ impl ScopePicker {
                 self.cursor = self.cursor.saturating_add_signed(by).min(last);
             }
             PickerKey::Toggle => self.toggle_current(),
-            PickerKey::Select | PickerKey::ClearFilter => self.select_highlighted(),
+            PickerKey::Select => self.select_highlighted(),
             PickerKey::Minimum => self.preset_minimum(),
             PickerKey::ReadOnly => self.preset_read_only(),
             PickerKey::Remove => self.remove_current(),

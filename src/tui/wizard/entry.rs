@@ -141,7 +141,7 @@ impl Wizard {
             Step::ClientSecret => self.secret.on_key(key),
             Step::Test => {
                 if let Some(panel) = self.sign_in.as_mut() {
-                    let _ = panel.on_key(key);
+                    panel.type_key(key);
                 }
             }
             Step::Save => self.type_save_key(key),

@@ -15,8 +15,8 @@ use crate::tui::sign_in_panel::PanelKey;
 /// What a key asks of the wizard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Act {
-    Up,
-    Down,
+    /// ↑ or ↓ in a list of choices.
+    Move(isize),
     /// Enter: accept the step's value and go on.
     Next,
     /// Esc: put the step back as it was accepted, and go back.
@@ -38,8 +38,6 @@ pub enum Act {
     NextStore,
     PrevStore,
     Finish,
-    /// A key that does nothing in this state (kept from the text field).
-    Swallow,
     Picker(PickerKey),
     Panel(PanelKey),
 }
@@ -57,8 +55,8 @@ fn choose(keys: Keymap<Act>) -> Keymap<Act> {
         "↑↓",
         "choose",
         &[
-            (KeyCode::Up.into(), Act::Up),
-            (KeyCode::Down.into(), Act::Down),
+            (KeyCode::Up.into(), Act::Move(-1)),
+            (KeyCode::Down.into(), Act::Move(1)),
         ],
     )
 }
@@ -67,9 +65,10 @@ impl Wizard {
     /// The keys of the step in its present state.
     pub fn keymap(&self) -> Keymap<Act> {
         match self.step {
-            Step::Instance if self.discovering.is_some() => Keymap::new()
-                .on(KeyCode::Esc, "Esc", "stop reading", Act::StopReading)
-                .quiet(KeyCode::Enter, Act::Swallow),
+            // Nothing else acts while the metadata is read (`type_key` takes no text then).
+            Step::Instance if self.discovering.is_some() => {
+                Keymap::new().on(KeyCode::Esc, "Esc", "stop reading", Act::StopReading)
+            }
             Step::Provider => back(enter(choose(Keymap::new()), "next")),
             Step::GrantType => self.grant_keys(),
             Step::Contact => back(
@@ -139,11 +138,9 @@ impl Wizard {
 
     fn save_keys(&self) -> Keymap<Act> {
         if self.save.saving() {
-            // Nothing may change what is being saved; the legend says why nothing acts.
-            return Keymap::new()
-                .keys("…", "saving", &[])
-                .quiet(KeyCode::Esc, Act::Swallow)
-                .quiet(KeyCode::Enter, Act::Swallow);
+            // Nothing may change what is being saved (`type_key` takes no text then either);
+            // the legend says why nothing acts.
+            return Keymap::new().keys("…", "saving", &[]);
         }
         let keys = Keymap::new()
             .on(KeyCode::Tab, "Tab", "next option", Act::NextOption)
@@ -185,8 +182,8 @@ impl Wizard {
 
     fn apply(&mut self, act: Act) -> Outcome {
         let commands = match act {
-            Act::Up | Act::Down => {
-                self.move_cursor(if act == Act::Up { -1 } else { 1 });
+            Act::Move(by) => {
+                self.move_cursor(by);
                 vec![]
             }
             Act::Next => self.submit(),
@@ -213,8 +210,6 @@ impl Wizard {
                 vec![]
             }
             Act::Finish => return self.finish(),
-            Act::Swallow => vec![],
-            Act::Picker(PickerKey::MoveOn) => self.submit(),
             Act::Picker(_) | Act::Panel(_) | Act::CancelTest | Act::Retry | Act::ChangeField => {
                 self.apply_test(act)
             }
