@@ -388,13 +388,8 @@ impl Accounts {
         if profile.local_store() != LocalStore::File {
             return Ok(None);
         }
-        self.profiles()
-            .lock()
-            .map(Some)
-            .map_err(|e| StoreError::File {
-                path: self.dir.secrets_path().display().to_string(),
-                detail: e.to_string(),
-            })
+        self.dir.ensure().map_err(StoreError::Lock)?;
+        self.dir.lock().map(Some).map_err(StoreError::Lock)
     }
 }
 

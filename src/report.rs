@@ -37,6 +37,14 @@ pub fn overtaken(whose: &str, now: Option<&crate::vault::History>) -> String {
     format!("someone else rotated {whose} first{who}; nothing was overwritten")
 }
 
+/// How to sign `profile` in again, in the words of the front end on `surface`.
+pub fn sign_in_again(profile: &str, surface: crate::token::Surface) -> String {
+    match surface {
+        crate::token::Surface::CommandLine => format!("run oauth-setup login {profile}"),
+        crate::token::Surface::App => "press l on the home screen to sign in again".into(),
+    }
+}
+
 /// What a sign-in left, in one line (never a token): the access token's lifetime and whether
 /// a refresh token came, and if not, what to do, in the words of the front end on `surface`.
 pub fn signed_in(

@@ -6,14 +6,14 @@ mod file;
 mod keyring;
 mod location;
 
-pub use location::{LocalStore, SecretLocation};
+pub use location::{LocalStore, SETTINGS_TABLES, SecretLocation, tables_apart};
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config_dir::ConfigDir;
+use crate::config_dir::{ConfigDir, ConfigDirError};
 use crate::fields::ENV_CLIENT_SECRET;
 use crate::secret::Secret;
 use crate::token::Surface;
@@ -81,6 +81,9 @@ pub enum StoreError {
     Vault(crate::vault::VaultError),
     #[error("the secret command `{command}` {detail}")]
     Command { command: String, detail: String },
+    /// The config folder's lock, which a write to the shared file store takes, was not had.
+    #[error(transparent)]
+    Lock(crate::config_dir::ConfigDirError),
     /// The store refuses a value this long (Windows Credential Manager: 2,560 bytes).
     #[error("the OS keyring refuses a value this long (its limit is {limit} bytes)")]
     TooLong { limit: u32 },
@@ -156,6 +159,13 @@ impl StoreError {
                 config_dir.secrets_path().display()
             ),
             Self::DiskFull { .. } => disk_full_fix(config_dir.root()),
+            Self::Lock(ConfigDirError::Busy { .. }) => {
+                "another oauth-setup is writing the config folder: try again when it is done".into()
+            }
+            Self::Lock(ConfigDirError::Foreign { path, .. }) => format!(
+                "the lock {path} is another user's: use a config folder of your own, or remove the lock if you trust this folder"
+            ),
+            Self::Lock(_) => "make the config folder and its files yours, 0700 and 0600".into(),
         }
     }
 }

@@ -94,9 +94,9 @@ pub enum SignInError {
     Exchange(Failure),
     #[error("the device authorization request failed")]
     DeviceStart(Failure),
-    /// The client secret could not be read from its store (words, from the store's error).
+    /// The client secret could not be read (from the environment or its store).
     #[error("the client secret could not be read: {0}")]
-    NoSecret(String),
+    NoSecret(crate::account::RunSecretError),
     #[error("the code expired before anyone signed in with it")]
     CodeExpired,
     #[error(
@@ -110,7 +110,8 @@ impl SignInError {
         match self {
             Self::Answer(_) => ExitCode::Rejected,
             Self::Exchange(f) | Self::DeviceStart(f) => f.exit_code(),
-            Self::NoSecret(_) => ExitCode::SecretStore,
+            Self::NoSecret(crate::account::RunSecretError::Environment(_)) => ExitCode::Usage,
+            Self::NoSecret(crate::account::RunSecretError::Store(_)) => ExitCode::SecretStore,
             Self::CodeExpired => ExitCode::Rejected,
             Self::Cancelled => ExitCode::Cancelled,
             Self::NoEndpoint(_) => ExitCode::Usage,

@@ -1,9 +1,10 @@
 //! The layered verification of a profile: profile → permissions → secret → connection →
 //! token → scopes, one check each, shared by `verify` and the wizard's verify screen.
 
+mod report;
 mod user_grant;
 
-use serde::Serialize;
+pub use report::{Check, CheckName, NAME_WIDTH, ProfileReport, Status, check};
 
 use crate::account::{Accounts, RunSecretError, SecretOrigin};
 use crate::exit::ExitCode;
@@ -12,98 +13,7 @@ use crate::profile::{Profile, ProfileError, ProfileStore, ProfilesFile, Verdict}
 use crate::report::{describe_lifetime, test_failure_lines};
 use crate::secret::ClientSecret;
 use crate::timestamp;
-use crate::token::{Layer, TokenClient, test_credentials};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Ok,
-    Warn,
-    Fail,
-    Skip,
-}
-
-impl Status {
-    /// The word shown for the status, four wide so the check names line up.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Ok => "ok  ",
-            Self::Warn => "warn",
-            Self::Fail => "FAIL",
-            Self::Skip => "skip",
-        }
-    }
-}
-
-/// What one check looks at, named as `verify` prints it and its JSON has it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CheckName {
-    Profile,
-    Permissions,
-    Secret,
-    Connection,
-    Endpoints,
-    Token,
-    Scopes,
-    #[serde(rename = "refresh token")]
-    RefreshToken,
-}
-
-impl CheckName {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Profile => "profile",
-            Self::Permissions => "permissions",
-            Self::Secret => "secret",
-            Self::Connection => "connection",
-            Self::Endpoints => "endpoints",
-            Self::Token => "token",
-            Self::Scopes => "scopes",
-            Self::RefreshToken => "refresh token",
-        }
-    }
-}
-
-impl std::fmt::Display for CheckName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // pad, so a width in a format string lines the details up
-        f.pad(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Check {
-    pub name: CheckName,
-    pub status: Status,
-    pub detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ProfileReport {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub instance_url: Option<String>,
-    pub ok: bool,
-    pub exit_code: i32,
-    pub checks: Vec<Check>,
-}
-
-pub fn check(name: CheckName, status: Status, detail: impl Into<String>) -> Check {
-    Check {
-        name,
-        status,
-        detail: detail.into(),
-        fix: None,
-    }
-}
-
-/// The widest check name ("refresh token"), so the details line up.
-pub const NAME_WIDTH: usize = 13;
+use crate::token::{Context, Layer, Surface, TokenClient, test_credentials};
 
 const AFTER_SECRET: [CheckName; 3] = [CheckName::Connection, CheckName::Token, CheckName::Scopes];
 
@@ -113,6 +23,7 @@ pub async fn verify_one(
     perm: Check,
     client: &TokenClient,
     accounts: Accounts,
+    surface: Surface,
 ) -> ProfileReport {
     let mut report = ProfileReport {
         name: name.clone(),
@@ -123,14 +34,7 @@ pub async fn verify_one(
         checks: Vec::new(),
     };
     let Some(profile) = profile else {
-        report.checks.push(Check {
-            fix: Some("run oauth-setup list to see the profiles".into()),
-            ..check(
-                CheckName::Profile,
-                Status::Fail,
-                format!("no profile named \"{name}\""),
-            )
-        });
+        report.checks.push(no_such_profile(&name, surface));
         return finalise(report, ExitCode::Usage);
     };
     report.provider = Some(profile.provider.clone());
@@ -153,7 +57,7 @@ pub async fn verify_one(
         ];
         return skip_rest(finalise(report, ExitCode::Usage), &rest);
     }
-    let secret = match read_secret(&name, &profile, &accounts).await {
+    let secret = match read_secret(&name, &profile, &accounts, surface).await {
         Ok((secret, ok)) => {
             report.checks.push(ok);
             secret
@@ -165,11 +69,30 @@ pub async fn verify_one(
     };
     let code = if profile.grant_type.is_user_grant() {
         let checks = &mut report.checks;
-        user_grant::check_user_grant(checks, &name, &profile, secret, client, &accounts).await
+        let run = user_grant::Run {
+            client,
+            accounts: &accounts,
+            surface,
+        };
+        user_grant::check_user_grant(checks, &name, &profile, secret, run).await
     } else {
-        check_token(&mut report.checks, &profile, secret, client).await
+        check_token(&mut report.checks, &profile, secret, client, surface).await
     };
     finalise(report, code)
+}
+
+fn no_such_profile(name: &str, surface: Surface) -> Check {
+    Check {
+        fix: Some(match surface {
+            Surface::CommandLine => "run oauth-setup list to see the profiles".into(),
+            Surface::App => "pick a profile on the home screen".into(),
+        }),
+        ..check(
+            CheckName::Profile,
+            Status::Fail,
+            format!("no profile named \"{name}\""),
+        )
+    }
 }
 
 /// The secret for this run: OAUTH_SETUP_CLIENT_SECRET when set, else the profile's store.
@@ -177,6 +100,7 @@ async fn read_secret(
     name: &str,
     profile: &Profile,
     accounts: &Accounts,
+    surface: Surface,
 ) -> Result<(Option<ClientSecret>, Check), (Check, ExitCode)> {
     match accounts.secret_for_run(profile).await {
         Ok((secret, SecretOrigin::Environment)) => {
@@ -206,7 +130,7 @@ async fn read_secret(
         )),
         Err(RunSecretError::Store(e)) => Err((
             Check {
-                fix: Some(e.fix(accounts.dir(), name, crate::token::Surface::CommandLine)),
+                fix: Some(e.fix(accounts.dir(), name, surface)),
                 ..check(CheckName::Secret, Status::Fail, e.to_string())
             },
             ExitCode::SecretStore,
@@ -220,9 +144,13 @@ async fn check_token(
     profile: &Profile,
     secret: Option<ClientSecret>,
     client: &TokenClient,
+    surface: Surface,
 ) -> ExitCode {
     let req = profile.token_request(secret);
-    let dctx = profile.diagnosis_context();
+    let dctx = Context {
+        surface,
+        ..profile.diagnosis_context()
+    };
     let host = reqwest::Url::parse(&profile.token_url)
         .ok()
         .and_then(|u| u.host_str().map(String::from))
@@ -382,8 +310,9 @@ pub async fn check_and_record(
     file: &ProfilesFile,
     names: &[String],
     client: &TokenClient,
+    surface: Surface,
 ) -> (Vec<ProfileReport>, Result<(), ProfileError>) {
-    check_each_and_record(accounts, file, names, client, |_, _| {}).await
+    check_each_and_record(accounts, file, names, client, surface, |_, _| {}).await
 }
 
 /// As [`check_and_record`], telling `each` every report (with its index in `names`) as soon as
@@ -393,11 +322,13 @@ pub async fn check_each_and_record(
     file: &ProfilesFile,
     names: &[String],
     client: &TokenClient,
+    surface: Surface,
     each: impl FnMut(usize, &ProfileReport),
 ) -> (Vec<ProfileReport>, Result<(), ProfileError>) {
     let profiles = accounts.profiles();
     let perm = permission_check(&profiles);
-    let reports = verify_many(file, names, &perm, client, accounts, each).await;
+    let run = (client, accounts, surface);
+    let reports = verify_many(file, names, &perm, run, each).await;
     let recorded = record(&profiles, &reports);
     (reports, recorded)
 }
@@ -448,8 +379,7 @@ async fn verify_many(
     file: &ProfilesFile,
     names: &[String],
     perm: &Check,
-    client: &TokenClient,
-    accounts: &Accounts,
+    (client, accounts, surface): (&TokenClient, &Accounts, Surface),
     mut each: impl FnMut(usize, &ProfileReport),
 ) -> Vec<ProfileReport> {
     let mut tasks = tokio::task::JoinSet::new();
@@ -457,7 +387,10 @@ async fn verify_many(
         let profile = file.get(name).cloned();
         let (name, perm, client, accounts) =
             (name.clone(), perm.clone(), client.clone(), accounts.clone());
-        tasks.spawn(async move { (i, verify_one(name, profile, perm, &client, accounts).await) });
+        tasks.spawn(async move {
+            let report = verify_one(name, profile, perm, &client, accounts, surface).await;
+            (i, report)
+        });
     }
     let mut reports: Vec<(usize, ProfileReport)> = Vec::new();
     while let Some(joined) = tasks.join_next().await {
@@ -474,12 +407,60 @@ async fn verify_many(
     reports.into_iter().map(|(_, r)| r).collect()
 }
 
-impl ProfileReport {
-    /// The first failed check, as one line for `last_verification`.
-    pub fn summary(&self) -> String {
-        self.checks
-            .iter()
-            .find(|c| c.status == Status::Fail)
-            .map_or("ok".to_string(), |c| format!("{}: {}", c.name, c.detail))
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::config_dir::ConfigDir;
+    use crate::token::HttpOptions;
+
+    /// A public authorization-code client that never signed in, in an empty config folder.
+    fn never_signed_in() -> Profile {
+        toml::from_str(
+            r#"provider = "generic"
+instance_url = "http://127.0.0.1:9"
+token_url = "http://127.0.0.1:9/token"
+grant_type = "authorization_code"
+client_id = "id"
+client_auth = "none"
+secret_ref = "acme"
+created_at = "2026-01-01T00:00:00Z"
+secret = { store = "file" }
+
+[user_grant]
+authorize_url = "http://127.0.0.1:9/authorize"
+"#,
+        )
+        .unwrap()
+    }
+
+    /// The app's verify screen shows its own keys; only the command line names commands.
+    #[tokio::test]
+    async fn fixes_are_worded_for_the_front_end_that_asked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let accounts = Accounts::new(ConfigDir::new(tmp.path()), Duration::from_secs(1));
+        let client = TokenClient::new(HttpOptions::default()).unwrap();
+        let perm = check(CheckName::Permissions, Status::Ok, "");
+        for (profile, failed) in [
+            (Some(never_signed_in()), CheckName::RefreshToken),
+            (None, CheckName::Profile),
+        ] {
+            let mut seen = Vec::new();
+            for surface in [Surface::CommandLine, Surface::App] {
+                let run = (profile.clone(), perm.clone(), accounts.clone());
+                let r = verify_one("acme".into(), run.0, run.1, &client, run.2, surface).await;
+                let c = r.checks.iter().find(|c| c.name == failed).unwrap();
+                assert_eq!(c.status, Status::Fail, "{c:?}");
+                let fix = c.fix.clone().unwrap();
+                assert_eq!(
+                    fix.contains("oauth-setup "),
+                    surface == Surface::CommandLine
+                );
+                seen.push((r.exit_code, r.checks.len()));
+            }
+            // the same outcome from both front ends, in other words
+            assert_eq!(seen[0], seen[1]);
+        }
     }
 }

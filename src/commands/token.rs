@@ -101,7 +101,9 @@ fn get_error(e: GetError, ctx: &Ctx, name: &str, profile: &Profile) -> CmdError 
 
 fn refresh_error(e: RefreshError, ctx: &Ctx, name: &str, dctx: &Context) -> CmdError {
     let code = e.exit_code();
-    let fix = e.login_fix();
+    let fix = e
+        .needs_sign_in()
+        .then(|| crate::report::sign_in_again(name, crate::token::Surface::CommandLine));
     match e {
         RefreshError::Failed(f) => CmdError::new(
             code,

@@ -6,6 +6,7 @@ use super::{CmdError, Ctx};
 use crate::cli::VerifyArgs;
 use crate::exit::ExitCode;
 use crate::profile::ProfilesFile;
+use crate::token::Surface;
 use crate::verify::{NAME_WIDTH, ProfileReport, Status, check_and_record, unreadable_file};
 
 pub const JSON_SCHEMA_VERSION: u32 = 1;
@@ -51,7 +52,9 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
         }
         return finish(ctx, &args, Vec::new());
     }
-    let (reports, recorded) = check_and_record(&ctx.accounts, &file, &names, &ctx.client()?).await;
+    let client = ctx.client()?;
+    let (reports, recorded) =
+        check_and_record(&ctx.accounts, &file, &names, &client, Surface::CommandLine).await;
     if let Err(e) = recorded {
         crate::tell!(
             "{} could not record the result: {e}",

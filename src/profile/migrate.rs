@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use super::{ProfilesFile, SCHEMA_VERSION};
+use crate::secret_store::{SETTINGS_TABLES, tables_apart};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum MigrateError {
@@ -68,18 +69,19 @@ fn move_secret(name: &str, p: &mut toml::Table) -> Result<(), MigrateError> {
     let Some(store) = p.remove("secret_store") else {
         return Ok(()); // the missing field is named when the profile is read
     };
+    let kind = store.as_str().unwrap_or_default();
+    let apart = |table| MigrateError::Apart {
+        profile: name.to_string(),
+        table,
+    };
+    if let Some(table) = tables_apart(kind, |t| p.contains_key(t)).first() {
+        return Err(apart(table));
+    }
     let mut secret = toml::Table::new();
-    for table in ["vault", "command"] {
-        let named = store.as_str() == Some(table);
+    if let Some(table) = SETTINGS_TABLES.into_iter().find(|t| *t == kind) {
         match p.remove(table) {
-            Some(toml::Value::Table(fields)) if named => secret.extend(fields),
-            None if !named => {}
-            _ => {
-                return Err(MigrateError::Apart {
-                    profile: name.to_string(),
-                    table,
-                });
-            }
+            Some(toml::Value::Table(fields)) => secret.extend(fields),
+            _ => return Err(apart(table)),
         }
     }
     secret.insert("store".into(), store);

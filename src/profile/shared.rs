@@ -10,7 +10,7 @@ use crate::fields::{self, Field, FieldError};
 use crate::provider::Provider;
 use crate::sanitize;
 use crate::secret_store::command::{self, CommandStore};
-use crate::secret_store::{SecretLocation, SecretStoreKind};
+use crate::secret_store::{SecretLocation, SecretStoreKind, tables_apart};
 use crate::token::{ClientAuth, GrantType};
 use crate::vault::VaultLocation;
 
@@ -238,13 +238,14 @@ fn check_stores(shared: &SharedProfile, errors: &mut Vec<FieldError>) -> Option<
         (SecretStoreKind::Vault, Some(at), None) => Some(SecretLocation::Vault(at.clone())),
         (SecretStoreKind::Command, None, Some(c)) => Some(SecretLocation::Command(c.clone())),
         (kind, vault, command) => {
-            let tables = [("vault", vault.is_some()), ("command", command.is_some())];
-            for (table, present) in tables {
-                if (kind.as_str() == table) != present {
-                    store(format!(
-                        "secret_store \"{table}\" and the {table} table go together"
-                    ));
-                }
+            let present = |t: &str| match t {
+                "vault" => vault.is_some(),
+                _ => command.is_some(),
+            };
+            for table in tables_apart(kind.as_str(), present) {
+                store(format!(
+                    "secret_store \"{table}\" and the {table} table go together"
+                ));
             }
             None
         }

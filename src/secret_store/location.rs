@@ -21,6 +21,19 @@ pub enum SecretLocation {
     Command(CommandStore),
 }
 
+/// The tables that hold a store's settings in a flat profile (a shared file, a version 1
+/// profiles file): `[vault]` for Vault and `[command]` for a password manager.
+pub const SETTINGS_TABLES: [&str; 2] = ["vault", "command"];
+
+/// The settings tables whose presence disagrees with the store named `kind`: each store has
+/// its own table, and no other store has one. The one rule for both readers of flat profiles.
+pub fn tables_apart(kind: &str, present: impl Fn(&str) -> bool) -> Vec<&'static str> {
+    SETTINGS_TABLES
+        .into_iter()
+        .filter(|t| (kind == *t) != present(t))
+        .collect()
+}
+
 /// A store on this machine: it keeps the secret of a keyring or file profile, and every
 /// profile's tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -42,14 +42,9 @@ impl RefreshError {
         }
     }
 
-    /// The next step, when a sign-in is what it takes.
-    pub fn login_fix(&self) -> Option<String> {
-        match self {
-            Self::NotSignedIn(p) | Self::Expired { profile: p, .. } => {
-                Some(format!("run oauth-setup login {p}"))
-            }
-            _ => None,
-        }
+    /// Whether only a new sign-in mends this: there is no usable refresh token.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, Self::NotSignedIn(_) | Self::Expired { .. })
     }
 }
 

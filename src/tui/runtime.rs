@@ -23,7 +23,7 @@ use crate::rotate::{self, Rotation};
 use crate::secret::ClientSecret;
 use crate::session::status::{SessionStatus, session_status};
 use crate::sign_in::{Attempt, Progress, SignInError, SignedIn, Way};
-use crate::token::{TokenClient, test_credentials};
+use crate::token::{Surface, TokenClient, test_credentials};
 use crate::verify::{check_each_and_record, unreadable_file};
 use signals::Signals;
 
@@ -342,7 +342,8 @@ impl Executor {
                         let report = Box::new(Clone::clone(report));
                         let _ = tx.send(Msg::Verified { index, report });
                     };
-                    check_each_and_record(&deps.accounts, &file, &names, &deps.client, each)
+                    let (accounts, client) = (&deps.accounts, &deps.client);
+                    check_each_and_record(accounts, &file, &names, client, Surface::App, each)
                         .await
                         .1
                 }
@@ -365,7 +366,7 @@ async fn with_stored_secret(
             job.request.secret = secret;
             Ok(job)
         }
-        Err(e) => Err(SignInError::NoSecret(e.to_string())),
+        Err(e) => Err(SignInError::NoSecret(e)),
     }
 }
 

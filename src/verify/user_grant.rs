@@ -8,20 +8,31 @@ use super::{Check, CheckName, Status, check, scope_check, skipped};
 use crate::account::Accounts;
 use crate::exit::ExitCode;
 use crate::profile::{Profile, UserGrant};
-use crate::report::describe_lifetime;
+use crate::report::{describe_lifetime, sign_in_again};
 use crate::secret::ClientSecret;
 use crate::session::refresh::{RefreshError, Refreshed, refresh};
 use crate::timestamp::ago;
-use crate::token::{Layer, TokenClient};
+use crate::token::{Context, Layer, Surface, TokenClient};
+
+/// What a user grant's checks run with: the token client, the accounts, and the front end
+/// whose words the fixes take.
+#[derive(Clone, Copy)]
+pub struct Run<'a> {
+    pub client: &'a TokenClient,
+    pub accounts: &'a Accounts,
+    pub surface: Surface,
+}
 
 pub async fn check_user_grant(
     checks: &mut Vec<Check>,
     name: &str,
     profile: &Profile,
     secret: Option<ClientSecret>,
-    client: &TokenClient,
-    accounts: &Accounts,
+    run: Run<'_>,
 ) -> ExitCode {
+    let Run {
+        client, accounts, ..
+    } = run;
     let grant = profile.user_grant.clone().unwrap_or_default();
     if let Some(issuer) = &grant.issuer {
         checks.push(endpoints(client, issuer, profile, &grant).await);
@@ -37,7 +48,7 @@ pub async fn check_user_grant(
         ));
         return rest_skipped(checks, ExitCode::Internal);
     };
-    let login = format!("run oauth-setup login {name}");
+    let login = sign_in_again(name, run.surface);
     match accounts.refresh_entry(profile) {
         Ok(Some(entry)) => {
             let now = SystemTime::now();
@@ -69,7 +80,7 @@ pub async fn check_user_grant(
             return rest_skipped(checks, ExitCode::SecretStore);
         }
     }
-    refreshed(checks, name, profile, secret, client, accounts).await
+    refreshed(checks, name, profile, secret, run).await
 }
 
 async fn refreshed(
@@ -77,11 +88,13 @@ async fn refreshed(
     name: &str,
     profile: &Profile,
     secret: Option<ClientSecret>,
-    client: &TokenClient,
-    accounts: &Accounts,
+    run: Run<'_>,
 ) -> ExitCode {
-    let dctx = profile.diagnosis_context();
-    match refresh(accounts, client, name, profile, secret, true).await {
+    let dctx = Context {
+        surface: run.surface,
+        ..profile.diagnosis_context()
+    };
+    match refresh(run.accounts, run.client, name, profile, secret, true).await {
         Ok(done) => {
             passed(checks, profile, &done, dctx.clients_page.as_deref());
             ExitCode::Ok
@@ -90,7 +103,7 @@ async fn refreshed(
             let code = e.exit_code();
             if let Some(last) = checks.last_mut() {
                 *last = Check {
-                    fix: e.login_fix(),
+                    fix: Some(sign_in_again(name, run.surface)),
                     ..check(CheckName::RefreshToken, Status::Fail, e.to_string())
                 };
             }
