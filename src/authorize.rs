@@ -12,6 +12,6 @@ mod request;
 pub use browser::{BrowserPlan, OpenError, SkipReason, open_browser, plan_browser};
 pub use callback::{CallbackError, Expected, from_paste, from_query};
 pub use listener::{BindError, BindFailure, Listener};
-pub use pkce::{Pkce, random_token};
+pub use pkce::{Pkce, PkceVerifier, random_token};
 pub use redirect::{DEFAULT_REDIRECT_URIS, RedirectError, RedirectUri, parse_redirect_uri};
 pub use request::authorization_url;

@@ -10,7 +10,7 @@ mod secret_source;
 
 use std::fmt;
 
-pub use endpoint::{on_host, origin_of, parse_endpoint};
+pub use endpoint::{Endpoint, on_host, origin_of, parse_endpoint};
 pub use identity::{
     check_login_unique, derive_profile_name, free_profile_name, parse_client_id, parse_client_name,
     parse_contact_email, parse_contact_name, parse_login, parse_profile_name,

@@ -219,7 +219,7 @@ async fn prove(
             crate::account::RunSecretError::Store(s) => ImportError::Secret(s),
             crate::account::RunSecretError::Environment(f) => ImportError::Fields(vec![f]),
         })?;
-    test_credentials(client, &new.account.token_request(secret))
+    test_credentials(client, &new.account.client_side(secret))
         .await
         .map(|_| ())
         .map_err(|f| ImportError::Test {

@@ -15,10 +15,11 @@ pub(crate) use store::write_error;
 pub use store::{ProfileError, ProfileStore};
 pub use user_grant::{SignInEndpoint, UserGrant};
 
+use crate::fields::Endpoint;
 use crate::provider::Provider;
 use crate::secret::ClientSecret;
 use crate::secret_store::{LocalStore, SecretLocation};
-use crate::token::{ClientAuth, Context, GrantForm, GrantType, TokenRequest};
+use crate::token::{ClientAuth, ClientSide, Context, GrantType};
 
 /// 2: the secret's location is one `[profiles.NAME.secret]` table (`store = …` and that store's
 /// fields); version 1 files (`secret_store` beside `vault` or `command` tables) are migrated on
@@ -50,7 +51,7 @@ impl Default for ProfilesFile {
 pub struct Profile {
     pub provider: String,
     pub instance_url: String,
-    pub token_url: String,
+    pub token_url: Endpoint,
     pub grant_type: GrantType,
     pub client_id: String,
     pub client_auth: ClientAuth,
@@ -107,14 +108,13 @@ impl Profile {
     }
 
     /// The client-credentials request; `secret` is `None` for a public client.
-    pub fn token_request(&self, secret: Option<ClientSecret>) -> TokenRequest {
-        TokenRequest {
+    pub fn client_side(&self, secret: Option<ClientSecret>) -> ClientSide {
+        ClientSide {
             token_url: self.token_url.clone(),
             client_id: self.client_id.clone(),
             secret,
             scopes: self.scopes.clone(),
             auth: self.client_auth,
-            grant: GrantForm::ClientCredentials,
         }
     }
 

@@ -15,7 +15,7 @@ use crate::secret::ClientSecret;
 use crate::secret_store::StoreError;
 use crate::session::refresh::{RefreshError, refresh};
 use crate::token::{
-    Failure, TestFailure, TestOk, TokenClient, TokenRequest, scope_diff, test_credentials,
+    ClientSide, Failure, TestFailure, TestOk, TokenClient, scope_diff, test_credentials,
 };
 use crate::vault::{History, VaultError};
 
@@ -78,9 +78,9 @@ pub async fn run(
         client_id,
         secret,
     } = rotation;
-    let request = TokenRequest {
+    let request = ClientSide {
         client_id,
-        ..profile.token_request(Some(secret.clone()))
+        ..profile.client_side(Some(secret.clone()))
     };
     // In Vault, the version now: the new secret is written over exactly this one.
     let expected = blocking(accounts, profile, |a, p| a.vault_version(p))
@@ -141,7 +141,7 @@ async fn test_new_secret(
     client: &TokenClient,
     name: &str,
     profile: &Profile,
-    request: &TokenRequest,
+    request: &ClientSide,
 ) -> Result<TestOk, TestFailure> {
     if !profile.grant_type.is_user_grant() {
         return test_credentials(client, request).await;

@@ -20,7 +20,7 @@ use crate::authorize::{BindError, CallbackError};
 use crate::exit::ExitCode;
 use crate::profile::{SignInEndpoint, UserGrant};
 use crate::session::response::{self, RefreshFrom, Session};
-use crate::token::{Context, Failure, GrantType, Granted, OAuthError, TokenClient, TokenRequest};
+use crate::token::{ClientSide, Context, Failure, GrantType, Granted, OAuthError, TokenClient};
 
 /// The user has this long to sign in (the listener then closes).
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -46,7 +46,7 @@ pub struct Attempt<'a> {
     pub grant_type: GrantType,
     pub grant: &'a UserGrant,
     /// The token request without its grant (client, secret, scopes, authentication).
-    pub request: TokenRequest,
+    pub request: ClientSide,
     pub way: Way,
 }
 
@@ -97,6 +97,9 @@ pub enum SignInError {
     /// The client secret could not be read (from the environment or its store).
     #[error("the client secret could not be read: {0}")]
     NoSecret(crate::account::RunSecretError),
+    /// The profile names an endpoint that fails the endpoint rule (a hand-edited file).
+    #[error(transparent)]
+    BadEndpoint(crate::fields::FieldError),
     #[error("the code expired before anyone signed in with it")]
     CodeExpired,
     #[error(
@@ -114,7 +117,7 @@ impl SignInError {
             Self::NoSecret(crate::account::RunSecretError::Store(_)) => ExitCode::SecretStore,
             Self::CodeExpired => ExitCode::Rejected,
             Self::Cancelled => ExitCode::Cancelled,
-            Self::NoEndpoint(_) => ExitCode::Usage,
+            Self::NoEndpoint(_) | Self::BadEndpoint(_) => ExitCode::Usage,
             Self::Bind(_)
             | Self::TimedOut(_)
             | Self::NoRandomness

@@ -17,7 +17,8 @@ pub use client::{ClientError, HttpOptions, JsonCall, TokenClient};
 pub use diagnosis::{Context, Failure, Layer, OAuthError, Surface, TlsProblem};
 pub use probe::{TestFailure, TestOk, scope_diff, test_credentials};
 pub use request::{
-    DEVICE_CODE_GRANT, GrantForm, TokenRequest, basic_authorization, form_body, redacted_form,
+    ClientSide, DEVICE_CODE_GRANT, GrantForm, TokenRequest, basic_authorization, form_body,
+    redacted_form,
 };
 pub use response::{Granted, RawResponse, interpret, redact_body};
 pub use shape::{

@@ -146,7 +146,7 @@ async fn check_token(
     client: &TokenClient,
     surface: Surface,
 ) -> ExitCode {
-    let req = profile.token_request(secret);
+    let req = profile.client_side(secret);
     let dctx = Context {
         surface,
         ..profile.diagnosis_context()

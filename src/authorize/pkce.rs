@@ -14,20 +14,39 @@ pub fn random_token(n: usize) -> Option<String> {
     Some(URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// A PKCE code verifier (RFC 7636 §4.1): redacted, and neither `Clone` nor `Copy`, so the one
+/// value made for an authorization is moved into its one code exchange and cannot be kept.
+#[derive(Debug)]
+pub struct PkceVerifier(Secret);
+
+impl PkceVerifier {
+    pub fn new(verifier: impl Into<String>) -> Self {
+        Self(Secret::new(verifier))
+    }
+
+    pub fn as_secret(&self) -> &Secret {
+        &self.0
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+}
+
 /// A code verifier and its S256 challenge.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Pkce {
-    pub verifier: Secret,
+    pub verifier: PkceVerifier,
     pub challenge: String,
 }
 
 impl Pkce {
     /// 32 random bytes of verifier (43 characters), as RFC 7636 §4.1 recommends.
     pub fn new() -> Option<Self> {
-        Some(Self::from_verifier(Secret::new(random_token(32)?)))
+        Some(Self::from_verifier(PkceVerifier::new(random_token(32)?)))
     }
 
-    pub fn from_verifier(verifier: Secret) -> Self {
+    pub fn from_verifier(verifier: PkceVerifier) -> Self {
         let digest = Sha256::digest(verifier.expose().as_bytes());
         Self {
             challenge: URL_SAFE_NO_PAD.encode(digest),
@@ -42,7 +61,9 @@ mod tests {
 
     #[test]
     fn rfc_7636_appendix_b() {
-        let p = Pkce::from_verifier(Secret::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
+        let p = Pkce::from_verifier(PkceVerifier::new(
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+        ));
         assert_eq!(p.challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     }
 

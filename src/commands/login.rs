@@ -21,7 +21,7 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
         no_browser: args.sign_in.no_browser,
         stdin_free: !args.secret.client_secret_stdin,
     };
-    let request = profile.token_request(secret.clone());
+    let request = profile.client_side(secret.clone());
     let mut signed = sign_in::run(ctx, &ctx.client()?, request, grant, &opts)
         .await
         .map_err(|e| sign_in::error(e, &dctx))?;

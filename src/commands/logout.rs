@@ -4,6 +4,7 @@
 use super::{CmdError, Ctx, pick_profile};
 use crate::cli::LogoutArgs;
 use crate::exit::ExitCode;
+use crate::fields::{Endpoint, Field};
 use crate::token::GrantForm;
 
 pub async fn run(ctx: &Ctx, args: &LogoutArgs) -> Result<(), CmdError> {
@@ -22,14 +23,16 @@ pub async fn run(ctx: &Ctx, args: &LogoutArgs) -> Result<(), CmdError> {
         .and_then(|g| g.revocation_url.clone());
     let revoked = match (&entry, revocation) {
         (Some(e), Some(url)) => {
+            let what = "the revocation endpoint";
+            let endpoint = Endpoint::parse(Field::Endpoints, what, &url)
+                .map_err(|e| CmdError::usage(e.message))?;
             let secret = ctx.secret_for_run(name, profile).await?;
-            let req = crate::token::TokenRequest {
-                token_url: url.clone(),
-                ..profile.token_request(secret)
-            }
-            .with_grant(GrantForm::Revocation {
-                refresh_token: e.token.clone(),
-            });
+            let req = profile
+                .client_side(secret)
+                .at(&endpoint)
+                .with_grant(GrantForm::Revocation {
+                    refresh_token: e.token.clone(),
+                });
             Some((url, ctx.client()?.revoke(&req).await))
         }
         _ => None,

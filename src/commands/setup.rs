@@ -138,7 +138,7 @@ async fn prove(
     new: &mut NewProfile,
     secret: &ClientSecret,
 ) -> Result<Option<CmdError>, CmdError> {
-    let req = new.account.token_request(Some(secret.clone()));
+    let req = new.account.client_side(Some(secret.clone()));
     match test_credentials(&ctx.client()?, &req).await {
         Ok(ok) => {
             if ok.not_granted.is_empty() {

@@ -11,7 +11,7 @@ use crate::profile::UserGrant;
 use crate::sign_in::{
     Attempt, BrowserOutcome, DeviceEvent, Progress, SignInError, SignInEvent, SignedIn, Way,
 };
-use crate::token::{Context, GrantType, TokenClient, TokenRequest};
+use crate::token::{ClientSide, Context, GrantType, TokenClient};
 
 /// How one sign-in is run.
 pub struct SignInOptions {
@@ -26,7 +26,7 @@ pub struct SignInOptions {
 pub async fn run(
     ctx: &Ctx,
     client: &TokenClient,
-    request: TokenRequest,
+    request: ClientSide,
     grant: &UserGrant,
     opts: &SignInOptions,
 ) -> Result<SignedIn, SignInError> {

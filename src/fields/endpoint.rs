@@ -45,6 +45,65 @@ pub fn parse_endpoint(field: Field, what: &str, raw: &str) -> Result<Url, FieldE
     Ok(url)
 }
 
+/// An address that passed [`parse_endpoint`]: the only kind of address a token request, a
+/// device authorization or a revocation is sent to. It keeps the text as given (so files and
+/// screens show what the user wrote); a profile file that holds anything else does not load.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Endpoint(String);
+
+impl Endpoint {
+    /// `raw` as an endpoint, or why not, naming `field` and `what` as [`parse_endpoint`] does.
+    pub fn parse(field: Field, what: &str, raw: &str) -> Result<Self, FieldError> {
+        parse_endpoint(field, what, raw).map(|_| Self(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Endpoint {
+    type Error = FieldError;
+
+    fn try_from(raw: String) -> Result<Self, FieldError> {
+        parse_endpoint(Field::Endpoints, "the token URL", &raw)?;
+        Ok(Self(raw))
+    }
+}
+
+impl From<Endpoint> for String {
+    fn from(e: Endpoint) -> String {
+        e.0
+    }
+}
+
+impl std::ops::Deref for Endpoint {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Endpoint {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Endpoint {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// Whether `url` is on `host` (the instance's), port aside.
 pub fn on_host(url: &Url, host: &str) -> bool {
     url.host_str()
@@ -96,5 +155,24 @@ mod tests {
         assert!(on_host(&u, "acme.coupahost.com"));
         assert!(!on_host(&u, "evil.com"));
         assert_eq!(origin_of(&u), "https://acme.coupahost.com:8443");
+    }
+
+    /// Only an address that passes the rule becomes an `Endpoint`, also from a file; its text
+    /// is kept as written.
+    #[test]
+    fn an_endpoint_is_only_made_by_the_rule() {
+        #[derive(serde::Deserialize)]
+        struct F {
+            url: Endpoint,
+        }
+        let read = |raw: &str| toml::from_str::<F>(&format!("url = {raw:?}")).map(|f| f.url);
+        let ok = read("https://IdP.example.com:443/token?a=1").unwrap();
+        assert_eq!(ok.as_str(), "https://IdP.example.com:443/token?a=1");
+        assert_eq!(String::from(ok.clone()), ok.as_str());
+        for bad in ["http://attacker.example.com/token", "file:///etc/passwd", "x"] {
+            let e = read(bad).unwrap_err().to_string();
+            assert!(e.contains("the token URL"), "{bad}: {e}");
+            assert!(Endpoint::parse(Field::Endpoints, "it", bad).is_err());
+        }
     }
 }

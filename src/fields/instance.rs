@@ -4,7 +4,7 @@ use crate::loopback::is_loopback;
 
 use url::{Host, Url};
 
-use super::{Field, FieldError, Validated};
+use super::{Endpoint, Field, FieldError, Validated};
 use crate::provider::Provider;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +13,7 @@ pub struct Instance {
     pub url: String,
     pub host: String,
     /// Where the token request goes.
-    pub token_url: String,
+    pub token_url: Endpoint,
     /// What kind of instance the host is, e.g. "customer instance", when the provider knows it.
     pub label: Option<String>,
     pub is_test: bool,
@@ -78,6 +78,7 @@ pub fn parse_instance_url(
         Some(path) => format!("{origin}{path}"),
         None => generic_token_url(&url, &origin, &mut warnings)?,
     };
+    let token_url = Endpoint::parse(Field::InstanceUrl, "the token URL", &token_url)?;
     let (label, is_test) = classify(provider, &host_text);
     if label.is_none()
         && let Some(w) = outside_domains(provider, &host_text)

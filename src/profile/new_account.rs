@@ -7,7 +7,7 @@ use crate::provider::Provider;
 use crate::secret::ClientSecret;
 use crate::secret_store::SecretLocation;
 use crate::sign_in::SignInError;
-use crate::token::{ClientAuth, Context, GrantForm, GrantType, TestFailure, TokenRequest};
+use crate::token::{ClientAuth, ClientSide, Context, GrantType, TestFailure};
 
 /// The fields of the provider's "create a client" form that are recorded with the profile; each
 /// is `None` when the provider's form has no such field or the user left it out.
@@ -36,14 +36,13 @@ pub struct NewAccount {
 
 impl NewAccount {
     /// The client-credentials request; `secret` is `None` for a public client.
-    pub fn token_request(&self, secret: Option<ClientSecret>) -> TokenRequest {
-        TokenRequest {
+    pub fn client_side(&self, secret: Option<ClientSecret>) -> ClientSide {
+        ClientSide {
             token_url: self.instance.token_url.clone(),
             client_id: self.client_id.clone(),
             secret,
             scopes: self.scopes.clone(),
             auth: self.client_auth,
-            grant: GrantForm::ClientCredentials,
         }
     }
 

@@ -68,7 +68,7 @@ impl SharedFile {
             profile: SharedProfile {
                 provider: p.provider.clone(),
                 instance_url: p.instance_url.clone(),
-                token_url: p.token_url.clone(),
+                token_url: p.token_url.to_string(),
                 grant_type: p.grant_type,
                 client_id: p.client_id.clone(),
                 client_auth: p.client_auth,
@@ -193,7 +193,7 @@ fn instance(shared: &SharedProfile, provider: &Provider) -> Result<fields::Insta
         None => &shared.token_url,
     };
     let i = fields::parse_instance_url(given, provider)?.value;
-    if i.token_url != shared.token_url {
+    if *i.token_url != *shared.token_url {
         return Err(FieldError::new(
             Field::InstanceUrl,
             format!(

@@ -164,7 +164,9 @@ async fn client_credentials(
     secret: Option<ClientSecret>,
 ) -> Result<(Granted, SystemTime), GetError> {
     let mut sent_at = SystemTime::now();
-    let mut answer = client.request(&profile.token_request(secret.clone())).await;
+    let mut answer = client
+        .request(&profile.client_side(secret.clone()).client_credentials())
+        .await;
     if let Err(f) = &answer
         && f.is_client_rejected()
         && profile.secret.vault().is_some()
@@ -173,7 +175,9 @@ async fn client_credentials(
     {
         crate::log::debug("the secret in Vault changed since it was read; trying the new one");
         sent_at = SystemTime::now();
-        answer = client.request(&profile.token_request(again)).await;
+        answer = client
+            .request(&profile.client_side(again).client_credentials())
+            .await;
     }
     Ok((answer.map_err(GetError::Request)?, sent_at))
 }

@@ -71,7 +71,7 @@ pub async fn refresh(
     let entry = accounts
         .refresh_entry(profile)?
         .ok_or_else(|| RefreshError::NotSignedIn(name.to_string()))?;
-    let base = profile.token_request(secret);
+    let base = profile.client_side(secret);
     let attempt = |e: &RefreshEntry| {
         let req = base.with_grant(GrantForm::Refresh {
             refresh_token: e.token.clone(),

@@ -15,12 +15,12 @@ use crate::authorize::{
 };
 use crate::profile::UserGrant;
 use crate::secret::Secret;
-use crate::token::{GrantForm, GrantType, TokenClient, TokenRequest};
+use crate::token::{ClientSide, GrantForm, GrantType, TokenClient};
 
 pub struct SignInPlan {
     pub authorize_url: String,
     /// The token request without its grant (client, secret, scopes, authentication).
-    pub request: TokenRequest,
+    pub request: ClientSide,
     pub redirect_uris: Vec<RedirectUri>,
     pub issuer: Option<String>,
     /// RFC 9207: an answer without `iss` is refused.
@@ -38,7 +38,7 @@ impl SignInPlan {
     /// 5-minute timeout.
     pub fn for_grant(
         grant: &UserGrant,
-        request: TokenRequest,
+        request: ClientSide,
         way: Way,
     ) -> Result<Self, SignInError> {
         let authorize_url = grant.endpoint(GrantType::AuthorizationCode)?;
@@ -199,13 +199,12 @@ mod tests {
     fn plan(timeout: Duration) -> SignInPlan {
         SignInPlan {
             authorize_url: "http://127.0.0.1:9/authorize".into(),
-            request: TokenRequest {
-                token_url: "http://127.0.0.1:9/token".into(),
+            request: ClientSide {
+                token_url: "http://127.0.0.1:9/token".to_string().try_into().unwrap(),
                 client_id: "app".into(),
                 secret: None,
                 scopes: vec![],
                 auth: ClientAuth::None,
-                grant: GrantForm::ClientCredentials,
             },
             redirect_uris: vec![parse_redirect_uri("http://127.0.0.1:0/callback").unwrap()],
             issuer: None,

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant, SystemTime};
 use super::device_poll::{Next, Poller, parse_start};
 use super::{SignInError, SignedIn};
 use crate::authorize::CallbackError;
-use crate::token::{Failure, GrantForm, TokenClient, TokenRequest};
+use crate::fields::{Endpoint, Field};
+use crate::token::{ClientSide, Failure, GrantForm, TokenClient};
 
 #[derive(Debug)]
 pub enum DeviceEvent {
@@ -26,15 +27,17 @@ pub enum DeviceEvent {
 /// Run the device grant with `request`'s client at `device_url`.
 pub async fn device_sign_in(
     client: &TokenClient,
-    request: TokenRequest,
+    request: ClientSide,
     device_url: &str,
     mut on_event: impl FnMut(DeviceEvent),
     cancel: impl Future<Output = ()>,
 ) -> Result<SignedIn, SignInError> {
-    let start_req = TokenRequest {
-        token_url: device_url.to_string(),
-        ..request.with_grant(GrantForm::DeviceAuthorization)
-    };
+    let what = "the device authorization endpoint";
+    let device_url = Endpoint::parse(Field::Endpoints, what, device_url)
+        .map_err(SignInError::BadEndpoint)?;
+    let start_req = request
+        .at(&device_url)
+        .with_grant(GrantForm::DeviceAuthorization);
     let raw = client
         .post_form(&start_req)
         .await

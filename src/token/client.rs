@@ -145,11 +145,11 @@ impl TokenClient {
         let body = form_body(req);
         let mut builder = self
             .http
-            .post(&req.token_url)
+            .post(req.client.token_url.as_str())
             .header(ACCEPT, "application/json")
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(body.expose().to_owned());
-        log::debug(format_args!("POST {}", req.token_url));
+        log::debug(format_args!("POST {}", req.client.token_url));
         log::debug(format_args!("  body: {}", redacted_form(req)));
         if let Some(auth) = basic_authorization(req) {
             let mut value =
@@ -161,7 +161,7 @@ impl TokenClient {
             log::debug("  Authorization: Basic [redacted]");
         }
         crate::fault::panic_point("token", "sending");
-        self.read(builder, &req.token_url, true).await
+        self.read(builder, &req.client.token_url, true).await
     }
 
     /// A GET with the same protections (no redirects, timeouts, capped body), for documents

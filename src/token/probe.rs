@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::ClientAuth;
 use super::client::TokenClient;
 use super::diagnosis::{Failure, Layer, OAuthError};
-use super::request::TokenRequest;
+use super::request::ClientSide;
 use super::response::Granted;
 use crate::log;
 
@@ -50,9 +50,9 @@ pub fn scope_diff(requested: &[String], granted: Option<&[String]>) -> Vec<Strin
 
 pub async fn test_credentials(
     client: &TokenClient,
-    req: &TokenRequest,
+    req: &ClientSide,
 ) -> Result<TestOk, TestFailure> {
-    let failure = match client.request(req).await {
+    let failure = match client.request(&req.client_credentials()).await {
         Ok(granted) => return Ok(ok(req, req.auth, granted)),
         Err(f) => f,
     };
@@ -67,7 +67,7 @@ pub async fn test_credentials(
         "client rejected with {}; trying {} once",
         req.auth, other.auth
     ));
-    match client.request(&other).await {
+    match client.request(&other.client_credentials()).await {
         Ok(granted) => Ok(ok(req, other.auth, granted)),
         Err(second) if second.is_client_rejected() || second.layer() == Layer::Connection => {
             Err(TestFailure {
@@ -82,7 +82,7 @@ pub async fn test_credentials(
 }
 
 /// The failure of `req`, with the missing scopes found when the server said `invalid_scope`.
-async fn diagnose(client: &TokenClient, req: &TokenRequest, failure: Failure) -> TestFailure {
+async fn diagnose(client: &TokenClient, req: &ClientSide, failure: Failure) -> TestFailure {
     let invalid_scope = matches!(
         failure,
         Failure::OAuth {
@@ -113,7 +113,7 @@ impl TestFailure {
     }
 }
 
-fn ok(req: &TokenRequest, auth: ClientAuth, granted: Granted) -> TestOk {
+fn ok(req: &ClientSide, auth: ClientAuth, granted: Granted) -> TestOk {
     let not_granted = scope_diff(&req.scopes, granted.scope.as_deref());
     TestOk {
         granted,
@@ -122,10 +122,7 @@ fn ok(req: &TokenRequest, auth: ClientAuth, granted: Granted) -> TestOk {
     }
 }
 
-async fn find_missing_scopes(
-    client: &TokenClient,
-    req: &TokenRequest,
-) -> (Vec<String>, Vec<String>) {
+async fn find_missing_scopes(client: &TokenClient, req: &ClientSide) -> (Vec<String>, Vec<String>) {
     if req.scopes.len() == 1 {
         return (req.scopes.clone(), vec![]);
     }
@@ -135,7 +132,10 @@ async fn find_missing_scopes(
         if i > 0 {
             tokio::time::sleep(PROBE_SPACING).await;
         }
-        match client.request(&req.with_scopes(vec![scope.clone()])).await {
+        match client
+            .request(&req.with_scopes(vec![scope.clone()]).client_credentials())
+            .await
+        {
             Ok(_) => {}
             Err(Failure::OAuth {
                 error: OAuthError::InvalidScope,

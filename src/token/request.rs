@@ -4,22 +4,35 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::ClientAuth;
+use crate::authorize::PkceVerifier;
+use crate::fields::Endpoint;
 use crate::secret::{ClientSecret, RefreshToken, Secret};
 
+/// The client's side of every token request: where it goes, who asks, what for and how the
+/// client proves itself. Cloned freely (a probe varies the authentication or the scopes); what
+/// a request trades ([`GrantForm`]) is not.
 #[derive(Debug, Clone)]
-pub struct TokenRequest {
-    pub token_url: String,
+pub struct ClientSide {
+    /// Where the request goes: only an address that passed the endpoint rule.
+    pub token_url: Endpoint,
     pub client_id: String,
     /// `None` for a public client ([`ClientAuth::None`]), which has no secret.
     pub secret: Option<ClientSecret>,
     pub scopes: Vec<String>,
     pub auth: ClientAuth,
+}
+
+/// One request to send: the client's side and what it trades. Not `Clone`, as its grant is
+/// not: a code and its PKCE verifier are sent once.
+#[derive(Debug)]
+pub struct TokenRequest {
+    pub client: ClientSide,
     pub grant: GrantForm,
 }
 
 /// What the request trades for a token, beside the client's own credentials. Every value that
 /// could be replayed is a [`Secret`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub enum GrantForm {
     #[default]
     ClientCredentials,
@@ -27,7 +40,7 @@ pub enum GrantForm {
     AuthorizationCode {
         code: Secret,
         redirect_uri: String,
-        verifier: Secret,
+        verifier: PkceVerifier,
     },
     /// RFC 6749 §6; no `scope`, so the original grant is kept.
     Refresh { refresh_token: RefreshToken },
@@ -43,7 +56,7 @@ pub enum GrantForm {
 
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
-impl TokenRequest {
+impl ClientSide {
     pub fn with_auth(&self, auth: ClientAuth) -> Self {
         Self {
             auth,
@@ -58,11 +71,25 @@ impl TokenRequest {
         }
     }
 
-    pub fn with_grant(&self, grant: GrantForm) -> Self {
+    /// The same client at another endpoint (device authorization, revocation).
+    pub fn at(&self, url: &Endpoint) -> Self {
         Self {
-            grant,
+            token_url: url.clone(),
             ..self.clone()
         }
+    }
+
+    /// The request that trades `grant`.
+    pub fn with_grant(&self, grant: GrantForm) -> TokenRequest {
+        TokenRequest {
+            client: self.clone(),
+            grant,
+        }
+    }
+
+    /// The client-credentials request (RFC 6749 §4.4).
+    pub fn client_credentials(&self) -> TokenRequest {
+        self.with_grant(GrantForm::ClientCredentials)
     }
 }
 
@@ -82,8 +109,8 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
     match &req.grant {
         GrantForm::ClientCredentials => {
             form.append_pair("grant_type", "client_credentials");
-            if !req.scopes.is_empty() {
-                form.append_pair("scope", &req.scopes.join(" "));
+            if !req.client.scopes.is_empty() {
+                form.append_pair("scope", &req.client.scopes.join(" "));
             }
         }
         GrantForm::AuthorizationCode {
@@ -94,7 +121,7 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
             form.append_pair("grant_type", "authorization_code");
             form.append_pair("code", &shown(code));
             form.append_pair("redirect_uri", redirect_uri);
-            form.append_pair("code_verifier", &shown(verifier));
+            form.append_pair("code_verifier", &shown(verifier.as_secret()));
         }
         GrantForm::Refresh { refresh_token } => {
             form.append_pair("grant_type", "refresh_token");
@@ -105,8 +132,8 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
             form.append_pair("device_code", &shown(device_code));
         }
         GrantForm::DeviceAuthorization => {
-            if !req.scopes.is_empty() {
-                form.append_pair("scope", &req.scopes.join(" "));
+            if !req.client.scopes.is_empty() {
+                form.append_pair("scope", &req.client.scopes.join(" "));
             }
         }
         GrantForm::Revocation { refresh_token } => {
@@ -114,17 +141,17 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
             form.append_pair("token_type_hint", "refresh_token");
         }
     }
-    match req.auth {
+    match req.client.auth {
         ClientAuth::Post => {
-            form.append_pair("client_id", &req.client_id);
+            form.append_pair("client_id", &req.client.client_id);
             // A request without its secret sends none (the server then refuses the client).
-            if let Some(secret) = &req.secret {
+            if let Some(secret) = &req.client.secret {
                 form.append_pair("client_secret", &shown(secret.as_secret()));
             }
         }
         // A public client names itself and proves nothing (RFC 6749 §3.2.1).
         ClientAuth::None => {
-            form.append_pair("client_id", &req.client_id);
+            form.append_pair("client_id", &req.client.client_id);
         }
         ClientAuth::Basic => {}
     }
@@ -134,11 +161,11 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
 /// `Basic base64(urlencode(id) ":" urlencode(secret))`: RFC 6749 §2.3.1 encodes both parts
 /// before base64, which matters for secrets holding ':' or '%'.
 pub fn basic_authorization(req: &TokenRequest) -> Option<Secret> {
-    if req.auth != ClientAuth::Basic {
+    if req.client.auth != ClientAuth::Basic {
         return None;
     }
-    let raw = req.secret.as_ref().map_or("", |s| s.expose());
-    let id: String = form_urlencoded::byte_serialize(req.client_id.as_bytes()).collect();
+    let raw = req.client.secret.as_ref().map_or("", |s| s.expose());
+    let id: String = form_urlencoded::byte_serialize(req.client.client_id.as_bytes()).collect();
     let secret: Secret =
         Secret::new(form_urlencoded::byte_serialize(raw.as_bytes()).collect::<String>());
     let pair = Secret::new(format!("{id}:{}", secret.expose()));
@@ -152,15 +179,18 @@ pub fn basic_authorization(req: &TokenRequest) -> Option<Secret> {
 mod tests {
     use super::*;
 
-    fn req(auth: ClientAuth) -> TokenRequest {
-        TokenRequest {
-            token_url: "https://acme.coupahost.com/oauth2/token".into(),
+    fn client(auth: ClientAuth) -> ClientSide {
+        ClientSide {
+            token_url: "https://acme.coupahost.com/oauth2/token".to_string().try_into().unwrap(),
             client_id: "my client".into(),
             secret: Some(ClientSecret::new("s:e%c r+t")),
             scopes: vec!["core.common.read".into(), "core.user.read".into()],
             auth,
-            grant: GrantForm::ClientCredentials,
         }
+    }
+
+    fn req(auth: ClientAuth) -> TokenRequest {
+        client(auth).client_credentials()
     }
 
     #[test]
@@ -195,23 +225,25 @@ mod tests {
 
     #[test]
     fn no_scope_parameter_when_none_requested() {
-        let r = req(ClientAuth::Basic).with_scopes(vec![]);
+        let r = client(ClientAuth::Basic)
+            .with_scopes(vec![])
+            .client_credentials();
         assert_eq!(form_body(&r).expose(), "grant_type=client_credentials");
     }
 
     #[test]
     fn user_grants_carry_their_values_and_redact_them() {
-        let code = req(ClientAuth::Basic).with_grant(GrantForm::AuthorizationCode {
+        let code = client(ClientAuth::Basic).with_grant(GrantForm::AuthorizationCode {
             code: Secret::new("c0de"),
             redirect_uri: "http://127.0.0.1:8765/callback".into(),
-            verifier: Secret::new("v3rifier"),
+            verifier: PkceVerifier::new("v3rifier"),
         });
         assert_eq!(
             form_body(&code).expose(),
             "grant_type=authorization_code&code=c0de\
              &redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&code_verifier=v3rifier"
         );
-        let refresh = req(ClientAuth::None).with_grant(GrantForm::Refresh {
+        let refresh = client(ClientAuth::None).with_grant(GrantForm::Refresh {
             refresh_token: RefreshToken::new("r3fresh"),
         });
         assert_eq!(
@@ -219,13 +251,13 @@ mod tests {
             "grant_type=refresh_token&refresh_token=r3fresh&client_id=my+client"
         );
         assert!(basic_authorization(&refresh).is_none(), "public client");
-        let device = req(ClientAuth::Post).with_grant(GrantForm::DeviceCode {
+        let device = client(ClientAuth::Post).with_grant(GrantForm::DeviceCode {
             device_code: Secret::new("d3vice"),
         });
         assert!(form_body(&device).expose().starts_with(
             "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=d3vice&"
         ));
-        let revoke = req(ClientAuth::Post).with_grant(GrantForm::Revocation {
+        let revoke = client(ClientAuth::Post).with_grant(GrantForm::Revocation {
             refresh_token: RefreshToken::new("r3fresh"),
         });
         assert!(

@@ -7,15 +7,15 @@ use crate::profile::Profile;
 use crate::profile::UserGrant;
 use crate::secret::ClientSecret;
 use crate::session::Session;
+use crate::token::ClientSide;
 use crate::token::GrantType;
-use crate::token::TokenRequest;
 
 #[derive(Debug)]
 pub enum Command {
     /// Run the token test in a task; its result comes back as `Msg::TestDone` with `attempt`.
     Test {
         attempt: u64,
-        request: TokenRequest,
+        request: ClientSide,
     },
     CancelTest,
     /// Run a sign-in in a task; it reports as `Msg::SignInProgress`, then `Msg::SignedIn`.
@@ -87,7 +87,7 @@ pub enum Command {
 #[derive(Debug)]
 pub struct SignInJob {
     pub grant: GrantType,
-    pub request: TokenRequest,
+    pub request: ClientSide,
     pub user_grant: UserGrant,
     /// Sign in again for this saved profile: its secret is read from its store first.
     pub secret_of: Option<Box<Profile>>,

@@ -53,7 +53,7 @@ impl LoginScreen {
             job: Box::new(SignInJob {
                 grant: p.grant_type,
                 // The runtime reads the stored secret (a keyring call) before it starts.
-                request: p.token_request(None),
+                request: p.client_side(None),
                 user_grant: p.user_grant.clone().unwrap_or_default(),
                 secret_of: Some(Box::new(p.clone())),
             }),

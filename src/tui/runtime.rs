@@ -198,7 +198,7 @@ impl Executor {
         });
     }
 
-    fn start_test(&mut self, attempt: u64, request: crate::token::TokenRequest) {
+    fn start_test(&mut self, attempt: u64, request: crate::token::ClientSide) {
         self.cancel_test();
         let (client, tx) = (self.deps.client.clone(), self.tx.clone());
         self.test_task = Some(tokio::spawn(async move {

@@ -1,8 +1,9 @@
 //! A canary secret and token through every command: they must appear nowhere but the chosen
 //! store and `token`'s stdout.
 
-use oauth_setup::secret::ClientSecret;
-use oauth_setup::token::{ClientAuth, GrantForm, TokenRequest};
+use oauth_setup::authorize::PkceVerifier;
+use oauth_setup::secret::{ClientSecret, Secret};
+use oauth_setup::token::{ClientAuth, ClientSide, GrantForm};
 
 use crate::support::cli::{Env, all_files, contains};
 use crate::support::oauth::OAuthConfig;
@@ -84,14 +85,24 @@ fn canaries_stay_in_their_store() {
 
 #[test]
 fn debug_output_of_requests_is_redacted() {
-    let req = TokenRequest {
-        token_url: "https://acme.coupahost.com/oauth2/token".into(),
+    let client = ClientSide {
+        token_url: "https://acme.coupahost.com/oauth2/token".to_string().try_into().unwrap(),
         client_id: "id".into(),
         secret: Some(ClientSecret::new(SECRET)),
         scopes: vec![],
         auth: ClientAuth::Basic,
-        grant: GrantForm::ClientCredentials,
     };
+    let code = client.with_grant(GrantForm::AuthorizationCode {
+        code: Secret::new("c0de-canary"),
+        redirect_uri: "http://127.0.0.1:8765/callback".into(),
+        verifier: PkceVerifier::new("v3rifier-canary"),
+    });
+    let dbg = format!("{code:?}");
+    assert!(
+        !dbg.contains("c0de-canary") && !dbg.contains("v3rifier-canary"),
+        "{dbg}"
+    );
+    let req = client.client_credentials();
     let dbg = format!(
         "{req:?} {:?}",
         oauth_setup::token::basic_authorization(&req)

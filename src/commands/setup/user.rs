@@ -25,7 +25,7 @@ pub async fn run(
             ctx.style.warn("warning:")
         );
     }
-    let request = new.account.token_request(secret.clone());
+    let request = new.account.client_side(secret.clone());
     let dctx = new.account.diagnosis_context();
     let opts = sign_in::SignInOptions {
         grant_type: new.account.grant,

@@ -140,9 +140,9 @@ fn draft_is_valid(d: &Driver) {
     let draft = &w.draft;
     if let Some(i) = &draft.instance {
         let raw = if p.token_path.is_some() {
-            &i.url
+            i.url.as_str()
         } else {
-            &i.token_url
+            i.token_url.as_str()
         };
         assert!(fields::parse_instance_url(raw, p).is_ok(), "instance {raw}");
     }

@@ -7,7 +7,7 @@ use crate::fields::Instance;
 use crate::profile::{ClientForm, NewAccount, UserGrant};
 use crate::provider::Provider;
 use crate::secret::ClientSecret;
-use crate::token::{ClientAuth, GrantType, TokenRequest};
+use crate::token::{ClientAuth, ClientSide, GrantType};
 
 #[derive(Debug, Clone, Default)]
 pub struct Draft {
@@ -59,12 +59,12 @@ impl Draft {
         self.public && self.grant == Some(GrantType::AuthorizationCode)
     }
 
-    pub fn request(&self, provider: &Provider, auth: ClientAuth) -> Option<TokenRequest> {
+    pub fn request(&self, provider: &Provider, auth: ClientAuth) -> Option<ClientSide> {
         let secret = match self.is_public() {
             true => None,
             false => Some(self.secret.clone()?),
         };
-        Some(self.account(provider, auth)?.token_request(secret))
+        Some(self.account(provider, auth)?.client_side(secret))
     }
 
     pub fn scopes(&self) -> &[String] {

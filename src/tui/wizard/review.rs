@@ -82,7 +82,7 @@ impl Wizard {
     /// What the test will use: the instance, or for a server given by its token URL, that URL.
     fn instance_row(&self) -> Row {
         match (&self.draft.instance, &self.provider.token_path) {
-            (Some(i), None) => row(Step::Instance, "Token URL", &i.token_url),
+            (Some(i), None) => row(Step::Instance, "Token URL", i.token_url.as_str()),
             (Some(i), Some(_)) => row(
                 Step::Instance,
                 "Instance",
