@@ -16,8 +16,8 @@ use std::num::NonZeroU16;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use oauth_setup::config_dir::ConfigDir;
-use oauth_setup::profile::ProfilesFile;
+use oauth_setup::stores::config_dir::ConfigDir;
+use oauth_setup::stores::profile::ProfilesFile;
 use oauth_setup::tui::msg::Msg;
 use oauth_setup::tui::{App, Entry, Prefill, Theme, VaultEnv};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};

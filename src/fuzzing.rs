@@ -9,14 +9,14 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use crate::account::Accounts;
-use crate::config_dir::ConfigDir;
-use crate::import::{Request, prepare};
-use crate::profile::shared::SharedFile;
-use crate::sanitize::{for_terminal, has_unsafe, one_line};
+use crate::flows::import::{Request, prepare};
+use crate::protocol::token::{RawResponse, bearer_value, check_token, interpret, is_token_type};
+use crate::rules::sanitize::{for_terminal, has_unsafe, one_line};
 use crate::session::cache;
 use crate::session::refresh_entry::RefreshEntry;
-use crate::token::{RawResponse, bearer_value, check_token, interpret, is_token_type};
+use crate::stores::account::Accounts;
+use crate::stores::config_dir::ConfigDir;
+use crate::stores::profile::shared::SharedFile;
 
 /// A token response through to the cache entry and the refresh entry a sign-in keeps, at a
 /// request time `sent_at_secs` after the epoch (any u64: the overflow class lives here).

@@ -1,11 +1,11 @@
 use clap::Parser;
-use oauth_setup::cli::Cli;
-use oauth_setup::commands;
-use oauth_setup::out::{StdoutState, stdout_state};
+use oauth_setup::base::out::{StdoutState, stdout_state};
+use oauth_setup::cli::args::Cli;
+use oauth_setup::cli::commands;
 
 fn main() {
-    oauth_setup::hardening::no_core_dumps();
-    oauth_setup::completions::answer_if_asked();
+    oauth_setup::base::hardening::no_core_dumps();
+    oauth_setup::cli::completions::answer_if_asked();
     let cli = Cli::parse();
     let mut code = match commands::run(cli) {
         Ok(()) => 0,

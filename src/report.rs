@@ -3,13 +3,14 @@
 
 use std::time::SystemTime;
 
-use crate::profile::Verification;
-use crate::token::{Context, TestFailure, TestOk};
+use crate::protocol::token::{Context, TestFailure, TestOk};
+use crate::stores::profile::Verification;
 
 /// After a refused rotation: what is known about the secret still stored (not that it works:
 /// it may be the reason for the rotation).
 pub fn unchanged_secret(last: Option<&Verification>, now: SystemTime) -> String {
-    let age = |v: &Verification| crate::timestamp::age(&v.at, now).unwrap_or_else(|| v.at.clone());
+    let age =
+        |v: &Verification| crate::rules::timestamp::age(&v.at, now).unwrap_or_else(|| v.at.clone());
     match last {
         Some(v) if v.ok => format!(
             "the stored secret was not changed; it last passed verification {}",
@@ -26,7 +27,7 @@ pub fn unchanged_secret(last: Option<&Verification>, now: SystemTime) -> String 
 
 /// After a lost race to rotate `whose` ("acme's secret", "the secret"): who won, when Vault
 /// says ("(now version 3, by jane from build-7 at …)"), and that nothing was overwritten.
-pub fn overtaken(whose: &str, now: Option<&crate::vault::History>) -> String {
+pub fn overtaken(whose: &str, now: Option<&crate::stores::vault::History>) -> String {
     let who = now.map_or(String::new(), |h| {
         let by = h
             .last_rotation()
@@ -38,10 +39,12 @@ pub fn overtaken(whose: &str, now: Option<&crate::vault::History>) -> String {
 }
 
 /// How to sign `profile` in again, in the words of the front end on `surface`.
-pub fn sign_in_again(profile: &str, surface: crate::token::Surface) -> String {
+pub fn sign_in_again(profile: &str, surface: crate::protocol::token::Surface) -> String {
     match surface {
-        crate::token::Surface::CommandLine => format!("run oauth-setup login {profile}"),
-        crate::token::Surface::App => "press l on the home screen to sign in again".into(),
+        crate::protocol::token::Surface::CommandLine => format!("run oauth-setup login {profile}"),
+        crate::protocol::token::Surface::App => {
+            "press l on the home screen to sign in again".into()
+        }
     }
 }
 
@@ -51,7 +54,7 @@ pub fn signed_in(
     expires_in: Option<u64>,
     refresh: bool,
     refresh_scope: Option<&str>,
-    surface: crate::token::Surface,
+    surface: crate::protocol::token::Surface,
 ) -> String {
     let access = match expires_in {
         Some(s) => format!(
@@ -61,8 +64,8 @@ pub fn signed_in(
         None => "an access token".to_string(),
     };
     let again = match surface {
-        crate::token::Surface::CommandLine => "oauth-setup login",
-        crate::token::Surface::App => "l at home",
+        crate::protocol::token::Surface::CommandLine => "oauth-setup login",
+        crate::protocol::token::Surface::App => "l at home",
     };
     match (refresh, refresh_scope) {
         (true, _) => format!("{access} and a refresh token"),
@@ -130,8 +133,8 @@ pub fn test_failure_lines(f: &TestFailure, ctx: &Context) -> (String, String) {
     (summary, f.failure.fix(ctx))
 }
 
-fn role_words(role: crate::import::Role) -> (&'static str, &'static str) {
-    use crate::import::Role;
+fn role_words(role: crate::flows::import::Role) -> (&'static str, &'static str) {
+    use crate::flows::import::Role;
     match role {
         Role::TokenEndpoint => ("token endpoint", "receives the client secret and codes"),
         Role::Authorize => ("authorize endpoint", "opened in your browser to sign in"),
@@ -148,8 +151,8 @@ fn role_words(role: crate::import::Role) -> (&'static str, &'static str) {
 }
 
 /// What an import would contact or run, a line a value then a line why, each value escaped.
-pub fn import_plan_lines(prepared: &crate::import::Prepared) -> Vec<String> {
-    use crate::sanitize::one_line;
+pub fn import_plan_lines(prepared: &crate::flows::import::Prepared) -> Vec<String> {
+    use crate::rules::sanitize::one_line;
     let plan = &prepared.plan;
     let mut lines = Vec::new();
     for item in &plan.items {

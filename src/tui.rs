@@ -5,31 +5,19 @@
 
 pub(crate) mod app;
 pub(crate) mod command;
-pub(crate) mod home;
-pub(crate) mod keymap;
-pub(crate) mod layout;
-pub(crate) mod login_screen;
 pub mod msg;
-pub(crate) mod rotate;
 pub(crate) mod runtime;
-pub(crate) mod scope_picker;
+pub(crate) mod screens;
 pub(crate) mod scrub;
-pub(crate) mod secret_field;
-pub(crate) mod sign_in_panel;
-pub(crate) mod terminal;
-pub(crate) mod text_field;
-pub(crate) mod theme;
-pub(crate) mod verify_screen;
-pub(crate) mod wizard;
-pub(crate) mod wrap;
+pub(crate) mod widgets;
 
 use std::io::IsTerminal;
 
-pub use crate::vault::VaultEnv;
+pub use crate::stores::vault::VaultEnv;
 pub use app::{App, Entry};
 pub use runtime::{Deps, run};
-pub use theme::Theme;
-pub use wizard::Prefill;
+pub use screens::wizard::Prefill;
+pub use widgets::theme::Theme;
 
 /// The app needs a terminal on both ends.
 pub fn has_terminal() -> bool {

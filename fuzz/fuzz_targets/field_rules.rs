@@ -2,9 +2,9 @@
 //! Every field rule on arbitrary input: no panic, and every rejection names its field.
 
 use libfuzzer_sys::fuzz_target;
-use oauth_setup::fields::{self, Field};
-use oauth_setup::provider::Provider;
-use oauth_setup::secret::Secret;
+use oauth_setup::rules::fields::{self, Field};
+use oauth_setup::rules::provider::Provider;
+use oauth_setup::rules::secret::ClientSecret;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -23,5 +23,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = fields::parse_profile_name(&text);
     let _ = fields::parse_grant_type(&text);
     let _ = fields::parse_client_auth(&text);
-    let _ = fields::parse_secret(Secret::new(text.as_ref()));
+    let _ = fields::parse_secret(ClientSecret::new(text.as_ref()));
 });

@@ -2,8 +2,8 @@
 //! The profiles-file loader on arbitrary text: no panic; a rejection names the file.
 
 use libfuzzer_sys::fuzz_target;
-use oauth_setup::config_dir::ConfigDir;
-use oauth_setup::profile::ProfileStore;
+use oauth_setup::stores::config_dir::ConfigDir;
+use oauth_setup::stores::profile::ProfileStore;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -3,7 +3,7 @@
 //! failure has a summary and a fix.
 
 use libfuzzer_sys::fuzz_target;
-use oauth_setup::token::{Context, RawResponse, interpret};
+use oauth_setup::protocol::token::{Context, RawResponse, interpret};
 
 fuzz_target!(|data: &[u8]| {
     if data.len() < 3 {

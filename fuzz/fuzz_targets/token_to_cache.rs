@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use oauth_setup::fuzzing::token_response_through_cache;
-use oauth_setup::token::RawResponse;
+use oauth_setup::protocol::token::RawResponse;
 
 fuzz_target!(|data: &[u8]| {
     if data.len() < 8 {

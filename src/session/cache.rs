@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use zeroize::Zeroize;
 
-use crate::secret::{AccessToken, Secret};
-use crate::token::Granted;
+use crate::protocol::token::Granted;
+use crate::rules::secret::{AccessToken, Secret};
 
 const VERSION: u8 = 1;
 
@@ -98,7 +98,7 @@ pub fn is_too_long_marker(stored: &Secret) -> bool {
 /// When a stored entry expires, if it is ours (whatever its scopes).
 pub fn expires_at(stored: &Secret) -> Option<SystemTime> {
     let entry: Entry = serde_json::from_str(stored.expose()).ok()?;
-    (entry.v == VERSION).then(|| crate::timestamp::from_unix(entry.expires_at))
+    (entry.v == VERSION).then(|| crate::rules::timestamp::from_unix(entry.expires_at))
 }
 
 /// A stored entry, if it is ours, for these scopes, and valid for at least `min_valid` from
@@ -116,7 +116,7 @@ pub fn usable(
     let cached = Cached {
         access_token: AccessToken::new(std::mem::take(&mut entry.access_token)),
         token_type: std::mem::take(&mut entry.token_type),
-        expires_at: Some(crate::timestamp::from_unix(entry.expires_at)),
+        expires_at: Some(crate::rules::timestamp::from_unix(entry.expires_at)),
         scope: entry.scope.take(),
     };
     (cached.remaining(now)? >= min_valid).then_some(cached)
@@ -128,7 +128,7 @@ mod tests {
 
     fn granted(expires_in: Option<u64>) -> Granted {
         Granted {
-            access_token: crate::secret::AccessToken::new("tok-1"),
+            access_token: crate::rules::secret::AccessToken::new("tok-1"),
             token_type: "bearer".into(),
             expires_in,
             scope: None,

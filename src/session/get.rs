@@ -10,12 +10,12 @@ use super::cache::{self, Cached};
 use super::refresh::{RefreshError, refresh};
 use super::response::{RefreshFrom, split};
 use super::stored::{CacheOutcome, Kept};
-use crate::account::{Accounts, RunSecretError};
-use crate::config_dir::ConfigDirError;
-use crate::profile::{Profile, ProfileError};
-use crate::secret::ClientSecret;
-use crate::secret_store::StoreError;
-use crate::token::{ClientError, Failure, Granted, HttpOptions, TokenClient};
+use crate::protocol::token::{ClientError, Failure, Granted, HttpOptions, TokenClient};
+use crate::rules::secret::ClientSecret;
+use crate::stores::account::{Accounts, RunSecretError};
+use crate::stores::config_dir::ConfigDirError;
+use crate::stores::profile::{Profile, ProfileError};
+use crate::stores::secret_store::StoreError;
 
 /// What the caller asks for.
 #[derive(Debug, Clone, Copy)]
@@ -173,7 +173,9 @@ async fn client_credentials(
         && let Ok(again) = read_secret(accounts, profile).await
         && again != secret
     {
-        crate::log::debug("the secret in Vault changed since it was read; trying the new one");
+        crate::base::log::debug(
+            "the secret in Vault changed since it was read; trying the new one",
+        );
         sent_at = SystemTime::now();
         answer = client
             .request(&profile.client_side(again).client_credentials())

@@ -6,17 +6,17 @@
 
 use std::time::SystemTime;
 
-use crate::account::Accounts;
-use crate::exit::ExitCode;
-use crate::fault::crash_point;
-use crate::profile::Profile;
-use crate::secret::ClientSecret;
-use crate::secret_store::StoreError;
+use crate::base::exit::ExitCode;
+use crate::base::fault::crash_point;
+use crate::protocol::token::{Failure, GrantForm, Granted, Layer, OAuthError, TokenClient};
+use crate::rules::secret::ClientSecret;
 use crate::session::cache::Cached;
 use crate::session::refresh_entry::RefreshEntry;
 use crate::session::response::{self, RefreshFrom};
 use crate::session::stored::Kept;
-use crate::token::{Failure, GrantForm, Granted, Layer, OAuthError, TokenClient};
+use crate::stores::account::Accounts;
+use crate::stores::profile::Profile;
+use crate::stores::secret_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RefreshError {

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 use zeroize::Zeroize;
 
-use crate::secret::{RefreshToken, Secret};
+use crate::rules::secret::{RefreshToken, Secret};
 
 const VERSION: u8 = 1;
 

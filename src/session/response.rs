@@ -1,13 +1,13 @@
 //! What a token response leaves to keep, decided without I/O: the access token as handed out,
 //! its cache entry, and the refresh token as an entry (a first one after a sign-in, the next
-//! generation after a refresh). [`crate::account::Accounts::keep`] saves it.
+//! generation after a refresh). [`crate::stores::account::Accounts::keep`] saves it.
 
 use std::time::SystemTime;
 
 use super::cache::{self, Cached};
 use super::refresh_entry::RefreshEntry;
-use crate::secret::Secret;
-use crate::token::Granted;
+use crate::protocol::token::Granted;
+use crate::rules::secret::Secret;
 
 /// The tokens to keep for a profile.
 #[derive(Debug, Default, Clone)]
@@ -83,11 +83,11 @@ mod tests {
 
     fn granted(refresh: Option<&str>, expires_in: Option<u64>) -> Granted {
         Granted {
-            access_token: crate::secret::AccessToken::new("at-1"),
+            access_token: crate::rules::secret::AccessToken::new("at-1"),
             token_type: "Bearer".into(),
             expires_in,
             scope: None,
-            refresh_token: refresh.map(crate::secret::RefreshToken::new),
+            refresh_token: refresh.map(crate::rules::secret::RefreshToken::new),
             refresh_expires_in: Some(600),
         }
     }

@@ -4,10 +4,10 @@
 
 use std::time::SystemTime;
 
-use crate::account::Accounts;
-use crate::profile::Profile;
+use crate::rules::timestamp::ago;
 use crate::session::cache;
-use crate::timestamp::ago;
+use crate::stores::account::Accounts;
+use crate::stores::profile::Profile;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionStatus {
@@ -34,7 +34,7 @@ pub fn session_status(accounts: &Accounts, profile: &Profile, now: SystemTime) -
         .user_grant
         .as_ref()
         .and_then(|g| g.refresh_token_lifetime_days);
-    let at = crate::timestamp::from_unix;
+    let at = crate::rules::timestamp::from_unix;
     let refresh = profile
         .grant_type
         .is_user_grant()

@@ -6,11 +6,11 @@
 use super::cache;
 use super::refresh_entry::RefreshEntry;
 use super::response::Session;
-use crate::account::{Accounts, cache_ref, refresh_ref};
-use crate::fault::crash_point;
-use crate::profile::Profile;
-use crate::secret::Secret;
-use crate::secret_store::StoreError;
+use crate::base::fault::crash_point;
+use crate::rules::secret::Secret;
+use crate::stores::account::{Accounts, cache_ref, refresh_ref};
+use crate::stores::profile::Profile;
+use crate::stores::secret_store::StoreError;
 
 /// What became of an access token handed to the cache.
 #[derive(Debug)]

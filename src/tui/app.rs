@@ -5,18 +5,18 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::text::Line;
 
 use super::command::{Command, Ending, Outcome};
-use super::home::{Home, HomeAction, Note};
-use super::layout;
-use super::login_screen::LoginScreen;
 use super::msg::Msg;
-use super::rotate::Rotate;
-use super::theme::{Paint, Theme};
-use super::verify_screen::VerifyScreen;
-use super::wizard::{Prefill, Wizard};
-use crate::config_dir::ConfigDir;
-use crate::profile::ProfilesFile;
+use super::screens::home::{Home, HomeAction, Note};
+use super::screens::login_screen::LoginScreen;
+use super::screens::rotate::Rotate;
+use super::screens::verify_screen::VerifyScreen;
+use super::screens::wizard::{Prefill, Wizard};
+use super::widgets::layout;
+use super::widgets::theme::{Paint, Theme};
 use crate::session::status::SessionStatus;
-use crate::vault::VaultEnv;
+use crate::stores::config_dir::ConfigDir;
+use crate::stores::profile::ProfilesFile;
+use crate::stores::vault::VaultEnv;
 use std::collections::BTreeMap;
 
 /// Where the app opens.

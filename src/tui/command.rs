@@ -1,14 +1,14 @@
 //! Work the pure update asks the runtime to do (network and keyring calls, file writes), and
 //! what screens tell the app when they are done.
 
-use crate::account::NewProfile;
-use crate::exit::ExitCode;
-use crate::profile::Profile;
-use crate::profile::UserGrant;
-use crate::secret::ClientSecret;
+use crate::base::exit::ExitCode;
+use crate::protocol::token::ClientSide;
+use crate::protocol::token::GrantType;
+use crate::rules::secret::ClientSecret;
 use crate::session::Session;
-use crate::token::ClientSide;
-use crate::token::GrantType;
+use crate::stores::account::NewProfile;
+use crate::stores::profile::Profile;
+use crate::stores::profile::UserGrant;
 
 #[derive(Debug)]
 pub enum Command {
@@ -58,7 +58,7 @@ pub enum Command {
     /// Check a Vault location (KV version 2, rights); the answer is `Msg::VaultChecked`.
     CheckVault {
         attempt: u64,
-        at: crate::vault::VaultLocation,
+        at: crate::stores::vault::VaultLocation,
     },
     /// Read a server's metadata; the answer is `Msg::Discovered`.
     Discover {
@@ -72,7 +72,7 @@ pub enum Command {
     },
     /// Import a file whose plan the user confirmed; the answer is `Msg::Imported`.
     Import {
-        prepared: Box<crate::import::Prepared>,
+        prepared: Box<crate::flows::import::Prepared>,
     },
     LoadProfiles,
     /// Read what each profile holds beside its secret; the answer is `Msg::Statuses`.

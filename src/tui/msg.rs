@@ -2,14 +2,14 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use crate::account::{AccountError, Deleted, Saved};
-use crate::discovery::{DiscoveryError, Metadata};
-use crate::profile::{ProfileError, ProfilesFile};
-use crate::secret_store::StoreError;
+use crate::flows::sign_in::{Progress, SignInError, SignedIn};
+use crate::flows::verify::ProfileReport;
+use crate::protocol::discovery::{DiscoveryError, Metadata};
+use crate::protocol::token::{TestFailure, TestOk};
 use crate::session::status::SessionStatus;
-use crate::sign_in::{Progress, SignInError, SignedIn};
-use crate::token::{TestFailure, TestOk};
-use crate::verify::ProfileReport;
+use crate::stores::account::{AccountError, Deleted, Saved};
+use crate::stores::profile::{ProfileError, ProfilesFile};
+use crate::stores::secret_store::StoreError;
 use std::time::Instant;
 
 #[derive(Debug)]
@@ -30,12 +30,12 @@ pub enum Msg {
     /// The running rotation's report.
     RotateProgress {
         attempt: u64,
-        update: crate::rotate::Progress,
+        update: crate::flows::rotate::Progress,
     },
     /// A rotation ended: the new secret replaced the stored one, or why not.
     Rotated {
         attempt: u64,
-        result: Box<Result<crate::rotate::Rotated, crate::rotate::RotateError>>,
+        result: Box<Result<crate::flows::rotate::Rotated, crate::flows::rotate::RotateError>>,
     },
     /// One profile's checks, `index` into the names verified.
     Verified {
@@ -72,10 +72,10 @@ pub enum Msg {
         result: Result<(), StoreError>,
     },
     /// What a profile file would contact or run, for the user to confirm.
-    ImportPlanned(Box<Result<crate::import::Prepared, crate::import::ImportError>>),
-    Imported(Box<Result<crate::import::Imported, crate::import::ImportError>>),
+    ImportPlanned(Box<Result<crate::flows::import::Prepared, crate::flows::import::ImportError>>),
+    Imported(Box<Result<crate::flows::import::Imported, crate::flows::import::ImportError>>),
     /// A new sign-in's tokens were kept for a profile.
-    SessionSaved(Result<(), crate::account::AccountError>),
+    SessionSaved(Result<(), crate::stores::account::AccountError>),
     /// What each profile holds beside its secret (token expiry, refresh-token age).
     Statuses(Vec<(String, SessionStatus)>),
 }

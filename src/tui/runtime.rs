@@ -13,18 +13,19 @@ use super::app::{App, Entry};
 use super::command::SignInJob;
 use super::command::{Command, Ending};
 use super::msg::Msg;
-use super::terminal::TerminalGuard;
-use super::theme::Theme;
+use super::widgets::theme::Theme;
+use terminal::TerminalGuard;
 
 mod signals;
-use crate::account::Accounts;
-use crate::profile::Profile;
-use crate::rotate::{self, Rotation};
-use crate::secret::ClientSecret;
+pub(crate) mod terminal;
+use crate::flows::rotate::{self, Rotation};
+use crate::flows::sign_in::{Attempt, Progress, SignInError, SignedIn, Way};
+use crate::flows::verify::{check_each_and_record, unreadable_file};
+use crate::protocol::token::{Surface, TokenClient, test_credentials};
+use crate::rules::secret::ClientSecret;
 use crate::session::status::{SessionStatus, session_status};
-use crate::sign_in::{Attempt, Progress, SignInError, SignedIn, Way};
-use crate::token::{Surface, TokenClient, test_credentials};
-use crate::verify::{check_each_and_record, unreadable_file};
+use crate::stores::account::Accounts;
+use crate::stores::profile::Profile;
 use signals::Signals;
 
 /// What the background work needs.
@@ -52,7 +53,7 @@ pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
         .load()
         .map_err(|e| io::Error::other(e.to_string()))?;
     let dir = deps.accounts.dir().clone();
-    let (mut app, first) = App::new(entry, profiles, dir, theme, crate::vault::env());
+    let (mut app, first) = App::new(entry, profiles, dir, theme, crate::stores::vault::env());
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let mut exec = Executor {
         deps,
@@ -198,7 +199,7 @@ impl Executor {
         });
     }
 
-    fn start_test(&mut self, attempt: u64, request: crate::token::ClientSide) {
+    fn start_test(&mut self, attempt: u64, request: crate::protocol::token::ClientSide) {
         self.cancel_test();
         let (client, tx) = (self.deps.client.clone(), self.tx.clone());
         self.test_task = Some(tokio::spawn(async move {
@@ -273,23 +274,29 @@ impl Executor {
         let accounts = self.deps.accounts.clone();
         tokio::task::spawn_blocking(move || {
             let env = |k: &str| std::env::var(k).ok();
-            let result = crate::import::read(std::path::Path::new(&path)).and_then(|shared| {
-                crate::import::prepare(&accounts, &shared, &crate::import::Request::default(), &env)
-            });
+            let result =
+                crate::flows::import::read(std::path::Path::new(&path)).and_then(|shared| {
+                    crate::flows::import::prepare(
+                        &accounts,
+                        &shared,
+                        &crate::flows::import::Request::default(),
+                        &env,
+                    )
+                });
             let _ = tx.send(Msg::ImportPlanned(Box::new(result)));
         });
     }
 
     /// Import a file whose plan the user confirmed, in a task (it may test the secret live).
-    fn import(&self, prepared: crate::import::Prepared) {
+    fn import(&self, prepared: crate::flows::import::Prepared) {
         let (client, tx) = (self.deps.client.clone(), self.tx.clone());
         let accounts = self.deps.accounts.clone();
         tokio::spawn(async move {
-            let consent = crate::import::Consent {
+            let consent = crate::flows::import::Consent {
                 confirmed: true,
                 ..Default::default()
             };
-            let result = crate::import::import(&accounts, &client, prepared, &consent).await;
+            let result = crate::flows::import::import(&accounts, &client, prepared, &consent).await;
             let _ = tx.send(Msg::Imported(Box::new(result)));
         });
     }
@@ -297,7 +304,7 @@ impl Executor {
     fn discover(&self, attempt: u64, issuer: String) {
         let (client, tx) = (self.deps.client.clone(), self.tx.clone());
         tokio::spawn(async move {
-            let result = crate::discovery::discover(&client, &issuer).await;
+            let result = crate::protocol::discovery::discover(&client, &issuer).await;
             let _ = tx.send(Msg::Discovered {
                 attempt,
                 result: Box::new(result),
@@ -388,7 +395,7 @@ async fn run_sign_in(
         },
     };
     let never = std::future::pending::<()>();
-    crate::sign_in::run(client, attempt, on, pasted, never).await
+    crate::flows::sign_in::run(client, attempt, on, pasted, never).await
 }
 
 /// Keep a new sign-in's tokens for profile `name`, as `login` does.
@@ -396,11 +403,11 @@ fn save_session(
     accounts: &Accounts,
     name: &str,
     session: &crate::session::Session,
-) -> Result<(), crate::account::AccountError> {
+) -> Result<(), crate::stores::account::AccountError> {
     let file = accounts.load()?;
     let profile = file
         .get(name)
-        .ok_or_else(|| crate::account::AccountError::Missing(name.to_string()))?;
+        .ok_or_else(|| crate::stores::account::AccountError::Missing(name.to_string()))?;
     accounts.keep_sign_in(name, profile, session, None)
 }
 

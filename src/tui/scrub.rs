@@ -1,10 +1,10 @@
 //! The app's last line of defence: after a frame is drawn and before it reaches the terminal,
 //! every cell that would carry a control or bidi character is replaced. Text from outside is
-//! escaped where it enters (`crate::sanitize`); this pass makes a missed path harmless too.
+//! escaped where it enters (`crate::rules::sanitize`); this pass makes a missed path harmless too.
 
 use ratatui::buffer::Buffer;
 
-use crate::sanitize::has_unsafe;
+use crate::rules::sanitize::has_unsafe;
 
 /// U+FFFD, the replacement character: visible, one column, and inert in every terminal.
 const REPLACEMENT: &str = "\u{fffd}";

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use oauth_setup::config_dir::ConfigDir;
-use oauth_setup::profile::ProfileStore;
+use oauth_setup::stores::config_dir::ConfigDir;
+use oauth_setup::stores::profile::ProfileStore;
 
 use crate::support::cli::{Env, Run};
 use crate::support::oauth::OAuthConfig;

@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use oauth_setup::config_dir::ConfigDir;
-use oauth_setup::profile::ProfileStore;
+use oauth_setup::stores::config_dir::ConfigDir;
+use oauth_setup::stores::profile::ProfileStore;
 
 use crate::support::cli::{Env, FILE_STORE, Run, setup_args};
 use crate::support::oauth::OAuthConfig;

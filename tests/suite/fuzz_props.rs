@@ -1,12 +1,12 @@
 //! Property tests (bounded, in the normal run): the field rules, the profiles loader and the
 //! token-response parser never panic, and every rejection is a clear message.
 
-use oauth_setup::config_dir::ConfigDir;
-use oauth_setup::fields::{self, Field};
-use oauth_setup::profile::ProfileStore;
-use oauth_setup::provider::Provider;
-use oauth_setup::secret::ClientSecret;
-use oauth_setup::token::{Context, RawResponse, interpret};
+use oauth_setup::protocol::token::{Context, RawResponse, interpret};
+use oauth_setup::rules::fields::{self, Field};
+use oauth_setup::rules::provider::Provider;
+use oauth_setup::rules::secret::ClientSecret;
+use oauth_setup::stores::config_dir::ConfigDir;
+use oauth_setup::stores::profile::ProfileStore;
 use proptest::prelude::*;
 use serde_json::json;
 

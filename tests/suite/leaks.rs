@@ -1,9 +1,9 @@
 //! A canary secret and token through every command: they must appear nowhere but the chosen
 //! store and `token`'s stdout.
 
-use oauth_setup::authorize::PkceVerifier;
-use oauth_setup::secret::{ClientSecret, Secret};
-use oauth_setup::token::{ClientAuth, ClientSide, GrantForm};
+use oauth_setup::protocol::authorize::PkceVerifier;
+use oauth_setup::protocol::token::{ClientAuth, ClientSide, GrantForm};
+use oauth_setup::rules::secret::{ClientSecret, Secret};
 
 use crate::support::cli::{Env, all_files, contains};
 use crate::support::oauth::OAuthConfig;
@@ -86,7 +86,10 @@ fn canaries_stay_in_their_store() {
 #[test]
 fn debug_output_of_requests_is_redacted() {
     let client = ClientSide {
-        token_url: "https://acme.coupahost.com/oauth2/token".to_string().try_into().unwrap(),
+        token_url: "https://acme.coupahost.com/oauth2/token"
+            .to_string()
+            .try_into()
+            .unwrap(),
         client_id: "id".into(),
         secret: Some(ClientSecret::new(SECRET)),
         scopes: vec![],
@@ -105,7 +108,7 @@ fn debug_output_of_requests_is_redacted() {
     let req = client.client_credentials();
     let dbg = format!(
         "{req:?} {:?}",
-        oauth_setup::token::basic_authorization(&req)
+        oauth_setup::protocol::token::basic_authorization(&req)
     );
     assert!(!dbg.contains(SECRET) && dbg.contains("[redacted]"), "{dbg}");
 }

@@ -347,7 +347,7 @@ fn tls_untrusted_then_trusted_with_ca_file() {
 
 #[test]
 fn tls_trusted_by_the_platform_store() {
-    // The platform store is read only when a certificate is checked (src/token/trust.rs); this
+    // The platform store is read only when a certificate is checked (src/protocol/token/trust.rs); this
     // shows it is still read then: SSL_CERT_FILE names the platform's bundle on Linux.
     let ca = tls::make(&["localhost"]);
     let oauth = OAuthConfig::new(ID, SECRET, &["core.common.read"]);

@@ -2,15 +2,15 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::config_dir::ConfigDir;
-use crate::profile::{Profile, ProfilesFile};
-use crate::token::{ClientAuth, Failure, Granted, OAuthError, TestFailure, TestOk};
+use crate::protocol::token::{ClientAuth, Failure, Granted, OAuthError, TestFailure, TestOk};
+use crate::stores::config_dir::ConfigDir;
+use crate::stores::profile::{Profile, ProfilesFile};
 use crate::tui::app::{App, Entry, Screen};
 use crate::tui::command::{Command, Ending};
 use crate::tui::msg::Msg;
-use crate::tui::theme::Theme;
-use crate::tui::wizard::Wizard;
-use crate::tui::wizard::step::Step;
+use crate::tui::screens::wizard::Wizard;
+use crate::tui::screens::wizard::step::Step;
+use crate::tui::widgets::theme::Theme;
 
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -30,7 +30,7 @@ pub struct Driver {
 impl Driver {
     pub fn new(entry: Entry, profiles: ProfilesFile) -> Self {
         let dir = ConfigDir::new("/home/jane/.config/oauth-setup");
-        let vault_env = crate::vault::VaultEnv::default();
+        let vault_env = crate::stores::vault::VaultEnv::default();
         let (app, commands) = App::new(entry, profiles, dir, Theme { color: false }, vault_env);
         let mut d = Self {
             app,
@@ -103,7 +103,7 @@ impl Driver {
     /// End the rotation the app just asked for with `result` (its commands are taken).
     pub fn answer_rotation(
         &mut self,
-        result: Result<crate::rotate::Rotated, crate::rotate::RotateError>,
+        result: Result<crate::flows::rotate::Rotated, crate::flows::rotate::RotateError>,
     ) -> &mut Self {
         let cmds = self.take();
         let attempt = cmds
@@ -136,7 +136,7 @@ impl Driver {
             .expect("the app asked to read the metadata");
         self.send(Msg::Discovered {
             attempt,
-            result: Box::new(Err(crate::discovery::DiscoveryError::NotFound {
+            result: Box::new(Err(crate::protocol::discovery::DiscoveryError::NotFound {
                 tried: vec![],
             })),
         })
@@ -187,7 +187,7 @@ impl Driver {
 pub fn granted() -> TestOk {
     TestOk {
         granted: Granted {
-            access_token: crate::secret::AccessToken::new("tok"),
+            access_token: crate::rules::secret::AccessToken::new("tok"),
             token_type: "bearer".into(),
             expires_in: Some(86399),
             scope: Some(vec!["core.common.read".into(), "core.invoice.read".into()]),

@@ -5,13 +5,13 @@ use ratatui::crossterm::event::KeyCode;
 
 use super::driver::{Driver, ctrl, granted, one_profile};
 use super::render::{draw, joined, screen_text};
-use crate::exit::ExitCode;
-use crate::profile::ProfilesFile;
+use crate::base::exit::ExitCode;
+use crate::stores::profile::ProfilesFile;
 use crate::tui::app::{Entry, Screen};
 use crate::tui::command::Command;
 use crate::tui::msg::Msg;
-use crate::tui::wizard::Prefill;
-use crate::tui::wizard::step::Step;
+use crate::tui::screens::wizard::Prefill;
+use crate::tui::screens::wizard::step::Step;
 
 /// The review row of `step`.
 fn row(d: &Driver, step: Step) -> String {
@@ -173,9 +173,9 @@ fn wording_and_titles() {
     assert!(text.contains("Name: (not given)"), "{text}");
 }
 
-fn report(name: &str) -> crate::verify::ProfileReport {
-    use crate::verify::{CheckName, Status, check};
-    crate::verify::ProfileReport {
+fn report(name: &str) -> crate::flows::verify::ProfileReport {
+    use crate::flows::verify::{CheckName, Status, check};
+    crate::flows::verify::ProfileReport {
         name: name.into(),
         provider: Some("coupa".into()),
         instance_url: Some(format!("https://{name}.coupahost.com")),
@@ -344,7 +344,7 @@ fn fixes_in_the_app_name_app_actions() {
     d.take();
     d.enter();
     d.answer_test(Err(super::driver::refused(
-        crate::token::OAuthError::InvalidScope,
+        crate::protocol::token::OAuthError::InvalidScope,
     )));
     let text = joined(&d, 80, 24);
     assert!(text.contains("press c to ask for fewer"), "{text}");
@@ -378,7 +378,7 @@ fn an_unusable_keyring_is_found_before_saving_and_the_file_store_preselected() {
     );
     assert!(joined(&d, 80, 24).contains("checking the OS keyring"));
     d.send(Msg::KeyringProbed(Some(
-        crate::secret_store::StoreError::KeyringUnavailable {
+        crate::stores::secret_store::StoreError::KeyringUnavailable {
             reason: "org.freedesktop.DBus.Error.ServiceUnknown".into(),
         },
     )));

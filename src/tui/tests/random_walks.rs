@@ -7,16 +7,16 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::driver::{Driver, granted, one_profile, refused, refused_with};
 use super::render::{draw, screen_text};
-use crate::account::{AccountError, Saved};
-use crate::fields;
-use crate::profile::ProfilesFile;
-use crate::provider::Provider;
-use crate::secret_store::StoreError;
-use crate::token::OAuthError;
+use crate::protocol::token::OAuthError;
+use crate::rules::fields;
+use crate::rules::provider::Provider;
+use crate::stores::account::{AccountError, Saved};
+use crate::stores::profile::ProfilesFile;
+use crate::stores::secret_store::StoreError;
 use crate::tui::app::{Entry, Screen};
 use crate::tui::command::Command;
 use crate::tui::msg::Msg;
-use crate::tui::wizard::Prefill;
+use crate::tui::screens::wizard::Prefill;
 
 /// What a user (or the background work) can do next.
 #[derive(Debug, Clone)]
@@ -191,7 +191,7 @@ fn draws_everywhere(d: &Driver) {
             let squeeze = |t: &str| t.split_whitespace().collect::<String>();
             let help = squeeze(&wz.help_text());
             // Right of the side list of steps, where there is one.
-            let side = if w >= crate::tui::layout::SIDE_LIST_WIDTH {
+            let side = if w >= crate::tui::widgets::layout::SIDE_LIST_WIDTH {
                 24
             } else {
                 0
@@ -221,7 +221,7 @@ fn draws_everywhere(d: &Driver) {
 }
 
 /// Whether the user typed the secret's text into another field too (where it is shown, rightly).
-fn typed_elsewhere(w: &crate::tui::wizard::Wizard, secret: &str) -> bool {
+fn typed_elsewhere(w: &crate::tui::screens::wizard::Wizard, secret: &str) -> bool {
     let fields = [
         &w.instance,
         &w.client_name,
@@ -289,18 +289,18 @@ fn run(provider: usize, prefilled: bool, acts: &[Act]) -> Driver {
                 Command::Test { attempt, .. } => pending.test = Some(attempt),
                 Command::Save { .. } => pending.save = true,
                 Command::Rotate { attempt, .. } => {
-                    let update = crate::rotate::Progress::Tested(granted());
+                    let update = crate::flows::rotate::Progress::Tested(granted());
                     pending.work.push(Msg::RotateProgress { attempt, update });
                     let location = "keyring".into();
-                    let result = Box::new(Ok(crate::rotate::Rotated { location }));
+                    let result = Box::new(Ok(crate::flows::rotate::Rotated { location }));
                     pending.work.push(Msg::Rotated { attempt, result });
                 }
                 Command::Verify { names } => {
                     pending.work.push(Msg::Verified {
                         index: 0,
-                        report: Box::new(crate::verify::unreadable_file(
+                        report: Box::new(crate::flows::verify::unreadable_file(
                             names.join(" "),
-                            &crate::profile::ProfileError::Invalid {
+                            &crate::stores::profile::ProfileError::Invalid {
                                 path: "p".into(),
                                 message: "m".into(),
                             },
@@ -315,13 +315,13 @@ fn run(provider: usize, prefilled: bool, acts: &[Act]) -> Driver {
                 Command::LoadProfiles => pending.work.push(Msg::Profiles(Ok(one_profile()))),
                 Command::Discover { attempt, .. } => pending.work.push(Msg::Discovered {
                     attempt,
-                    result: Box::new(Err(crate::discovery::DiscoveryError::NotFound {
+                    result: Box::new(Err(crate::protocol::discovery::DiscoveryError::NotFound {
                         tried: vec![],
                     })),
                 }),
                 Command::SignIn { attempt, .. } => pending.work.push(Msg::SignedIn {
                     attempt,
-                    result: Box::new(Err(crate::sign_in::SignInError::CodeExpired)),
+                    result: Box::new(Err(crate::flows::sign_in::SignInError::CodeExpired)),
                 }),
                 Command::ProbeKeyring => {
                     pending

@@ -6,11 +6,11 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 
 use super::driver::{Driver, ctrl, granted, one_profile, refused};
-use crate::account::Saved;
-use crate::token::OAuthError;
+use crate::protocol::token::OAuthError;
+use crate::stores::account::Saved;
 use crate::tui::app::{App, Entry, Screen};
 use crate::tui::msg::Msg;
-use crate::tui::wizard::step::Step;
+use crate::tui::screens::wizard::step::Step;
 
 const SECRET: &str = "HIDDEN-CANARY-42";
 
@@ -141,7 +141,7 @@ fn other_screens_and_overlays() {
     snap("rotate", &d);
     d.enter();
     let refused = Box::new(refused(OAuthError::InvalidClient));
-    d.answer_rotation(Err(crate::rotate::RotateError::Refused(refused)));
+    d.answer_rotation(Err(crate::flows::rotate::RotateError::Refused(refused)));
     snap("rotate_refused", &d);
     let mut d = Driver::wizard();
     d.enter().typ("acme").send(ctrl('c'));

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::KeyCode;
 use super::driver::Driver;
 use super::render::joined;
 use crate::tui::msg::Msg;
-use crate::tui::wizard::step::Step;
+use crate::tui::screens::wizard::step::Step;
 
 /// The wizard at the scope step of the provider at `index` in the list.
 fn at_scopes(index: usize, instance: &str) -> Driver {

@@ -3,13 +3,13 @@
 use ratatui::crossterm::event::KeyCode;
 
 use super::driver::{Driver, ctrl, granted, one_profile, refused};
-use crate::profile::ProfilesFile;
-use crate::token::OAuthError;
+use crate::protocol::token::OAuthError;
+use crate::stores::profile::ProfilesFile;
 use crate::tui::app::{Entry, Overlay, Screen};
 use crate::tui::command::Command;
 use crate::tui::msg::Msg;
-use crate::tui::wizard::Prefill;
-use crate::tui::wizard::step::Step;
+use crate::tui::screens::wizard::Prefill;
+use crate::tui::screens::wizard::step::Step;
 
 #[test]
 fn ctrl_c_asks_first_when_input_would_be_lost() {
@@ -93,7 +93,7 @@ fn prefill_from_setup_options() {
 
 #[test]
 fn the_rotate_screen_follows_the_rotation_it_started() {
-    use crate::tui::rotate::RotateState;
+    use crate::tui::screens::rotate::RotateState;
     let mut d = Driver::new(Entry::Rotate("acme".into()), one_profile());
     let state = |d: &Driver| match &d.app.screen {
         Screen::Rotate(r) => format!("{:?}", r.state),
@@ -119,7 +119,7 @@ fn the_rotate_screen_follows_the_rotation_it_started() {
     let (attempt, secret) = rotation(&mut d);
     assert_eq!(secret, "wrong");
     let refused = Box::new(refused(OAuthError::InvalidClient));
-    let result = Box::new(Err(crate::rotate::RotateError::Refused(refused)));
+    let result = Box::new(Err(crate::flows::rotate::RotateError::Refused(refused)));
     d.send(Msg::Rotated { attempt, result });
     assert!(state(&d).starts_with("Failed"));
     for _ in 0..5 {
@@ -129,7 +129,7 @@ fn the_rotate_screen_follows_the_rotation_it_started() {
     let (attempt, secret) = rotation(&mut d);
     assert_eq!(secret, "right");
     // A report of an earlier rotation changes nothing.
-    let stale = Box::new(Ok(crate::rotate::Rotated {
+    let stale = Box::new(Ok(crate::flows::rotate::Rotated {
         location: "elsewhere".into(),
     }));
     d.send(Msg::Rotated {
@@ -137,13 +137,13 @@ fn the_rotate_screen_follows_the_rotation_it_started() {
         result: stale,
     });
     assert!(state(&d).starts_with("Testing"), "{}", state(&d));
-    let update = crate::rotate::Progress::Tested(granted());
+    let update = crate::flows::rotate::Progress::Tested(granted());
     d.send(Msg::RotateProgress { attempt, update });
     assert!(state(&d).starts_with("Storing"), "{}", state(&d));
     d.press(KeyCode::Esc);
     assert!(d.take().is_empty(), "storing cannot be stopped halfway");
     let location = "OS keyring".into();
-    let result = Box::new(Ok(crate::rotate::Rotated { location }));
+    let result = Box::new(Ok(crate::flows::rotate::Rotated { location }));
     d.send(Msg::Rotated { attempt, result });
     let Screen::Rotate(r) = &d.app.screen else {
         panic!()

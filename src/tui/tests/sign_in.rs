@@ -6,15 +6,15 @@ use std::time::Instant;
 use ratatui::crossterm::event::KeyCode;
 
 use super::driver::{Driver, one_profile};
-use crate::discovery::Metadata;
-use crate::sign_in::Progress;
-use crate::sign_in::{BrowserOutcome, SignInError, SignInEvent};
-use crate::token::GrantType;
+use crate::flows::sign_in::Progress;
+use crate::flows::sign_in::{BrowserOutcome, SignInError, SignInEvent};
+use crate::protocol::discovery::Metadata;
+use crate::protocol::token::GrantType;
 use crate::tui::app::{Entry, Screen};
 use crate::tui::command::Command;
 use crate::tui::msg::Msg;
-use crate::tui::sign_in_panel::PanelState;
-use crate::tui::wizard::step::Step;
+use crate::tui::screens::wizard::step::Step;
+use crate::tui::widgets::sign_in_panel::PanelState;
 
 /// A Coupa authorization-code setup walked to the review.
 fn at_review(public: bool) -> Driver {
@@ -107,7 +107,10 @@ fn the_sign_in_step_pastes_cancels_and_ignores_stale_results() {
 fn a_public_client_skips_the_secret_and_saves_none() {
     let d = at_review(true);
     let account = d.w().draft.account(d.w().provider, d.w().auth).unwrap();
-    assert_eq!(account.client_auth, crate::token::ClientAuth::None);
+    assert_eq!(
+        account.client_auth,
+        crate::protocol::token::ClientAuth::None
+    );
     assert!(!d.w().route().applies(Step::ClientSecret));
 }
 
@@ -122,8 +125,8 @@ fn home_logs_in_again_only_for_a_signed_in_profile() {
         "client credentials: nobody to sign in"
     );
     let p = file.profiles.get_mut("acme").unwrap();
-    p.grant_type = crate::token::GrantType::AuthorizationCode;
-    p.user_grant = Some(crate::profile::UserGrant {
+    p.grant_type = crate::protocol::token::GrantType::AuthorizationCode;
+    p.user_grant = Some(crate::stores::profile::UserGrant {
         authorize_url: Some("https://acme.coupahost.com/oauth2/authorizations/new".into()),
         redirect_uris: vec!["http://127.0.0.1:8765/callback".into()],
         ..Default::default()
@@ -187,7 +190,7 @@ fn an_issuer_given_for_a_standard_server_brings_its_grants_and_scopes() {
     );
     assert_eq!(
         d.w().auth,
-        crate::token::ClientAuth::Post,
+        crate::protocol::token::ClientAuth::Post,
         "the server's method"
     );
     let names: Vec<&str> = d
@@ -227,14 +230,14 @@ fn at_save() -> Driver {
 
 #[test]
 fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
-    use crate::tui::wizard::{Preflight, SaveFocus};
+    use crate::tui::screens::wizard::{Preflight, SaveFocus};
     let mut d = at_save();
     d.press(KeyCode::Tab).press(KeyCode::Tab);
     assert_eq!(d.w().save.focus, SaveFocus::Store);
     d.press(KeyCode::Char(' ')).press(KeyCode::Char(' '));
     assert_eq!(
         d.w().save.store.kind(),
-        crate::secret_store::SecretStoreKind::Vault
+        crate::stores::secret_store::SecretStoreKind::Vault
     );
     d.press(KeyCode::Tab);
     assert_eq!(d.w().save.focus, SaveFocus::Where, "the address field");
@@ -263,14 +266,14 @@ fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
     let attempt = *attempt;
     d.send(Msg::VaultChecked {
         attempt,
-        result: Err(crate::secret_store::StoreError::Vault(
-            crate::vault::VaultError::Sealed,
+        result: Err(crate::stores::secret_store::StoreError::Vault(
+            crate::stores::vault::VaultError::Sealed,
         )),
     });
     assert!(matches!(
         &d.w().save.preflight,
-        Preflight::Failed(crate::secret_store::StoreError::Vault(
-            crate::vault::VaultError::Sealed
+        Preflight::Failed(crate::stores::secret_store::StoreError::Vault(
+            crate::stores::vault::VaultError::Sealed
         ))
     ));
     assert!(d.take().is_empty(), "nothing saved");
@@ -303,7 +306,7 @@ fn the_save_step_offers_vault_with_a_preflight_and_a_password_manager() {
         .press(KeyCode::Left);
     assert_eq!(
         d.w().save.store.kind(),
-        crate::secret_store::SecretStoreKind::Command
+        crate::stores::secret_store::SecretStoreKind::Command
     );
     d.press(KeyCode::Tab).typ("pass show 'coupa/acme").enter();
     assert!(
@@ -337,13 +340,13 @@ fn home_imports_a_profile_file() {
         "{cmds:?}"
     );
     d.send(Msg::Imported(Box::new(Err(
-        crate::import::ImportError::Exists("acme".into()),
+        crate::flows::import::ImportError::Exists("acme".into()),
     ))));
     assert!(matches!(d.take().last(), Some(Command::LoadProfiles)));
     let Screen::Home(h) = &d.app.screen else {
         panic!()
     };
-    let dir = crate::config_dir::ConfigDir::new("/tmp/x");
+    let dir = crate::stores::config_dir::ConfigDir::new("/tmp/x");
     assert_eq!(
         h.note.as_ref().and_then(|n| n.text(&dir)).unwrap(),
         "import: profile \"acme\" already exists"

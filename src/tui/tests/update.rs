@@ -3,15 +3,15 @@
 use ratatui::crossterm::event::KeyCode;
 
 use super::driver::{Driver, ctrl, granted, refused, test_attempt};
-use crate::account::{AccountError, Saved};
-use crate::profile::Verdict;
-use crate::secret_store::StoreError;
-use crate::token::{ClientAuth, OAuthError};
+use crate::protocol::token::{ClientAuth, OAuthError};
+use crate::stores::account::{AccountError, Saved};
+use crate::stores::profile::Verdict;
+use crate::stores::secret_store::StoreError;
 use crate::tui::app::Overlay;
 use crate::tui::command::Command;
 use crate::tui::msg::Msg;
-use crate::tui::wizard::step::Step;
-use crate::tui::wizard::{SaveFocus, TestState};
+use crate::tui::screens::wizard::step::Step;
+use crate::tui::screens::wizard::{SaveFocus, TestState};
 
 #[test]
 fn a_whole_setup_from_first_key_to_save() {

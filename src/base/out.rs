@@ -1,0 +1,141 @@
+//! The output edge of the command line: every line for people on stdout or stderr goes through
+//! here (clippy's `disallowed_macros` keeps `crate::say!` and `crate::tell!` out of the rest of the
+//! crate), so text from outside that slipped past its own check still reaches the terminal
+//! escaped ([`crate::rules::sanitize::for_terminal`]). The only escape sequences let through are the
+//! program's own colours. A reader that went away (`| head`) ends the output quietly; any other
+//! write failure is remembered for the exit code, never a panic.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use crate::rules::secret::Secret;
+
+/// The colour sequences [`crate::cli::commands::Style`] writes, and nothing else.
+pub const OWN_SEQUENCES: [&str; 4] = ["\x1b[32m", "\x1b[33m", "\x1b[31;1m", "\x1b[0m"];
+
+const OK: u8 = 0;
+const CLOSED: u8 = 1;
+const FAILED: u8 = 2;
+static STDOUT: AtomicU8 = AtomicU8::new(OK);
+
+/// How writing to stdout went, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StdoutState {
+    Ok,
+    /// The reader closed the pipe: the output stopped there, as `head` wanted.
+    Closed,
+    /// The write failed (a full disk, `>/dev/full`).
+    Failed,
+}
+
+pub fn stdout_state() -> StdoutState {
+    match STDOUT.load(Ordering::Relaxed) {
+        OK => StdoutState::Ok,
+        CLOSED => StdoutState::Closed,
+        _ => StdoutState::Failed,
+    }
+}
+
+fn record(result: std::io::Result<()>) {
+    if let Err(e) = result {
+        // A pipe whose reader left, or a stdout closed before the start (`>&-`).
+        let state = if e.kind() == std::io::ErrorKind::BrokenPipe || e.raw_os_error() == Some(9) {
+            CLOSED
+        } else {
+            FAILED
+        };
+        STDOUT.fetch_max(state, Ordering::Relaxed);
+    }
+}
+
+/// One line of text for people on stdout.
+pub fn stdout_line(args: std::fmt::Arguments<'_>) {
+    if stdout_state() != StdoutState::Ok {
+        return;
+    }
+    let text = args.to_string();
+    let shown = crate::rules::sanitize::for_terminal(&text, &OWN_SEQUENCES);
+    let mut out = std::io::stdout().lock();
+    record(writeln!(out, "{shown}").and_then(|()| out.flush()));
+}
+
+/// One line of text for people on stderr. A failing stderr has nowhere to be reported.
+pub fn stderr_line(args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
+    let shown = crate::rules::sanitize::for_terminal(&text, &OWN_SEQUENCES);
+    let _ = writeln!(std::io::stderr().lock(), "{shown}");
+}
+
+/// What `token` hands over (a token, a header, JSON): written as it is, since it was checked
+/// when it arrived ([`crate::protocol::token::check_token`]) and scripts read it byte for byte.
+pub fn stdout_secret(value: &Secret) {
+    if stdout_state() != StdoutState::Ok {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    record(
+        out.write_all(value.expose().as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.flush()),
+    );
+}
+
+/// A JSON document on stdout, pretty-printed. serde_json leaves DEL, C1 and bidi controls as
+/// they are; here they become `\uXXXX` escapes, so the document stays valid JSON and safe to
+/// show.
+pub fn json(value: &impl serde::Serialize) {
+    stdout_line(format_args!("{}", json_text(value)));
+}
+
+fn json_text(value: &impl serde::Serialize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && crate::rules::sanitize::is_unsafe(c) {
+            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            safe.push(c);
+        }
+    }
+    safe
+}
+
+/// A question on stdout (no newline) and the line typed in answer (empty when there is none).
+pub fn ask(question: &str) -> String {
+    let shown = crate::rules::sanitize::for_terminal(question, &OWN_SEQUENCES);
+    let mut out = std::io::stdout().lock();
+    record(write!(out, "{shown}").and_then(|()| out.flush()));
+    drop(out);
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    answer
+}
+
+/// A line on stdout through the output edge.
+#[macro_export]
+macro_rules! say {
+    () => { $crate::base::out::stdout_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::base::out::stdout_line(format_args!($($arg)*)) };
+}
+
+/// A line on stderr through the output edge.
+#[macro_export]
+macro_rules! tell {
+    () => { $crate::base::out::stderr_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::base::out::stderr_line(format_args!($($arg)*)) };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_stays_valid_with_every_unsafe_character_escaped() {
+        let v = serde_json::json!({"s": "a\u{7f}b\u{9b}c\u{202e}d\u{1b}e\nf"});
+        let text = super::json_text(&v);
+        assert!(
+            !crate::rules::sanitize::has_unsafe(&text.replace('\n', "")),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v, "the same document");
+    }
+}

@@ -1,0 +1,7 @@
+//! The use cases both front ends call: sign in, rotate, import and verify. Each returns typed
+//! outcomes; the command line and the app put them into words.
+
+pub(crate) mod import;
+pub(crate) mod rotate;
+pub mod sign_in;
+pub(crate) mod verify;

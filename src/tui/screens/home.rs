@@ -1,0 +1,383 @@
+//! The home screen: the profiles, and what to do with them.
+
+mod table;
+
+use std::time::SystemTime;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::text::{Line, Span};
+
+use self::table::COLUMNS;
+use crate::flows::import::{ImportError, Imported, Next, Prepared};
+use crate::session::status::SessionStatus;
+use crate::stores::account::{AccountError, Deleted};
+use crate::stores::config_dir::ConfigDir;
+use crate::stores::profile::{ProfileError, ProfilesFile};
+use crate::tui::command::Ending;
+use crate::tui::widgets::keymap::Keymap;
+use crate::tui::widgets::layout::{self, Chrome};
+use crate::tui::widgets::text_field::TextField;
+use crate::tui::widgets::theme::{Paint, Theme};
+use crate::tui::widgets::wrap;
+use ratatui::layout::Rect;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default)]
+pub struct Home {
+    pub cursor: usize,
+    pub confirm_delete: Option<String>,
+    pub note: Option<Note>,
+    /// The path of a profile file to import, while it is typed.
+    pub import: Option<Box<TextField>>,
+    /// A checked profile file whose plan (what it would contact or run) awaits a yes.
+    pub confirm_import: Option<Box<Prepared>>,
+}
+
+/// What the home screen tells the user about the last thing that happened.
+#[derive(Debug)]
+pub enum Note {
+    /// A screen ended (saved, cancelled).
+    Ended(Ending),
+    Deleted {
+        name: String,
+        result: Result<Deleted, AccountError>,
+    },
+    Unreadable(ProfileError),
+    Imported(Result<Imported, ImportError>),
+    /// The user saw what a file would contact or run, and said no.
+    ImportDeclined,
+}
+
+impl Note {
+    pub fn text(&self, dir: &ConfigDir) -> Option<String> {
+        match self {
+            Self::Ended(ending) => ending.farewell(),
+            Self::Deleted {
+                name,
+                result: Ok(d),
+            } => Some(match &d.secret_removed {
+                Ok(_) => format!(
+                    "deleted profile {name} and its secret from the {}",
+                    d.secret_location
+                ),
+                Err(e) => format!(
+                    "delete {name}: the profile is gone, but its secret is still in the {}: {e}",
+                    d.secret_location
+                ),
+            }),
+            Self::Deleted {
+                name,
+                result: Err(e),
+            } => {
+                let fix = e
+                    .fix(dir, name, crate::protocol::token::Surface::App)
+                    .map(|f| format!("; {f}"))
+                    .unwrap_or_default();
+                Some(format!("delete {name}: {e}{fix}"))
+            }
+            Self::Unreadable(e) => Some(e.to_string()),
+            Self::Imported(Ok(i)) => Some(format!(
+                "imported profile {} (secret: {}); {}",
+                i.saved.name,
+                i.saved.secret_location,
+                match i.next {
+                    Next::Ready => "tested: it works",
+                    Next::Login => "sign in with l",
+                    Next::LoginWithSecret => "sign in with oauth-setup login --client-secret-stdin",
+                    Next::AddSecret => "add its secret with r",
+                }
+            )),
+            Self::Imported(Err(ImportError::Fields(fields))) => Some(format!(
+                "import: {}",
+                fields
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+            Self::Imported(Err(e)) => Some(format!("import: {e}")),
+            Self::ImportDeclined => Some("nothing imported".into()),
+        }
+    }
+}
+
+/// What the user picked on the home screen.
+#[derive(Debug)]
+pub enum HomeAction {
+    None,
+    New,
+    Rotate(String),
+    Verify(Vec<String>),
+    Delete(String),
+    /// Sign in again for a profile of a user grant.
+    Login(String),
+    /// Import the profile file at this path.
+    Import(String),
+    /// Import the file whose plan the user just confirmed.
+    ConfirmImport(Box<Prepared>),
+    Quit,
+}
+
+/// What a key does on the home screen, in each of its states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Move(isize),
+    New,
+    Import,
+    Rotate,
+    Verify,
+    VerifyAll,
+    Delete,
+    Login,
+    Quit,
+    ImportPath,
+    CancelImport,
+    DeleteIt,
+    ImportIt,
+    Decline,
+}
+
+impl Home {
+    /// The keys of the screen as it is now: the key handling, the legend and the help read
+    /// this table. `?` (help) is the app's, over every screen; the table names it here.
+    fn keymap(&self, profiles: &ProfilesFile) -> Keymap<Act> {
+        if self.confirm_import.is_some() {
+            let no = [
+                (KeyCode::Char('n').into(), Act::Decline),
+                (KeyCode::Esc.into(), Act::Decline),
+            ];
+            return Keymap::new().on('y', "y", "import it", Act::ImportIt).keys(
+                "n/Esc",
+                "import nothing",
+                &no,
+            );
+        }
+        if self.import.is_some() {
+            return Keymap::new()
+                .on(KeyCode::Enter, "Enter", "import", Act::ImportPath)
+                .on(KeyCode::Esc, "Esc", "cancel", Act::CancelImport);
+        }
+        if self.confirm_delete.is_some() {
+            // Every other key keeps the profile: the row has no key of its own.
+            return Keymap::new().on('y', "y", "delete", Act::DeleteIt).keys(
+                "any other key",
+                "keep it",
+                &[],
+            );
+        }
+        let count = profiles.profiles.len();
+        let signs_in = profiles
+            .profiles
+            .values()
+            .nth(self.cursor)
+            .is_some_and(|p| p.grant_type.is_user_grant());
+        let choose = [
+            (KeyCode::Up.into(), Act::Move(-1)),
+            (KeyCode::Down.into(), Act::Move(1)),
+        ];
+        Keymap::new()
+            .when(count > 1, |k| k.keys("↑↓", "choose", &choose))
+            .when(count > 0, |k| {
+                k.on(KeyCode::Enter, "Enter", "verify", Act::Verify)
+                    .on('a', "a", "verify all", Act::VerifyAll)
+                    .alias('v', "v", "verify, as Enter", Act::Verify)
+            })
+            .on('n', "n", "new", Act::New)
+            .on('i', "i", "import", Act::Import)
+            .when(count > 0, |k| {
+                k.on('r', "r", "rotate", Act::Rotate)
+                    .on('d', "d", "delete", Act::Delete)
+                    .when(signs_in, |k| k.on('l', "l", "log in again", Act::Login))
+            })
+            .on('q', "q", "quit", Act::Quit)
+            .alias(KeyCode::Esc, "Esc", "quit, as q", Act::Quit)
+            .keys("?", "help", &[])
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent, profiles: &ProfilesFile) -> HomeAction {
+        let act = self.keymap(profiles).action(&key);
+        if let Some(prepared) = self.confirm_import.take() {
+            match act {
+                Some(Act::ImportIt) => return HomeAction::ConfirmImport(prepared),
+                Some(Act::Decline) => self.note = Some(Note::ImportDeclined),
+                // Other keys leave the plan shown.
+                _ => self.confirm_import = Some(prepared),
+            }
+            return HomeAction::None;
+        }
+        if let Some(field) = self.import.as_mut() {
+            match act {
+                Some(Act::CancelImport) => self.import = None,
+                Some(_) => {
+                    let path = field.value().trim().to_string();
+                    if !path.is_empty() {
+                        self.import = None;
+                        return HomeAction::Import(path);
+                    }
+                }
+                None => field.on_key(key),
+            }
+            return HomeAction::None;
+        }
+        if let Some(name) = self.confirm_delete.take() {
+            return match act {
+                Some(Act::DeleteIt) => HomeAction::Delete(name),
+                _ => HomeAction::None,
+            };
+        }
+        self.note = None;
+        let names: Vec<&String> = profiles.profiles.keys().collect();
+        let last = names.len().saturating_sub(1);
+        let current = names.get(self.cursor.min(last)).map(|s| s.to_string());
+        match act {
+            Some(Act::Move(by)) => self.cursor = self.cursor.saturating_add_signed(by).min(last),
+            Some(Act::New) => return HomeAction::New,
+            Some(Act::Import) => {
+                self.import = Some(Box::new(TextField::new(
+                    "Profile file written by oauth-setup export",
+                )));
+            }
+            Some(Act::Rotate) => return current.map_or(HomeAction::None, HomeAction::Rotate),
+            Some(Act::Verify) => {
+                return current.map_or(HomeAction::None, |n| HomeAction::Verify(vec![n]));
+            }
+            Some(Act::VerifyAll) => {
+                return HomeAction::Verify(names.iter().map(|s| s.to_string()).collect());
+            }
+            Some(Act::Delete) => self.confirm_delete = current,
+            Some(Act::Login) => return current.map_or(HomeAction::None, HomeAction::Login),
+            Some(Act::Quit) => return HomeAction::Quit,
+            _ => {}
+        }
+        HomeAction::None
+    }
+
+    /// The keys that act here, for the legend and the help.
+    pub fn keys(&self, profiles: &ProfilesFile) -> Vec<(&'static str, &'static str)> {
+        self.keymap(profiles).legend()
+    }
+
+    /// Keys the help lists besides the legend's.
+    pub fn more_keys(&self, profiles: &ProfilesFile) -> Vec<(&'static str, &'static str)> {
+        self.keymap(profiles).aliases()
+    }
+
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        paint: &Paint,
+        profiles: &ProfilesFile,
+        statuses: &BTreeMap<String, SessionStatus>,
+    ) {
+        let theme = paint.theme;
+        let keys = self.keys(profiles);
+        let chrome = Chrome {
+            title: "oauth-setup · profiles".into(),
+            indicator: match profiles.profiles.len() {
+                1 => "1 profile".into(),
+                n => format!("{n} profiles"),
+            },
+            steps: vec![],
+            keys,
+        };
+        let area = layout::draw(frame, theme, &chrome);
+        // The plan of an import needs the room at small sizes: the table waits.
+        let mut lines = match self.confirm_import {
+            Some(_) => Vec::new(),
+            None => self.table_lines(profiles, statuses, area.width, paint.theme),
+        };
+        if self.confirm_import.is_none() {
+            lines.push(Line::raw(""));
+        }
+        if let Some(prepared) = &self.confirm_import {
+            lines.extend(plan_lines(prepared, theme));
+        }
+        if let Some(name) = &self.confirm_delete {
+            lines.push(Line::styled(
+                format!("Delete profile {name} and its stored secret? y/n"),
+                theme.warn(),
+            ));
+        }
+        if let Some(m) = self.note.as_ref().and_then(|n| n.text(paint.dir)) {
+            lines.push(Line::from(vec![
+                Span::styled("• ", theme.ok()),
+                Span::raw(m),
+            ]));
+        }
+        let lines = wrap::hanging_all(lines, area.width);
+        let text_h = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .min(area.height);
+        frame.render_widget(wrap::paragraph(lines, area), area);
+        if let Some(field) = &self.import
+            && area.height > text_h
+        {
+            let below = Rect {
+                y: area.y + text_h,
+                height: area.height - text_h,
+                ..area
+            };
+            field.render(frame, below, true, theme, None);
+        }
+    }
+
+    /// The profiles table: a heading, then one line per profile, fitted to `width`.
+    fn table_lines(
+        &self,
+        profiles: &ProfilesFile,
+        statuses: &BTreeMap<String, SessionStatus>,
+        width: u16,
+        theme: Theme,
+    ) -> Vec<Line<'static>> {
+        if profiles.profiles.is_empty() {
+            return vec![
+                Line::raw("No profiles yet."),
+                Line::raw(
+                    "n sets one up; i imports a profile file a teammate wrote with `oauth-setup export`.",
+                ),
+            ];
+        }
+        let cells = table::profile_cells(profiles, statuses, SystemTime::now());
+        let widths = table::widths(&COLUMNS, &cells, usize::from(width));
+        let header: Vec<String> = COLUMNS.iter().map(|c| c.header.to_string()).collect();
+        let mut lines = vec![Line::styled(
+            format!("  {}", table::row(&header, &widths)),
+            theme.dim(),
+        )];
+        for (i, (name, row)) in profiles.profiles.keys().zip(&cells).enumerate() {
+            let default = if profiles.default_profile.as_deref() == Some(name) {
+                "*"
+            } else {
+                " "
+            };
+            let here = if i == self.cursor { "▸" } else { " " };
+            let line = Line::raw(format!("{here}{default}{}", table::row(row, &widths)));
+            lines.push(if i == self.cursor {
+                line.style(theme.selected())
+            } else {
+                line
+            });
+        }
+        lines
+    }
+}
+
+/// What an import would contact or run, and the question.
+fn plan_lines(prepared: &Prepared, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
+        format!(
+            "Profile {} would contact or run (nothing has been yet):",
+            prepared.new.name
+        ),
+        theme.warn(),
+    )];
+    for line in crate::report::import_plan_lines(prepared) {
+        lines.push(Line::raw(format!("  {line}")));
+    }
+    lines.push(Line::styled(
+        "Import it? y imports and tests it, n or Esc imports nothing",
+        theme.warn(),
+    ));
+    lines
+}

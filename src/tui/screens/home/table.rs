@@ -1,0 +1,299 @@
+//! Fitting the profiles table to the width: every column gets at least its minimum, the least
+//! important columns are dropped when even that does not fit, and extra width goes to the
+//! columns whose values are cut, most important first. Rows never wrap.
+
+use std::time::SystemTime;
+
+use unicode_width::UnicodeWidthStr;
+
+use std::collections::BTreeMap;
+
+use crate::session::status::SessionStatus;
+use crate::stores::profile::ProfilesFile;
+
+/// A column: its heading, the narrowest it is useful at, and how important it is (lower
+/// numbers are dropped first and widened last).
+pub struct Column {
+    pub header: &'static str,
+    pub min: usize,
+    pub rank: u8,
+    /// Never cut: the column is dropped rather than shown in part.
+    pub whole: bool,
+}
+
+/// The profiles table: name and instance say which profile it is, the verdict whether it works,
+/// the grant and the tokens' state how long it will; provider and secret store are dropped first.
+pub const COLUMNS: [Column; 8] = [
+    Column {
+        header: "NAME",
+        min: 8,
+        whole: false,
+        rank: 7,
+    },
+    Column {
+        header: "INSTANCE",
+        min: 12,
+        whole: false,
+        rank: 5,
+    },
+    Column {
+        header: "GRANT",
+        min: 12,
+        whole: false,
+        rank: 2,
+    },
+    Column {
+        header: "EXPIRES",
+        min: 9,
+        whole: false,
+        rank: 3,
+    },
+    Column {
+        header: "REFRESH",
+        min: 9,
+        whole: false,
+        rank: 4,
+    },
+    Column {
+        header: "PROVIDER",
+        min: 8,
+        whole: false,
+        rank: 1,
+    },
+    Column {
+        header: "SECRET",
+        min: 7,
+        whole: false,
+        rank: 0,
+    },
+    Column {
+        header: "LAST VERIFIED",
+        min: 13,
+        whole: true,
+        rank: 8,
+    },
+];
+
+/// The cells of each profile, in the order of `COLUMNS`; the token columns stay empty until the
+/// statuses are read.
+pub fn profile_cells(
+    profiles: &ProfilesFile,
+    statuses: &BTreeMap<String, SessionStatus>,
+    now: SystemTime,
+) -> Vec<Vec<String>> {
+    profiles
+        .profiles
+        .iter()
+        .map(|(name, p)| {
+            let verified = p.verified_words(now, "✓ ok", "✗ failed");
+            let status = statuses.get(name);
+            vec![
+                name.clone(),
+                p.instance_url.trim_start_matches("https://").to_string(),
+                p.grant_type.short_label().to_string(),
+                status.map_or_else(String::new, |s| s.access_words(now)),
+                status.map_or_else(String::new, |s| s.refresh_words(p, now)),
+                p.provider.clone(),
+                p.secret.kind().as_str().to_string(),
+                verified,
+            ]
+        })
+        .collect()
+}
+
+/// Columns between the two-character row marker and each other.
+const GAP: usize = 2;
+pub const MARKER: usize = 2;
+
+/// The width of each column (`None` when dropped) for rows of `cells`, within `width`.
+pub fn widths(columns: &[Column], cells: &[Vec<String>], width: usize) -> Vec<Option<usize>> {
+    let ideal: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            cells
+                .iter()
+                .map(|row| row.get(i).map_or(0, |v| v.width()))
+                .chain([c.header.width()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let min: Vec<usize> = columns
+        .iter()
+        .zip(&ideal)
+        // A column never needs more than its widest value (an empty one, its heading).
+        .map(|(c, i)| {
+            if c.whole {
+                (*i).max(c.min)
+            } else {
+                c.min.min(*i)
+            }
+        })
+        .collect();
+    let fit = Fit {
+        ideal: &ideal,
+        min: &min,
+        width,
+    };
+    let mut by_rank: Vec<usize> = (0..columns.len()).collect();
+    by_rank.sort_by_key(|&i| columns[i].rank);
+    let mut shown: Vec<bool> = vec![true; columns.len()];
+    for &i in &by_rank {
+        if fit.need(&shown) <= width || shown.iter().filter(|s| **s).count() == 1 {
+            break;
+        }
+        shown[i] = false;
+    }
+    // The extras go before a more important column is cut.
+    for &i in by_rank.iter().filter(|&&i| columns[i].rank < EXTRA_BELOW) {
+        let out = fit.spread(&shown, &by_rank);
+        let cut = (0..columns.len())
+            .any(|c| columns[c].rank >= EXTRA_BELOW && out[c].is_some_and(|w| w < ideal[c]));
+        if !cut {
+            return out;
+        }
+        shown[i] = false;
+    }
+    fit.spread(&shown, &by_rank)
+}
+
+/// Columns ranked below this (provider, secret store) are extras: shown only when the others
+/// are not cut for them.
+const EXTRA_BELOW: u8 = 2;
+
+struct Fit<'a> {
+    ideal: &'a [usize],
+    min: &'a [usize],
+    width: usize,
+}
+
+impl Fit<'_> {
+    /// The width the shown columns need at their minimum.
+    fn need(&self, shown: &[bool]) -> usize {
+        let n = shown.iter().filter(|s| **s).count();
+        MARKER
+            + self
+                .min
+                .iter()
+                .zip(shown)
+                .filter(|(_, s)| **s)
+                .map(|(m, _)| m)
+                .sum::<usize>()
+            + GAP * n.saturating_sub(1)
+    }
+
+    /// Minimum widths, then the spare width to the most important columns first.
+    fn spread(&self, shown: &[bool], by_rank: &[usize]) -> Vec<Option<usize>> {
+        let mut out: Vec<Option<usize>> = self
+            .min
+            .iter()
+            .zip(shown)
+            .map(|(m, s)| s.then_some(*m))
+            .collect();
+        let mut spare = self.width.saturating_sub(self.need(shown));
+        for &i in by_rank.iter().rev() {
+            if let Some(w) = out[i].as_mut() {
+                let more = self.ideal[i].saturating_sub(*w).min(spare);
+                *w += more;
+                spare -= more;
+            }
+        }
+        out
+    }
+}
+
+/// `s` in exactly `width` columns: padded, or cut with an ellipsis.
+pub fn cell(s: &str, width: usize) -> String {
+    let cut = crate::tui::widgets::wrap::ellipsis(s, width);
+    let pad = width.saturating_sub(cut.width());
+    format!("{cut}{}", " ".repeat(pad))
+}
+
+/// One row: the cells of the shown columns, in `width`s, two spaces apart.
+pub fn row(cells: &[String], widths: &[Option<usize>]) -> String {
+    cells
+        .iter()
+        .zip(widths)
+        .filter_map(|(c, w)| w.map(|w| cell(c, w)))
+        .collect::<Vec<_>>()
+        .join("  ")
+        .trim_end()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns() -> [Column; 8] {
+        COLUMNS
+    }
+
+    fn rows() -> Vec<Vec<String>> {
+        [
+            [
+                "production-eu-invoices",
+                "acme-eu.coupahost.com",
+                "auth code",
+                "23 h",
+                "80 days old: log in again soon",
+                "servicenow",
+                "keyring",
+                "✗ failed 12 days ago",
+            ],
+            [
+                "b",
+                "b.coupahost.com",
+                "client creds",
+                "-",
+                "-",
+                "coupa",
+                "file",
+                "never",
+            ],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|s| s.to_string()).collect())
+        .collect()
+    }
+
+    #[test]
+    fn rows_fit_every_width_and_the_least_important_columns_go_first() {
+        for width in [40, 60, 80, 120, 200] {
+            let w = widths(&columns(), &rows(), width);
+            for r in rows() {
+                let line = row(&r, &w);
+                assert!(MARKER + line.width() <= width, "{width}: {line:?}");
+            }
+            if width < 120 {
+                assert_eq!(w[6], None, "{width}: the secret store is dropped first");
+            }
+        }
+        let narrow = widths(&columns(), &rows(), 60);
+        assert_eq!(narrow[5], None, "then the provider");
+        let wide = widths(&columns(), &rows(), 200);
+        assert_eq!(
+            wide[0],
+            Some("production-eu-invoices".len()),
+            "extra width is used"
+        );
+        assert_eq!(wide[7], Some("✗ failed 12 days ago".width()));
+        let at80 = widths(&columns(), &rows(), 80);
+        assert_eq!(
+            at80[7],
+            Some("✗ failed 12 days ago".width()),
+            "the verdict is never cut at 80 columns"
+        );
+        assert!(
+            at80[4].is_some(),
+            "the refresh token's age shows at 80 columns: {at80:?}"
+        );
+    }
+
+    #[test]
+    fn cut_cells_end_with_an_ellipsis() {
+        assert_eq!(cell("servicenow", 8), "service…");
+        assert_eq!(cell("coupa", 8), "coupa   ");
+    }
+}
