@@ -489,24 +489,7 @@ fn a_closed_or_full_stdout_ends_without_a_panic() {
 fn a_held_lock_is_named_with_its_holder() {
     let env = Env::new();
     write_profile(&env, "p", "https://victim.example.com/oauth2/token", "s");
-    let locks = env.config().join("locks");
-    std::fs::create_dir_all(&locks).unwrap();
-    let lock = locks.join("p.lock");
-    // -o: the lock is flock's own, not inherited by sleep, so killing flock frees it.
-    let mut holder = std::process::Command::new("flock")
-        .arg("-o")
-        .arg(&lock)
-        .args(["sleep", "60"])
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !std::fs::read_to_string("/proc/locks")
-        .unwrap_or_default()
-        .contains("FLOCK")
-    {
-        assert!(std::time::Instant::now() < deadline);
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let (holder, lock) = crate::support::cli::LockHolder::profile(&env, "p");
     let before = env.read_profiles();
     for args in [&["delete", "p", "--yes"][..], &["token", "p"]] {
         let run = Run::from_output(
@@ -532,8 +515,7 @@ fn a_held_lock_is_named_with_its_holder() {
         before,
         "delete waited and changed nothing"
     );
-    holder.kill().unwrap();
-    holder.wait().unwrap();
+    drop(holder);
     env.run(&["delete", "p", "--yes"]).expect(0);
 }
 

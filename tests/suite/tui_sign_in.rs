@@ -5,10 +5,11 @@
 use serde_json::json;
 
 use crate::authcode::{Browser, SECRET, coupa_server, login};
-use crate::support::cli::{Env, write_profile};
+use crate::support::cli::{Env, LockHolder, Run, write_profile};
 use crate::support::oauth::OAuthConfig;
 use crate::support::oidc::{Oidc, browser, device_client};
 use crate::support::pty::Pty;
+use crate::support::server::{Reply, Server};
 
 const ENTER: &str = "\r";
 
@@ -212,6 +213,74 @@ fn both_front_ends_name_the_missing_device_endpoint() {
     home.send("q");
     home.wait_exit();
     assert_eq!(env.read_profiles(), text, "nothing was recorded");
+}
+
+/// Keeping a new sign-in is one use case for both front ends: while another process holds the
+/// profile's lock, `login` and the app's "log in again" both sign in, then both refuse to keep
+/// the session with the lock named (the command line exits 2), and neither records anything.
+/// The server is a stand-in that grants the device code at once: the lock is the fault here.
+#[test]
+fn both_front_ends_keep_nothing_while_the_profile_is_locked() {
+    let server = Server::start(|req| {
+        if req.path.starts_with("/device") {
+            return Reply::json(
+                200,
+                &json!({
+                    "device_code": "DEVICE-CANARY-77", "user_code": "WXYZ-1234",
+                    "verification_uri": "https://example.invalid/device", "expires_in": 60, "interval": 1,
+                }),
+            );
+        }
+        Reply::json(
+            200,
+            &json!({"access_token": "AT-CANARY-77", "token_type": "Bearer", "expires_in": 3600,
+                    "refresh_token": "RT-CANARY-77"}),
+        )
+    });
+    let env = Env::new();
+    write_profile(&env, "dev", &server.url("/token"), SECRET);
+    let text = env
+        .read_profiles()
+        .replace("client_credentials", "device_code")
+        + &format!(
+            "\n[profiles.dev.user_grant]\ndevice_authorization_url = \"{}\"\n",
+            server.url("/device")
+        );
+    std::fs::write(env.profiles(), &text).unwrap();
+    let secrets = std::fs::read_to_string(env.config().join("secrets.toml")).unwrap();
+    let (_holder, lock) = LockHolder::profile(&env, "dev");
+    let held = format!("the lock {} is still held after 1 s", lock.display());
+    let cli = Run::from_output(
+        env.cmd()
+            .env("OAUTH_SETUP_LOCK_TIMEOUT", "1")
+            .args(["login", "dev"])
+            .output()
+            .unwrap(),
+    );
+    cli.expect(2);
+    assert!(cli.stderr.contains(&held), "{}", cli.all());
+    let mut home = Pty::spawn(&env, &[], &[("OAUTH_SETUP_LOCK_TIMEOUT", "1")]);
+    home.wait_for("l log in again");
+    home.send("l");
+    home.wait_for("Enter continue");
+    home.send(ENTER);
+    // The error wraps: compare the screen's words, not its lines.
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    home.wait_until("the lock named", |t| {
+        words(t).contains("still held after 1 s")
+    });
+    assert!(
+        words(&home.text()).contains("Enter save again"),
+        "{}",
+        home.text()
+    );
+    home.send("\x1b");
+    home.wait_for("q quit");
+    home.send("q");
+    assert_eq!(home.wait_exit(), 0);
+    assert_eq!(env.read_profiles(), text, "nothing recorded by either");
+    let after = std::fs::read_to_string(env.config().join("secrets.toml")).unwrap();
+    assert_eq!(after, secrets, "no refresh token kept by either");
 }
 
 #[test]

@@ -246,3 +246,38 @@ pub fn write_profile(env: &Env, name: &str, token_url: &str, secret: &str) {
         std::fs::set_permissions(env.config(), std::fs::Permissions::from_mode(0o700)).unwrap();
     }
 }
+
+/// Another process holding the profile's lock (`flock`, as a second oauth-setup would), until
+/// dropped.
+pub struct LockHolder(std::process::Child);
+
+impl LockHolder {
+    pub fn profile(env: &Env, name: &str) -> (Self, std::path::PathBuf) {
+        let locks = env.config().join("locks");
+        std::fs::create_dir_all(&locks).unwrap();
+        let lock = locks.join(format!("{name}.lock"));
+        // -o: the lock is flock's own, not inherited by sleep, so killing flock frees it.
+        let holder = std::process::Command::new("flock")
+            .arg("-o")
+            .arg(&lock)
+            .args(["sleep", "60"])
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !std::fs::read_to_string("/proc/locks")
+            .unwrap_or_default()
+            .contains("FLOCK")
+        {
+            assert!(std::time::Instant::now() < deadline);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        (Self(holder), lock)
+    }
+}
+
+impl Drop for LockHolder {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
