@@ -1,6 +1,8 @@
 //! The verify screen: the layered checks of one profile or all, streamed in as each profile is
 //! done, scrollable, and cancellable while it runs.
 
+use std::cell::Cell;
+
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
@@ -33,6 +35,10 @@ pub struct VerifyScreen {
     pub cancelled: bool,
     /// The first line shown.
     pub scroll: usize,
+    /// The last first line there is, as of the last drawing (only the frame knows the
+    /// height); `usize::MAX` until drawn. Keys scroll within it, so extra presses at an end
+    /// do not pile up.
+    bottom: Cell<usize>,
     /// The results were checked but could not be written to the profiles file.
     pub not_recorded: Option<ProfileError>,
 }
@@ -45,6 +51,7 @@ impl VerifyScreen {
             running: false,
             cancelled: false,
             scroll: 0,
+            bottom: Cell::new(usize::MAX),
             not_recorded: None,
         };
         let cmd = screen.run();
@@ -120,9 +127,14 @@ impl VerifyScreen {
         }
     }
 
-    /// Scrolling is clamped when drawn (only the frame knows the height).
+    /// Scrolling stays within the lines as last drawn.
     fn scroll_by(&mut self, lines: isize) -> Outcome {
-        self.scroll = self.scroll.saturating_add_signed(lines);
+        let bottom = self.bottom.get();
+        self.scroll = self
+            .scroll
+            .min(bottom)
+            .saturating_add_signed(lines)
+            .min(bottom);
         Outcome::none()
     }
 
@@ -140,7 +152,8 @@ impl VerifyScreen {
         let area = layout::draw(frame, paint.theme, &chrome);
         let lines = wrap::hanging_all(self.lines(paint), area.width);
         let height = usize::from(area.height);
-        let top = self.scroll.min(lines.len().saturating_sub(height));
+        self.bottom.set(lines.len().saturating_sub(height));
+        let top = self.scroll.min(self.bottom.get());
         let shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
         frame.render_widget(Paragraph::new(shown), area);
     }

@@ -223,8 +223,24 @@ fn verify_all_streams_scrolls_and_cancels() {
     d.press(KeyCode::End);
     let bottom = joined(&d, 80, 24);
     assert!(bottom.contains("scopes of p6 is fine"), "{bottom}");
+    // Presses past an end do not pile up: one step back moves at once, from either end.
+    for code in [KeyCode::End, KeyCode::PageDown, KeyCode::Down] {
+        for _ in 0..5 {
+            d.press(code);
+        }
+        assert_eq!(joined(&d, 80, 24), bottom, "{code:?} stays at the bottom");
+        d.press(KeyCode::Up);
+        assert_ne!(joined(&d, 80, 24), bottom, "Up after {code:?} moves");
+        d.press(KeyCode::End);
+    }
     d.press(KeyCode::Home);
     assert!(joined(&d, 80, 24).contains("p1 ✓ ok"));
+    let top = joined(&d, 80, 24);
+    for _ in 0..5 {
+        d.press(KeyCode::PageUp);
+    }
+    d.press(KeyCode::Down);
+    assert_ne!(joined(&d, 80, 24), top, "Down after PgUp at the top moves");
 
     let mut d = Driver::new(Entry::Verify(names), one_profile());
     d.take();
@@ -392,4 +408,19 @@ fn an_unusable_keyring_is_found_before_saving_and_the_file_store_preselected() {
         !text.contains("org.freedesktop"),
         "no raw D-Bus text: {text}"
     );
+}
+
+/// A wizard opened from home goes back to home on Esc at its first step, whatever the preset
+/// chose for it, and so does each screen opened from home.
+#[test]
+fn esc_on_the_first_step_of_a_wizard_from_home_returns_home() {
+    let mut d = Driver::new(Entry::Start, one_profile());
+    d.press(KeyCode::Char('n'));
+    assert!(
+        d.app.screen_name().starts_with("wizard"),
+        "n opens the wizard"
+    );
+    d.press(KeyCode::Esc);
+    assert_eq!(d.app.screen_name(), "home", "overlay: {:?}", d.app.overlay);
+    assert!(d.ended.is_none(), "the app goes on");
 }
