@@ -42,13 +42,7 @@ pub async fn run(ctx: &Ctx, args: LoginArgs) -> Result<(), CmdError> {
             ctx.accounts.describe(profile)
         );
     }
-    let words = crate::report::signed_in(
-        signed.granted.expires_in,
-        session.refresh.is_some(),
-        grant.refresh_scope.as_deref(),
-        crate::protocol::token::Surface::CommandLine,
-    );
-    crate::say!("{} signed in: {words}", ctx.style.ok("ok:"));
+    sign_in::say_signed_in(ctx, &signed, &session, grant);
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use crate::flows::sign_in::{
 };
 use crate::protocol::authorize::SkipReason;
 use crate::protocol::token::{ClientSide, Context, GrantType, TokenClient};
+use crate::session::Session;
 use crate::stores::profile::UserGrant;
 
 /// How one sign-in is run.
@@ -144,6 +145,17 @@ fn show_event(ctx: &Ctx, event: &SignInEvent, paste: bool) {
         }
         SignInEvent::Exchanging => crate::tell!("answer received; exchanging the code ..."),
     }
+}
+
+/// "ok: signed in: …", what a sign-in left, for `setup` and `login` alike.
+pub fn say_signed_in(ctx: &Ctx, signed: &SignedIn, session: &Session, grant: &UserGrant) {
+    let words = crate::report::signed_in(
+        signed.granted.expires_in,
+        session.refresh.is_some(),
+        grant.refresh_scope.as_deref(),
+        crate::protocol::token::Surface::CommandLine,
+    );
+    crate::say!("{} signed in: {words}", ctx.style.ok("ok:"));
 }
 
 pub fn error(e: SignInError, dctx: &Context) -> CmdError {

@@ -37,13 +37,7 @@ pub async fn run(
     let session = match signed {
         Ok(mut signed) => {
             let session = crate::flows::sign_in::session(&mut signed, &new.account.scopes);
-            let words = crate::report::signed_in(
-                signed.granted.expires_in,
-                session.refresh.is_some(),
-                grant.refresh_scope.as_deref(),
-                crate::protocol::token::Surface::CommandLine,
-            );
-            crate::say!("{} signed in: {words}", ctx.style.ok("ok:"));
+            sign_in::say_signed_in(ctx, &signed, &session, &grant);
             Some(session)
         }
         Err(err) => {
