@@ -31,7 +31,8 @@ pub struct TokenRequest {
 }
 
 /// What the request trades for a token, beside the client's own credentials. Every value that
-/// could be replayed is a [`Secret`].
+/// could be replayed is a [`Secret`] or a redacted type around one ([`PkceVerifier`],
+/// [`RefreshToken`]).
 #[derive(Debug, Default)]
 pub enum GrantForm {
     #[default]
