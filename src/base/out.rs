@@ -6,6 +6,7 @@
 //! write failure is remembered for the exit code, never a panic.
 
 use std::io::Write;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use crate::rules::secret::Secret;
@@ -59,11 +60,44 @@ pub fn stdout_line(args: std::fmt::Arguments<'_>) {
     record(writeln!(out, "{shown}").and_then(|()| out.flush()));
 }
 
-/// One line of text for people on stderr. A failing stderr has nowhere to be reported.
+/// One line of text for people on stderr. A failing stderr has nowhere to be reported. While
+/// the app owns the screen the line is held and written when the app has left it.
 pub fn stderr_line(args: std::fmt::Arguments<'_>) {
     let text = args.to_string();
     let shown = crate::rules::sanitize::for_terminal(&text, &OWN_SEQUENCES);
+    if let Some(held) = held().as_mut() {
+        if held.len() < MAX_HELD {
+            held.push(shown.into_owned());
+        }
+        return;
+    }
     let _ = writeln!(std::io::stderr().lock(), "{shown}");
+}
+
+/// Lines for stderr held while the app owns the screen (`None`: written at once).
+static HELD: Mutex<Option<Vec<String>>> = Mutex::new(None);
+
+/// A `-v` run may log much while the app runs: beyond this the rest is dropped.
+const MAX_HELD: usize = 10_000;
+
+fn held() -> std::sync::MutexGuard<'static, Option<Vec<String>>> {
+    HELD.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// From now on, lines for stderr are held: the app draws the whole screen, and a line written
+/// behind its back would land inside it.
+pub fn hold_stderr() {
+    held().get_or_insert_with(Vec::new);
+}
+
+/// Write the held lines, in order, and write the next ones at once again.
+pub fn release_stderr() {
+    let lines = held().take().unwrap_or_default();
+    let mut err = std::io::stderr().lock();
+    for line in lines {
+        let _ = writeln!(err, "{line}");
+    }
 }
 
 /// What `token` hands over (a token, a header, JSON): written as it is, since it was checked

@@ -263,7 +263,8 @@ fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entr
 
 async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> {
     let deps = Deps {
-        accounts: ctx.accounts.clone(),
+        // The app owns the screen: a password manager's command gets no terminal to write on.
+        accounts: ctx.accounts.clone().with_detached_commands(),
         client: ctx.client()?,
     };
     let ending = crate::tui::run(entry, deps, Theme { color: colour })

@@ -20,6 +20,7 @@ use crate::stores::config_dir::ConfigDir;
 use crate::stores::profile::{
     NewAccount, Profile, ProfileError, ProfileStore, ProfilesFile, Verdict, new_secret_ref,
 };
+use crate::stores::secret_store::command::Terminal;
 use crate::stores::secret_store::{LocalStore, SecretLocation, SecretStores, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +106,8 @@ pub struct Accounts {
     secrets: SecretStores,
     /// For Vault: the same timeouts and CA file as the token requests.
     http: HttpOptions,
+    /// Whether a password manager's command may use the terminal (not while the app draws).
+    commands: Terminal,
 }
 
 impl Accounts {
@@ -113,7 +116,15 @@ impl Accounts {
             secrets: SecretStores::new(&dir, keyring_timeout),
             dir,
             http: HttpOptions::default(),
+            commands: Terminal::Shared,
         }
+    }
+
+    /// Password managers' commands run without the terminal, their stderr kept in their
+    /// errors: for the app, which owns the screen.
+    pub fn with_detached_commands(mut self) -> Self {
+        self.commands = Terminal::Detached;
+        self
     }
 
     /// The HTTP settings for Vault (timeouts, `--ca-file`).

@@ -79,8 +79,13 @@ pub enum StoreError {
     DiskFull { path: String },
     #[error("Vault: {0}")]
     Vault(crate::stores::vault::VaultError),
-    #[error("the secret command `{command}` {detail}")]
-    Command { command: String, detail: String },
+    #[error("the secret command `{command}` {detail}{}", .said.as_deref().map(|s| format!("; it said: {s}")).unwrap_or_default())]
+    Command {
+        command: String,
+        detail: String,
+        /// What it wrote to stderr, when it ran without a terminal (in the app), made safe.
+        said: Option<String>,
+    },
     /// The config folder's lock, which a write to the shared file store takes, was not had.
     #[error(transparent)]
     Lock(crate::stores::config_dir::ConfigDirError),
@@ -140,7 +145,7 @@ impl StoreError {
             Self::Missing { .. } => {
                 format!("store it again with: oauth-setup rotate {profile} --client-secret-stdin")
             }
-            Self::Command { .. } if surface == Surface::App => "run the command yourself in a shell to see why, or set the profile up again (n at home) with another command".into(),
+            Self::Command { .. } if surface == Surface::App => "run the command yourself in a shell to see why (in the app it has no terminal, so it cannot ask for a passphrase), or set the profile up again (n at home) with another command".into(),
             Self::KeyringUnavailable { .. } => format!(
                 "run inside a desktop session or start a Secret Service (e.g. gnome-keyring-daemon \
                  under dbus-run-session), {alternatives}"
@@ -265,6 +270,7 @@ mod tests {
             StoreError::Command {
                 command: s(),
                 detail: s(),
+                said: Some(s()),
             },
             StoreError::TooLong { limit: 1 },
         ];

@@ -3,6 +3,7 @@
 
 use crate::support::cli::{Env, Run};
 use crate::support::oauth::OAuthConfig;
+use crate::support::pty::Pty;
 
 const SECRET: &str = "manager-secret-1";
 
@@ -231,4 +232,64 @@ fn the_password_store_pass_reads_and_rotates_the_secret() {
         Some("manager-secret-2")
     );
     run(&["token", "pm", "--no-cache"], None).expect(0);
+}
+
+/// In the app, a password manager's command never writes on the screen: what it says on
+/// stderr is shown in the app's message, and it has no terminal to open (a prompt or a
+/// message on /dev/tty goes nowhere). On the command line the same words reach the user.
+#[test]
+fn a_managers_words_reach_the_apps_message_not_its_screen() {
+    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+    oauth.set_secrets(&[SECRET, "manager-secret-2"]);
+    let server = oauth.start();
+    let url = server.url("/oauth2/token");
+    let env = Env::new();
+    let entry = env.dir.path().join("entry");
+    std::fs::write(&entry, SECRET).unwrap();
+    let read = format!("cat '{}'", entry.display());
+    // Takes the first secret (at setup) and refuses the next, loudly, on stderr and the tty.
+    let script = env.dir.path().join("manager.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "read s; [ \"$s\" = {SECRET} ] && exit 0\n\
+             echo MANAGER-STDERR refused >&2\necho MANAGER-TTY >/dev/tty\nexit 1\n"
+        ),
+    )
+    .unwrap();
+    let write = format!("sh '{}'", script.display());
+    setup(&env, &url, &read, Some(&write)).expect(0);
+    let cli = env.run_stdin(
+        &["rotate", "pm", "--client-secret-stdin"],
+        "manager-secret-2",
+    );
+    cli.expect(3);
+    assert!(
+        cli.stderr.contains("MANAGER-STDERR refused"),
+        "{}",
+        cli.all()
+    );
+
+    let mut app = Pty::spawn(&env, &["rotate", "pm"], &[]);
+    app.wait_for("Enter test and replace");
+    app.paste("manager-secret-2");
+    app.send("\r");
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    app.wait_until("the manager's words", |t| {
+        words(t).contains("it said: MANAGER-STDERR refused")
+    });
+    let screen = app.text();
+    assert!(!screen.contains("MANAGER-TTY"), "{screen}");
+    let lines: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("MANAGER-STDERR"))
+        .collect();
+    assert_eq!(lines.len(), 1, "once, in the message: {screen}");
+    app.send("\x1b");
+    app.wait_exit();
+    assert_eq!(
+        std::fs::read_to_string(&entry).unwrap(),
+        SECRET,
+        "nothing stored"
+    );
 }

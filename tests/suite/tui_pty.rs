@@ -157,6 +157,27 @@ fn verify_from_the_home_screen() {
     assert_eq!(t.wait_exit(), 0);
 }
 
+/// While the app owns the screen nothing is written behind its back: `-v` logs (and any line
+/// for stderr) are held, and come below the restored screen once the app has left it.
+#[test]
+fn lines_for_stderr_wait_until_the_app_has_left_the_screen() {
+    let oauth = OAuthConfig::new("client-1", "sec", &["core.common.read"]);
+    let server = oauth.start();
+    let env = Env::with_profile(&server);
+    let mut t = Pty::spawn(&env, &["-v"], &[]);
+    t.wait_for("oauth-setup · profiles");
+    t.send("v");
+    t.wait_for("acme ✓ ok");
+    assert!(!t.text().contains("debug:"), "{}", t.text());
+    t.send("\x1b");
+    t.wait_for("oauth-setup · profiles");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(!t.alternate_screen());
+    let after = t.text();
+    assert!(after.contains("debug: POST"), "the log comes after: {after}");
+}
+
 #[test]
 fn ctrl_c_mid_wizard_restores_the_terminal_and_saves_nothing() {
     let env = Env::new();

@@ -67,7 +67,7 @@ impl Accounts {
                     |v, at| async move { v.read(&at).await.map(|r| r.secret) },
                 )
             }
-            SecretLocation::Command(cmd) => command::get(cmd, command::timeout()),
+            SecretLocation::Command(cmd) => command::get(cmd, command::Run::on(self.commands)),
         };
         stored.map(ClientSecret::from)
     }
@@ -87,7 +87,9 @@ impl Accounts {
                     .secrets
                     .set(store, &profile.secret_ref, secret.as_secret());
             }
-            SecretLocation::Command(cmd) => return command_set(cmd, secret),
+            SecretLocation::Command(cmd) => {
+                return command_set(cmd, secret, command::Run::on(self.commands));
+            }
             SecretLocation::Vault(at) => at,
         };
         let secret = secret.as_secret().clone();
@@ -185,15 +187,20 @@ impl Accounts {
 /// A password manager takes the secret through its write command. Without one the user keeps
 /// the manager up to date: it must hold the secret by now, or the profile would point at an
 /// old one.
-fn command_set(cmd: &command::CommandStore, secret: &ClientSecret) -> Result<(), StoreError> {
-    if command::set(cmd, secret.as_secret(), command::timeout())? {
+fn command_set(
+    cmd: &command::CommandStore,
+    secret: &ClientSecret,
+    how: command::Run,
+) -> Result<(), StoreError> {
+    if command::set(cmd, secret.as_secret(), how)? {
         return Ok(());
     }
-    if command::get(cmd, command::timeout())? == *secret.as_secret() {
+    if command::get(cmd, how)? == *secret.as_secret() {
         return Ok(());
     }
     Err(StoreError::Command {
         command: cmd.read.clone(),
         detail: "still gives another secret, and the profile has no write command: store the new secret in your password manager first".into(),
+        said: None,
     })
 }

@@ -25,6 +25,7 @@ impl TerminalGuard {
         execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
         let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
         std::mem::forget(guard_on_error);
+        crate::base::out::hold_stderr();
         Ok(Self { terminal })
     }
 }
@@ -47,6 +48,8 @@ impl Drop for RestoreOnDrop {
 pub fn restore() {
     let _ = disable_raw_mode();
     let _ = execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, Show);
+    // What the program had to say on stderr meanwhile, now below the restored screen.
+    crate::base::out::release_stderr();
 }
 
 /// Restore the terminal before the panic message is printed, so it is readable, then end the

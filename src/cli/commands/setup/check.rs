@@ -294,7 +294,7 @@ fn secret(args: &SetupArgs, p: &mut Problems) -> Option<Option<ClientSecret>> {
         };
         return p
             .keep(
-                command::get(&store, command::timeout())
+                command::get(&store, command::Run::on(command::Terminal::Shared))
                     .map(ClientSecret::from)
                     .map_err(|e| FieldError::new(Field::ClientSecret, e.to_string())),
             )
