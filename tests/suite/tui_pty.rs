@@ -175,7 +175,10 @@ fn lines_for_stderr_wait_until_the_app_has_left_the_screen() {
     assert_eq!(t.wait_exit(), 0);
     assert!(!t.alternate_screen());
     let after = t.text();
-    assert!(after.contains("debug: POST"), "the log comes after: {after}");
+    assert!(
+        after.contains("debug: POST"),
+        "the log comes after: {after}"
+    );
 }
 
 #[test]

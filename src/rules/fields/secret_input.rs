@@ -53,6 +53,13 @@ pub fn parse_secret(
             "is empty; copy the ClientSecret shown on the saved client (click Show first)",
         ));
     }
+    let lines = trimmed.lines().count();
+    if lines > 1 {
+        return Err(FieldError::new(
+            Field::ClientSecret,
+            format!("has {lines} lines; a client secret is one line, so copy only the secret"),
+        ));
+    }
     if trimmed.chars().any(char::is_control) {
         return Err(FieldError::new(
             Field::ClientSecret,
@@ -150,5 +157,9 @@ mod tests {
         let e = parse_secret(ClientSecret::new("ab\0cd")).unwrap_err();
         assert!(e.message.contains("control characters"));
         assert!(!e.to_string().contains("ab"));
+        // A line break is not called a control character: the lines are counted.
+        let e = parse_secret(ClientSecret::new("acme-basic\nBasic-S3cr3t\n")).unwrap_err();
+        assert!(e.message.starts_with("has 2 lines"), "{e}");
+        assert!(!e.to_string().contains("S3cr3t"));
     }
 }

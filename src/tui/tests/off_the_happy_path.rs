@@ -308,9 +308,16 @@ fn options_given_on_the_command_line_fill_and_skip_their_steps() {
 fn pasted_values_say_what_was_changed() {
     let mut d = Driver::wizard();
     d.enter();
+    // Two lines are refused, never joined into one value; the field keeps what it had.
+    d.typ("ac");
     d.send(Msg::Paste("acme\ncoupahost.com".into()));
-    let receipt = d.w().instance.receipt.clone().unwrap_or_default();
-    assert!(receipt.contains("2 lines were joined"), "{receipt}");
+    assert_eq!(d.w().instance.value(), "ac");
+    let error = d.w().instance.error.clone().unwrap_or_default();
+    assert!(error.starts_with("the paste had 2 lines"), "{error}");
+    assert!(joined(&d, 80, 24).contains("the paste had 2 lines"));
+    d.send(Msg::Paste("me\n".into()));
+    assert!(d.w().instance.error.is_none(), "a good paste clears it");
+    assert!(d.w().instance.receipt.is_some());
     d.press(KeyCode::Backspace);
     assert!(
         d.w().instance.receipt.is_none(),
@@ -326,7 +333,7 @@ fn pasted_values_say_what_was_changed() {
     let receipt = d.w().client_id.receipt.clone().unwrap_or_default();
     assert_eq!(
         receipt,
-        "received 8 characters; surrounding spaces were removed"
+        "received 8 characters; surrounding spaces and line breaks were removed"
     );
     assert!(joined(&d, 80, 24).contains("✓ paste: received 8 characters"));
     d.enter();

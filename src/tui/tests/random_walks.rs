@@ -220,6 +220,31 @@ fn draws_everywhere(d: &Driver) {
     }
 }
 
+/// A paste of several lines never becomes one value of a one-line field (nor of the secret).
+fn no_paste_joined(d: &Driver) {
+    let Screen::Wizard(w) = &d.app.screen else {
+        return;
+    };
+    let one_line = [
+        &w.instance,
+        &w.client_name,
+        &w.login,
+        &w.first_name,
+        &w.last_name,
+        &w.email,
+        &w.client_id,
+        &w.save.name,
+        &w.secret.field,
+    ];
+    for f in one_line {
+        let v = f.value();
+        assert!(
+            !(v.contains("line one") && v.contains("line two")),
+            "joined: {v:?}"
+        );
+    }
+}
+
 /// Whether the user typed the secret's text into another field too (where it is shown, rightly).
 fn typed_elsewhere(w: &crate::tui::screens::wizard::Wizard, secret: &str) -> bool {
     let fields = [
@@ -335,6 +360,7 @@ fn run(provider: usize, prefilled: bool, acts: &[Act]) -> Driver {
         }
         if d.ended.is_none() {
             draft_is_valid(&d);
+            no_paste_joined(&d);
         }
     }
     d

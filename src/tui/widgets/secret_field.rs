@@ -48,7 +48,8 @@ impl SecretField {
                 self.receipt = Some(v.receipt());
             }
             Err(e) => {
-                self.field.error = Some(format!("the paste was refused: {}", e.message));
+                // The rule's messages start with a verb: "is empty", "has 2 lines".
+                self.field.error = Some(format!("the paste was refused: it {}", e.message));
                 self.receipt = None;
             }
         }

@@ -77,24 +77,27 @@ impl TextField {
         }
     }
 
-    /// A pasted value: surrounding whitespace is dropped and lines are joined, and the user is
-    /// told when either happened.
+    /// A pasted value for a one-line field: surrounding whitespace is dropped, and the user is
+    /// told what went. A paste of several lines is refused and the field keeps its text: joined,
+    /// a "client id" line followed by a secret line would become one value holding the secret.
     pub fn paste_value(&mut self, text: &str) {
         let trimmed = text.trim();
         let lines = trimmed.lines().count();
-        self.on_paste(trimmed);
-        let mut changes = Vec::new();
         if lines > 1 {
-            changes.push(format!("its {lines} lines were joined into one"));
+            self.receipt = None;
+            self.warnings.clear();
+            self.error = Some(format!(
+                "the paste had {lines} lines and was not used; this field takes one line, so \
+                 copy only its value"
+            ));
+            return;
         }
-        if trimmed.len() != text.len() {
-            changes.push("surrounding spaces were removed".to_string());
-        }
-        self.receipt = (!changes.is_empty()).then(|| {
+        self.on_paste(trimmed);
+        self.receipt = (trimmed.len() != text.len()).then(|| {
             format!(
                 "received {}; {}",
                 crate::rules::fields::count(trimmed.chars().count(), "character"),
-                changes.join(", ")
+                removed_words(text)
             )
         });
     }
@@ -242,6 +245,28 @@ pub fn render_below(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
     }
 }
 
+/// What trimming `text` removed, in words: line breaks and spaces are named as what they are.
+fn removed_words(text: &str) -> &'static str {
+    let trimmed = text.trim();
+    let start = text.len() - text.trim_start().len();
+    let removed = text[..start]
+        .chars()
+        .chain(text[start + trimmed.len()..].chars());
+    let (mut breaks, mut spaces) = (false, false);
+    for c in removed {
+        if c == '\n' || c == '\r' {
+            breaks = true;
+        } else {
+            spaces = true;
+        }
+    }
+    match (breaks, spaces) {
+        (true, false) => "a line break at its end was removed",
+        (true, true) => "surrounding spaces and line breaks were removed",
+        _ => "surrounding spaces were removed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use ratatui::crossterm::event::{KeyCode, KeyModifiers};
@@ -269,5 +294,29 @@ mod tests {
         assert_eq!(f.judge(warn()), Some(7));
         f.on_paste("c\n");
         assert_eq!(f.value(), "abc");
+    }
+
+    #[test]
+    fn a_paste_of_several_lines_is_refused_and_the_receipt_names_what_went() {
+        let mut f = TextField::new("Client id");
+        f.paste_value("acme-basic\nBasic-S3cr3t\n");
+        assert_eq!(f.value(), "", "nothing joined");
+        let e = f.error.clone().unwrap();
+        assert!(e.starts_with("the paste had 2 lines"), "{e}");
+        f.paste_value("acme-basic\n");
+        assert_eq!(f.value(), "acme-basic");
+        assert!(f.error.is_none());
+        assert_eq!(
+            f.receipt.as_deref(),
+            Some("received 10 characters; a line break at its end was removed")
+        );
+        f.set_value("");
+        f.paste_value("  id  ");
+        assert!(
+            f.receipt
+                .as_deref()
+                .unwrap()
+                .ends_with("surrounding spaces were removed")
+        );
     }
 }
