@@ -431,3 +431,53 @@ fn esc_on_the_first_step_of_a_wizard_from_home_returns_home() {
     assert_eq!(d.app.screen_name(), "home", "overlay: {:?}", d.app.overlay);
     assert!(d.ended.is_none(), "the app goes on");
 }
+
+/// The review keeps the row the cursor is on in view at every size, with many scopes: every
+/// row can be reached and seen, "Run the live test" included.
+#[test]
+fn the_review_keeps_its_cursor_row_in_view() {
+    let many = "core.accounting.read core.accounting.write core.approval.read \
+        core.approval.write core.budget.read core.budget.write core.catalog.read \
+        core.catalog.write core.comment.read core.comment.write core.common.write \
+        core.contract.read core.contract.write core.expense.read core.expense.write \
+        core.integration.read core.integration.write";
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    d.edit(Step::Scopes);
+    d.send(Msg::Paste(many.into()));
+    d.enter();
+    assert_eq!(d.step(), Step::Review);
+    for (w, h) in [(60, 18), (80, 24), (120, 40)] {
+        // From the top row down to the last, then back up.
+        for _ in 0..20 {
+            d.press(KeyCode::Up);
+        }
+        let rows = d.w().review_rows();
+        for (i, row) in rows.iter().enumerate() {
+            let screen = screen_text(&draw(&d.app, w, h));
+            // Wide screens show the steps at the left, the current one marked too.
+            let body = |l: &str| l.rsplit('│').next().unwrap_or(l).to_string();
+            let marked: Vec<String> = screen
+                .lines()
+                .map(body)
+                .filter(|l| l.contains('▸'))
+                .collect();
+            assert_eq!(marked.len(), 1, "{w}x{h} row {i}:\n{screen}");
+            assert!(
+                marked[0].contains(row.label) || row.step == Step::Test,
+                "{w}x{h} row {i} ({}):\n{screen}",
+                row.label
+            );
+            d.press(KeyCode::Down);
+        }
+        let screen = screen_text(&draw(&d.app, w, h));
+        assert!(
+            screen.contains("▸ ▶"),
+            "{w}x{h}: the live test row:\n{screen}"
+        );
+    }
+    d.press(KeyCode::Home);
+    assert_eq!(d.w().review_at, Step::Provider, "Home: the first row");
+    d.press(KeyCode::End);
+    assert_eq!(d.w().review_at, Step::Test, "End: the live test");
+}

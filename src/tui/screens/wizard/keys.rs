@@ -50,6 +50,12 @@ fn back(keys: Keymap<Act>) -> Keymap<Act> {
     keys.on(KeyCode::Esc, "Esc", "back", Act::Back)
 }
 
+/// Home and End: the first and the last row of a list (quiet, beside ↑↓).
+fn ends(keys: Keymap<Act>) -> Keymap<Act> {
+    keys.quiet(KeyCode::Home, Act::Move(isize::MIN / 2))
+        .quiet(KeyCode::End, Act::Move(isize::MAX / 2))
+}
+
 fn choose(keys: Keymap<Act>) -> Keymap<Act> {
     keys.keys(
         "↑↓",
@@ -84,9 +90,9 @@ impl Wizard {
                 Act::Reveal,
             )),
             Step::Review if self.route().signs_in() => {
-                back(enter(choose(Keymap::new()), "edit or sign in"))
+                back(enter(ends(choose(Keymap::new())), "edit or sign in"))
             }
-            Step::Review => back(enter(choose(Keymap::new()), "edit or run test")),
+            Step::Review => back(enter(ends(choose(Keymap::new())), "edit or run test")),
             Step::Test if self.route().signs_in() => match &self.sign_in {
                 Some(panel) => Keymap::new().embed(panel.keymap(), Act::Panel),
                 None => back(Keymap::new()),

@@ -2,7 +2,8 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 
 use super::step::Step;
 use super::{After, Wizard};
@@ -117,27 +118,34 @@ impl Wizard {
         self.go(self.review_at)
     }
 
+    /// The rows, each wrapped under its value; scrolled so the row the cursor is on is always
+    /// in view, however many scopes or however small the terminal.
     pub(super) fn render_review(&self, frame: &mut Frame, area: Rect, theme: Theme) {
         let rows = self.review_rows();
         let cursor = self.review_index(&rows);
-        let lines: Vec<Line> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let here = if i == cursor { "▸" } else { " " };
-                let text = if r.step == Step::Test {
-                    format!("{here} ▶ {}", r.value)
-                } else {
-                    format!("{here} {:<14} {}", r.label, r.value)
-                };
-                let line = Line::raw(text);
-                if i == cursor {
-                    line.style(theme.selected())
-                } else {
-                    line
-                }
-            })
-            .collect();
-        frame.render_widget(wrap::paragraph(lines, area), area);
+        let mut lines: Vec<Line> = Vec::new();
+        let (mut cursor_start, mut cursor_end) = (0, 0);
+        for (i, r) in rows.iter().enumerate() {
+            let here = if i == cursor { "▸" } else { " " };
+            let prefix = if r.step == Step::Test {
+                format!("{here} ▶ ")
+            } else {
+                format!("{here} {:<14} ", r.label)
+            };
+            let mut line = Line::from(vec![Span::raw(prefix), Span::raw(r.value.clone())]);
+            if i == cursor {
+                line = line.style(theme.selected());
+                cursor_start = lines.len();
+            }
+            lines.extend(wrap::hanging(line, area.width));
+            if i == cursor {
+                cursor_end = lines.len() - 1;
+            }
+        }
+        let height = usize::from(area.height);
+        // The whole row when it fits, else its first lines: the marker is always seen.
+        let top = (cursor_end + 1).saturating_sub(height).min(cursor_start);
+        let shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
+        frame.render_widget(Paragraph::new(shown), area);
     }
 }
