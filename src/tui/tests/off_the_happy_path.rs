@@ -481,3 +481,47 @@ fn the_review_keeps_its_cursor_row_in_view() {
     d.press(KeyCode::End);
     assert_eq!(d.w().review_at, Step::Test, "End: the live test");
 }
+
+/// At the smallest size the scope step keeps a usable list: several catalogue rows, and in the
+/// selection every scope the cursor is on is seen (so Del never removes an unseen one). What F3
+/// did is said, and is gone after the next change.
+#[test]
+fn the_scope_step_stays_usable_at_60x18() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    d.edit(Step::Scopes);
+    let screen = screen_text(&draw(&d.app, 60, 18));
+    let scope_rows = screen
+        .lines()
+        .filter(|l| l.contains("[ ]") || l.contains("[x]"))
+        .count();
+    assert!(scope_rows >= 4, "{scope_rows} rows:\n{screen}");
+    assert!(screen.contains("Tab Tab: paste a list"), "{screen}");
+    d.press(KeyCode::Tab);
+    let selected = d.w().scopes.selected.clone();
+    assert!(selected.len() >= 2);
+    for name in &selected {
+        let screen = screen_text(&draw(&d.app, 60, 18));
+        assert!(
+            screen.contains(&format!("▸[x] {name}")),
+            "{name}:\n{screen}"
+        );
+        d.press(KeyCode::Down);
+    }
+    d.press(KeyCode::Tab);
+    let screen = screen_text(&draw(&d.app, 60, 18));
+    assert!(
+        screen.contains("Paste a list"),
+        "the paste box, once reached:\n{screen}"
+    );
+    d.press(KeyCode::Tab);
+    d.press(KeyCode::F(3));
+    let note = d.w().scopes.note.clone().unwrap_or_default();
+    assert!(note.starts_with("F3 read-only: added "), "{note}");
+    d.press(KeyCode::Char(' '));
+    assert_eq!(
+        d.w().scopes.note,
+        None,
+        "a later change clears what F3 said"
+    );
+}

@@ -90,7 +90,11 @@ fn enter_in_the_filter_selects_the_match_and_f3_says_what_it_removed() {
     assert_eq!(d.w().scopes.filter.value(), "");
     d.press(KeyCode::F(3));
     let note = d.w().scopes.note.clone().unwrap_or_default();
-    assert!(note.contains("removed: core.invoice.write"), "{note}");
+    assert!(note.contains("; removed core.invoice.write"), "{note}");
+    assert!(
+        note.starts_with("F3 read-only: added core.invoice.read"),
+        "{note}"
+    );
 }
 
 #[test]

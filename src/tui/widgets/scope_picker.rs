@@ -149,11 +149,26 @@ impl ScopePicker {
     }
 
     /// Read-only for the chosen areas: every read scope of each area that has a selection; what
-    /// it removed is said.
+    /// it added and removed is said, until the next change.
     pub fn preset_read_only(&mut self) {
         let (selected, removed) = self.read_only();
+        let added: Vec<&str> = selected
+            .iter()
+            .filter(|s| !self.selected.contains(s))
+            .map(String::as_str)
+            .collect();
+        let mut said = Vec::new();
+        if !added.is_empty() {
+            said.push(format!("added {}", added.join(" ")));
+        }
+        if !removed.is_empty() {
+            said.push(format!("removed {}", removed.join(" ")));
+        }
+        self.note = Some(match said.is_empty() {
+            true => "F3 read-only: nothing to change".to_string(),
+            false => format!("F3 read-only: {}", said.join("; ")),
+        });
         self.selected = selected;
-        self.note = (!removed.is_empty()).then(|| format!("F3 removed: {}", removed.join(" ")));
         self.changed();
     }
 

@@ -113,6 +113,13 @@ impl ScopePicker {
 
     /// What a key of the table does.
     pub fn act(&mut self, act: PickerKey) -> PickerAction {
+        // What F3 did is said until the selection changes again.
+        if matches!(
+            act,
+            PickerKey::Toggle | PickerKey::Select | PickerKey::Remove | PickerKey::AddPasted
+        ) {
+            self.note = None;
+        }
         match act {
             PickerKey::MoveOn => return PickerAction::MoveOn,
             PickerKey::NextFocus => self.focus = next(self.focus),

@@ -19,6 +19,9 @@ enum Row<'a> {
     Scope(&'a ScopeInfo),
 }
 
+/// Below this many rows for the step, the paste box shows only while it has the focus.
+const COMPACT_BELOW: u16 = 14;
+
 fn rows(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
 }
@@ -37,10 +40,22 @@ impl ScopePicker {
         let filtering = self.focus == PickerFocus::Filter;
         self.filter
             .render(frame, filter_area, filtering, theme, None);
+        // Small screens drop chrome, not content: the paste box only while it is used (Tab
+        // reaches it), so the list keeps its rows.
+        let compact = area.height < COMPACT_BELOW;
+        let pasting = self.focus == PickerFocus::Paste;
+        let show_paste = pasting || !compact;
         // Messages wrap, so nothing a user must read is cut; the list gives up the rows.
-        let status = hanging_all(self.status_lines(theme), area.width);
+        let mut status = self.status_lines(theme);
+        if !show_paste {
+            status[0].push_span(Span::styled("  Tab Tab: paste a list", theme.dim()));
+        }
+        let status = hanging_all(status, area.width);
         let status_h = rows(status.len());
-        let paste_h = 3 + rows(self.paste_problem_rows(area, theme));
+        let paste_h = match show_paste {
+            true => 3 + rows(self.paste_problem_rows(area, theme)),
+            false => 0,
+        };
         let list_area = Rect {
             y: area.y + 3,
             height: area.height.saturating_sub(3 + paste_h + status_h),
@@ -69,9 +84,10 @@ impl ScopePicker {
             height: paste_h,
             ..area
         };
-        let pasting = self.focus == PickerFocus::Paste;
-        self.paste
-            .render(frame, paste_area.intersection(area), pasting, theme, None);
+        if show_paste {
+            self.paste
+                .render(frame, paste_area.intersection(area), pasting, theme, None);
+        }
     }
 
     fn paste_problem_rows(&self, area: Rect, theme: Theme) -> usize {
