@@ -66,6 +66,8 @@ pub struct App {
     first_run: bool,
     /// The environment's Vault settings, read by the runtime before the app starts.
     vault_env: VaultEnv,
+    /// The profile home's cursor was on when another screen opened: home comes back to it.
+    return_to: Option<String>,
 }
 
 impl App {
@@ -87,6 +89,7 @@ impl App {
             dir,
             direct: true,
             first_run: false,
+            return_to: None,
         };
         let cmds = match entry {
             Entry::Start if app.profiles.profiles.is_empty() => {
@@ -166,6 +169,9 @@ impl App {
             }
             Msg::Profiles(Ok(p)) => {
                 self.profiles = p;
+                if let Screen::Home(h) = &mut self.screen {
+                    h.reselect(&self.profiles);
+                }
                 return vec![Command::LoadStatuses];
             }
             Msg::Statuses(list) => {
@@ -232,6 +238,7 @@ impl App {
             Screen::Home(h) => match msg {
                 Msg::Key(key) => {
                     let action = h.on_key(key, &self.profiles);
+                    self.return_to = h.current(&self.profiles);
                     self.on_home_action(action)
                 }
                 Msg::Deleted { name, result } => {
@@ -298,7 +305,7 @@ impl App {
             Outcome::Stay(commands) => return commands,
             // A screen left with a sign-in running must not leave its listener open.
             Outcome::Back if matches!(self.screen, Screen::Login(_)) => {
-                self.screen = Screen::Home(Home::default());
+                self.screen = Screen::Home(Home::selecting(self.return_to.take(), None));
                 return vec![Command::CancelSignIn, Command::LoadProfiles];
             }
             Outcome::Done(ending) => ending,
@@ -309,10 +316,12 @@ impl App {
         if self.direct || at_home {
             return quit(ending);
         }
-        self.screen = Screen::Home(Home {
-            note: Some(Note::Ended(ending)),
-            ..Home::default()
-        });
+        // Back on the row it left from, or on the profile just saved.
+        let select = match &ending {
+            Ending::Saved { name } | Ending::SignedIn { name } => Some(name.clone()),
+            _ => self.return_to.take(),
+        };
+        self.screen = Screen::Home(Home::selecting(select, Some(Note::Ended(ending))));
         vec![Command::CancelSignIn, Command::LoadProfiles]
     }
 

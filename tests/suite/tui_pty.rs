@@ -304,15 +304,20 @@ fn a_burst_of_typed_input_is_processed_without_waiting_for_another_key() {
     assert_eq!(t.wait_exit(), 130);
 }
 
+/// A bracketed paste's line breaks are neither Enter nor joined: a paste of two lines into a
+/// one-line field is refused and says so; one line and its line break goes in.
 #[test]
-fn a_paste_with_line_breaks_is_one_value() {
+fn a_paste_with_line_breaks_is_never_enter_nor_joined() {
     let env = Env::new();
     let mut t = Pty::spawn(&env, &["setup"], &[]);
     t.wait_for("1/14 Provider");
     t.send(ENTER);
     t.wait_for("2/14 Instance URL");
     t.paste("acme\nmore\r\n");
-    t.wait_for("│acmemore");
+    t.wait_for("the paste had 2 lines");
+    assert!(!t.text().contains("acmemore"), "{}", t.text());
+    t.paste("acme\r\n");
+    t.wait_for("│acme");
     assert!(
         t.text().contains("2/14 Instance URL"),
         "a pasted newline is not Enter"

@@ -32,6 +32,8 @@ pub struct Home {
     pub import: Option<Box<TextField>>,
     /// A checked profile file whose plan (what it would contact or run) awaits a yes.
     pub confirm_import: Option<Box<Prepared>>,
+    /// The profile to put the cursor on once the profiles are read again.
+    pub select: Option<String>,
 }
 
 /// What the home screen tells the user about the last thing that happened.
@@ -139,6 +141,31 @@ enum Act {
 }
 
 impl Home {
+    /// Home coming back from another screen: the cursor goes to `select` once the profiles
+    /// are read again.
+    pub fn selecting(select: Option<String>, note: Option<Note>) -> Self {
+        Self {
+            select,
+            note,
+            ..Self::default()
+        }
+    }
+
+    /// The name of the profile the cursor is on.
+    pub fn current(&self, profiles: &ProfilesFile) -> Option<String> {
+        let last = profiles.profiles.len().saturating_sub(1);
+        profiles.profiles.keys().nth(self.cursor.min(last)).cloned()
+    }
+
+    /// Put the cursor on the profile asked for, if it is (still) there.
+    pub fn reselect(&mut self, profiles: &ProfilesFile) {
+        if let Some(name) = self.select.take()
+            && let Some(i) = profiles.profiles.keys().position(|n| *n == name)
+        {
+            self.cursor = i;
+        }
+    }
+
     /// The keys of the screen as it is now: the key handling, the legend and the help read
     /// this table. `?` (help) is the app's, over every screen; the table names it here.
     fn keymap(&self, profiles: &ProfilesFile) -> Keymap<Act> {

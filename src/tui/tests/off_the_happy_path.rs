@@ -525,3 +525,38 @@ fn the_scope_step_stays_usable_at_60x18() {
         "a later change clears what F3 said"
     );
 }
+
+/// Home comes back to the row it left from (verify, rotate, log in again), and to a profile
+/// just saved, once the profiles are read again.
+#[test]
+fn home_keeps_its_row_across_the_screens_it_opens() {
+    let mut file = one_profile();
+    let acme = file.profiles["acme"].clone();
+    for name in ["beta", "gamma"] {
+        file.profiles.insert(name.into(), acme.clone());
+    }
+    let mut d = Driver::new(Entry::Start, file.clone());
+    d.press(KeyCode::Down).press(KeyCode::Down);
+    let name = |d: &Driver| match &d.app.screen {
+        Screen::Home(h) => h.current(&d.app.profiles),
+        _ => None,
+    };
+    assert_eq!(name(&d).as_deref(), Some("gamma"));
+    for open in [KeyCode::Enter, KeyCode::Char('r')] {
+        d.press(open);
+        assert!(
+            !d.app.screen_name().starts_with("home"),
+            "{open:?} opens a screen"
+        );
+        // Esc stops a running verify first, then leaves.
+        while !d.app.screen_name().starts_with("home") {
+            d.press(KeyCode::Esc);
+        }
+        d.send(Msg::Profiles(Ok(file.clone())));
+        assert_eq!(name(&d).as_deref(), Some("gamma"), "back from {open:?}");
+    }
+    // A profile saved or signed in: home is asked for it and finds it once it is read.
+    let mut home = crate::tui::screens::home::Home::selecting(Some("beta".into()), None);
+    home.reselect(&file);
+    assert_eq!(home.current(&file).as_deref(), Some("beta"));
+}
