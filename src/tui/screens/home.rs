@@ -366,10 +366,9 @@ impl Home {
             ];
         }
         let cells = table::profile_cells(profiles, statuses, SystemTime::now());
-        let widths = table::widths(&COLUMNS, &cells, usize::from(width));
-        let header: Vec<String> = COLUMNS.iter().map(|c| c.header.to_string()).collect();
+        let fitted = table::fit(&COLUMNS, &cells, usize::from(width));
         let mut lines = vec![Line::styled(
-            format!("  {}", table::row(&header, &widths)),
+            format!("  {}", fitted.header(&COLUMNS)),
             theme.dim(),
         )];
         for (i, (name, row)) in profiles.profiles.keys().zip(&cells).enumerate() {
@@ -379,7 +378,7 @@ impl Home {
                 " "
             };
             let here = if i == self.cursor { "▸" } else { " " };
-            let line = Line::raw(format!("{here}{default}{}", table::row(row, &widths)));
+            let line = Line::raw(format!("{here}{default}{}", fitted.row(row)));
             lines.push(if i == self.cursor {
                 line.style(theme.selected())
             } else {

@@ -19,6 +19,9 @@ pub struct Column {
     pub rank: u8,
     /// Never cut: the column is dropped rather than shown in part.
     pub whole: bool,
+    /// Its values tell the rows apart: where they share a beginning, they are cut at the
+    /// start, so the part that differs stays in view.
+    pub distinct: bool,
 }
 
 /// The profiles table: name and instance say which profile it is, the verdict whether it works,
@@ -28,48 +31,56 @@ pub const COLUMNS: [Column; 8] = [
         header: "NAME",
         min: 8,
         whole: false,
+        distinct: true,
         rank: 7,
     },
     Column {
         header: "INSTANCE",
         min: 12,
         whole: false,
+        distinct: true,
         rank: 5,
     },
     Column {
         header: "GRANT",
         min: 12,
         whole: false,
+        distinct: false,
         rank: 2,
     },
     Column {
         header: "EXPIRES",
         min: 9,
         whole: false,
+        distinct: false,
         rank: 3,
     },
     Column {
         header: "REFRESH",
         min: 9,
         whole: false,
+        distinct: false,
         rank: 4,
     },
     Column {
         header: "PROVIDER",
         min: 8,
         whole: false,
+        distinct: false,
         rank: 1,
     },
     Column {
         header: "SECRET",
         min: 7,
         whole: false,
+        distinct: false,
         rank: 0,
     },
     Column {
         header: "LAST VERIFIED",
         min: 13,
         whole: true,
+        distinct: false,
         rank: 8,
     },
 ];
@@ -138,7 +149,10 @@ pub fn widths(columns: &[Column], cells: &[Vec<String>], width: usize) -> Vec<Op
     };
     let mut by_rank: Vec<usize> = (0..columns.len()).collect();
     by_rank.sort_by_key(|&i| columns[i].rank);
-    let mut shown: Vec<bool> = vec![true; columns.len()];
+    // A column with nothing in it ("-" for every client-credentials profile) goes first.
+    let mut shown: Vec<bool> = (0..columns.len())
+        .map(|i| !carries_nothing(cells, i))
+        .collect();
     for &i in &by_rank {
         if fit.need(&shown) <= width || shown.iter().filter(|s| **s).count() == 1 {
             break;
@@ -156,6 +170,90 @@ pub fn widths(columns: &[Column], cells: &[Vec<String>], width: usize) -> Vec<Op
         shown[i] = false;
     }
     fit.spread(&shown, &by_rank)
+}
+
+/// Whether no row has anything in column `i` (every cell empty or "-").
+fn carries_nothing(cells: &[Vec<String>], i: usize) -> bool {
+    !cells.is_empty()
+        && cells
+            .iter()
+            .all(|r| r.get(i).is_none_or(|v| v.is_empty() || v == "-"))
+}
+
+/// The table as fitted to a width: each column's width (`None`: dropped) and whether its values
+/// are cut at the start.
+pub struct Fitted {
+    pub widths: Vec<Option<usize>>,
+    cut_start: Vec<bool>,
+}
+
+/// Fit `cells` under `columns` into `width`.
+pub fn fit(columns: &[Column], cells: &[Vec<String>], width: usize) -> Fitted {
+    let cut_start = (0..columns.len())
+        .map(|i| columns[i].distinct && cells.len() > 1 && shared_start(cells, i) > 0)
+        .collect();
+    Fitted {
+        widths: widths(columns, cells, width),
+        cut_start,
+    }
+}
+
+/// How many characters every value of column `i` begins with alike.
+fn shared_start(cells: &[Vec<String>], i: usize) -> usize {
+    let mut values = cells.iter().filter_map(|r| r.get(i));
+    let Some(first) = values.next() else {
+        return 0;
+    };
+    values.fold(first.chars().count(), |n, v| {
+        first
+            .chars()
+            .zip(v.chars())
+            .take(n)
+            .take_while(|(a, b)| a == b)
+            .count()
+    })
+}
+
+impl Fitted {
+    /// One row of cells, each in its column's width, two spaces apart.
+    pub fn row(&self, cells: &[String]) -> String {
+        self.join(cells.iter().enumerate().filter_map(|(i, c)| {
+            let w = self.widths.get(i).copied().flatten()?;
+            Some(match self.cut_start.get(i) {
+                Some(true) => cell_from_start(c, w),
+                _ => cell(c, w),
+            })
+        }))
+    }
+
+    /// The headings of the shown columns.
+    pub fn header(&self, columns: &[Column]) -> String {
+        let names: Vec<String> = columns.iter().map(|c| c.header.to_string()).collect();
+        row(&names, &self.widths)
+    }
+
+    fn join(&self, cells: impl Iterator<Item = String>) -> String {
+        cells.collect::<Vec<_>>().join("  ").trim_end().to_string()
+    }
+}
+
+/// `s` in exactly `width` columns, cut at the start ("…west-1-integration2") when it is wider.
+pub fn cell_from_start(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return cell(s, width);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 1; // the ellipsis
+    for ch in s.chars().rev() {
+        let w = ch.to_string().width();
+        if used + w > width {
+            break;
+        }
+        used += w;
+        tail.push(ch);
+    }
+    let cut: String = std::iter::once('…').chain(tail.into_iter().rev()).collect();
+    cell(&cut, width)
 }
 
 /// Columns ranked below this (provider, secret store) are extras: shown only when the others
@@ -295,5 +393,49 @@ mod tests {
     fn cut_cells_end_with_an_ellipsis() {
         assert_eq!(cell("servicenow", 8), "service…");
         assert_eq!(cell("coupa", 8), "coupa   ");
+        assert_eq!(cell_from_start("west-1-integration2", 8), "…ration2");
+        assert_eq!(cell_from_start("short", 8), "short   ");
+    }
+
+    /// Rows that differ stay different: columns with nothing in them go before the name is
+    /// cut, and names and instances that share a beginning are cut there, not at their end.
+    #[test]
+    fn different_profiles_never_look_the_same() {
+        let profile = |name: &str, instance: &str| -> Vec<String> {
+            [
+                name,
+                instance,
+                "client creds",
+                "-",
+                "-",
+                "generic",
+                "file",
+                "✗ failed just now",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+        };
+        let cells = vec![
+            profile(
+                "acme-production-eu-west-1-integration",
+                "http://127.0.0.1:9",
+            ),
+            profile(
+                "acme-production-eu-west-1-integration2",
+                "http://127.0.0.1:18080",
+            ),
+        ];
+        for width in [60, 80, 120] {
+            let fitted = fit(&columns(), &cells, width);
+            assert_eq!(fitted.widths[3], None, "{width}: EXPIRES carries nothing");
+            assert_eq!(fitted.widths[4], None, "{width}: REFRESH carries nothing");
+            let (a, b) = (fitted.row(&cells[0]), fitted.row(&cells[1]));
+            assert_ne!(a, b, "{width}");
+            let name_w = fitted.widths[0].unwrap();
+            let name = |r: &str| r.chars().take(name_w).collect::<String>();
+            assert_ne!(name(&a), name(&b), "{width}: the names differ in view");
+            assert!(MARKER + b.width() <= width, "{width}: {b}");
+        }
     }
 }
