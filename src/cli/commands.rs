@@ -267,7 +267,10 @@ async fn run_app(ctx: &Ctx, entry: Entry, colour: bool) -> Result<(), CmdError> 
         accounts: ctx.accounts.clone().with_detached_commands(),
         client: ctx.client()?,
     };
-    let ending = crate::tui::run(entry, deps, Theme { color: colour })
+    // An unreadable profiles file is the same usage error as for `list` (exit 2), named before
+    // the app takes the screen.
+    let profiles = ctx.accounts.load()?;
+    let ending = crate::tui::run(entry, deps, profiles, Theme { color: colour })
         .await
         .map_err(|e| {
             CmdError::new(

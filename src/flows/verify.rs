@@ -297,7 +297,12 @@ pub fn unreadable_file(name: String, error: &ProfileError) -> ProfileReport {
         ok: false,
         exit_code: ExitCode::Usage.code(),
         checks: vec![Check {
-            fix: Some("fix the file by hand, or restore the backup".into()),
+            fix: Some(match error {
+                ProfileError::Parse {
+                    backup: Some(b), ..
+                } => format!("fix the file by hand, or restore {b}"),
+                _ => "fix the file by hand".into(),
+            }),
             ..check(CheckName::Profile, Status::Fail, error.to_string())
         }],
     }

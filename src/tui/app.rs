@@ -68,6 +68,8 @@ pub struct App {
     vault_env: VaultEnv,
     /// The profile home's cursor was on when another screen opened: home comes back to it.
     return_to: Option<String>,
+    /// The last frame said "terminal too small": no key acts on what cannot be seen.
+    too_small: std::cell::Cell<bool>,
 }
 
 impl App {
@@ -90,6 +92,7 @@ impl App {
             direct: true,
             first_run: false,
             return_to: None,
+            too_small: std::cell::Cell::new(false),
         };
         let cmds = match entry {
             Entry::Start if app.profiles.profiles.is_empty() => {
@@ -204,6 +207,10 @@ impl App {
     fn on_global_key(&mut self, key: KeyEvent) -> Option<Vec<Command>> {
         let ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        // Nothing acts that cannot be seen; Ctrl+C still leaves (twice, when input would be lost).
+        if self.too_small.get() && !ctrl_c {
+            return Some(vec![]);
+        }
         match self.overlay.take() {
             Some(Overlay::ConfirmQuit) if ctrl_c || key.code == KeyCode::Char('y') => {
                 return Some(quit(Ending::Cancelled));
@@ -388,7 +395,9 @@ impl App {
     /// Draw the frame, then scrub it: no cell reaches the terminal with a control or bidi
     /// character, whatever path its text took.
     pub fn render(&self, frame: &mut Frame) {
-        if !layout::too_small(frame, frame.area()) {
+        let too_small = layout::too_small(frame, frame.area());
+        self.too_small.set(too_small);
+        if !too_small {
             self.render_screen(frame);
         }
         crate::tui::scrub::scrub(frame.buffer_mut());

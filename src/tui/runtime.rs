@@ -25,7 +25,7 @@ use crate::protocol::token::{Surface, TokenClient, test_credentials};
 use crate::rules::secret::ClientSecret;
 use crate::session::status::{SessionStatus, session_status};
 use crate::stores::account::Accounts;
-use crate::stores::profile::Profile;
+use crate::stores::profile::{Profile, ProfilesFile};
 use signals::Signals;
 
 /// What the background work needs.
@@ -46,12 +46,14 @@ struct Executor {
     rotate: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
-/// Run the app until the user leaves.
-pub async fn run(entry: Entry, deps: Deps, theme: Theme) -> io::Result<Ending> {
-    let profiles = deps
-        .accounts
-        .load()
-        .map_err(|e| io::Error::other(e.to_string()))?;
+/// Run the app on `profiles` (read by the caller, which words a broken file) until the user
+/// leaves.
+pub async fn run(
+    entry: Entry,
+    deps: Deps,
+    profiles: ProfilesFile,
+    theme: Theme,
+) -> io::Result<Ending> {
     let dir = deps.accounts.dir().clone();
     let (mut app, first) = App::new(entry, profiles, dir, theme, crate::stores::vault::env());
     let (tx, mut rx) = unbounded_channel::<Msg>();

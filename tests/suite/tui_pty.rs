@@ -267,6 +267,34 @@ fn a_panic_in_a_background_task_restores_the_terminal() {
     assert!(!t.text().contains("PANIC-CANARY-31"));
 }
 
+/// A broken profiles file is the same usage error for the app as for `list`: exit 2, the
+/// file and line named, and no backup offered when there is none; the terminal is never taken.
+#[test]
+fn a_broken_profiles_file_is_exit_2_from_the_app_as_from_list() {
+    let server = OAuthConfig::new("client-1", "sec", &["core.common.read"]).start();
+    let env = Env::with_profile(&server);
+    std::fs::write(
+        env.profiles(),
+        "schema_version = 2\n[profiles.acme]\nprovider = coupa\n",
+    )
+    .unwrap();
+    let _ = std::fs::remove_file(env.config().join("profiles.toml.bak"));
+    let list = env.run(&["list"]);
+    list.expect(2);
+    let mut t = Pty::spawn(&env, &[], &[]);
+    assert_eq!(t.wait_exit(), 2, "{}", t.text());
+    let said = t.text();
+    assert!(said.contains("profiles.toml:3:12"), "{said}");
+    assert!(
+        list.stderr.contains("profiles.toml:3:12"),
+        "{}",
+        list.stderr
+    );
+    for text in [said.as_str(), list.stderr.as_str()] {
+        assert!(!text.contains("restore"), "no backup exists: {text}");
+    }
+}
+
 #[test]
 fn verify_screen_reports_a_profiles_file_broken_while_the_app_runs() {
     let server = OAuthConfig::new("client-1", "sec", &["core.common.read"]).start();

@@ -14,14 +14,16 @@ use crate::stores::config_dir::{ConfigDir, ConfigDirError, WriteLock};
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
     #[error(
-        "{path}:{line}:{column}: {message}. The file was left unchanged; fix it by hand or restore {backup}"
+        "{path}:{line}:{column}: {message}. The file was left unchanged; fix it by hand{}",
+        .backup.as_deref().map(|b| format!(" or restore {b}")).unwrap_or_default()
     )]
     Parse {
         path: String,
         line: usize,
         column: usize,
         message: String,
-        backup: String,
+        /// The copy kept before the last write, when there is one to restore.
+        backup: Option<String>,
     },
     #[error(
         "{path}: schema version {found} was written by a newer oauth-setup (this one reads {SCHEMA_VERSION}); upgrade oauth-setup"
@@ -181,6 +183,11 @@ fn io_err(path: &Path, action: &'static str, source: io::Error) -> ProfileError 
     }
 }
 
+/// The backup's path, when there is a backup to restore.
+fn backup_of(backup: &Path) -> Option<String> {
+    backup.is_file().then(|| backup.display().to_string())
+}
+
 fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, ProfileError> {
     let shown = path.display().to_string();
     let invalid = |message: String| ProfileError::Invalid {
@@ -205,7 +212,7 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
                 message: format!(
                     "schema_version must be a number ({SCHEMA_VERSION} for this oauth-setup)"
                 ),
-                backup: backup.display().to_string(),
+                backup: backup_of(backup),
             });
         };
         if v > i64::from(SCHEMA_VERSION) {
@@ -232,7 +239,7 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
             line,
             column,
             message,
-            backup: backup.display().to_string(),
+            backup: backup_of(backup),
         }
     })?;
     checked(file, &invalid)
@@ -319,12 +326,24 @@ mod tests {
         )
     }
 
+    /// The error names the file, the line and the column, and offers the backup only when
+    /// there is one.
     #[test]
     fn parse_errors_name_file_line_and_column() {
-        let e = parse_str("schema_version = 1\n[profiles.acme]\nprovider = coupa\n").unwrap_err();
+        let broken = "schema_version = 1\n[profiles.acme]\nprovider = coupa\n";
+        let e = parse_str(broken).unwrap_err();
         let s = e.to_string();
         assert!(s.starts_with("/c/profiles.toml:3:12: "), "{s}");
-        assert!(s.contains("restore /c/profiles.toml.bak"), "{s}");
+        assert!(s.ends_with("fix it by hand"), "no backup to restore: {s}");
+        let dir = tempfile::tempdir().unwrap();
+        let bak = dir.path().join("profiles.toml.bak");
+        std::fs::write(&bak, "").unwrap();
+        let e = parse(broken, &dir.path().join("profiles.toml"), &bak).unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with(&format!("or restore {}", bak.display())),
+            "{e}"
+        );
     }
 
     #[test]

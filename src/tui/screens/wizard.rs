@@ -240,6 +240,8 @@ impl Wizard {
     fn advance(&mut self) -> Vec<Command> {
         if self.after == After::Review && self.step < Step::Review {
             self.after = After::Next;
+            // The change is made: Enter on the review now moves on, to the live test.
+            self.review_at = Step::Test;
             return self.go(Step::Review);
         }
         self.go(self.route().next(self.step))

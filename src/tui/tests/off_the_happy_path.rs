@@ -560,3 +560,44 @@ fn home_keeps_its_row_across_the_screens_it_opens() {
     home.reselect(&file);
     assert_eq!(home.current(&file).as_deref(), Some("beta"));
 }
+
+/// While the screen says "terminal too small", no key acts on what cannot be seen; once it
+/// is big enough again, keys act as before. Ctrl+C still leaves.
+#[test]
+fn no_key_acts_while_the_terminal_is_too_small() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    let before = d.w().review_at;
+    draw(&d.app, 40, 10);
+    for code in [
+        KeyCode::Up,
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Char('q'),
+    ] {
+        d.press(code);
+        assert_eq!(d.step(), Step::Review, "{code:?} while too small");
+        assert_eq!(d.w().review_at, before, "{code:?} while too small");
+    }
+    assert!(d.ended.is_none());
+    draw(&d.app, 80, 24);
+    d.press(KeyCode::Up);
+    assert_ne!(d.w().review_at, before, "keys act again at 80x24");
+    draw(&d.app, 40, 10);
+    d.send(ctrl('c')).send(ctrl('c'));
+    assert!(d.ended.is_some(), "Ctrl+C twice leaves even when too small");
+}
+
+/// A change made from the review returns to it with the live test chosen, so Enter moves on
+/// instead of opening the field again.
+#[test]
+fn enter_after_an_edit_from_the_review_moves_on() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    d.edit(Step::ClientId);
+    d.typ("x").enter();
+    assert_eq!(d.step(), Step::Review);
+    assert_eq!(d.w().review_at, Step::Test);
+    d.enter();
+    assert_eq!(d.step(), Step::Test, "Enter runs the live test");
+}
