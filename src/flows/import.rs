@@ -73,6 +73,15 @@ pub enum ImportError {
     Account(#[from] AccountError),
 }
 
+/// A path as a shell would take it: `~` and `~/…` are below `home` (when it is known).
+pub fn expand_home(path: &str, home: Option<&Path>) -> std::path::PathBuf {
+    match (path.strip_prefix('~'), home) {
+        (Some(""), Some(h)) => h.to_path_buf(),
+        (Some(rest), Some(h)) if rest.starts_with('/') => h.join(&rest[1..]),
+        _ => std::path::PathBuf::from(path),
+    }
+}
+
 /// A profile file is a few hundred bytes; anything far larger is not one.
 pub const MAX_FILE: u64 = 64 * 1024;
 
@@ -226,4 +235,22 @@ async fn prove(
             failure: Box::new(f),
             context: Box::new(new.account.diagnosis_context()),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tilde_is_the_home_folder() {
+        let home = Path::new("/home/jane");
+        assert_eq!(expand_home("~", Some(home)), home);
+        assert_eq!(
+            expand_home("~/acme.toml", Some(home)),
+            home.join("acme.toml")
+        );
+        assert_eq!(expand_home("~bob/x", Some(home)), Path::new("~bob/x"));
+        assert_eq!(expand_home("./~/x", Some(home)), Path::new("./~/x"));
+        assert_eq!(expand_home("~/x", None), Path::new("~/x"));
+    }
 }

@@ -255,7 +255,10 @@ impl App {
                 }
                 Msg::ImportPlanned(result) => {
                     match *result {
-                        Ok(prepared) => h.confirm_import = Some(Box::new(prepared)),
+                        Ok(prepared) => {
+                            h.import = None;
+                            h.confirm_import = Some(Box::new(prepared));
+                        }
                         Err(e) => h.note = Some(Note::Imported(Err(e))),
                     }
                     Outcome::none()

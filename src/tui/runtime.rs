@@ -276,15 +276,16 @@ impl Executor {
         let accounts = self.deps.accounts.clone();
         tokio::task::spawn_blocking(move || {
             let env = |k: &str| std::env::var(k).ok();
-            let result =
-                crate::flows::import::read(std::path::Path::new(&path)).and_then(|shared| {
-                    crate::flows::import::prepare(
-                        &accounts,
-                        &shared,
-                        &crate::flows::import::Request::default(),
-                        &env,
-                    )
-                });
+            let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+            let path = crate::flows::import::expand_home(&path, home.as_deref());
+            let result = crate::flows::import::read(&path).and_then(|shared| {
+                crate::flows::import::prepare(
+                    &accounts,
+                    &shared,
+                    &crate::flows::import::Request::default(),
+                    &env,
+                )
+            });
             let _ = tx.send(Msg::ImportPlanned(Box::new(result)));
         });
     }

@@ -236,10 +236,13 @@ impl Home {
         if let Some(field) = self.import.as_mut() {
             match act {
                 Some(Act::CancelImport) => self.import = None,
+                // The box stays open until the file is read: a bad path is said under it and
+                // can be mended, and the next keys go on into it, not to home's hotkeys.
                 Some(_) => {
                     let path = field.value().trim().to_string();
-                    if !path.is_empty() {
-                        self.import = None;
+                    if path.is_empty() {
+                        field.error = Some("type the path of the file, or Esc".into());
+                    } else {
                         return HomeAction::Import(path);
                     }
                 }

@@ -601,3 +601,33 @@ fn enter_after_an_edit_from_the_review_moves_on() {
     d.enter();
     assert_eq!(d.step(), Step::Test, "Enter runs the live test");
 }
+
+/// A bad path keeps the import box open with what went wrong, so the next keys mend the path
+/// instead of firing home's hotkeys.
+#[test]
+fn a_bad_import_path_keeps_the_box_open() {
+    let mut d = Driver::new(Entry::Start, one_profile());
+    d.press(KeyCode::Char('i')).typ("~/nope.toml").enter();
+    assert!(
+        d.take()
+            .iter()
+            .any(|c| matches!(c, Command::PlanImport { path } if path == "~/nope.toml")),
+        "the path is read"
+    );
+    let gone = crate::flows::import::ImportError::Read {
+        path: "/home/jane/nope.toml".into(),
+        reason: "No such file or directory (os error 2)".into(),
+    };
+    d.send(Msg::ImportPlanned(Box::new(Err(gone))));
+    let open = |d: &Driver| matches!(&d.app.screen, Screen::Home(h) if h.import.is_some());
+    assert!(open(&d), "the box stays open");
+    assert!(
+        joined(&d, 80, 24).contains("No such file"),
+        "{}",
+        joined(&d, 80, 24)
+    );
+    d.typ("n");
+    assert!(open(&d), "n is typed into the path, not a new profile");
+    d.press(KeyCode::Esc);
+    assert!(!open(&d));
+}
