@@ -12,6 +12,11 @@ use crate::stores::profile::UserGrant;
 
 #[derive(Debug)]
 pub enum Command {
+    /// Leave the full screen for a moment to show `0` alone (a link where the terminal makes
+    /// one), unwrapped, until a key is pressed.
+    ShowAlone(String),
+    /// Send `0` to the terminal's clipboard (OSC 52).
+    CopyToClipboard(String),
     /// Run the token test in a task; its result comes back as `Msg::TestDone` with `attempt`.
     Test {
         attempt: u64,

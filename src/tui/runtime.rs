@@ -87,7 +87,18 @@ pub async fn run(
             batch.extend(more_input(&mut events).await?);
         }
         for msg in batch {
-            if let Some(ending) = exec.run_all(app.update(msg)) {
+            let (on_screen, commands): (Vec<_>, Vec<_>) = app
+                .update(msg)
+                .into_iter()
+                .partition(|c| matches!(c, Command::ShowAlone(_) | Command::CopyToClipboard(_)));
+            for c in on_screen {
+                match c {
+                    Command::ShowAlone(text) => guard.show_alone(&text, &mut events).await?,
+                    Command::CopyToClipboard(text) => guard.copy(&text)?,
+                    _ => {}
+                }
+            }
+            if let Some(ending) = exec.run_all(commands) {
                 break 'frames ending;
             }
         }
@@ -143,6 +154,8 @@ impl Executor {
             Command::Test { attempt, request } => self.start_test(attempt, request),
             Command::CancelTest => self.cancel_test(),
             Command::SignIn { attempt, job } => self.start_sign_in(attempt, *job),
+            // The frame loop runs these on the terminal it holds.
+            Command::ShowAlone(_) | Command::CopyToClipboard(_) => {}
             Command::SignInPaste(text) => {
                 if let Some((_, paste)) = &self.sign_in {
                     let _ = paste.send(text);

@@ -380,3 +380,45 @@ fn coupa_server_plain() -> Oidc {
         "clients": [crate::support::oidc::client("app", Some(SECRET), &["http://127.0.0.1/callback"], true)],
     }))
 }
+
+/// While the browser sign-in waits, Ctrl+O shows the address alone on the plain screen, one
+/// line the terminal wraps itself (so it copies whole), and any key returns to the app.
+#[test]
+fn the_sign_in_address_can_be_shown_alone_to_copy() {
+    let oidc = coupa_server("always");
+    let env = Env::new();
+    // A browser that opens nothing: the sign-in waits, as when the user must copy the address.
+    let mut t = Pty::spawn(
+        &env,
+        &wizard_args(&oidc.issuer, "authorization-code", "app"),
+        &[("BROWSER", "true")],
+    );
+    to_the_secret(&mut t);
+    t.paste(SECRET);
+    t.send(ENTER);
+    t.wait_for("Review");
+    t.wait_for("Sign in");
+    t.send(ENTER);
+    t.wait_for("Ctrl+O address alone");
+    t.send("\x0f");
+    t.wait_until("the address alone", |s| {
+        s.contains("Any key returns to oauth-setup")
+    });
+    assert!(!t.alternate_screen(), "on the plain screen");
+    let text = t.text();
+    let line = text
+        .lines()
+        .find(|l| l.contains("response_type=code"))
+        .unwrap_or_default();
+    assert!(
+        line.starts_with(&oidc.issuer) && line.contains("code_challenge_method=S256"),
+        "the whole address on one line: {text}"
+    );
+    t.send("x");
+    t.wait_for("Ctrl+O address alone");
+    assert!(t.alternate_screen(), "back in the app");
+    t.send("\x1b");
+    t.send("\x03");
+    t.send("y");
+    t.wait_exit();
+}

@@ -137,6 +137,8 @@ impl LoginScreen {
         };
         match action {
             PanelAction::None => Outcome::none(),
+            PanelAction::ShowAddress(url) => vec![Command::ShowAlone(url)].into(),
+            PanelAction::CopyAddress(url) => vec![Command::CopyToClipboard(url)].into(),
             PanelAction::Paste(text) => vec![Command::SignInPaste(text)].into(),
             PanelAction::Cancel => vec![Command::CancelSignIn].into(),
             PanelAction::Retry => self.sign_in().into(),

@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::KeyCode;
 
-use super::driver::{Driver, one_profile};
+use super::driver::{Driver, ctrl, one_profile};
+use super::render::joined;
 use crate::flows::sign_in::Progress;
 use crate::flows::sign_in::{BrowserOutcome, SignInError, SignInEvent};
 use crate::protocol::discovery::Metadata;
@@ -354,4 +355,32 @@ fn home_imports_a_profile_file() {
     // Esc leaves the path unused.
     d.press(KeyCode::Char('i')).typ("x").press(KeyCode::Esc);
     assert!(d.take().is_empty());
+}
+
+/// While the browser sign-in waits, Ctrl+Y sends the address to the clipboard and says so
+/// until the next key; Ctrl+O asks for it alone on the plain screen. Both are in the legend.
+#[test]
+fn the_waiting_address_can_be_copied_or_shown_alone() {
+    let url = "https://acme.coupahost.com/oauth2/authorizations/new?x=1";
+    let mut d = at_review(false);
+    d.take();
+    d.enter();
+    let cmds = d.take();
+    let Some(Command::SignIn { attempt, .. }) = cmds.last() else {
+        panic!("no sign-in: {cmds:?}");
+    };
+    d.send(waiting(*attempt));
+    let legend = d.w().keys();
+    assert!(legend.contains(&("Ctrl+O", "address alone")), "{legend:?}");
+    assert!(legend.contains(&("Ctrl+Y", "copy it")), "{legend:?}");
+    d.send(ctrl('y'));
+    assert!(
+        matches!(d.take()[..], [Command::CopyToClipboard(ref u)] if u == url),
+        "the address to the clipboard"
+    );
+    assert!(joined(&d, 80, 24).contains("sent to the terminal's clipboard"));
+    d.typ("a");
+    assert!(!joined(&d, 80, 24).contains("sent to the terminal's clipboard"));
+    d.send(ctrl('o'));
+    assert!(matches!(d.take()[..], [Command::ShowAlone(ref u)] if u == url));
 }

@@ -16,7 +16,7 @@ use crate::flows::sign_in::{
 use crate::protocol::token::GrantType;
 use crate::session::Session;
 use crate::tui::msg::Msg;
-use crate::tui::widgets::keymap::Keymap;
+use crate::tui::widgets::keymap::{Key, Keymap};
 use crate::tui::widgets::text_field::TextField;
 
 #[derive(Debug)]
@@ -54,6 +54,10 @@ pub enum PanelKey {
     Continue,
     Retry,
     Back,
+    /// The sign-in address alone on the plain screen, to copy or click.
+    ShowAddress,
+    /// The sign-in address to the terminal's clipboard (OSC 52).
+    CopyAddress,
 }
 
 /// What a key asks of the screen that holds the panel.
@@ -68,6 +72,10 @@ pub enum PanelAction {
     Continue,
     /// Leave the panel (after a failure or a cancel).
     Back,
+    /// Show this address alone, unwrapped, on the plain screen.
+    ShowAddress(String),
+    /// Send this address to the terminal's clipboard.
+    CopyAddress(String),
 }
 
 #[derive(Debug)]
@@ -78,6 +86,8 @@ pub struct SignInPanel {
     pub paste: TextField,
     /// Why the last paste was not used.
     pub paste_note: Option<crate::protocol::authorize::CallbackError>,
+    /// The address was sent to the clipboard (said until the next key).
+    pub copied: bool,
     scopes: Vec<String>,
     refresh_scope: Option<String>,
 }
@@ -95,6 +105,7 @@ impl SignInPanel {
             state: PanelState::Starting,
             paste: TextField::new("Address the browser ended on (or the code)"),
             paste_note: None,
+            copied: false,
             scopes,
             refresh_scope,
         }
@@ -208,6 +219,13 @@ impl SignInPanel {
                     "use the pasted address",
                     PanelKey::UsePaste,
                 )
+                .on(
+                    Key::Ctrl('o'),
+                    "Ctrl+O",
+                    "address alone",
+                    PanelKey::ShowAddress,
+                )
+                .on(Key::Ctrl('y'), "Ctrl+Y", "copy it", PanelKey::CopyAddress)
                 .embed(running, |k| k),
             PanelState::Starting | PanelState::Device { .. } | PanelState::Exchanging => running,
             PanelState::Done { .. } => {
@@ -232,13 +250,24 @@ impl SignInPanel {
 
     /// A key the table lacks: typed into the paste field while the browser sign-in waits.
     pub fn type_key(&mut self, key: KeyEvent) {
+        self.copied = false;
         if self.typing() {
             self.paste.on_key(key);
         }
     }
 
     pub fn apply(&mut self, act: PanelKey) -> PanelAction {
+        self.copied = act == PanelKey::CopyAddress;
         match act {
+            PanelKey::ShowAddress | PanelKey::CopyAddress => {
+                let Some(url) = self.url().map(str::to_string) else {
+                    return PanelAction::None;
+                };
+                match act {
+                    PanelKey::ShowAddress => PanelAction::ShowAddress(url),
+                    _ => PanelAction::CopyAddress(url),
+                }
+            }
             PanelKey::Cancel => {
                 self.state = PanelState::Cancelled;
                 PanelAction::Cancel

@@ -49,6 +49,8 @@ impl Wizard {
         };
         match panel.apply(key) {
             PanelAction::None => vec![],
+            PanelAction::ShowAddress(url) => vec![Command::ShowAlone(url)],
+            PanelAction::CopyAddress(url) => vec![Command::CopyToClipboard(url)],
             PanelAction::Paste(text) => vec![Command::SignInPaste(text)],
             PanelAction::Cancel => vec![Command::CancelSignIn],
             PanelAction::Retry => self.start_sign_in(),

@@ -169,6 +169,12 @@ impl SignInPanel {
                 ));
             }
         }
+        if self.copied {
+            lines.push(Line::styled(
+                "✓ sent to the terminal's clipboard (OSC 52; some terminals ask to allow it)",
+                paint.theme.ok(),
+            ));
+        }
         if let Some(url) = self.url() {
             let chars: Vec<char> = url.chars().collect();
             let w = usize::from(area.width.max(1));
