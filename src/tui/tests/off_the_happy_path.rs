@@ -631,3 +631,41 @@ fn a_bad_import_path_keeps_the_box_open() {
     d.press(KeyCode::Esc);
     assert!(!open(&d));
 }
+
+/// At 60x18 the checklist to create a Coupa client is taller than the screen: it says there
+/// is more, PgDn reaches its end ("Press Enter when the client exists"), and PgUp its start.
+#[test]
+fn the_checklist_scrolls_at_60x18() {
+    let mut d = Driver::wizard();
+    d.enter().typ("acme").enter().enter();
+    d.typ("ERP invoice sync").enter().typ("erp-sync").enter();
+    d.typ("Jane").press(KeyCode::Tab).typ("Doe").enter();
+    d.typ("jane@example.com").enter();
+    d.send(Msg::Paste("core.common.read".into()));
+    d.enter();
+    assert_eq!(d.step(), Step::CreateClient);
+    let first = screen_text(&draw(&d.app, 60, 18));
+    assert!(first.contains("↓ more below: PgDn"), "{first}");
+    assert!(
+        first.contains("PgUp PgDn more"),
+        "the legend offers it: {first}"
+    );
+    for _ in 0..10 {
+        d.press(KeyCode::PageDown);
+        draw(&d.app, 60, 18);
+    }
+    let end = screen_text(&draw(&d.app, 60, 18));
+    assert!(end.contains("Press Enter when the client exists"), "{end}");
+    assert!(!end.contains("↓ more below"), "{end}");
+    d.press(KeyCode::PageUp);
+    assert_ne!(
+        screen_text(&draw(&d.app, 60, 18)),
+        end,
+        "PgUp moves at once"
+    );
+    let tall = screen_text(&draw(&d.app, 120, 40));
+    assert!(
+        !tall.contains("PgUp PgDn"),
+        "nothing to scroll when it fits: {tall}"
+    );
+}

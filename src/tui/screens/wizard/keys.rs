@@ -15,6 +15,8 @@ use crate::tui::widgets::sign_in_panel::PanelKey;
 /// What a key asks of the wizard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Act {
+    /// A tall step's text, by this many lines.
+    Scroll(isize),
     /// ↑ or ↓ in a list of choices.
     Move(isize),
     /// Enter: accept the step's value and go on.
@@ -68,8 +70,19 @@ fn choose(keys: Keymap<Act>) -> Keymap<Act> {
 }
 
 impl Wizard {
-    /// The keys of the step in its present state.
+    /// The keys of the step in its present state, with PgUp/PgDn while its text is taller
+    /// than the screen.
     pub fn keymap(&self) -> Keymap<Act> {
+        let scroll = [
+            (KeyCode::PageUp.into(), Act::Scroll(-5)),
+            (KeyCode::PageDown.into(), Act::Scroll(5)),
+        ];
+        self.step_keymap().when(self.body_bottom.get() > 0, |k| {
+            k.keys("PgUp PgDn", "more", &scroll)
+        })
+    }
+
+    fn step_keymap(&self) -> Keymap<Act> {
         match self.step {
             // Nothing else acts while the metadata is read (`type_key` takes no text then).
             Step::Instance if self.discovering.is_some() => {
@@ -194,6 +207,10 @@ impl Wizard {
             }
             Act::Next => self.submit(),
             Act::Back => return self.step_back(),
+            Act::Scroll(by) => {
+                self.scroll_body(by);
+                vec![]
+            }
             Act::StopReading => {
                 // The answer, when it comes, belongs to no attempt any more.
                 self.discovering = None;

@@ -72,8 +72,20 @@ impl Wizard {
             steps,
             keys: self.keys(),
         };
+        let offered = self.body_bottom.get() > 0;
         let body = layout::draw(frame, theme, &chrome);
         self.render_body(frame, body, paint);
+        // Only the drawn text knows whether it is taller than the screen, and the legend offers
+        // PgUp/PgDn exactly then: when that changed, draw again with the legend that says so.
+        if (self.body_bottom.get() > 0) != offered {
+            frame.buffer_mut().reset();
+            let chrome = Chrome {
+                keys: self.keys(),
+                ..chrome
+            };
+            let body = layout::draw(frame, theme, &chrome);
+            self.render_body(frame, body, paint);
+        }
     }
 
     pub fn help_text(&self) -> String {
@@ -225,7 +237,7 @@ impl Wizard {
             lines.push(Line::raw(""));
             lines.extend(problem_lines(Some(e.message.as_str()), &[], theme));
         }
-        frame.render_widget(wrap::paragraph(lines, area), area);
+        frame.render_widget(self.scrolled(lines, area, theme), area);
     }
 
     fn create_lines(&self) -> Vec<String> {
@@ -258,6 +270,23 @@ impl Wizard {
         )
     }
 
+    /// `lines` wrapped to `area`, from the scrolled line on; when they do not fit, the last row
+    /// says there is more, and PgUp/PgDn scroll (the legend offers them).
+    fn scrolled(&self, lines: Vec<Line<'static>>, area: Rect, theme: Theme) -> Paragraph<'static> {
+        let lines = wrap::hanging_all(lines, area.width);
+        let height = usize::from(area.height);
+        let bottom = lines.len().saturating_sub(height);
+        self.body_bottom.set(bottom);
+        let top = self.body_scroll.min(bottom);
+        let mut shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
+        if top < bottom
+            && let Some(last) = shown.last_mut()
+        {
+            *last = Line::styled("  ↓ more below: PgDn", theme.dim());
+        }
+        Paragraph::new(shown)
+    }
+
     fn render_create(&self, frame: &mut Frame, area: Rect, theme: Theme) {
         let mut lines: Vec<Line> = vec![Line::styled(
             format!("Create the client in {} now:", self.provider.display_name),
@@ -270,7 +299,7 @@ impl Wizard {
             "Press Enter when the client exists.",
             theme.focus(),
         ));
-        frame.render_widget(wrap::paragraph(lines, area), area);
+        frame.render_widget(self.scrolled(lines, area, theme), area);
     }
 
     pub fn diagnosis_context(&self) -> crate::protocol::token::Context {
