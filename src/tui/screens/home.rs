@@ -381,7 +381,7 @@ impl Home {
                 " "
             };
             let here = if i == self.cursor { "▸" } else { " " };
-            let line = Line::raw(format!("{here}{default}{}", fitted.row(row)));
+            let line = Line::raw(format!("{here}{default}{}", fitted.row(i, row)));
             lines.push(if i == self.cursor {
                 line.style(theme.selected())
             } else {

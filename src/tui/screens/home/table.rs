@@ -159,17 +159,28 @@ pub fn widths(columns: &[Column], cells: &[Vec<String>], width: usize) -> Vec<Op
         }
         shown[i] = false;
     }
-    // The extras go before a more important column is cut.
-    for &i in by_rank.iter().filter(|&&i| columns[i].rank < EXTRA_BELOW) {
+    // The extras go before a more important column is cut: the provider, the secret store,
+    // and any column that says the same for every row (it tells no two profiles apart).
+    let extra = |i: usize| {
+        columns[i].rank < EXTRA_BELOW
+            || (!columns[i].whole && !columns[i].distinct && same_in_all(cells, i))
+    };
+    for &i in by_rank.iter().filter(|&&i| extra(i)) {
         let out = fit.spread(&shown, &by_rank);
-        let cut = (0..columns.len())
-            .any(|c| columns[c].rank >= EXTRA_BELOW && out[c].is_some_and(|w| w < ideal[c]));
+        let cut = (0..columns.len()).any(|c| !extra(c) && out[c].is_some_and(|w| w < ideal[c]));
         if !cut {
             return out;
         }
         shown[i] = false;
     }
     fit.spread(&shown, &by_rank)
+}
+
+/// Whether two or more rows all hold the same value in column `i`.
+fn same_in_all(cells: &[Vec<String>], i: usize) -> bool {
+    let mut values = cells.iter().map(|r| r.get(i));
+    let first = values.next().flatten();
+    cells.len() > 1 && values.all(|v| v == first)
 }
 
 /// Whether no row has anything in column `i` (every cell empty or "-").
@@ -180,60 +191,73 @@ fn carries_nothing(cells: &[Vec<String>], i: usize) -> bool {
             .all(|r| r.get(i).is_none_or(|v| v.is_empty() || v == "-"))
 }
 
-/// The table as fitted to a width: each column's width (`None`: dropped) and whether its values
-/// are cut at the start.
+/// The table as fitted to a width: each column's width (`None`: dropped) and, for each row,
+/// which of its values are cut at the start.
 pub struct Fitted {
     pub widths: Vec<Option<usize>>,
-    cut_start: Vec<bool>,
+    from_start: Vec<Vec<bool>>,
 }
 
-/// Fit `cells` under `columns` into `width`.
+/// Fit `cells` under `columns` into `width`. A value of a `distinct` column that must be cut
+/// and begins like another row's is cut at its start, so the part that differs stays in view.
 pub fn fit(columns: &[Column], cells: &[Vec<String>], width: usize) -> Fitted {
-    let cut_start = (0..columns.len())
-        .map(|i| columns[i].distinct && cells.len() > 1 && shared_start(cells, i) > 0)
+    let widths = widths(columns, cells, width);
+    let from_start = cells
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            (0..columns.len())
+                .map(|c| {
+                    let (Some(w), Some(v)) = (widths[c], row.get(c)) else {
+                        return false;
+                    };
+                    columns[c].distinct && v.width() > w && shares_start(cells, r, c)
+                })
+                .collect()
+        })
         .collect();
-    Fitted {
-        widths: widths(columns, cells, width),
-        cut_start,
-    }
+    Fitted { widths, from_start }
 }
 
-/// How many characters every value of column `i` begins with alike.
-fn shared_start(cells: &[Vec<String>], i: usize) -> usize {
-    let mut values = cells.iter().filter_map(|r| r.get(i));
-    let Some(first) = values.next() else {
-        return 0;
+/// Whether row `r`'s value in column `c` begins with three or more characters of another row's.
+fn shares_start(cells: &[Vec<String>], r: usize, c: usize) -> bool {
+    let Some(mine) = cells[r].get(c) else {
+        return false;
     };
-    values.fold(first.chars().count(), |n, v| {
-        first
-            .chars()
-            .zip(v.chars())
-            .take(n)
-            .take_while(|(a, b)| a == b)
-            .count()
+    cells.iter().enumerate().any(|(other, row)| {
+        other != r
+            && row.get(c).is_some_and(|v| {
+                mine.chars()
+                    .zip(v.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+                    >= 3
+            })
     })
 }
 
 impl Fitted {
-    /// One row of cells, each in its column's width, two spaces apart.
-    pub fn row(&self, cells: &[String]) -> String {
-        self.join(cells.iter().enumerate().filter_map(|(i, c)| {
-            let w = self.widths.get(i).copied().flatten()?;
-            Some(match self.cut_start.get(i) {
-                Some(true) => cell_from_start(c, w),
-                _ => cell(c, w),
+    /// Row `r` of the table, `cells` in its columns' widths, two spaces apart.
+    pub fn row(&self, r: usize, cells: &[String]) -> String {
+        let shown: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .filter_map(|(c, v)| {
+                let w = self.widths.get(c).copied().flatten()?;
+                let start = self.from_start.get(r).and_then(|f| f.get(c)).copied();
+                Some(match start {
+                    Some(true) => cell_from_start(v, w),
+                    _ => cell(v, w),
+                })
             })
-        }))
+            .collect();
+        shown.join("  ").trim_end().to_string()
     }
 
     /// The headings of the shown columns.
     pub fn header(&self, columns: &[Column]) -> String {
         let names: Vec<String> = columns.iter().map(|c| c.header.to_string()).collect();
         row(&names, &self.widths)
-    }
-
-    fn join(&self, cells: impl Iterator<Item = String>) -> String {
-        cells.collect::<Vec<_>>().join("  ").trim_end().to_string()
     }
 }
 
@@ -430,7 +454,7 @@ mod tests {
             let fitted = fit(&columns(), &cells, width);
             assert_eq!(fitted.widths[3], None, "{width}: EXPIRES carries nothing");
             assert_eq!(fitted.widths[4], None, "{width}: REFRESH carries nothing");
-            let (a, b) = (fitted.row(&cells[0]), fitted.row(&cells[1]));
+            let (a, b) = (fitted.row(0, &cells[0]), fitted.row(1, &cells[1]));
             assert_ne!(a, b, "{width}");
             let name_w = fitted.widths[0].unwrap();
             let name = |r: &str| r.chars().take(name_w).collect::<String>();
