@@ -83,7 +83,8 @@ pub enum Command {
         after_help = "Examples:\n  oauth-setup discover https://auth.example.com\n  oauth-setup discover https://auth.example.com --json | jq -r .token_endpoint"
     )]
     Discover(DiscoverArgs),
-    /// Sign in again (authorization code): a new refresh token, without changing the profile
+    /// Sign in again (authorization code or device code): a new refresh token, without changing
+    /// the profile
     #[command(after_help = LOGIN_EXAMPLES)]
     Login(LoginArgs),
     /// Revoke and forget a profile's refresh token and cached access token; keep the profile
@@ -156,9 +157,10 @@ impl Shell {
 
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// The folder to write the pages to (created when missing)
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    /// The folder to write every page to, one per command (created when missing); without it,
+    /// the main page goes to stdout (oauth-setup man | man -l -)
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -183,7 +185,9 @@ pub struct LogoutArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StoreChoice {
+    /// The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)
     Keyring,
+    /// A private file beside profiles.toml (0600, unencrypted)
     File,
     /// HashiCorp Vault or OpenBao (KV version 2), shared by a team
     Vault,

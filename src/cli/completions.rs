@@ -34,6 +34,14 @@ pub fn registration(shell: Shell, out: &mut dyn Write) -> std::io::Result<()> {
     }
 }
 
+/// The main page (`oauth-setup.1`), in roff, to `out`; a closed pipe is not an error.
+pub fn main_page(out: &mut impl std::io::Write) -> std::io::Result<()> {
+    match clap_mangen::Man::new(Cli::command()).render(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// One man page per command (`oauth-setup.1`, `oauth-setup-setup.1`, ...) written to `dir`;
 /// the paths written.
 pub fn write_man_pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

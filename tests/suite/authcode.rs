@@ -655,6 +655,33 @@ fn setup_refuses_bad_redirect_uris_and_options_that_do_not_fit() {
         "{}",
         cc.stderr
     );
+    // A device-code client has a secret: --public-client is refused there too, and saves nothing.
+    let device = env.run_stdin(
+        &[
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "coupa",
+            "--instance",
+            "acme",
+            "--grant-type",
+            "device-code",
+            "--client-id",
+            "app",
+            "--client-secret-stdin",
+            "--public-client",
+        ],
+        "x",
+    );
+    device.expect(2);
+    assert!(
+        device
+            .stderr
+            .contains("--public-client is for authorization-code only"),
+        "{}",
+        device.stderr
+    );
+    assert!(!env.profiles().exists() || !env.read_profiles().contains("[profiles."));
 }
 
 pub fn secret_values_of(path: &Path) -> Vec<String> {

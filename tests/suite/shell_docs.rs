@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::cli::Env;
+use crate::support::cli::{Env, Run};
 use crate::support::oauth::OAuthConfig;
 
 fn bin_dir() -> &'static Path {
@@ -142,4 +142,18 @@ fn man_writes_a_page_per_command_and_each_renders_without_warnings() {
     );
     let token = std::fs::read_to_string(dir.join("oauth-setup-token.1")).unwrap();
     assert!(token.contains("min\\-valid"), "the options are in the page");
+    // Without --dir: the main page on stdout, and nothing written where the command ran.
+    let here = env.dir.path().join("here");
+    std::fs::create_dir_all(&here).unwrap();
+    let run = Run::from_output(env.cmd().current_dir(&here).arg("man").output().unwrap());
+    assert!(
+        run.expect(0).stdout.contains(".TH oauth-setup 1"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        std::fs::read_dir(&here).unwrap().count(),
+        0,
+        "no file in the current folder"
+    );
 }

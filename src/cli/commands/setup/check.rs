@@ -335,6 +335,13 @@ fn user_grant(
                 "is for authorization-code; a device-code sign-in has no redirect",
             ));
         }
+        if args.public_client {
+            p.errors.push(FieldError::new(
+                Field::GrantType,
+                "--public-client is for authorization-code only; a device-code client proves \
+                 itself with its secret: drop --public-client",
+            ));
+        }
         return Some(Some(ug));
     }
     let given: Vec<&str> = if args.redirect_uri.is_empty() {
