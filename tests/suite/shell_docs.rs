@@ -156,4 +156,14 @@ fn man_writes_a_page_per_command_and_each_renders_without_warnings() {
         0,
         "no file in the current folder"
     );
+    // The help names what each command and value is for.
+    let login = env.run(&["login", "--help"]).expect(0).stdout.clone();
+    assert!(
+        login.contains("authorization code or device code"),
+        "{login}"
+    );
+    let setup = env.run(&["setup", "--help"]).expect(0).stdout.clone();
+    for value in ["keyring: The OS keyring", "file:    A private file"] {
+        assert!(setup.contains(value), "{value}: {setup}");
+    }
 }
