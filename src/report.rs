@@ -57,10 +57,7 @@ pub fn signed_in(
     surface: crate::protocol::token::Surface,
 ) -> String {
     let access = match expires_in {
-        Some(s) => format!(
-            "an access token valid for {}",
-            humantime::format_duration(std::time::Duration::from_secs(s))
-        ),
+        Some(s) => format!("an access token valid for {}", lifetime(s)),
         None => "an access token".to_string(),
     };
     let again = match surface {
@@ -80,9 +77,19 @@ pub fn signed_in(
 
 pub fn describe_lifetime(expires_in: Option<u64>) -> String {
     match expires_in {
-        Some(s) if s >= 3600 => format!("valid for {} h {} min", s / 3600, s % 3600 / 60),
-        Some(s) => format!("valid for {} min", s / 60),
+        Some(s) => format!("valid for {}", lifetime(s)),
         None => "lifetime not stated".into(),
+    }
+}
+
+/// A token's lifetime in the same words everywhere: "1 h", "23 h 59 min", "5 min", "45 s".
+pub fn lifetime(secs: u64) -> String {
+    let (h, min) = (secs / 3600, secs % 3600 / 60);
+    match (h, min) {
+        (0, 0) => format!("{secs} s"),
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
     }
 }
 
@@ -196,5 +203,16 @@ mod tests {
         assert!(said.contains("failed 2 h ago (token: nope)"), "{said}");
         assert!(!said.contains("works"));
         assert!(unchanged_secret(None, now).contains("never been verified"));
+    }
+
+    #[test]
+    fn a_lifetime_reads_the_same_everywhere() {
+        assert_eq!(lifetime(3600), "1 h");
+        assert_eq!(lifetime(86_340), "23 h 59 min");
+        assert_eq!(lifetime(300), "5 min");
+        assert_eq!(lifetime(45), "45 s");
+        assert_eq!(describe_lifetime(Some(3600)), "valid for 1 h");
+        let signed = signed_in(Some(3600), true, None, crate::protocol::token::Surface::App);
+        assert_eq!(signed, "an access token valid for 1 h and a refresh token");
     }
 }

@@ -135,7 +135,7 @@ fn browser_sign_in_then_tokens_from_the_rotated_refresh_token() {
     run.expect(0);
     assert!(
         run.stdout
-            .contains("signed in: an access token valid for 1h and a refresh token"),
+            .contains("signed in: an access token valid for 1 h and a refresh token"),
         "{}",
         run.all()
     );

@@ -88,7 +88,7 @@ fn a_device_code_entered_in_a_browser_signs_in() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{rest}");
     assert!(
-        stdout.contains("signed in: an access token valid for 1h and a refresh token"),
+        stdout.contains("signed in: an access token valid for 1 h and a refresh token"),
         "{stdout}"
     );
     assert!(oidc.token_requests("urn:ietf:params:oauth:grant-type:device_code") >= 1);

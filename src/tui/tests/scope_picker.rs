@@ -112,3 +112,22 @@ fn status_messages_wrap_instead_of_losing_how_to_go_on() {
         assert!(text.contains("(Enter again accepts)"), "{w}x{h}:\n{text}");
     }
 }
+
+/// Enter on a filter that matches nothing keeps the filter and says where such a scope goes;
+/// changing the filter takes the message away.
+#[test]
+fn a_filter_matching_nothing_is_kept_and_explained() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    d.edit(Step::Scopes);
+    d.typ("Dev").enter();
+    assert_eq!(d.step(), Step::Scopes);
+    assert_eq!(d.w().scopes.filter.value(), "Dev", "the filter stays");
+    let error = d.w().scopes.error.clone().unwrap_or_default();
+    assert!(
+        error.starts_with("nothing in the catalogue matches \"Dev\""),
+        "{error}"
+    );
+    d.press(KeyCode::Backspace);
+    assert_eq!(d.w().scopes.error, None);
+}

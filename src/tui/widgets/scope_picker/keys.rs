@@ -150,6 +150,8 @@ impl ScopePicker {
         match self.focus {
             PickerFocus::Filter => {
                 self.filter.on_key(key);
+                // A changed filter is a new question: what the last Enter found goes.
+                self.error = None;
                 self.cursor = self.cursor.min(self.matches().len().saturating_sub(1));
             }
             PickerFocus::Paste => self.paste.on_key(key),
@@ -157,12 +159,15 @@ impl ScopePicker {
         }
     }
 
-    /// Enter while filtering: the highlighted match is selected and the filter cleared (also
-    /// when nothing matches, so the list comes back).
+    /// Enter while filtering: the highlighted match is selected and the filter cleared. When
+    /// nothing matches, the filter stays and the user is told where such a scope goes.
     fn select_highlighted(&mut self) {
         let Some(name) = self.matches().get(self.cursor).map(|s| s.name.clone()) else {
-            self.filter.set_value("");
-            self.cursor = 0;
+            self.error = Some(format!(
+                "nothing in the catalogue matches \"{}\": change the filter, or type the scope \
+                 into the paste box (Tab Tab)",
+                crate::rules::sanitize::one_line(self.filter.value(), 40)
+            ));
             return;
         };
         if !self.selected.contains(&name) {
