@@ -158,6 +158,33 @@ impl VerifyScreen {
         frame.render_widget(Paragraph::new(shown), area);
     }
 
+    /// After a finished run of several profiles, which failed, first: the reports below may be
+    /// longer than the screen.
+    fn summary(&self, theme: Theme) -> Vec<Line<'static>> {
+        if self.running || self.names.len() < 2 {
+            return Vec::new();
+        }
+        let failed: Vec<&str> = self
+            .reports
+            .iter()
+            .flatten()
+            .filter(|r| !r.ok)
+            .map(|r| r.name.as_str())
+            .collect();
+        let line = match failed.len() {
+            0 => Line::styled(format!("✓ all {} passed", self.names.len()), theme.ok()),
+            n => Line::styled(
+                format!(
+                    "✗ {n} of {} failed: {}",
+                    self.names.len(),
+                    failed.join(", ")
+                ),
+                theme.error(),
+            ),
+        };
+        vec![line, Line::raw("")]
+    }
+
     /// "3 of 6 done", or how it ended.
     fn progress(&self) -> String {
         let done = self.reports.iter().filter(|r| r.is_some()).count();
@@ -171,7 +198,7 @@ impl VerifyScreen {
 
     fn lines(&self, paint: &Paint) -> Vec<Line<'static>> {
         let theme = paint.theme;
-        let mut lines = Vec::new();
+        let mut lines = self.summary(theme);
         for (i, name) in self.names.iter().enumerate() {
             match self.reports.get(i).and_then(Option::as_ref) {
                 Some(r) => lines.extend(report_lines(r, theme)),

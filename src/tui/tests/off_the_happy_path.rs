@@ -669,3 +669,25 @@ fn the_checklist_scrolls_at_60x18() {
         "nothing to scroll when it fits: {tall}"
     );
 }
+
+/// After verify-all, which profiles failed comes first, above reports taller than the screen.
+#[test]
+fn verify_all_ends_with_a_summary_of_the_failures() {
+    let names: Vec<String> = (1..=4).map(|i| format!("p{i}")).collect();
+    let mut d = Driver::new(Entry::Verify(names.clone()), one_profile());
+    d.take();
+    for (i, name) in names.iter().enumerate() {
+        let mut r = report(name);
+        if i % 2 == 1 {
+            r.ok = false;
+        }
+        d.send(Msg::Verified {
+            index: i,
+            report: Box::new(r),
+        });
+    }
+    assert!(!joined(&d, 80, 24).contains("failed:"), "not while it runs");
+    d.send(Msg::VerifyDone(Ok(())));
+    let text = joined(&d, 60, 18);
+    assert!(text.contains("✗ 2 of 4 failed: p2, p4"), "{text}");
+}
