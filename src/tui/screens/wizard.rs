@@ -74,6 +74,9 @@ pub struct Wizard {
     /// The last first line there is, as last drawn (`0`: all of the text fits): PgUp and PgDn
     /// are offered and act only then.
     pub(super) body_bottom: std::cell::Cell<usize>,
+    /// Steps whose values came with the command and are not yet taken: each is taken as if
+    /// Enter was pressed when the wizard reaches it, wherever that is.
+    given: Vec<Step>,
     existing: ProfilesFile,
     attempt: u64,
 }
@@ -126,6 +129,7 @@ impl Wizard {
             saved: None,
             body_scroll: 0,
             body_bottom: std::cell::Cell::new(0),
+            given: Vec::new(),
             existing,
             attempt: 0,
         };
@@ -149,31 +153,42 @@ impl Wizard {
             .as_deref()
             .and_then(Provider::get)
             .is_some();
-        while self.step < Step::Review {
-            let given = match self.step {
-                Step::Provider => known_provider,
-                Step::Instance => prefill.instance.is_some(),
-                Step::GrantType => prefill.grant.is_some(),
-                Step::ClientName => prefill.client_name.is_some(),
-                Step::Login => prefill.login.is_some(),
-                Step::Contact => prefill.first_name.is_some() && prefill.last_name.is_some(),
-                Step::ContactEmail => prefill.email.is_some(),
-                Step::Scopes => prefill.scopes.is_some(),
-                // A client id means the client exists: no checklist to follow.
-                Step::CreateClient | Step::ClientId => prefill.client_id.is_some(),
-                _ => false,
-            };
-            let before = self.step;
-            // Reading a server's metadata is work for the runtime: the user's Enter starts it.
-            if !given || (self.step == Step::Instance && self.discovers()) {
-                break;
-            }
-            // As if Enter was pressed; no step before the instance's metadata read has work.
-            let _ = self.submit();
-            if self.step == before {
-                break;
-            }
+        self.given = [
+            (Step::Provider, known_provider),
+            (Step::Instance, prefill.instance.is_some()),
+            (Step::GrantType, prefill.grant.is_some()),
+            (Step::ClientName, prefill.client_name.is_some()),
+            (Step::Login, prefill.login.is_some()),
+            (
+                Step::Contact,
+                prefill.first_name.is_some() && prefill.last_name.is_some(),
+            ),
+            (Step::ContactEmail, prefill.email.is_some()),
+            (Step::Scopes, prefill.scopes.is_some()),
+            // A client id means the client exists: no checklist to follow.
+            (Step::CreateClient, prefill.client_id.is_some()),
+            (Step::ClientId, prefill.client_id.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(step, given)| given.then_some(step))
+        .collect();
+        let _ = self.take_given(Vec::new());
+    }
+
+    /// On a step whose value came with the command: take it, as if Enter was pressed, and so
+    /// on along the steps that follow (each once: going back to one shows it). A step that
+    /// refuses its value, or has work to start (`commands`), stays.
+    fn take_given(&mut self, commands: Vec<Command>) -> Vec<Command> {
+        // Reading a server's metadata is work for the runtime: the user's Enter starts it.
+        if !commands.is_empty() || (self.step == Step::Instance && self.discovers()) {
+            return commands;
         }
+        let Some(i) = self.given.iter().position(|s| *s == self.step) else {
+            return commands;
+        };
+        self.given.remove(i);
+        // The submit goes on through `advance`, which comes back here for the next step.
+        self.submit()
     }
 
     /// The steps of this setup.
@@ -264,7 +279,8 @@ impl Wizard {
             self.review_at = Step::Test;
             return self.go(Step::Review);
         }
-        self.go(self.route().next(self.step))
+        let commands = self.go(self.route().next(self.step));
+        self.take_given(commands)
     }
 
     fn back(&mut self) -> Outcome {

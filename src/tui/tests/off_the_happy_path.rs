@@ -691,3 +691,39 @@ fn verify_all_ends_with_a_summary_of_the_failures() {
     let text = joined(&d, 60, 18);
     assert!(text.contains("✗ 2 of 4 failed: p2, p4"), "{text}");
 }
+
+/// Every given, valid value is taken wherever it comes: after a refused email is mended, the
+/// given scopes and client id are taken too, and the wizard lands on the secret. Going back
+/// shows a taken step again.
+#[test]
+fn options_after_a_refused_one_are_taken_too() {
+    let prefill = Prefill {
+        provider: Some("coupa".into()),
+        instance: Some("acme".into()),
+        grant: Some("client-credentials".into()),
+        client_name: Some("ERP sync".into()),
+        login: Some("erp-sync".into()),
+        first_name: Some("Jane".into()),
+        last_name: Some("Doe".into()),
+        email: Some("not-an-address".into()),
+        scopes: Some("core.common.read".into()),
+        client_id: Some("client-1".into()),
+        ..Prefill::default()
+    };
+    let mut d = Driver::new(Entry::Wizard(Box::new(prefill)), ProfilesFile::default());
+    assert_eq!(d.step(), Step::ContactEmail);
+    for _ in 0.."not-an-address".len() {
+        d.press(KeyCode::Backspace);
+    }
+    d.typ("jane@example.com").enter();
+    assert_eq!(
+        d.step(),
+        Step::ClientSecret,
+        "scopes and client id were given"
+    );
+    assert_eq!(d.w().draft.client_id.as_deref(), Some("client-1"));
+    d.press(KeyCode::Esc);
+    assert_eq!(d.step(), Step::ClientId, "back shows the taken step");
+    d.enter();
+    assert_eq!(d.step(), Step::ClientSecret);
+}
