@@ -237,7 +237,8 @@ fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entr
                 email: a.contact_email.clone(),
                 scopes: a.scopes.clone(),
                 client_id: a.client_id.clone(),
-                grant: Some(a.grant_type.clone()),
+                // Only a grant the user named is given: the app asks otherwise.
+                grant: a.grant_type.clone(),
             }))
         }
         Some(Command::Rotate(a))

@@ -13,12 +13,10 @@ use crate::support::server::{Reply, Server};
 
 const ENTER: &str = "\r";
 
-/// From the instance step (a loopback address: its warning takes a second Enter) through the
-/// grant type (the given one is already chosen) and the prefilled steps, to the secret.
+/// From the instance step (a loopback address: its warning takes a second Enter) to the
+/// secret: every step after it was given on the command line, so each is taken on its own.
 fn to_the_secret(t: &mut Pty) {
     t.wait_for("press Enter again");
-    t.send(ENTER);
-    t.wait_for("Grant type");
     t.send(ENTER);
     for _ in 0..12 {
         if t.text().contains("Client secret ▸") {

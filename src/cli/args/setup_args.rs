@@ -47,9 +47,10 @@ pub struct SetupArgs {
     #[arg(long, value_name = "URL")]
     pub issuer: Option<String>,
     /// The grant type the client was created with: client-credentials, authorization-code (sign in
-    /// in a browser) or device-code (sign in on any device with a code)
-    #[arg(long, value_name = "TYPE", default_value = "client-credentials")]
-    pub grant_type: String,
+    /// in a browser) or device-code (sign in on any device with a code) [default:
+    /// client-credentials; the app asks]
+    #[arg(long, value_name = "TYPE")]
+    pub grant_type: Option<String>,
     /// The client's Name in Coupa
     #[arg(long, value_name = "S")]
     pub client_name: Option<String>,

@@ -708,7 +708,6 @@ fn options_after_a_refused_one_are_taken_too() {
         email: Some("not-an-address".into()),
         scopes: Some("core.common.read".into()),
         client_id: Some("client-1".into()),
-        ..Prefill::default()
     };
     let mut d = Driver::new(Entry::Wizard(Box::new(prefill)), ProfilesFile::default());
     assert_eq!(d.step(), Step::ContactEmail);

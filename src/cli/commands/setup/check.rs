@@ -114,7 +114,9 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
         let raw = p.keep(required(Field::InstanceUrl, args.instance.as_ref()))?;
         p.keep_warned(Field::InstanceUrl, fields::parse_instance_url(raw, pr))
     });
-    let grant = p.keep(fields::parse_grant_type(&args.grant_type));
+    let grant = p.keep(fields::parse_grant_type(
+        args.grant_type.as_deref().unwrap_or("client-credentials"),
+    ));
     let scopes = provider.and_then(|pr| {
         let raw = args.scopes.as_deref().unwrap_or("");
         p.keep_warned(Field::Scopes, fields::parse_scopes(raw, pr))
