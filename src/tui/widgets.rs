@@ -4,6 +4,7 @@
 pub(crate) mod keymap;
 pub(crate) mod layout;
 pub(crate) mod scope_picker;
+pub(crate) mod scroll;
 pub(crate) mod secret_field;
 pub(crate) mod sign_in_panel;
 pub(crate) mod text_field;

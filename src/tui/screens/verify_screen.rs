@@ -1,8 +1,6 @@
 //! The verify screen: the layered checks of one profile or all, streamed in as each profile is
 //! done, scrollable, and cancellable while it runs.
 
-use std::cell::Cell;
-
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
@@ -14,6 +12,7 @@ use crate::tui::command::{Command, Ending, Outcome};
 use crate::tui::msg::Msg;
 use crate::tui::widgets::keymap::Keymap;
 use crate::tui::widgets::layout::{self, Chrome};
+use crate::tui::widgets::scroll::Scroll;
 use crate::tui::widgets::theme::{Paint, Theme};
 use crate::tui::widgets::wrap;
 
@@ -33,12 +32,8 @@ pub struct VerifyScreen {
     pub reports: Vec<Option<ProfileReport>>,
     pub running: bool,
     pub cancelled: bool,
-    /// The first line shown.
-    pub scroll: usize,
-    /// The last first line there is, as of the last drawing (only the frame knows the
-    /// height); `usize::MAX` until drawn. Keys scroll within it, so extra presses at an end
-    /// do not pile up.
-    bottom: Cell<usize>,
+    /// Where the results are scrolled to (anywhere, until first drawn).
+    scroll: Scroll,
     /// The results were checked but could not be written to the profiles file.
     pub not_recorded: Option<ProfileError>,
 }
@@ -50,8 +45,7 @@ impl VerifyScreen {
             names,
             running: false,
             cancelled: false,
-            scroll: 0,
-            bottom: Cell::new(usize::MAX),
+            scroll: Scroll::new(usize::MAX),
             not_recorded: None,
         };
         let cmd = screen.run();
@@ -62,7 +56,7 @@ impl VerifyScreen {
         self.reports = vec![None; self.names.len().max(1)];
         self.running = true;
         self.cancelled = false;
-        self.scroll = 0;
+        self.scroll.home();
         Command::Verify {
             names: self.names.clone(),
         }
@@ -127,14 +121,8 @@ impl VerifyScreen {
         }
     }
 
-    /// Scrolling stays within the lines as last drawn.
     fn scroll_by(&mut self, lines: isize) -> Outcome {
-        let bottom = self.bottom.get();
-        self.scroll = self
-            .scroll
-            .min(bottom)
-            .saturating_add_signed(lines)
-            .min(bottom);
+        self.scroll.by(lines);
         Outcome::none()
     }
 
@@ -152,8 +140,7 @@ impl VerifyScreen {
         let area = layout::draw(frame, paint.theme, &chrome);
         let lines = wrap::hanging_all(self.lines(paint), area.width);
         let height = usize::from(area.height);
-        self.bottom.set(lines.len().saturating_sub(height));
-        let top = self.scroll.min(self.bottom.get());
+        let (top, _) = self.scroll.fit(lines.len(), height);
         let shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
         frame.render_widget(Paragraph::new(shown), area);
     }

@@ -28,6 +28,7 @@ use crate::stores::vault::VaultEnv;
 use crate::tui::command::{Command, Outcome};
 use crate::tui::msg::Msg;
 use crate::tui::widgets::scope_picker::ScopePicker;
+use crate::tui::widgets::scroll::Scroll;
 use crate::tui::widgets::secret_field::SecretField;
 use crate::tui::widgets::sign_in_panel::SignInPanel;
 use crate::tui::widgets::text_field::TextField;
@@ -68,12 +69,10 @@ pub struct Wizard {
     pub auth: ClientAuth,
     pub save: SaveForm,
     pub saved: Option<Saved>,
-    /// The first line shown of a step whose text is taller than the screen (the checklist,
-    /// the grant's notes); back to the top on every step change.
-    pub body_scroll: usize,
-    /// The last first line there is, as last drawn (`0`: all of the text fits): PgUp and PgDn
-    /// are offered and act only then.
-    pub(super) body_bottom: std::cell::Cell<usize>,
+    /// Where a step whose text is taller than the screen (the checklist, the grant's notes) is
+    /// scrolled to; PgUp and PgDn are offered and act only while it overflows. Back to the top
+    /// on every step change.
+    pub(super) body: Scroll,
     /// Steps whose values came with the command and are not yet taken: each is taken as if
     /// Enter was pressed when the wizard reaches it, wherever that is.
     given: Vec<Step>,
@@ -127,8 +126,7 @@ impl Wizard {
             auth: provider.default_client_auth,
             save: SaveForm::new(existing.default_profile.is_none(), vault_env),
             saved: None,
-            body_scroll: 0,
-            body_bottom: std::cell::Cell::new(0),
+            body: Scroll::new(0),
             given: Vec::new(),
             existing,
             attempt: 0,
@@ -202,16 +200,6 @@ impl Wizard {
     }
 
     /// Has the user typed anything that quitting would lose?
-    /// Scroll a tall step's text by `by` lines, within it.
-    pub(super) fn scroll_body(&mut self, by: isize) {
-        let bottom = self.body_bottom.get();
-        self.body_scroll = self
-            .body_scroll
-            .min(bottom)
-            .saturating_add_signed(by)
-            .min(bottom);
-    }
-
     pub fn is_dirty(&self) -> bool {
         self.saved.is_none()
             && (!self.instance.value().is_empty()
@@ -251,8 +239,7 @@ impl Wizard {
             self.secret.hide();
         }
         self.step = step;
-        self.body_scroll = 0;
-        self.body_bottom.set(0);
+        self.body = Scroll::new(0);
         match step {
             Step::Test if self.route().signs_in() => self.start_sign_in(),
             Step::Test => self.start_test(),

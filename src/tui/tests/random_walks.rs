@@ -17,6 +17,7 @@ use crate::tui::app::{Entry, Screen};
 use crate::tui::command::Command;
 use crate::tui::msg::Msg;
 use crate::tui::screens::wizard::Prefill;
+use crate::tui::widgets::text_field::TextField;
 
 /// What a user (or the background work) can do next.
 #[derive(Debug, Clone)]
@@ -220,12 +221,9 @@ fn draws_everywhere(d: &Driver) {
     }
 }
 
-/// A paste of several lines never becomes one value of a one-line field (nor of the secret).
-fn no_paste_joined(d: &Driver) {
-    let Screen::Wizard(w) = &d.app.screen else {
-        return;
-    };
-    let one_line = [
+/// The wizard's one-line text fields.
+fn text_fields(w: &crate::tui::screens::wizard::Wizard) -> Vec<&TextField> {
+    vec![
         &w.instance,
         &w.client_name,
         &w.login,
@@ -234,9 +232,15 @@ fn no_paste_joined(d: &Driver) {
         &w.email,
         &w.client_id,
         &w.save.name,
-        &w.secret.field,
-    ];
-    for f in one_line {
+    ]
+}
+
+/// A paste of several lines never becomes one value of a one-line field (nor of the secret).
+fn no_paste_joined(d: &Driver) {
+    let Screen::Wizard(w) = &d.app.screen else {
+        return;
+    };
+    for f in text_fields(w).into_iter().chain([&w.secret.field]) {
         let v = f.value();
         assert!(
             !(v.contains("line one") && v.contains("line two")),
@@ -247,20 +251,11 @@ fn no_paste_joined(d: &Driver) {
 
 /// Whether the user typed the secret's text into another field too (where it is shown, rightly).
 fn typed_elsewhere(w: &crate::tui::screens::wizard::Wizard, secret: &str) -> bool {
-    let fields = [
-        &w.instance,
-        &w.client_name,
-        &w.login,
-        &w.first_name,
-        &w.last_name,
-        &w.email,
-        &w.client_id,
-        &w.scopes.filter,
-        &w.scopes.paste,
-        &w.save.name,
-    ];
     let trimmed = secret.trim();
-    fields.iter().any(|f| f.value().contains(trimmed))
+    text_fields(w)
+        .into_iter()
+        .chain([&w.scopes.filter, &w.scopes.paste])
+        .any(|f| f.value().contains(trimmed))
         || w.scopes
             .selected
             .iter()

@@ -77,7 +77,7 @@ impl Wizard {
             (KeyCode::PageUp.into(), Act::Scroll(-5)),
             (KeyCode::PageDown.into(), Act::Scroll(5)),
         ];
-        self.step_keymap().when(self.body_bottom.get() > 0, |k| {
+        self.step_keymap().when(self.body.overflows(), |k| {
             k.keys("PgUp PgDn", "more", &scroll)
         })
     }
@@ -208,7 +208,7 @@ impl Wizard {
             Act::Next => self.submit(),
             Act::Back => return self.step_back(),
             Act::Scroll(by) => {
-                self.scroll_body(by);
+                self.body.by(by);
                 vec![]
             }
             Act::StopReading => {

@@ -72,12 +72,12 @@ impl Wizard {
             steps,
             keys: self.keys(),
         };
-        let offered = self.body_bottom.get() > 0;
+        let offered = self.body.overflows();
         let body = layout::draw(frame, theme, &chrome);
         self.render_body(frame, body, paint);
         // Only the drawn text knows whether it is taller than the screen, and the legend offers
         // PgUp/PgDn exactly then: when that changed, draw again with the legend that says so.
-        if (self.body_bottom.get() > 0) != offered {
+        if self.body.overflows() != offered {
             frame.buffer_mut().reset();
             let chrome = Chrome {
                 keys: self.keys(),
@@ -274,14 +274,13 @@ impl Wizard {
     /// says there is more, and PgUp/PgDn scroll (the legend offers them).
     fn scrolled(&self, lines: Vec<Line<'static>>, area: Rect, theme: Theme) -> Paragraph<'static> {
         let lines = wrap::hanging_all(lines, area.width);
-        let height = usize::from(area.height);
-        let bottom = lines.len().saturating_sub(height);
-        self.body_bottom.set(bottom);
-        let top = self.body_scroll.min(bottom);
-        let mut shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
-        if top < bottom
-            && let Some(last) = shown.last_mut()
-        {
+        let (top, more) = self.body.fit(lines.len(), usize::from(area.height));
+        let mut shown: Vec<Line> = lines
+            .into_iter()
+            .skip(top)
+            .take(usize::from(area.height))
+            .collect();
+        if more && let Some(last) = shown.last_mut() {
             *last = Line::styled("  ↓ more below: PgDn", theme.dim());
         }
         Paragraph::new(shown)
