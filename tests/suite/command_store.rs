@@ -81,16 +81,46 @@ fn the_secret_comes_from_the_managers_command_and_rotation_writes_through_it() {
     assert!(vault_file.exists());
 }
 
+/// A token server that takes SECRET and then `next`, and a manager entry holding SECRET that
+/// the read command `cat`s.
+struct Manager {
+    server: crate::support::oauth::TokenServer,
+    url: String,
+    env: Env,
+    entry: std::path::PathBuf,
+    read: String,
+}
+
+impl Manager {
+    fn start(next: &str) -> Self {
+        let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
+        oauth.set_secrets(&[SECRET, next]);
+        let server = oauth.start();
+        let url = server.url("/oauth2/token");
+        let env = Env::new();
+        let entry = env.dir.path().join("entry");
+        std::fs::write(&entry, SECRET).unwrap();
+        let read = format!("cat '{}'", entry.display());
+        Self {
+            server,
+            url,
+            env,
+            entry,
+            read,
+        }
+    }
+}
+
 #[test]
 fn without_a_write_command_the_manager_is_updated_by_hand_and_failures_are_named() {
-    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
-    oauth.set_secrets(&[SECRET, "by-hand-2"]);
-    let server = oauth.start();
-    let url = server.url("/oauth2/token");
-    let env = Env::new();
-    let entry = env.dir.path().join("entry");
-    std::fs::write(&entry, SECRET).unwrap();
-    let read = format!("cat '{}'", entry.display());
+    let Manager {
+        // Kept to the end of the test: the token server runs while it lives.
+        server: _server,
+        url,
+        env,
+        entry,
+        read,
+    } = Manager::start("by-hand-2");
     setup(&env, &url, &read, None).expect(0);
     // Given a secret the manager does not hold: refused, nothing changes.
     let stale = env.run_stdin(&["rotate", "pm", "--client-secret-stdin"], "by-hand-2");
@@ -239,14 +269,14 @@ fn the_password_store_pass_reads_and_rotates_the_secret() {
 /// message on /dev/tty goes nowhere). On the command line the same words reach the user.
 #[test]
 fn a_managers_words_reach_the_apps_message_not_its_screen() {
-    let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
-    oauth.set_secrets(&[SECRET, "manager-secret-2"]);
-    let server = oauth.start();
-    let url = server.url("/oauth2/token");
-    let env = Env::new();
-    let entry = env.dir.path().join("entry");
-    std::fs::write(&entry, SECRET).unwrap();
-    let read = format!("cat '{}'", entry.display());
+    let Manager {
+        // Kept to the end of the test: the token server runs while it lives.
+        server: _server,
+        url,
+        env,
+        entry,
+        read,
+    } = Manager::start("manager-secret-2");
     // Takes the first secret (at setup) and refuses the next, loudly, on stderr and the tty.
     let script = env.dir.path().join("manager.sh");
     std::fs::write(
