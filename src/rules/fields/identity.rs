@@ -110,13 +110,13 @@ pub fn parse_client_id(input: &str) -> Result<String, FieldError> {
     if value.is_empty() {
         return Err(FieldError::new(
             Field::ClientId,
-            "is empty; copy the Identifier shown on the saved client",
+            "is empty; copy the client id shown on the saved client",
         ));
     }
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(FieldError::new(
             Field::ClientId,
-            "contains spaces or control characters; copy the Identifier again, without spaces",
+            "contains spaces or control characters; copy the client id again, without spaces",
         ));
     }
     Ok(value.to_string())
@@ -266,7 +266,7 @@ mod tests {
             parse_client_id("")
                 .unwrap_err()
                 .message
-                .contains("Identifier")
+                .starts_with("is empty; copy the client id")
         );
         assert!(
             parse_client_id("3f2a 9c")

@@ -50,7 +50,7 @@ pub fn parse_secret(
     if trimmed.is_empty() {
         return Err(FieldError::new(
             Field::ClientSecret,
-            "is empty; copy the ClientSecret shown on the saved client (click Show first)",
+            "is empty; copy the secret shown on the saved client",
         ));
     }
     let lines = trimmed.lines().count();

@@ -137,4 +137,8 @@ pub struct FieldHelp {
     pub scopes: String,
     pub client_id: String,
     pub client_secret: String,
+    /// The client id field's title, naming what the provider's own page calls it ("Client id
+    /// (Identifier)"); "Client id" when left out.
+    #[serde(default)]
+    pub client_id_title: Option<String>,
 }

@@ -80,6 +80,15 @@ pub struct Wizard {
     attempt: u64,
 }
 
+/// The client id field's title for `provider`: its own name for it, where it has one.
+fn client_id_title(provider: &'static Provider) -> &'static str {
+    provider
+        .help
+        .client_id_title
+        .as_deref()
+        .unwrap_or("Client id")
+}
+
 impl Wizard {
     pub fn new(existing: ProfilesFile, prefill: &Prefill, vault_env: VaultEnv) -> Self {
         let provider = prefill
@@ -116,7 +125,7 @@ impl Wizard {
             email: text("Contact email", &prefill.email),
             scopes,
             auto_scope: None,
-            client_id: text("Client id (Identifier)", &prefill.client_id),
+            client_id: text(client_id_title(provider), &prefill.client_id),
             secret: SecretField::new("Client secret"),
             review_at: Step::Test,
             after: After::Next,

@@ -726,3 +726,27 @@ fn options_after_a_refused_one_are_taken_too() {
     d.enter();
     assert_eq!(d.step(), Step::ClientSecret);
 }
+
+/// What differs between providers comes from their presets: only Coupa's client id field is
+/// titled with Coupa's name for it, also after the provider is changed on the first step, and
+/// the rules' own messages name no provider's page.
+#[test]
+fn field_titles_and_rule_messages_carry_no_other_providers_words() {
+    let mut d = Driver::wizard();
+    assert_eq!(d.w().client_id.label, "Client id (Identifier)", "Coupa's");
+    d.press(KeyCode::Down).enter();
+    assert_eq!(d.w().provider.id, "servicenow");
+    assert_eq!(d.w().client_id.label, "Client id");
+    for message in [
+        crate::rules::fields::parse_client_id("")
+            .unwrap_err()
+            .message,
+        crate::rules::fields::parse_secret(crate::rules::secret::ClientSecret::new(""))
+            .unwrap_err()
+            .message,
+    ] {
+        for coupa in ["Identifier", "ClientSecret", "Show"] {
+            assert!(!message.contains(coupa), "{message}");
+        }
+    }
+}

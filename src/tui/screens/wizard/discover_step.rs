@@ -60,6 +60,7 @@ impl Wizard {
             token_url,
         });
         self.provider = discovered;
+        self.client_id.label = super::client_id_title(discovered);
         self.auth = discovered.default_client_auth;
         let kept = self.scopes.selected.join(" ");
         self.scopes = ScopePicker::new(discovered);

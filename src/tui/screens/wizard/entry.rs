@@ -226,6 +226,7 @@ impl Wizard {
 
     fn switch_provider(&mut self, chosen: &'static Provider) {
         self.provider = chosen;
+        self.client_id.label = super::client_id_title(chosen);
         self.auth = chosen.default_client_auth;
         let kept = self.scopes.selected.join(" ");
         self.scopes = ScopePicker::new(chosen);
