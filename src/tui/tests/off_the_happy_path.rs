@@ -750,3 +750,21 @@ fn field_titles_and_rule_messages_carry_no_other_providers_words() {
         }
     }
 }
+
+/// A public client is offered only with authorization code highlighted, and a tick does not
+/// follow the cursor to a grant that proves the client with its secret.
+#[test]
+fn the_public_client_box_is_for_authorization_code_only() {
+    let mut d = Driver::wizard();
+    d.enter().typ("acme").enter();
+    assert_eq!(d.step(), Step::GrantType);
+    assert!(!d.w().keys().contains(&("p", "public client")));
+    d.press(KeyCode::Char('p'));
+    assert!(!d.w().draft.public, "p does nothing for client credentials");
+    d.press(KeyCode::Down);
+    assert!(d.w().keys().contains(&("p", "public client")));
+    d.press(KeyCode::Char('p'));
+    assert!(d.w().draft.public);
+    d.press(KeyCode::Up).enter();
+    assert!(!d.w().draft.public, "client credentials has a secret");
+}

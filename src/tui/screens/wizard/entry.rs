@@ -273,8 +273,10 @@ impl Wizard {
     }
 
     /// The public-client choice is offered when the provider has authorization code.
+    /// A public client is offered while authorization code is the highlighted grant: the
+    /// others prove the client with its secret.
     pub fn offers_public(&self) -> bool {
-        self.grants().contains(&GrantType::AuthorizationCode)
+        self.grants().get(self.grant_cursor) == Some(&GrantType::AuthorizationCode)
     }
 
     fn submit_grant(&mut self) -> Vec<Command> {
@@ -284,6 +286,8 @@ impl Wizard {
         match fields::parse_grant_type(g.flag_value()) {
             Ok(g) => {
                 self.grant_error = None;
+                // A tick given to authorization code does not follow the cursor elsewhere.
+                self.draft.public &= g == GrantType::AuthorizationCode;
                 self.draft.grant = Some(g);
                 self.offer_refresh_scope(g);
                 self.advance()
