@@ -260,7 +260,7 @@ impl Wizard {
                     .map_or_else(|| "profile".into(), fields::derive_profile_name);
                 let existing = &self.existing.profiles;
                 let name = fields::free_profile_name(&base, |n| existing.contains_key(n));
-                self.save.name.set_value(&name);
+                self.save.name.suggest(&name);
                 self.save.keyring = KeyringCheck::Checking;
                 vec![Command::ProbeKeyring]
             }

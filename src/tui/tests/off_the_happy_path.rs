@@ -768,3 +768,24 @@ fn the_public_client_box_is_for_authorization_code_only() {
     d.press(KeyCode::Up).enter();
     assert!(!d.w().draft.public, "client credentials has a secret");
 }
+
+/// The suggested profile name is replaced by what is typed (it was appended to, "localsnow"),
+/// kept by Enter, and edited after a key that moves the cursor.
+#[test]
+fn the_suggested_profile_name_is_replaced_by_typing() {
+    let at_save = || {
+        let mut d = Driver::wizard();
+        d.walk_to_review().enter();
+        d.answer_test(Ok(granted())).enter();
+        assert_eq!(d.step(), Step::Save);
+        d
+    };
+    let mut d = at_save();
+    let suggested = d.w().save.name.value().to_string();
+    assert!(!suggested.is_empty());
+    d.typ("snow-test");
+    assert_eq!(d.w().save.name.value(), "snow-test");
+    let mut d = at_save();
+    d.press(KeyCode::End).typ("-2");
+    assert_eq!(d.w().save.name.value(), format!("{suggested}-2"));
+}

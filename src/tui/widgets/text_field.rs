@@ -1,7 +1,7 @@
 //! One labelled text input with its error and warning lines.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -24,6 +24,9 @@ pub struct TextField {
     accepted: Option<String>,
     /// What the last paste changed ("2 lines joined"), until the next edit.
     pub receipt: Option<String>,
+    /// The text is a suggestion: the first character typed (or a paste) replaces it, as a
+    /// selected default does; a key that moves or deletes keeps it for editing.
+    suggested: bool,
 }
 
 /// The wizard's rule for warnings: they stop the first Enter on a value, and a second Enter on
@@ -66,6 +69,12 @@ impl TextField {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) {
+        if std::mem::take(&mut self.suggested)
+            && matches!(key.code, KeyCode::Char(_))
+            && !key.modifiers.contains(KeyModifiers::CONTROL)
+        {
+            self.input = Input::default();
+        }
         if self
             .input
             .handle_event(&Event::Key(key))
@@ -75,6 +84,12 @@ impl TextField {
             self.warnings.clear();
             self.receipt = None;
         }
+    }
+
+    /// Offer `value`, to be kept with Enter or replaced by typing.
+    pub fn suggest(&mut self, value: &str) {
+        self.set_value(value);
+        self.suggested = true;
     }
 
     /// A pasted value for a one-line field: surrounding whitespace is dropped, and the user is
@@ -91,6 +106,9 @@ impl TextField {
                  copy only its value"
             ));
             return;
+        }
+        if std::mem::take(&mut self.suggested) {
+            self.input = Input::default();
         }
         self.on_paste(trimmed);
         self.receipt = (trimmed.len() != text.len()).then(|| {
