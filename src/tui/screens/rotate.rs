@@ -211,6 +211,19 @@ impl Rotate {
         frame.render_widget(wrap::paragraph(lines, rest), rest);
     }
 
+    /// When the secret was last replaced, as an age ("3 days ago"); "just now" once this
+    /// screen's rotation is done.
+    fn last_rotated(&self) -> String {
+        if matches!(self.state, RotateState::Done(_)) {
+            return "just now".into();
+        }
+        match &self.profile.secret_rotated_at {
+            Some(at) => crate::rules::timestamp::age(at, std::time::SystemTime::now())
+                .unwrap_or_else(|| at.clone()),
+            None => "never".into(),
+        }
+    }
+
     fn summary_lines(&self, theme: Theme) -> Vec<Line<'static>> {
         let p = &self.profile;
         vec![
@@ -221,7 +234,7 @@ impl Rotate {
             Line::raw(format!(
                 "  secret kept in the {} store; last rotated {}",
                 p.secret.kind().as_str(),
-                p.secret_rotated_at.as_deref().unwrap_or("never")
+                self.last_rotated()
             )),
             Line::styled(
                 "  Paste the new secret. It is tested first; the stored one is replaced only if it works.",

@@ -789,3 +789,30 @@ fn the_suggested_profile_name_is_replaced_by_typing() {
     d.press(KeyCode::End).typ("-2");
     assert_eq!(d.w().save.name.value(), format!("{suggested}-2"));
 }
+
+/// The rotate screen's header says when the secret was last replaced as an age, and "just now"
+/// once its own rotation is done (it kept saying "never").
+#[test]
+fn the_rotate_header_follows_the_rotation() {
+    let mut file = one_profile();
+    file.profiles.get_mut("acme").unwrap().secret_rotated_at = Some("2026-01-01T00:00:00Z".into());
+    let mut d = Driver::new(Entry::Rotate("acme".into()), file);
+    let before = joined(&d, 80, 24);
+    assert!(
+        before.contains("last rotated") && before.contains("ago"),
+        "{before}"
+    );
+    assert!(
+        !before.contains("2026-01-01T"),
+        "an age, not a raw timestamp: {before}"
+    );
+    d.send(Msg::Paste("n3w-s3cret\n".into()));
+    d.enter();
+    let location = "file".to_string();
+    d.answer_rotation(Ok(crate::flows::rotate::Rotated { location }));
+    assert!(
+        joined(&d, 80, 24).contains("last rotated just now"),
+        "{}",
+        joined(&d, 80, 24)
+    );
+}
