@@ -44,6 +44,11 @@ pub struct WriteLock {
     _file: File,
 }
 
+/// The user's home folder, where the platform knows one.
+pub fn home_dir() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
+}
+
 impl ConfigDir {
     /// `--config-dir`, else `$OAUTH_SETUP_CONFIG_DIR`, else the platform's config folder.
     pub fn resolve(flag: Option<PathBuf>) -> Result<Self, ConfigDirError> {

@@ -38,7 +38,7 @@ impl Vault {
     /// besides `--ca-file`.
     pub fn from_env(opts: &HttpOptions) -> Result<Self, VaultError> {
         let var = |k: &str| std::env::var(k).ok();
-        let token = token_from_env(&var, dirs_home().as_deref())?;
+        let token = token_from_env(&var, crate::stores::config_dir::home_dir().as_deref())?;
         let mut opts = opts.clone();
         if let Some(ca) = var("BAO_CACERT")
             .or_else(|| var("VAULT_CACERT"))
@@ -197,10 +197,6 @@ impl Vault {
             Err(e) => e,
         }
     }
-}
-
-fn dirs_home() -> Option<std::path::PathBuf> {
-    directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
 }
 
 /// Run a Vault request to the end from code that is not async (the secret stores are called

@@ -289,7 +289,7 @@ impl Executor {
         let accounts = self.deps.accounts.clone();
         tokio::task::spawn_blocking(move || {
             let env = |k: &str| std::env::var(k).ok();
-            let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+            let home = crate::stores::config_dir::home_dir();
             let path = crate::flows::import::expand_home(&path, home.as_deref());
             let result = crate::flows::import::read(&path).and_then(|shared| {
                 crate::flows::import::prepare(

@@ -257,11 +257,12 @@ impl Home {
             };
         }
         self.note = None;
-        let names: Vec<&String> = profiles.profiles.keys().collect();
-        let last = names.len().saturating_sub(1);
-        let current = names.get(self.cursor.min(last)).map(|s| s.to_string());
+        let current = self.current(profiles);
         match act {
-            Some(Act::Move(by)) => self.cursor = self.cursor.saturating_add_signed(by).min(last),
+            Some(Act::Move(by)) => {
+                let last = profiles.profiles.len().saturating_sub(1);
+                self.cursor = self.cursor.saturating_add_signed(by).min(last);
+            }
             Some(Act::New) => return HomeAction::New,
             Some(Act::Import) => {
                 self.import = Some(Box::new(TextField::new(
@@ -273,7 +274,7 @@ impl Home {
                 return current.map_or(HomeAction::None, |n| HomeAction::Verify(vec![n]));
             }
             Some(Act::VerifyAll) => {
-                return HomeAction::Verify(names.iter().map(|s| s.to_string()).collect());
+                return HomeAction::Verify(profiles.profiles.keys().cloned().collect());
             }
             Some(Act::Delete) => self.confirm_delete = current,
             Some(Act::Login) => return current.map_or(HomeAction::None, HomeAction::Login),
