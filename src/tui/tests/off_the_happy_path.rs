@@ -259,9 +259,9 @@ fn verify_all_streams_scrolls_and_cancels() {
     assert!(text.contains("not checked (cancelled)"), "{text}");
 }
 
-#[test]
-fn options_given_on_the_command_line_fill_and_skip_their_steps() {
-    let prefill = Prefill {
+/// A Coupa setup given on the command line up to a contact email that the rule refuses.
+fn given_up_to_a_bad_email() -> Prefill {
+    Prefill {
         provider: Some("coupa".into()),
         instance: Some("acme".into()),
         grant: Some("client-credentials".into()),
@@ -271,7 +271,12 @@ fn options_given_on_the_command_line_fill_and_skip_their_steps() {
         last_name: Some("Doe".into()),
         email: Some("not-an-address".into()),
         ..Prefill::default()
-    };
+    }
+}
+
+#[test]
+fn options_given_on_the_command_line_fill_and_skip_their_steps() {
+    let prefill = given_up_to_a_bad_email();
     let d = Driver::new(
         Entry::Wizard(Box::new(prefill.clone())),
         ProfilesFile::default(),
@@ -698,16 +703,9 @@ fn verify_all_ends_with_a_summary_of_the_failures() {
 #[test]
 fn options_after_a_refused_one_are_taken_too() {
     let prefill = Prefill {
-        provider: Some("coupa".into()),
-        instance: Some("acme".into()),
-        grant: Some("client-credentials".into()),
-        client_name: Some("ERP sync".into()),
-        login: Some("erp-sync".into()),
-        first_name: Some("Jane".into()),
-        last_name: Some("Doe".into()),
-        email: Some("not-an-address".into()),
         scopes: Some("core.common.read".into()),
         client_id: Some("client-1".into()),
+        ..given_up_to_a_bad_email()
     };
     let mut d = Driver::new(Entry::Wizard(Box::new(prefill)), ProfilesFile::default());
     assert_eq!(d.step(), Step::ContactEmail);
