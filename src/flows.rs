@@ -2,6 +2,7 @@
 //! outcomes; the command line and the app put them into words.
 
 pub(crate) mod import;
+pub(crate) mod manage;
 pub(crate) mod rotate;
 pub mod sign_in;
 pub(crate) mod verify;

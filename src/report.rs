@@ -216,3 +216,19 @@ mod tests {
         assert_eq!(signed, "an access token valid for 1 h and a refresh token");
     }
 }
+
+/// What an edit changed, as a list of changes names it.
+pub fn change_word(change: crate::flows::manage::Change) -> &'static str {
+    use crate::flows::manage::Change;
+    match change {
+        Change::Instance => "instance",
+        Change::GrantType => "grant type",
+        Change::ClientId => "client id",
+        Change::Secret => "secret",
+        Change::ClientAuth => "client authentication",
+        Change::Scopes => "scopes",
+        Change::RedirectUris => "redirect URIs",
+        Change::ClientForm => "client details",
+        Change::SecretStore => "secret store",
+    }
+}

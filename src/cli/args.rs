@@ -61,6 +61,20 @@ pub enum Command {
     /// Create a profile: check every field, prove the credentials with a live token request, save
     #[command(after_help = SETUP_EXAMPLES)]
     Setup(Box<SetupArgs>),
+    /// Change a saved profile: scopes, instance, client id, client authentication, redirect
+    /// URIs, grant or secret store; a change the server sees is tested live before it is saved
+    #[command(after_help = EDIT_EXAMPLES)]
+    Edit(Box<EditArgs>),
+    /// Give a profile a new name, keeping its secret, tokens, cache and history
+    #[command(after_help = "Examples:\n  oauth-setup rename acme acme-prod")]
+    Rename(RenameArgs),
+    /// Copy a profile under a new name, with its own secret entry (or a shared Vault path or
+    /// password-manager entry with --share-secret)
+    #[command(after_help = COPY_EXAMPLES)]
+    Copy(CopyArgs),
+    /// Make a profile the default, the one used when a command names none
+    #[command(after_help = "Examples:\n  oauth-setup default acme\n  oauth-setup list --json | jq -r .default_profile")]
+    Default(DefaultArgs),
     /// Replace a profile's client secret, only after the new one is proven to work
     #[command(after_help = ROTATE_EXAMPLES)]
     Rotate(RotateArgs),
@@ -338,6 +352,66 @@ pub struct DeleteArgs {
     #[arg(long)]
     pub yes: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The profile to change
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
+    pub name: String,
+    /// Every option of setup; only those given change the profile (a new secret with
+    /// --client-secret-stdin or --client-secret-file, a new store with --secret-store)
+    #[command(flatten)]
+    pub setup: SetupArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The profile's name now
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
+    pub old: String,
+    /// Its new name
+    pub new: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The profile to copy
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
+    pub from: String,
+    /// The copy's name
+    pub to: String,
+    /// A secret in Vault or a password manager: the copy uses the same path or entry (a
+    /// rotation of either then changes both) [default: Vault gets oauth-setup/<TO>; a password
+    /// manager's entry cannot be copied]
+    #[arg(long, conflicts_with = "vault_path")]
+    pub share_secret: bool,
+    /// A secret in Vault: the copy's path below the same mount [default: oauth-setup/<TO>]
+    #[arg(long, value_name = "PATH")]
+    pub vault_path: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DefaultArgs {
+    /// The profile to use when a command names none
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
+    pub profile: String,
+}
+
+const EDIT_EXAMPLES: &str = "Examples:
+  # Add a scope the administrator just granted (tested live first):
+  oauth-setup edit acme --non-interactive \\
+      --scopes \"core.common.read core.invoice.read core.invoice.write\"
+  # Move the secret from the keyring to Vault:
+  oauth-setup edit acme --non-interactive --secret-store vault
+  # A new client id and its secret:
+  printf '%s' \"$SECRET\" | oauth-setup edit acme --non-interactive \\
+      --client-id acme-api-2 --client-secret-stdin
+  # In a terminal, without --non-interactive: the app's wizard, filled in";
+
+const COPY_EXAMPLES: &str = "Examples:
+  oauth-setup copy acme acme-ci
+  oauth-setup copy acme-vault acme-vault-ci --vault-path team/acme-ci
+  oauth-setup copy acme-vault acme-vault-ci --share-secret";
 
 // Examples are copied into shells, so each line stays under 76 columns: clap wraps help to the
 // terminal, and a wrapped command line runs as two broken ones.

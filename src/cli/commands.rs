@@ -3,11 +3,13 @@
 mod delete;
 mod discover;
 mod doctor;
+mod edit;
 mod export;
 mod import;
 mod list;
 mod login;
 mod logout;
+mod manage;
 mod output;
 mod rotate;
 mod setup;
@@ -145,6 +147,10 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         };
         match command {
             Command::Setup(a) => setup::run(&ctx, *a).await,
+            Command::Edit(a) => edit::run(&ctx, *a).await,
+            Command::Rename(a) => manage::rename(&ctx, &a),
+            Command::Copy(a) => manage::copy(&ctx, &a),
+            Command::Default(a) => manage::default(&ctx, &a),
             Command::Rotate(a) => rotate::run(&ctx, a).await,
             Command::Verify(a) => verify::run(&ctx, a).await,
             Command::Token(a) => token::run(&ctx, a).await,

@@ -4,8 +4,10 @@
 
 mod client_secret;
 mod orphans;
+mod rewrite;
 
 pub use orphans::{EntryKind, Orphan};
+pub use rewrite::{Rewrite, Rewritten, SessionCarry, renamed, server_sees_change};
 
 use std::time::Duration;
 

@@ -77,9 +77,9 @@ pub struct SetupArgs {
     /// post (id and secret in the form body) or basic (HTTP Basic) [default: the provider's]
     #[arg(long, value_name = "METHOD")]
     pub client_auth: Option<String>,
-    /// Where the secret is kept
-    #[arg(long, value_enum, default_value_t = StoreChoice::Keyring)]
-    pub secret_store: StoreChoice,
+    /// Where the secret is kept [default: keyring]
+    #[arg(long, value_enum)]
+    pub secret_store: Option<StoreChoice>,
     /// Save even when the token test fails
     #[arg(long)]
     pub save_unverified: bool,
@@ -105,6 +105,13 @@ pub struct SetupArgs {
     /// --secret-store command: receives a new secret on stdin (used by setup and rotate)
     #[arg(long, value_name = "CMD", requires = "secret_command")]
     pub secret_write_command: Option<String>,
+}
+
+impl SetupArgs {
+    /// The store chosen, else the OS keyring.
+    pub fn store(&self) -> StoreChoice {
+        self.secret_store.unwrap_or(StoreChoice::Keyring)
+    }
 }
 
 /// Where the secret goes with `--secret-store vault` (Vault or OpenBao, KV version 2). The token

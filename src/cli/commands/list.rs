@@ -40,7 +40,11 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<(), CmdError> {
                 })
             })
             .collect();
-        crate::base::out::json(&json!({"schema_version": 1, "profiles": profiles}));
+        crate::base::out::json(&json!({
+            "schema_version": 1,
+            "default_profile": file.default_profile,
+            "profiles": profiles,
+        }));
         return Ok(());
     }
     if file.profiles.is_empty() {

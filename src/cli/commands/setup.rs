@@ -1,6 +1,6 @@
 //! `setup --non-interactive`: check every field, prove the credentials, save.
 
-mod check;
+pub(super) mod check;
 mod user;
 
 use super::{CmdError, Ctx};
@@ -20,12 +20,12 @@ pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
         Some(issuer) => Some((issuer.clone(), from_issuer(ctx, &mut args, &issuer).await?)),
         None => None,
     };
-    let checked = check::check_fields(&args, &existing)?;
+    let checked = check::check_fields(&args, &existing, None)?;
     crate::base::fault::panic_point("setup", "secret-read");
     for w in &checked.warnings {
         crate::tell!("{} {w}", ctx.style.warn("warning:"));
     }
-    let mut new = checked.new;
+    let new = checked.new;
     if let Some((issuer, meta)) = &discovered {
         warn_unlisted_scopes(ctx, issuer, meta, &new.account.scopes);
     }
@@ -36,10 +36,34 @@ pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
         account.instance.url,
         account.instance.describe()
     );
+    finish(ctx, new, checked.secret, &args, discovered.as_ref(), &Target::New).await
+}
+
+/// What a checked profile is saved as: a new profile, or an edit of one.
+pub enum Target {
+    New,
+    Edit(EditOf),
+}
+
+/// An edit of a saved profile: the profile as it was, and whether a new secret was given.
+pub struct EditOf {
+    pub before: crate::stores::profile::Profile,
+    pub given_secret: bool,
+}
+
+/// Test the checked profile live (a token request, or a sign-in for a user grant) and save it.
+pub(super) async fn finish(
+    ctx: &Ctx,
+    mut new: NewProfile,
+    secret: Option<ClientSecret>,
+    args: &SetupArgs,
+    discovered: Option<&(String, Metadata)>,
+    target: &Target,
+) -> Result<(), CmdError> {
     if new.account.user_grant.is_some() {
-        return user::run(ctx, new, checked.secret, &args, discovered.as_ref()).await;
+        return user::run(ctx, new, secret, args, discovered, target).await;
     }
-    let Some(secret) = checked.secret else {
+    let Some(secret) = secret else {
         return Err(CmdError::usage(
             "a public client has no secret, so client credentials cannot work",
         ));
@@ -48,7 +72,18 @@ pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
         "testing the credentials against {} ...",
         new.account.instance.token_url
     );
-    if let Some(err) = prove(ctx, &mut new, &secret).await? {
+    // An edit that adds a scope is refused when the server does not grant it.
+    let added: Vec<String> = match target {
+        Target::Edit(edit) => new
+            .account
+            .scopes
+            .iter()
+            .filter(|s| !edit.before.scopes.contains(s))
+            .cloned()
+            .collect(),
+        Target::New => Vec::new(),
+    };
+    if let Some(err) = prove(ctx, &mut new, &secret, &added).await? {
         refuse_or_note(ctx, err, args.save_unverified)?;
     }
     let name = new.name.clone();
@@ -61,6 +96,7 @@ pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
             format!("oauth-setup verify {name}"),
             format!("oauth-setup token {name}"),
         ],
+        target,
     )
 }
 
@@ -104,7 +140,7 @@ fn refuse_or_note(ctx: &Ctx, err: CmdError, save_unverified: bool) -> Result<(),
 /// `--issuer`: the token URL (and, unless given, the client authentication) from the server's
 /// metadata, for a provider whose token URL is given in full. The metadata is kept for the other
 /// endpoints of a user grant.
-async fn from_issuer(ctx: &Ctx, args: &mut SetupArgs, issuer: &str) -> Result<Metadata, CmdError> {
+pub(super) async fn from_issuer(ctx: &Ctx, args: &mut SetupArgs, issuer: &str) -> Result<Metadata, CmdError> {
     let id = args.provider.as_deref().unwrap_or_default();
     if crate::rules::provider::Provider::get(id).is_some_and(|p| p.token_path.is_some()) {
         return Err(CmdError::usage(format!(
@@ -137,6 +173,7 @@ async fn prove(
     ctx: &Ctx,
     new: &mut NewProfile,
     secret: &ClientSecret,
+    must_grant: &[String],
 ) -> Result<Option<CmdError>, CmdError> {
     let req = new.account.client_side(Some(secret.clone()));
     match test_credentials(&ctx.client()?, &req).await {
@@ -159,6 +196,24 @@ async fn prove(
                     req.auth
                 );
                 new.account.client_auth = ok.auth;
+            }
+            let refused: Vec<&str> = must_grant
+                .iter()
+                .filter(|s| ok.not_granted.contains(s))
+                .map(String::as_str)
+                .collect();
+            if !refused.is_empty() {
+                let summary = format!(
+                    "the server did not grant {} {}",
+                    if refused.len() == 1 { "the scope" } else { "the scopes" },
+                    refused.join(" ")
+                );
+                new.verdict = Verdict::Failed(summary.clone());
+                return Ok(Some(
+                    CmdError::new(crate::base::exit::ExitCode::Rejected, summary).with_fix(
+                        "grant the scope to the client on the server (in Coupa: the client's Scopes), then edit again",
+                    ),
+                ));
             }
             new.verdict = Verdict::Passed;
             Ok(None)
@@ -188,7 +243,11 @@ fn save(
     secret: Option<&ClientSecret>,
     session: Option<&Session>,
     next: &[String],
+    target: &Target,
 ) -> Result<(), CmdError> {
+    if let Target::Edit(edit) = target {
+        return super::edit::save(ctx, new, secret, session, next, edit);
+    }
     let saved = ctx
         .accounts
         .create_with(new, secret, session)

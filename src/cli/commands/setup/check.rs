@@ -106,8 +106,13 @@ fn profile_name(
     Some(name)
 }
 
-/// Check every field and collect every problem, so the user sees them all at once.
-pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked, CmdError> {
+/// Check every field and collect every problem, so the user sees them all at once. `own`: the
+/// secret an edited profile has, kept when no new one is given.
+pub fn check_fields(
+    args: &SetupArgs,
+    existing: &ProfilesFile,
+    own: Option<ClientSecret>,
+) -> Result<Checked, CmdError> {
     let mut p = Problems::default();
     let provider = p.keep(provider(args.provider.as_ref()));
     let instance = provider.and_then(|pr| {
@@ -131,7 +136,7 @@ pub fn check_fields(args: &SetupArgs, existing: &ProfilesFile) -> Result<Checked
     }
     let auth = client_auth(args, provider, &mut p);
     let name = profile_name(args, instance.as_ref(), existing, &mut p);
-    let secret = secret(args, &mut p);
+    let secret = secret(args, own, &mut p);
     let user_grant = user_grant(args, provider.zip(instance.as_ref()), grant, &mut p);
     let location = location(args, name.as_deref(), &mut p);
     let (Some(pr), Some(instance), Some(grant), Some(scopes), Some(client_id), Some(auth)) =
@@ -173,7 +178,7 @@ fn location(args: &SetupArgs, profile: Option<&str>, p: &mut Problems) -> Option
     let vault = vault(args, profile, p);
     let command = command_store(args, p);
     let (vault, command) = (vault?, command?);
-    Some(match args.secret_store {
+    Some(match args.store() {
         StoreChoice::Keyring => SecretLocation::Keyring,
         StoreChoice::File => SecretLocation::File,
         StoreChoice::Vault => SecretLocation::Vault(vault?),
@@ -184,7 +189,7 @@ fn location(args: &SetupArgs, profile: Option<&str>, p: &mut Problems) -> Option
 /// For the command store: its commands, each one a command line that splits (`Some(None)` for
 /// the other stores).
 fn command_store(args: &SetupArgs, p: &mut Problems) -> Option<Option<CommandStore>> {
-    if args.secret_store != StoreChoice::Command {
+    if args.store() != StoreChoice::Command {
         if args.secret_command.is_some() {
             p.errors.push(FieldError::new(
                 Field::SecretStore,
@@ -222,7 +227,7 @@ fn vault(
     profile: Option<&str>,
     p: &mut Problems,
 ) -> Option<Option<VaultLocation>> {
-    if args.secret_store != StoreChoice::Vault {
+    if args.store() != StoreChoice::Vault {
         return Some(None);
     }
     let given = VaultGiven {
@@ -271,7 +276,11 @@ fn client_auth(
 }
 
 /// The secret (`Some(None)` for a public client, which has none).
-fn secret(args: &SetupArgs, p: &mut Problems) -> Option<Option<ClientSecret>> {
+fn secret(
+    args: &SetupArgs,
+    own: Option<ClientSecret>,
+    p: &mut Problems,
+) -> Option<Option<ClientSecret>> {
     if args.public_client {
         let given = args.secret.client_secret_stdin || args.secret.client_secret_file.is_some();
         if given {
@@ -285,7 +294,10 @@ fn secret(args: &SetupArgs, p: &mut Problems) -> Option<Option<ClientSecret>> {
     let given = args.secret.client_secret_stdin
         || args.secret.client_secret_file.is_some()
         || std::env::var_os(fields::ENV_CLIENT_SECRET).is_some();
-    if args.secret_store == StoreChoice::Command
+    if !given && own.is_some() {
+        return Some(own);
+    }
+    if args.store() == StoreChoice::Command
         && !given
         && let Some(read) = &args.secret_command
     {

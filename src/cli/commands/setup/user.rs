@@ -1,7 +1,7 @@
 //! `setup` for a user grant (authorization code, device code): the user signs in, and the profile is saved
 //! with the refresh token and the first access token.
 
-use super::{refuse_or_note, save};
+use super::{Target, refuse_or_note, save};
 use crate::cli::args::SetupArgs;
 use crate::cli::commands::{CmdError, Ctx, sign_in};
 use crate::protocol::discovery::Metadata;
@@ -15,6 +15,7 @@ pub async fn run(
     secret: Option<ClientSecret>,
     args: &SetupArgs,
     discovered: Option<&(String, Metadata)>,
+    target: &Target,
 ) -> Result<(), CmdError> {
     let grant = resolve(ctx, &mut new, discovered)?;
     if let Some(scope) = &grant.refresh_scope
@@ -50,7 +51,7 @@ pub async fn run(
         Some(_) => vec![format!("oauth-setup token {name}")],
         None => vec![format!("oauth-setup login {name}")],
     };
-    save(ctx, &new, secret.as_ref(), session.as_ref(), &next)
+    save(ctx, &new, secret.as_ref(), session.as_ref(), &next, target)
 }
 
 /// The grant's endpoints, with what the preset left open filled from the server's metadata.
