@@ -185,6 +185,22 @@ pub fn import_plan_lines(prepared: &crate::flows::import::Prepared) -> Vec<Strin
     lines
 }
 
+/// What an edit changed, as a list of changes names it.
+pub fn change_word(change: crate::flows::manage::Change) -> &'static str {
+    use crate::flows::manage::Change;
+    match change {
+        Change::Instance => "instance",
+        Change::GrantType => "grant type",
+        Change::ClientId => "client id",
+        Change::Secret => "secret",
+        Change::ClientAuth => "client authentication",
+        Change::Scopes => "scopes",
+        Change::RedirectUris => "redirect URIs",
+        Change::ClientForm => "client details",
+        Change::SecretStore => "secret store",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,21 +230,5 @@ mod tests {
         assert_eq!(describe_lifetime(Some(3600)), "valid for 1 h");
         let signed = signed_in(Some(3600), true, None, crate::protocol::token::Surface::App);
         assert_eq!(signed, "an access token valid for 1 h and a refresh token");
-    }
-}
-
-/// What an edit changed, as a list of changes names it.
-pub fn change_word(change: crate::flows::manage::Change) -> &'static str {
-    use crate::flows::manage::Change;
-    match change {
-        Change::Instance => "instance",
-        Change::GrantType => "grant type",
-        Change::ClientId => "client id",
-        Change::Secret => "secret",
-        Change::ClientAuth => "client authentication",
-        Change::Scopes => "scopes",
-        Change::RedirectUris => "redirect URIs",
-        Change::ClientForm => "client details",
-        Change::SecretStore => "secret store",
     }
 }

@@ -73,7 +73,9 @@ pub enum Command {
     #[command(after_help = COPY_EXAMPLES)]
     Copy(CopyArgs),
     /// Make a profile the default, the one used when a command names none
-    #[command(after_help = "Examples:\n  oauth-setup default acme\n  oauth-setup list --json | jq -r .default_profile")]
+    #[command(
+        after_help = "Examples:\n  oauth-setup default acme\n  oauth-setup list --json | jq -r .default_profile"
+    )]
     Default(DefaultArgs),
     /// Replace a profile's client secret, only after the new one is proven to work
     #[command(after_help = ROTATE_EXAMPLES)]

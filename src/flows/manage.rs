@@ -24,7 +24,9 @@ pub enum ManageError {
     SameName(String),
     /// A copy of a profile whose secret is in a password manager: oauth-setup cannot make it
     /// an entry of its own there.
-    #[error("the secret is in a password manager, which oauth-setup cannot copy into an entry of its own")]
+    #[error(
+        "the secret is in a password manager, which oauth-setup cannot copy into an entry of its own"
+    )]
     CannotCopyCommand,
     #[error(transparent)]
     Account(AccountError),
@@ -72,7 +74,11 @@ fn free_name(file: &ProfilesFile, from: &str, to: &str) -> Result<String, Manage
 /// `rename OLD NEW`: the same profile, secret, tokens, cache and history under the new name;
 /// nothing stays under the old one (a Vault path or a password manager's entry is a location
 /// of its own and stays as it is).
-pub fn rename(accounts: &Accounts, from: &str, to: &str) -> Result<(String, Rewritten), ManageError> {
+pub fn rename(
+    accounts: &Accounts,
+    from: &str,
+    to: &str,
+) -> Result<(String, Rewritten), ManageError> {
     let file = accounts.load().map_err(AccountError::from)?;
     let old = profile(&file, from)?;
     let to = free_name(&file, from, to)?;
@@ -214,7 +220,10 @@ fn changes(a: &Profile, b: &Profile, given_secret: bool) -> Vec<Change> {
     };
     let redirects = |p: &Profile| p.user_grant.as_ref().map(|g| g.redirect_uris.clone());
     [
-        (a.instance_url != b.instance_url || a.token_url != b.token_url, Change::Instance),
+        (
+            a.instance_url != b.instance_url || a.token_url != b.token_url,
+            Change::Instance,
+        ),
         (a.grant_type != b.grant_type, Change::GrantType),
         (a.client_id != b.client_id, Change::ClientId),
         (given_secret, Change::Secret),
@@ -260,3 +269,6 @@ pub fn save_edit(
         make_default,
     })?)
 }
+
+#[cfg(test)]
+mod tests;

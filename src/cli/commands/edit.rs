@@ -17,8 +17,11 @@ use crate::stores::secret_store::{SecretLocation, SecretStoreKind};
 pub async fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CmdError> {
     let EditArgs { name, mut setup } = args;
     if setup.profile.is_some() {
-        return Err(CmdError::usage("edit keeps the profile's name")
-            .with_fix(format!("drop --profile; to rename: oauth-setup rename {name} NEW")));
+        return Err(
+            CmdError::usage("edit keeps the profile's name").with_fix(format!(
+                "drop --profile; to rename: oauth-setup rename {name} NEW"
+            )),
+        );
     }
     let file = ctx.accounts.load()?;
     let Some(before) = file.get(&name).cloned() else {
@@ -66,7 +69,7 @@ pub async fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CmdError> {
         checked.secret,
         &setup,
         discovered.as_ref(),
-        &Target::Edit(edit),
+        &Target::Edit(Box::new(edit)),
     )
     .await
 }
@@ -168,8 +171,11 @@ fn own_secret(
 /// The same grant at the same instance keeps the endpoints it found (an issuer's metadata
 /// included); only the redirect URIs come from the options.
 fn keep_endpoints(before: &Profile, new: &mut NewProfile) {
-    let same = before.grant_type == new.account.grant && before.instance_url == new.account.instance.url;
-    if let (true, Some(old), Some(grant)) = (same, &before.user_grant, new.account.user_grant.as_mut()) {
+    let same =
+        before.grant_type == new.account.grant && before.instance_url == new.account.instance.url;
+    if let (true, Some(old), Some(grant)) =
+        (same, &before.user_grant, new.account.user_grant.as_mut())
+    {
         let redirect_uris = std::mem::take(&mut grant.redirect_uris);
         *grant = UserGrant {
             redirect_uris,
@@ -179,7 +185,10 @@ fn keep_endpoints(before: &Profile, new: &mut NewProfile) {
 }
 
 fn changes(list: &[Change]) -> String {
-    let words: Vec<&str> = list.iter().map(|c| crate::report::change_word(*c)).collect();
+    let words: Vec<&str> = list
+        .iter()
+        .map(|c| crate::report::change_word(*c))
+        .collect();
     words.join(", ")
 }
 

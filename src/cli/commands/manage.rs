@@ -19,8 +19,8 @@ pub fn copy(ctx: &Ctx, args: &CopyArgs) -> Result<(), CmdError> {
         (None, true) => CopySecret::Share,
         (None, false) => CopySecret::Own,
     };
-    let (to, done) =
-        manage::copy(&ctx.accounts, &args.from, &args.to, &how).map_err(|e| error(ctx, e, &args.from))?;
+    let (to, done) = manage::copy(&ctx.accounts, &args.from, &args.to, &how)
+        .map_err(|e| error(ctx, e, &args.from))?;
     crate::say!("copied profile {} to {to}", args.from);
     say_secret(&done);
     if how == CopySecret::Share {

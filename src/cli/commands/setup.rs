@@ -36,13 +36,21 @@ pub async fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<(), CmdError> {
         account.instance.url,
         account.instance.describe()
     );
-    finish(ctx, new, checked.secret, &args, discovered.as_ref(), &Target::New).await
+    finish(
+        ctx,
+        new,
+        checked.secret,
+        &args,
+        discovered.as_ref(),
+        &Target::New,
+    )
+    .await
 }
 
 /// What a checked profile is saved as: a new profile, or an edit of one.
 pub enum Target {
     New,
-    Edit(EditOf),
+    Edit(Box<EditOf>),
 }
 
 /// An edit of a saved profile: the profile as it was, and whether a new secret was given.
@@ -140,7 +148,11 @@ fn refuse_or_note(ctx: &Ctx, err: CmdError, save_unverified: bool) -> Result<(),
 /// `--issuer`: the token URL (and, unless given, the client authentication) from the server's
 /// metadata, for a provider whose token URL is given in full. The metadata is kept for the other
 /// endpoints of a user grant.
-pub(super) async fn from_issuer(ctx: &Ctx, args: &mut SetupArgs, issuer: &str) -> Result<Metadata, CmdError> {
+pub(super) async fn from_issuer(
+    ctx: &Ctx,
+    args: &mut SetupArgs,
+    issuer: &str,
+) -> Result<Metadata, CmdError> {
     let id = args.provider.as_deref().unwrap_or_default();
     if crate::rules::provider::Provider::get(id).is_some_and(|p| p.token_path.is_some()) {
         return Err(CmdError::usage(format!(
@@ -197,23 +209,9 @@ async fn prove(
                 );
                 new.account.client_auth = ok.auth;
             }
-            let refused: Vec<&str> = must_grant
-                .iter()
-                .filter(|s| ok.not_granted.contains(s))
-                .map(String::as_str)
-                .collect();
-            if !refused.is_empty() {
-                let summary = format!(
-                    "the server did not grant {} {}",
-                    if refused.len() == 1 { "the scope" } else { "the scopes" },
-                    refused.join(" ")
-                );
-                new.verdict = Verdict::Failed(summary.clone());
-                return Ok(Some(
-                    CmdError::new(crate::base::exit::ExitCode::Rejected, summary).with_fix(
-                        "grant the scope to the client on the server (in Coupa: the client's Scopes), then edit again",
-                    ),
-                ));
+            if let Some((summary, err)) = refused_scopes(&ok.not_granted, must_grant) {
+                new.verdict = Verdict::Failed(summary);
+                return Ok(Some(err));
             }
             new.verdict = Verdict::Passed;
             Ok(None)
@@ -235,6 +233,31 @@ async fn prove(
             ))
         }
     }
+}
+
+/// The scopes of `must_grant` the server left out: the summary to record and the error.
+fn refused_scopes(not_granted: &[String], must_grant: &[String]) -> Option<(String, CmdError)> {
+    let refused: Vec<&str> = must_grant
+        .iter()
+        .filter(|s| not_granted.contains(s))
+        .map(String::as_str)
+        .collect();
+    if refused.is_empty() {
+        return None;
+    }
+    let summary = format!(
+        "the server did not grant {} {}",
+        if refused.len() == 1 {
+            "the scope"
+        } else {
+            "the scopes"
+        },
+        refused.join(" ")
+    );
+    let err = CmdError::new(crate::base::exit::ExitCode::Rejected, summary.clone()).with_fix(
+        "grant the scope to the client on the server (in Coupa: the client's Scopes), then edit again",
+    );
+    Some((summary, err))
 }
 
 fn save(

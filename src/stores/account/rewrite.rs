@@ -142,7 +142,10 @@ impl Accounts {
     fn carry_session(&self, change: &Rewrite<'_>) -> Result<(), StoreError> {
         let (from, to) = (change.from, &change.to);
         let copy = |entry: fn(&str) -> String| -> Result<(), StoreError> {
-            match self.secrets.get(from.local_store(), &entry(&from.secret_ref)) {
+            match self
+                .secrets
+                .get(from.local_store(), &entry(&from.secret_ref))
+            {
                 Ok(value) => self
                     .secrets
                     .set(to.local_store(), &entry(&to.secret_ref), &value),
@@ -205,6 +208,19 @@ pub fn renamed(from: &Profile, to_name: &str) -> Profile {
 
 /// Whether anything the token server sees differs between two profiles (a store move does not).
 pub fn server_sees_change(a: &Profile, b: &Profile) -> bool {
-    (&a.token_url, &a.client_id, &a.scopes, a.client_auth, a.grant_type, &a.user_grant)
-        != (&b.token_url, &b.client_id, &b.scopes, b.client_auth, b.grant_type, &b.user_grant)
+    (
+        &a.token_url,
+        &a.client_id,
+        &a.scopes,
+        a.client_auth,
+        a.grant_type,
+        &a.user_grant,
+    ) != (
+        &b.token_url,
+        &b.client_id,
+        &b.scopes,
+        b.client_auth,
+        b.grant_type,
+        &b.user_grant,
+    )
 }
