@@ -26,6 +26,7 @@ mod keyring;
 mod leaks;
 mod local_files;
 mod preset;
+mod profiles;
 mod refresh;
 mod schemas;
 mod share;
