@@ -4,5 +4,6 @@
 pub(crate) mod import;
 pub(crate) mod manage;
 pub(crate) mod rotate;
+pub(crate) mod show;
 pub mod sign_in;
 pub(crate) mod verify;

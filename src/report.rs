@@ -1,10 +1,14 @@
 //! The words for a token test's outcome and an import's plan, shared by the command line and
 //! the app.
 
+mod show;
+
 use std::time::SystemTime;
 
 use crate::protocol::token::{Context, TestFailure, TestOk};
 use crate::stores::profile::Verification;
+
+pub use show::profile_rows;
 
 /// After a refused rotation: what is known about the secret still stored (not that it works:
 /// it may be the reason for the rotation).

@@ -257,6 +257,12 @@ fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entr
         {
             Entry::Rotate(a.profile.clone())
         }
+        // `edit NAME` alone, in a terminal: the app's edit of the profile.
+        Some(Command::Edit(a))
+            if terminal && !a.setup.non_interactive && a.setup.gives_nothing() =>
+        {
+            Entry::Edit(a.name.clone())
+        }
         Some(Command::Verify(a)) if !a.non_interactive && !a.json && terminal => {
             Entry::Verify(verify::verify_names(a, &ctx.accounts.load()?)?)
         }

@@ -8,7 +8,9 @@ use crate::stores::account::{
     AccountError, Accounts, NewProfile, Rewrite, Rewritten, SessionCarry, renamed,
     server_sees_change,
 };
-use crate::stores::profile::{Profile, ProfilesFile, Verdict, new_secret_ref};
+use crate::stores::profile::{
+    NewAccount, Profile, ProfilesFile, UserGrant, Verdict, new_secret_ref,
+};
 use crate::stores::secret_store::SecretLocation;
 use crate::stores::vault::VaultLocation;
 
@@ -152,6 +154,20 @@ pub fn make_default(accounts: &Accounts, name: &str) -> Result<(), ManageError> 
     Ok(accounts.set_default(name)?)
 }
 
+/// The same grant at the same instance keeps the endpoints the profile found (an issuer's
+/// metadata included): an edit has no step for them. Only the redirect URIs are the new ones.
+pub fn keep_endpoints(before: &Profile, account: &mut NewAccount) {
+    let same = before.grant_type == account.grant && before.instance_url == account.instance.url;
+    if let (true, Some(old), Some(grant)) = (same, &before.user_grant, account.user_grant.as_mut())
+    {
+        let redirect_uris = std::mem::take(&mut grant.redirect_uris);
+        *grant = UserGrant {
+            redirect_uris,
+            ..old.clone()
+        };
+    }
+}
+
 /// What an edit changes, field by field (words at the edges).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -246,7 +262,7 @@ pub fn save_edit(
     verdict: &Verdict,
     session: Option<&crate::session::response::Session>,
     make_default: bool,
-) -> Result<Rewritten, ManageError> {
+) -> Result<Rewritten, AccountError> {
     let now = timestamp::now();
     plan.after.record(verdict, now.clone());
     if plan.changes.contains(&Change::Secret) {
@@ -258,7 +274,7 @@ pub fn save_edit(
         None if !plan.needs_test => SessionCarry::All,
         None => SessionCarry::None,
     };
-    Ok(accounts.rewrite(Rewrite {
+    accounts.rewrite(Rewrite {
         from_name: &plan.name,
         from: &plan.before,
         to_name: &plan.name,
@@ -267,7 +283,7 @@ pub fn save_edit(
         secret: plan.secret.as_ref(),
         session: carry,
         make_default,
-    })?)
+    })
 }
 
 #[cfg(test)]

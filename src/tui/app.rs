@@ -6,6 +6,7 @@ use super::command::{Command, Ending, Outcome};
 use super::msg::Msg;
 use super::screens::home::{Home, HomeAction, Note};
 use super::screens::login_screen::LoginScreen;
+use super::screens::profile_view::{ProfileView, ViewAction};
 use super::screens::rotate::Rotate;
 use super::screens::verify_screen::VerifyScreen;
 use super::screens::wizard::{Prefill, Wizard};
@@ -26,6 +27,8 @@ pub enum Entry {
     Wizard(Box<Prefill>),
     Rotate(String),
     Verify(Vec<String>),
+    /// `edit NAME`: the edit of that profile.
+    Edit(String),
 }
 
 #[derive(Debug)]
@@ -35,6 +38,8 @@ pub enum Screen {
     Rotate(Box<Rotate>),
     Verify(VerifyScreen),
     Login(Box<LoginScreen>),
+    /// One profile, with what can be done to it.
+    Profile(Box<ProfileView>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +72,8 @@ pub struct App {
     vault_env: VaultEnv,
     /// The profile home's cursor was on when another screen opened: home comes back to it.
     return_to: Option<String>,
+    /// That screen was opened from the profile's view, which it goes back to.
+    from_view: bool,
     /// The last frame said "terminal too small": no key acts on what cannot be seen.
     too_small: std::cell::Cell<bool>,
 }
@@ -91,6 +98,7 @@ impl App {
             direct: true,
             first_run: false,
             return_to: None,
+            from_view: false,
             too_small: std::cell::Cell::new(false),
         };
         let cmds = match entry {
@@ -120,6 +128,17 @@ impl App {
                 app.screen = Screen::Verify(screen);
                 vec![cmd]
             }
+            Entry::Edit(name) => match app.profiles.get(&name).cloned() {
+                Some(p) => {
+                    let (view, _) = ProfileView::open(name.clone());
+                    app.screen = Screen::Profile(Box::new(view));
+                    vec![Command::ReadForEdit {
+                        name,
+                        profile: Box::new(p),
+                    }]
+                }
+                None => vec![Command::Quit(Ending::NoProfile(name))],
+            },
         };
         (app, cmds)
     }
@@ -139,6 +158,7 @@ impl App {
             Screen::Rotate(r) => r.is_busy(),
             Screen::Verify(v) => v.is_busy(),
             Screen::Login(l) => l.is_busy(),
+            Screen::Profile(v) => v.is_busy(),
             Screen::Home(_) => false,
         }
     }
@@ -157,6 +177,7 @@ impl App {
             Screen::Rotate(_) => true,
             Screen::Login(l) => l.typing(),
             Screen::Home(h) => h.import.is_some(),
+            Screen::Profile(v) => v.typing(),
             _ => false,
         }
     }
@@ -241,6 +262,28 @@ impl App {
             Screen::Rotate(r) => r.update(msg),
             Screen::Verify(v) => v.update(msg),
             Screen::Login(l) => l.update(msg),
+            Screen::Profile(v) => match msg {
+                Msg::Deleted { name, result } => {
+                    let failed = result.is_err();
+                    let note = Some(Note::Deleted {
+                        name: name.clone(),
+                        result,
+                    });
+                    // A refused delete keeps the cursor on the profile.
+                    let select = failed.then_some(name);
+                    self.screen = Screen::Home(Home::selecting(select, note));
+                    vec![Command::LoadProfiles].into()
+                }
+                Msg::EditReady { name, secret } => self.open_edit(name, secret),
+                msg => {
+                    let (action, outcome) = v.update(msg);
+                    let name = v.name.clone();
+                    match self.on_view_action(action, name) {
+                        Some(opened) => opened,
+                        None => outcome,
+                    }
+                }
+            },
             Screen::Home(h) => match msg {
                 Msg::Key(key) => {
                     let action = h.on_key(key, &self.profiles);
@@ -271,9 +314,62 @@ impl App {
         }
     }
 
+    /// What the profile view asked for; `None` when it needs nothing from the app.
+    fn on_view_action(&mut self, action: ViewAction, name: String) -> Option<Outcome> {
+        self.return_to = Some(name.clone());
+        let home = match action {
+            ViewAction::None => return None,
+            ViewAction::Back => HomeAction::None,
+            ViewAction::Edit => {
+                let profile = Box::new(self.profiles.get(&name)?.clone());
+                return Some(vec![Command::ReadForEdit { name, profile }].into());
+            }
+            ViewAction::Rotate => HomeAction::Rotate(name.clone()),
+            ViewAction::Verify => HomeAction::Verify(vec![name.clone()]),
+            ViewAction::Login => HomeAction::Login(name.clone()),
+        };
+        if matches!(home, HomeAction::None) {
+            self.screen = Screen::Home(Home::selecting(Some(name), None));
+            return Some(vec![Command::LoadProfiles].into());
+        }
+        self.from_view = true;
+        Some(self.on_home_action(home))
+    }
+
+    /// The edit's wizard, once the stored secret was read (or could not be: the secret step
+    /// then asks for it).
+    fn open_edit(
+        &mut self,
+        name: String,
+        secret: Result<
+            Option<crate::rules::secret::ClientSecret>,
+            crate::stores::secret_store::StoreError,
+        >,
+    ) -> Outcome {
+        let Some(before) = self.profiles.get(&name).cloned() else {
+            return Outcome::none();
+        };
+        self.from_view = true;
+        self.return_to = Some(name.clone());
+        let wizard = super::screens::wizard::Wizard::edit(
+            self.profiles.clone(),
+            &name,
+            before,
+            secret.ok().flatten(),
+            self.vault_env.clone(),
+        );
+        self.screen = Screen::Wizard(Box::new(wizard));
+        Outcome::none()
+    }
+
     fn on_home_action(&mut self, action: HomeAction) -> Outcome {
         match action {
             HomeAction::None => Outcome::none(),
+            HomeAction::Open(name) => {
+                let (view, cmd) = ProfileView::open(name);
+                self.screen = Screen::Profile(Box::new(view));
+                vec![cmd].into()
+            }
             HomeAction::Quit => Outcome::Done(Ending::Quiet),
             HomeAction::New => {
                 self.screen = self.wizard(&Prefill::default());
@@ -330,6 +426,15 @@ impl App {
             Ending::Saved { name } | Ending::SignedIn { name } => Some(name.clone()),
             _ => self.return_to.take(),
         };
+        // Opened from a profile's view: back to it, read again.
+        if std::mem::take(&mut self.from_view)
+            && let Some(name) = select.clone().filter(|n| self.profiles.get(n).is_some())
+        {
+            let (mut view, describe) = ProfileView::open(name);
+            view.ended(ending);
+            self.screen = Screen::Profile(Box::new(view));
+            return vec![Command::CancelSignIn, Command::LoadProfiles, describe];
+        }
         self.screen = Screen::Home(Home::selecting(select, Some(Note::Ended(ending))));
         vec![Command::CancelSignIn, Command::LoadProfiles]
     }
@@ -343,6 +448,7 @@ impl App {
             Screen::Rotate(r) => format!("rotate {:?}", r.state),
             Screen::Verify(_) => "verify".into(),
             Screen::Login(l) => format!("login {:?}", l.panel.state),
+            Screen::Profile(v) => format!("profile {}", v.name),
         }
     }
 

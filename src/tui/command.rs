@@ -79,6 +79,41 @@ pub enum Command {
     Import {
         prepared: Box<crate::flows::import::Prepared>,
     },
+    /// Read what one profile holds (secret's presence, session, Vault history); the answer is
+    /// `Msg::Described`.
+    Describe {
+        name: String,
+    },
+    /// Read the stored secret of a profile to edit; the answer is `Msg::EditReady`.
+    ReadForEdit {
+        name: String,
+        profile: Box<Profile>,
+    },
+    /// Save an edit of `name` (as it was: `before`); the answer is `Msg::Saved`.
+    SaveEdit {
+        name: String,
+        before: Box<Profile>,
+        new: Box<NewProfile>,
+        /// A new secret typed in the edit; `None` keeps the stored one.
+        secret: Option<ClientSecret>,
+        session: Option<Box<Session>>,
+    },
+    /// The answer is `Msg::Renamed`.
+    Rename {
+        from: String,
+        to: String,
+    },
+    /// The answer is `Msg::Copied`.
+    Copy {
+        from: String,
+        to: String,
+        /// Share a Vault path or password-manager entry instead of an entry of its own.
+        share: bool,
+    },
+    /// The answer is `Msg::DefaultMade`.
+    MakeDefault {
+        name: String,
+    },
     LoadProfiles,
     /// Read what each profile holds beside its secret; the answer is `Msg::Statuses`.
     LoadStatuses,

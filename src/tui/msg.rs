@@ -76,6 +76,27 @@ pub enum Msg {
     Imported(Box<Result<crate::flows::import::Imported, crate::flows::import::ImportError>>),
     /// A new sign-in's tokens were kept for a profile.
     SessionSaved(Result<(), crate::stores::account::AccountError>),
+    /// What one profile holds; `None` when it is gone.
+    Described(Box<Option<crate::flows::show::ProfileInfo>>),
+    /// A profile to edit, with its stored secret (`None` for a public client) or why it could
+    /// not be read.
+    EditReady {
+        name: String,
+        secret: Result<Option<crate::rules::secret::ClientSecret>, StoreError>,
+    },
+    Renamed {
+        from: String,
+        result: Result<String, crate::flows::manage::ManageError>,
+    },
+    Copied {
+        from: String,
+        result:
+            Result<(String, crate::stores::account::Rewritten), crate::flows::manage::ManageError>,
+    },
+    DefaultMade {
+        name: String,
+        result: Result<(), crate::flows::manage::ManageError>,
+    },
     /// What each profile holds beside its secret (token expiry, refresh-token age).
     Statuses(Vec<(String, SessionStatus)>),
 }

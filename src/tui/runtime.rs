@@ -16,6 +16,7 @@ use super::msg::Msg;
 use super::widgets::theme::Theme;
 use terminal::TerminalGuard;
 
+mod manage;
 mod signals;
 pub(crate) mod terminal;
 use crate::flows::rotate::{self, Rotation};
@@ -195,6 +196,12 @@ impl Executor {
                 result: accounts.vault_preflight(&at),
             }),
             Command::LoadProfiles => self.reply_blocking(move || Msg::Profiles(accounts.load())),
+            Command::Describe { .. }
+            | Command::ReadForEdit { .. }
+            | Command::SaveEdit { .. }
+            | Command::Rename { .. }
+            | Command::Copy { .. }
+            | Command::MakeDefault { .. } => self.manage(cmd),
             Command::LoadStatuses => {
                 self.reply_blocking(move || Msg::Statuses(statuses(&accounts)))
             }

@@ -5,6 +5,7 @@
 )]
 mod driver;
 mod off_the_happy_path;
+mod profile_view;
 mod random_walks;
 mod render;
 mod scope_picker;

@@ -108,6 +108,40 @@ pub struct SetupArgs {
 }
 
 impl SetupArgs {
+    /// No option was given (the app asks for everything).
+    pub fn gives_nothing(&self) -> bool {
+        let texts = [
+            &self.profile,
+            &self.provider,
+            &self.instance,
+            &self.issuer,
+            &self.grant_type,
+            &self.client_name,
+            &self.login,
+            &self.contact_first_name,
+            &self.contact_last_name,
+            &self.contact_email,
+            &self.scopes,
+            &self.client_id,
+            &self.client_auth,
+            &self.secret_command,
+            &self.secret_write_command,
+            &self.vault.vault_addr,
+            &self.vault.vault_mount,
+            &self.vault.vault_path,
+            &self.vault.vault_namespace,
+        ];
+        texts.iter().all(|t| t.is_none())
+            && self.secret_store.is_none()
+            && self.redirect_uri.is_empty()
+            && !(self.secret.client_secret_stdin
+                || self.secret.client_secret_file.is_some()
+                || self.save_unverified
+                || self.default
+                || self.public_client
+                || self.sign_in.no_browser)
+    }
+
     /// The store chosen, else the OS keyring.
     pub fn store(&self) -> StoreChoice {
         self.secret_store.unwrap_or(StoreChoice::Keyring)

@@ -11,7 +11,7 @@ use crate::rules::provider::Provider;
 use crate::rules::secret::ClientSecret;
 use crate::session::Session;
 use crate::stores::account::NewProfile;
-use crate::stores::profile::{Profile, UserGrant, Verdict};
+use crate::stores::profile::{Profile, Verdict};
 use crate::stores::secret_store::{SecretLocation, SecretStoreKind};
 
 pub async fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CmdError> {
@@ -47,7 +47,7 @@ pub async fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CmdError> {
     }
     let mut new = checked.new;
     if setup.issuer.is_none() {
-        keep_endpoints(&before, &mut new);
+        manage::keep_endpoints(&before, &mut new.account);
     }
     let plan = manage::plan_edit(&name, &before, &new, None, given_secret);
     if plan.changes.is_empty() {
@@ -168,22 +168,6 @@ fn own_secret(
         .map_err(|e| CmdError::store(&e, ctx.accounts.dir(), name))
 }
 
-/// The same grant at the same instance keeps the endpoints it found (an issuer's metadata
-/// included); only the redirect URIs come from the options.
-fn keep_endpoints(before: &Profile, new: &mut NewProfile) {
-    let same =
-        before.grant_type == new.account.grant && before.instance_url == new.account.instance.url;
-    if let (true, Some(old), Some(grant)) =
-        (same, &before.user_grant, new.account.user_grant.as_mut())
-    {
-        let redirect_uris = std::mem::take(&mut grant.redirect_uris);
-        *grant = UserGrant {
-            redirect_uris,
-            ..old.clone()
-        };
-    }
-}
-
 fn changes(list: &[Change]) -> String {
     let words: Vec<&str> = list
         .iter()
@@ -205,7 +189,7 @@ pub(super) fn save(
     let plan = manage::plan_edit(&new.name, &edit.before, new, given, edit.given_secret);
     let moved = plan.changes.contains(&Change::SecretStore);
     let done = manage::save_edit(&ctx.accounts, plan, &new.verdict, session, new.make_default)
-        .map_err(|e| super::manage::error(ctx, e, &new.name))?;
+        .map_err(|e| super::manage::error(ctx, e.into(), &new.name))?;
     crate::say!("{} profile {}", ctx.style.ok("saved:"), new.name);
     if moved || edit.given_secret {
         super::manage::say_secret(&done);

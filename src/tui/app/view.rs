@@ -16,6 +16,7 @@ impl App {
             Screen::Rotate(r) => r.keys(),
             Screen::Verify(v) => v.keys(),
             Screen::Login(l) => l.keys(),
+            Screen::Profile(v) => v.keys(),
         }
     }
 
@@ -29,6 +30,10 @@ impl App {
                 vec![]
             }
             Screen::Wizard(w) => w.help_notes(),
+            Screen::Profile(v) => {
+                keys.extend(v.more_keys());
+                vec![]
+            }
             Screen::Rotate(_) | Screen::Verify(_) | Screen::Login(_) => vec![],
         };
         keys.retain(|(k, _)| !matches!(*k, "F1" | "?" | "Ctrl+C"));
@@ -69,6 +74,7 @@ impl App {
             Screen::Rotate(r) => r.render(frame, &paint),
             Screen::Verify(v) => v.render(frame, &paint),
             Screen::Login(l) => l.render(frame, &paint),
+            Screen::Profile(v) => v.render(frame, &paint),
         }
         match self.overlay {
             Some(Overlay::Help) => layout::overlay(frame, self.theme, "Keys", self.help_lines()),

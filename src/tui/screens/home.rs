@@ -109,6 +109,8 @@ impl Note {
 pub enum HomeAction {
     None,
     New,
+    /// The profile's view.
+    Open(String),
     Rotate(String),
     Verify(Vec<String>),
     Delete(String),
@@ -125,6 +127,7 @@ pub enum HomeAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Act {
     Move(isize),
+    Open,
     New,
     Import,
     Rotate,
@@ -206,9 +209,9 @@ impl Home {
         Keymap::new()
             .when(count > 1, |k| k.keys("↑↓", "choose", &choose))
             .when(count > 0, |k| {
-                k.on(KeyCode::Enter, "Enter", "verify", Act::Verify)
+                k.on(KeyCode::Enter, "Enter", "open", Act::Open)
+                    .on('v', "v", "verify", Act::Verify)
                     .on('a', "a", "verify all", Act::VerifyAll)
-                    .alias('v', "v", "verify, as Enter", Act::Verify)
             })
             .on('n', "n", "new", Act::New)
             .on('i', "i", "import", Act::Import)
@@ -264,6 +267,7 @@ impl Home {
                 self.cursor = self.cursor.saturating_add_signed(by).min(last);
             }
             Some(Act::New) => return HomeAction::New,
+            Some(Act::Open) => return current.map_or(HomeAction::None, HomeAction::Open),
             Some(Act::Import) => {
                 self.import = Some(Box::new(TextField::new(
                     "Profile file written by oauth-setup export",

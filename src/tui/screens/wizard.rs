@@ -2,6 +2,7 @@
 
 mod discover_step;
 mod draft;
+mod editing;
 mod entry;
 mod keys;
 mod live_test;
@@ -14,6 +15,7 @@ pub mod step;
 mod view;
 
 pub use self::draft::Draft;
+pub use self::editing::Editing;
 pub use self::state::{
     After, Client, ContactFocus, InstanceNote, KeyringCheck, Prefill, Preflight, SaveFocus,
     SaveForm, SavePhase, StoreChoice, TestState,
@@ -76,6 +78,8 @@ pub struct Wizard {
     /// Steps whose values came with the command and are not yet taken: each is taken as if
     /// Enter was pressed when the wizard reaches it, wherever that is.
     given: Vec<Step>,
+    /// An edit of a saved profile: what it was, and its stored secret.
+    pub editing: Option<Box<Editing>>,
     existing: ProfilesFile,
     attempt: u64,
 }
@@ -91,6 +95,13 @@ fn client_id_title(provider: &'static Provider) -> &'static str {
 
 impl Wizard {
     pub fn new(existing: ProfilesFile, prefill: &Prefill, vault_env: VaultEnv) -> Self {
+        let mut wizard = Self::build(existing, prefill, vault_env);
+        wizard.skip_given(prefill, false);
+        wizard
+    }
+
+    /// The wizard with `prefill` in its fields, on its first step.
+    fn build(existing: ProfilesFile, prefill: &Prefill, vault_env: VaultEnv) -> Self {
         let provider = prefill
             .provider
             .as_deref()
@@ -107,7 +118,7 @@ impl Wizard {
         if let Some(s) = &prefill.scopes {
             scopes.add_list(s);
         }
-        let mut wizard = Self {
+        Self {
             step: Step::Provider,
             provider,
             provider_cursor,
@@ -137,17 +148,16 @@ impl Wizard {
             saved: None,
             body: Scroll::new(0),
             given: Vec::new(),
+            editing: None,
             existing,
             attempt: 0,
-        };
-        wizard.skip_given(prefill);
-        wizard
+        }
     }
 
     /// Steps whose values came with the command (`setup --provider ... --instance ...`) are
     /// accepted as if Enter was pressed, up to the first that is missing or refused, which then
-    /// shows its message.
-    fn skip_given(&mut self, prefill: &Prefill) {
+    /// shows its message. `secret`: the secret is known too (an edit read it from its store).
+    fn skip_given(&mut self, prefill: &Prefill, secret: bool) {
         // The given grant is the one chosen, even when an earlier step stops the skipping.
         if let Some(i) = prefill.grant.as_deref().and_then(|g| {
             let g = fields::parse_grant_type(g).ok()?;
@@ -175,6 +185,7 @@ impl Wizard {
             // A client id means the client exists: no checklist to follow.
             (Step::CreateClient, prefill.client_id.is_some()),
             (Step::ClientId, prefill.client_id.is_some()),
+            (Step::ClientSecret, secret),
         ]
         .into_iter()
         .filter_map(|(step, given)| given.then_some(step))
@@ -187,13 +198,19 @@ impl Wizard {
     /// refuses its value, or has work to start (`commands`), stays.
     fn take_given(&mut self, commands: Vec<Command>) -> Vec<Command> {
         // Reading a server's metadata is work for the runtime: the user's Enter starts it.
-        if !commands.is_empty() || (self.step == Step::Instance && self.discovers()) {
+        if !commands.is_empty()
+            || (self.step == Step::Instance && self.discovers() && !self.edit_skips())
+        {
             return commands;
         }
         let Some(i) = self.given.iter().position(|s| *s == self.step) else {
             return commands;
         };
         self.given.remove(i);
+        // An edit's address is the profile's own: taken as it is, without reading metadata.
+        if self.edit_skips() {
+            return self.accept_instance_as_typed();
+        }
         // The submit goes on through `advance`, which comes back here for the next step.
         self.submit()
     }
@@ -210,6 +227,9 @@ impl Wizard {
 
     /// Has the user typed anything that quitting would lose?
     pub fn is_dirty(&self) -> bool {
+        if self.editing.is_some() {
+            return self.saved.is_none() && self.edit_changes();
+        }
         self.saved.is_none()
             && (!self.instance.value().is_empty()
                 || !self.client_id.value().is_empty()
@@ -280,6 +300,10 @@ impl Wizard {
     }
 
     fn back(&mut self) -> Outcome {
+        // An edit opens on the review: its steps before it were the profile's, not the user's.
+        if self.editing.is_some() && self.step == Step::Review {
+            return Outcome::Back;
+        }
         match self.route().prev(self.step) {
             Some(prev) if self.step != Step::Done => self.go(prev).into(),
             _ => Outcome::Back,

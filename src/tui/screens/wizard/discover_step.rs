@@ -71,7 +71,7 @@ impl Wizard {
         self.advance()
     }
 
-    fn accept_instance_as_typed(&mut self) -> Vec<Command> {
+    pub(super) fn accept_instance_as_typed(&mut self) -> Vec<Command> {
         let verdict = fields::parse_instance_url(self.instance.value(), self.provider);
         match self.instance.judge(verdict) {
             Some(v) => {

@@ -245,7 +245,14 @@ impl Wizard {
             .grants
             .keys()
             .copied()
-            .filter(|g| self.provider.can_set_up(*g, meta))
+            // An edit keeps offering the grant the profile has, whose endpoints it keeps.
+            .filter(|g| {
+                self.provider.can_set_up(*g, meta)
+                    || self
+                        .editing
+                        .as_ref()
+                        .is_some_and(|e| e.before.grant_type == *g)
+            })
             .collect()
     }
 

@@ -74,7 +74,9 @@ impl Wizard {
                 crate::rules::fields::count(chars, "character")
             ),
         ));
-        let proof = if self.route().signs_in() {
+        let proof = if self.saves_untested() {
+            "Save the changes"
+        } else if self.route().signs_in() {
             "Sign in"
         } else {
             "Run the live test"
@@ -112,6 +114,10 @@ impl Wizard {
     /// Enter on a row: the test runs, or the step of the row opens and Enter comes back here.
     pub(super) fn submit_review(&mut self) -> Vec<Command> {
         if self.review_at == Step::Test {
+            // Nothing the server sees changed: nothing to prove, straight to the save.
+            if self.saves_untested() {
+                return self.go(Step::Save);
+            }
             return self.go(Step::Test);
         }
         self.after = After::Review;

@@ -22,14 +22,17 @@ impl Wizard {
             SaveFocus::Store,
             SaveFocus::Where,
         ];
-        // The place is asked for only for Vault and a password manager.
-        let n = if self.save.has_place() { 4 } else { 3 };
-        let i = ORDER
+        // The place is asked for only for Vault and a password manager; an edit keeps its name
+        // (renaming is the profile view's).
+        let first = usize::from(self.is_edit());
+        let order = &ORDER[first..if self.save.has_place() { 4 } else { 3 }];
+        let n = order.len();
+        let i = order
             .iter()
             .position(|f| *f == self.save.focus)
             .unwrap_or(0);
         let i = if forward { i + 1 } else { i + n - 1 };
-        self.save.focus = ORDER[i % n];
+        self.save.focus = order[i % n];
     }
 
     /// Space or → goes down the list of stores, ← up it; the user's choice then stands.
@@ -53,6 +56,7 @@ impl Wizard {
             return;
         }
         match self.save.focus {
+            SaveFocus::Name if self.is_edit() => {}
             SaveFocus::Name => self.save.name.on_key(key),
             SaveFocus::Where => {
                 self.save.place.on_key(key);
@@ -64,6 +68,9 @@ impl Wizard {
 
     /// What the live test said, as the profile records it.
     pub fn verdict(&self) -> Verdict {
+        if self.saves_untested() {
+            return Verdict::Untested;
+        }
         match self.test.failure() {
             Some(failure) => Verdict::of_test(failure, &self.diagnosis_context()),
             None => Verdict::Passed,
@@ -71,6 +78,9 @@ impl Wizard {
     }
 
     fn profile_name(&mut self) -> Option<String> {
+        if let Some(e) = &self.editing {
+            return Some(e.name.clone());
+        }
         let verdict = fields::parse_profile_name(self.save.name.value()).and_then(|n| {
             if self.existing.profiles.contains_key(&n) {
                 Err(fields::FieldError::new(
@@ -92,7 +102,7 @@ impl Wizard {
         let Some(name) = self.profile_name() else {
             return vec![];
         };
-        let Some(location) = self.place(&name) else {
+        let Some(location) = self.kept_location().or_else(|| self.place(&name)) else {
             return vec![];
         };
         // Vault is checked before the first write, and the result shown.
@@ -106,7 +116,7 @@ impl Wizard {
                 at: at.clone(),
             }];
         }
-        let account = self.draft.account(self.provider, self.auth);
+        let account = self.edited_account();
         let secret = match self.draft.is_public() {
             true => Some(None),
             false => self.draft.secret.clone().map(Some),
@@ -129,6 +139,15 @@ impl Wizard {
             verdict: self.verdict(),
             make_default: self.save.make_default,
         };
+        if let Some(e) = &self.editing {
+            return vec![Command::SaveEdit {
+                name: e.name.clone(),
+                before: Box::new(e.before.clone()),
+                new: Box::new(new),
+                secret: self.new_secret(),
+                session,
+            }];
+        }
         vec![Command::Save {
             new: Box::new(new),
             secret,

@@ -11,6 +11,22 @@ use crate::tui::widgets::theme::{Paint, Theme};
 use crate::tui::widgets::wrap;
 
 impl Wizard {
+    /// What the save records of the test: nothing tested (an edit nothing the server sees
+    /// changed), or a warning that it failed.
+    fn verdict_line(&self, theme: crate::tui::widgets::theme::Theme) -> Option<Line<'static>> {
+        match self.verdict() {
+            Verdict::Passed => None,
+            Verdict::Untested => Some(Line::styled(
+                "  nothing the server sees changed, so nothing was tested",
+                theme.dim(),
+            )),
+            _ => Some(Line::styled(
+                "  ! saving unverified: the live test did not pass",
+                theme.warn(),
+            )),
+        }
+    }
+
     pub(super) fn render_save(&self, frame: &mut Frame, area: Rect, paint: &Paint) {
         let theme = paint.theme;
         let name_area = Rect {
@@ -27,12 +43,7 @@ impl Wizard {
         let options = wrap::hanging_all(self.save_options(theme), area.width);
         let mut lines = self.place_lines(paint);
         lines.extend(self.save_problems(paint));
-        if self.verdict() != Verdict::Passed {
-            lines.push(Line::styled(
-                "  ! saving unverified: the live test did not pass",
-                theme.warn(),
-            ));
-        }
+        lines.extend(self.verdict_line(theme));
         if self.save.saving() {
             lines.push(Line::raw(format!("{} saving …", paint.spin())));
         }

@@ -67,7 +67,10 @@ impl Wizard {
             _ => self.provider,
         };
         let chrome = Chrome {
-            title: format!("oauth-setup · new {} profile", shown.display_name),
+            title: match &self.editing {
+                Some(e) => format!("oauth-setup · edit profile {}", e.name),
+                None => format!("oauth-setup · new {} profile", shown.display_name),
+            },
             indicator,
             steps,
             keys: self.keys(),
@@ -101,6 +104,7 @@ impl Wizard {
             Step::Scopes => h.scopes.clone(),
             Step::ClientId => h.client_id.clone(),
             Step::ClientSecret => h.client_secret.clone(),
+            Step::Review if self.is_edit() => "Choose a line and press Enter to change it. A change the server sees is tested live (or signed in) before it is saved.".into(),
             Step::Review if self.route().signs_in() => "Check every value. Choose a line and press Enter to change it, or sign in.".into(),
             Step::Review => "Check every value. Choose a line and press Enter to change it, or run the live test.".into(),
             Step::Test if self.route().signs_in() => "You sign in once as the user the integration acts for; the refresh token it leaves keeps the profile working without a browser.".into(),
