@@ -443,3 +443,55 @@ fn a_password_managers_entry_is_shared_only_by_choice() {
         .expect(0);
     env.run(&["token", "acme-2"]).expect(0);
 }
+
+#[test]
+fn the_apps_edit_adds_a_scope_after_a_live_test_and_its_view_renames() {
+    use crate::support::pty::Pty;
+    const ENTER: &str = "\r";
+    let oidc = cc_server();
+    let url = format!("{}/token", oidc.issuer);
+    let env = Env::new();
+    setup_generic(&env, &url, "api.read").expect(0);
+    let tested = oidc.token_requests("client_credentials");
+
+    let mut t = Pty::spawn(&env, &["edit", "acme"], &[]);
+    t.wait_for("edit profile acme");
+    t.wait_for("Save the changes");
+    // From the last row up to the scopes.
+    t.send(&"\x1b[A".repeat(3));
+    t.send(ENTER);
+    t.wait_for("space or comma separated");
+    // A standard server has no catalogue: the scopes are a line of text, the profile's first.
+    t.send(" api.write");
+    t.send(ENTER);
+    t.wait_for("Run the live test");
+    assert!(t.text().contains("api.read api.write"), "{}", t.text());
+    t.send(ENTER);
+    t.wait_for("✓ passed");
+    t.send(ENTER);
+    t.wait_for("Save");
+    t.send(ENTER);
+    t.wait_for("✓ saved profile acme");
+    t.send(ENTER);
+    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(oidc.token_requests("client_credentials"), tested + 1);
+    assert_eq!(
+        profile_field(&env, "acme", "scopes"),
+        toml::Value::try_from(["api.read", "api.write"]).unwrap()
+    );
+
+    let mut t = Pty::spawn(&env, &[], &[]);
+    t.wait_for("oauth-setup · profiles");
+    t.send(ENTER);
+    t.wait_for("present in the file");
+    t.send("n");
+    t.send("acme-prod");
+    t.send(ENTER);
+    t.wait_for("renamed acme to acme-prod");
+    t.send("\x1b");
+    t.wait_for("oauth-setup · profiles");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    env.run(&["token", "acme-prod"]).expect(0);
+    env.run(&["show", "acme"]).expect(2);
+}
