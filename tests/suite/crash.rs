@@ -1,4 +1,4 @@
-//! Crash safety: SIGKILL at every point of the save, rotate and delete paths (crash points built
+//! Crash safety: SIGKILL at every point of the save, rotate, delete, rename and copy paths (crash points built
 //! with the `fault-injection` feature), and at random moments. Afterwards profiles.toml always
 //! parses and holds the old or the new state, the backup is valid, and a profile whose secret is
 //! gone is reported by `verify` with the fix.
@@ -15,7 +15,7 @@ use crate::support::cli::{Env, FILE_STORE, Run, setup_args};
 use crate::support::oauth::OAuthConfig;
 use crate::support::report;
 
-const POINTS: [&str; 11] = [
+const POINTS: [&str; 13] = [
     "profiles.toml:temp-written",
     "profiles.toml:temp-synced",
     "profiles.toml:backup-kept",
@@ -26,6 +26,8 @@ const POINTS: [&str; 11] = [
     "create:secret-stored",
     "rotate:secret-stored",
     "delete:profile-removed",
+    "rewrite:secret-stored",
+    "rewrite:session-stored",
     "none:never",
 ];
 
@@ -34,6 +36,8 @@ enum Op {
     Setup,
     Rotate,
     Delete,
+    Rename,
+    Copy,
 }
 
 fn names(env: &Env) -> BTreeSet<String> {
@@ -66,6 +70,8 @@ fn op_args(op: Op, url: &str) -> Vec<String> {
             .map(String::from)
             .to_vec(),
         Op::Delete => ["delete", "a", "--yes"].map(String::from).to_vec(),
+        Op::Rename => ["rename", "a", "b"].map(String::from).to_vec(),
+        Op::Copy => ["copy", "a", "b"].map(String::from).to_vec(),
     }
 }
 
@@ -104,6 +110,13 @@ fn check(env: &Env, op: Op, before: &BTreeSet<String>, run: &Run, tally: &mut Ta
         Op::Rotate => {}
         Op::Delete => {
             new.remove("a");
+        }
+        Op::Rename => {
+            new.remove("a");
+            new.insert("b".into());
+        }
+        Op::Copy => {
+            new.insert("b".into());
         }
     }
     assert!(
@@ -155,7 +168,7 @@ fn sigkill_at_every_point_of_the_write_paths() {
     let mut tally = Tally::default();
     for round in 0..rounds {
         for point in POINTS {
-            for op in [Op::Setup, Op::Rotate, Op::Delete] {
+            for op in [Op::Setup, Op::Rotate, Op::Delete, Op::Rename, Op::Copy] {
                 let env = fresh(&url);
                 let before = names(&env);
                 let run = run_op(&env, op, &url, point);
@@ -178,6 +191,26 @@ fn sigkill_at_every_point_of_the_write_paths() {
                     leftovers.is_empty(),
                     "{op:?} at {point}: stale temporary files {leftovers:?}"
                 );
+                // doctor sweeps what the killed writer noted: every entry left is a profile's.
+                env.run(&["doctor"]).expect(0);
+                let file = ProfileStore::new(ConfigDir::new(env.config()))
+                    .load()
+                    .unwrap();
+                let refs: BTreeSet<&str> = file
+                    .profiles
+                    .values()
+                    .map(|p| p.secret_ref.as_str())
+                    .collect();
+                let secrets =
+                    std::fs::read_to_string(env.config().join("secrets.toml")).unwrap_or_default();
+                let table: toml::Table = secrets.parse().unwrap();
+                for entry in table.keys() {
+                    let base = entry.split('.').next().unwrap_or_default();
+                    assert!(
+                        refs.contains(base),
+                        "{op:?} at {point}: orphan {entry} after doctor"
+                    );
+                }
             }
         }
     }
@@ -188,7 +221,7 @@ fn sigkill_at_every_point_of_the_write_paths() {
         tally.runs
     );
     report::row(
-        "SIGKILL at crash points (save, rotate, delete)",
+        "SIGKILL at crash points (save, rotate, delete, rename, copy)",
         tally.runs,
         &format!(
             "{} killed; profiles.toml parsed and old-or-new {}/{}; backup valid {}/{}; profiles left without a secret: {}, each reported by verify with the fix",
