@@ -221,3 +221,62 @@ proptest! {
         }
     }
 }
+
+/// What the server sees decides the test: a new address, client id, scope or grant is tested;
+/// the store and the client's details are not.
+#[test]
+fn an_edit_is_tested_exactly_when_the_server_would_see_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let accounts = Accounts::new(ConfigDir::new(tmp.path()), Duration::from_secs(1));
+    let secret = ClientSecret::from(crate::rules::secret::Secret::new("s".to_string()));
+    accounts.create(&new_profile("a", 0), &secret).unwrap();
+    let before = accounts.load().unwrap().get("a").cloned().unwrap();
+    let plan = |change: &dyn Fn(&mut NewProfile)| {
+        let mut new = new_profile("a", 0);
+        change(&mut new);
+        plan_edit("a", &before, &new, None, false)
+    };
+    let generic = Provider::get("generic").unwrap();
+    let seen: [(&str, Box<dyn Fn(&mut NewProfile)>, Change); 4] = [
+        (
+            "token URL",
+            Box::new(|n| {
+                n.account.instance = parse_instance_url("http://127.0.0.1:8/token", generic)
+                    .unwrap()
+                    .value;
+            }),
+            Change::Instance,
+        ),
+        (
+            "client id",
+            Box::new(|n| n.account.client_id = "other".into()),
+            Change::ClientId,
+        ),
+        (
+            "scopes",
+            Box::new(|n| n.account.scopes.push("write".into())),
+            Change::Scopes,
+        ),
+        (
+            "client auth",
+            Box::new(|n| n.account.client_auth = crate::protocol::token::ClientAuth::Basic),
+            Change::ClientAuth,
+        ),
+    ];
+    for (what, change, named) in &seen {
+        let p = plan(change.as_ref());
+        assert!(p.needs_test, "{what}");
+        assert_eq!(p.changes, [*named], "{what}");
+    }
+    let unseen = plan(&|n| {
+        n.secret = SecretLocation::Keyring;
+        n.account.form.name = Some("renamed client".into());
+    });
+    assert!(!unseen.needs_test);
+    assert_eq!(unseen.changes, [Change::ClientForm, Change::SecretStore]);
+    assert!(plan(&|_| {}).changes.is_empty());
+    assert!(
+        plan_edit("a", &before, &new_profile("a", 0), None, true).needs_test,
+        "a new secret"
+    );
+}
