@@ -222,6 +222,8 @@ proptest! {
     }
 }
 
+type ChangeFn = Box<dyn Fn(&mut NewProfile)>;
+
 /// What the server sees decides the test: a new address, client id, scope or grant is tested;
 /// the store and the client's details are not.
 #[test]
@@ -237,7 +239,7 @@ fn an_edit_is_tested_exactly_when_the_server_would_see_it() {
         plan_edit("a", &before, &new, None, false)
     };
     let generic = Provider::get("generic").unwrap();
-    let seen: [(&str, Box<dyn Fn(&mut NewProfile)>, Change); 4] = [
+    let seen: [(&str, ChangeFn, Change); 4] = [
         (
             "token URL",
             Box::new(|n| {
