@@ -188,6 +188,23 @@ mod tests {
         }
     }
 
+    /// The contact step asks both names at once; its help never says a sentence twice.
+    #[test]
+    fn the_contact_help_says_each_sentence_once() {
+        for p in Provider::all() {
+            let help = p.help.contact();
+            // Two sentences that open alike ("Coupa's …. Coupa's …") say one thing twice.
+            let sentences: Vec<&str> = help
+                .split(". ")
+                .filter_map(|s| s.split_whitespace().next())
+                .collect();
+            let mut unique = sentences.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), sentences.len(), "{}: {help}", p.id);
+        }
+    }
+
     #[test]
     fn coupa_catalogue_is_complete_and_unique() {
         let coupa = Provider::get("coupa").unwrap();

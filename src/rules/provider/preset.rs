@@ -124,6 +124,17 @@ impl FormFields {
     }
 }
 
+impl FieldHelp {
+    /// The help of the one step that asks both contact names: a preset that says the same of
+    /// both is shown once.
+    pub fn contact(&self) -> String {
+        if self.contact_first_name == self.contact_last_name {
+            return self.contact_first_name.clone();
+        }
+        format!("{} {}", self.contact_first_name, self.contact_last_name)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldHelp {

@@ -68,13 +68,13 @@ pub fn hanging(line: Line<'static>, width: u16) -> Vec<Line<'static>> {
             .map(|s| s.content.as_ref())
             .collect::<String>()
             + &text;
-        return textwrap::wrap(&all, width.max(1))
+        return words(&all, width)
             .into_iter()
             .map(|c| Line::from(Span::styled(c.into_owned(), body.style)).style(style))
             .collect();
     }
     let mut out = Vec::new();
-    for (i, chunk) in textwrap::wrap(&text, room.max(1)).into_iter().enumerate() {
+    for (i, chunk) in words(&text, room).into_iter().enumerate() {
         let lead = if i == 0 {
             prefix.clone()
         } else {
@@ -85,6 +85,14 @@ pub fn hanging(line: Line<'static>, width: u16) -> Vec<Line<'static>> {
         out.push(Line::from(spans).style(style));
     }
     out
+}
+
+/// `text` broken at spaces only: a host or URL with a hyphen (acme.service-now.com) stays whole
+/// unless it is wider than the line by itself.
+fn words(text: &str, width: usize) -> Vec<std::borrow::Cow<'_, str>> {
+    let options = textwrap::Options::new(width.max(1))
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(text, options)
 }
 
 /// Bytes of leading spaces plus a list marker ("1. ", "- ", "• ") or a verdict mark ("✓ ", "✗ ",
@@ -114,6 +122,16 @@ mod tests {
 
     fn text(lines: &[Line]) -> Vec<String> {
         lines.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_hyphenated_address_is_never_broken_at_its_hyphen() {
+        let line = Line::raw("Your ServiceNow address: acme, acme.service-now.com or https://acme.service-now.com.");
+        // From the width of the longest word on: a narrower line must break a word somewhere.
+        for width in 30..90 {
+            let joined = text(&hanging(line.clone(), width)).join("\n");
+            assert!(!joined.contains("service-\n"), "{width}: {joined}");
+        }
     }
 
     #[test]

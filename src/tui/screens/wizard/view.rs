@@ -99,7 +99,7 @@ impl Wizard {
             Step::GrantType => h.grant_type.clone(),
             Step::ClientName => h.client_name.clone(),
             Step::Login => h.login.clone(),
-            Step::Contact => format!("{} {}", h.contact_first_name, h.contact_last_name),
+            Step::Contact => h.contact(),
             Step::ContactEmail => h.contact_email.clone(),
             Step::Scopes => h.scopes.clone(),
             Step::ClientId => h.client_id.clone(),
