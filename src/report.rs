@@ -10,14 +10,19 @@ use crate::stores::profile::Verification;
 
 pub use show::profile_rows;
 
-/// After a refused rotation: what is known about the secret still stored (not that it works:
-/// it may be the reason for the rotation).
-pub fn unchanged_secret(last: Option<&Verification>, now: SystemTime) -> String {
+/// After a refused rotation, which failed with `failed`: what is known about the secret still
+/// stored (not that it works: it may be the reason for the rotation). A last verification that
+/// failed the same way is not said again.
+pub fn unchanged_secret(last: Option<&Verification>, now: SystemTime, failed: &str) -> String {
     let age =
         |v: &Verification| crate::rules::timestamp::age(&v.at, now).unwrap_or_else(|| v.at.clone());
     match last {
         Some(v) if v.ok => format!(
             "the stored secret was not changed; it last passed verification {}",
+            age(v)
+        ),
+        Some(v) if v.result.starts_with(failed) => format!(
+            "the stored secret was not changed; its last verification failed the same way {}",
             age(v)
         ),
         Some(v) => format!(
@@ -215,14 +220,24 @@ mod tests {
         let now = at + std::time::Duration::from_secs(7200);
         let passed = Verification::passed("2026-01-01T00:00:00Z".into());
         assert_eq!(
-            unchanged_secret(Some(&passed), now),
+            unchanged_secret(Some(&passed), now, "refused"),
             "the stored secret was not changed; it last passed verification 2 h ago"
         );
         let failed = Verification::failed("2026-01-01T00:00:00Z".into(), "token: nope".into());
-        let said = unchanged_secret(Some(&failed), now);
+        let said = unchanged_secret(Some(&failed), now, "127.0.0.1:9 refused the connection");
         assert!(said.contains("failed 2 h ago (token: nope)"), "{said}");
         assert!(!said.contains("works"));
-        assert!(unchanged_secret(None, now).contains("never been verified"));
+        assert!(unchanged_secret(None, now, "x").contains("never been verified"));
+        // The same failure is not said twice.
+        let same = Verification::failed(
+            "2026-01-01T00:00:00Z".into(),
+            "127.0.0.1:9 refused the connection (saved unverified)".into(),
+        );
+        let said = unchanged_secret(Some(&same), now, "127.0.0.1:9 refused the connection");
+        assert_eq!(
+            said,
+            "the stored secret was not changed; its last verification failed the same way 2 h ago"
+        );
     }
 
     #[test]

@@ -137,7 +137,11 @@ fn rotate_error(ctx: &Ctx, e: RotateError, name: &str, profile: &Profile) -> Cmd
     match e {
         RotateError::Refused(f) => {
             let (summary, fix) = test_failure_lines(&f, &profile.diagnosis_context());
-            let kept = unchanged_secret(profile.last_verification.as_ref(), SystemTime::now());
+            let kept = unchanged_secret(
+                profile.last_verification.as_ref(),
+                SystemTime::now(),
+                &summary,
+            );
             CmdError::new(f.failure.exit_code(), format!("{summary}; {kept}")).with_fix(fix)
         }
         // Another administrator won: say who and when (nothing was overwritten).

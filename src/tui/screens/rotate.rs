@@ -288,6 +288,7 @@ impl Rotate {
                 let kept = unchanged_secret(
                     self.profile.last_verification.as_ref(),
                     std::time::SystemTime::now(),
+                    &summary,
                 );
                 let mut lines = line("✗ refused: ", summary, Some(fix));
                 lines.push(Line::styled(format!("  {kept}"), theme.warn()));
