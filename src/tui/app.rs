@@ -299,7 +299,12 @@ impl App {
                     match *result {
                         Ok(prepared) => {
                             h.import = None;
+                            h.import_as = None;
                             h.confirm_import = Some(Box::new(prepared));
+                        }
+                        // The name is taken: the box asks for another, or the same to replace.
+                        Err(crate::flows::import::ImportError::Exists(taken)) => {
+                            h.name_clash(taken, &self.profiles);
                         }
                         Err(e) => h.note = Some(Note::Imported(Err(e))),
                     }
@@ -387,7 +392,9 @@ impl App {
                 vec![cmd].into()
             }
             HomeAction::Delete(name) => vec![Command::Delete { name }].into(),
-            HomeAction::Import(path) => vec![Command::PlanImport { path }].into(),
+            HomeAction::Import { path, request } => {
+                vec![Command::PlanImport { path, request }].into()
+            }
             HomeAction::ConfirmImport(prepared) => vec![Command::Import { prepared }].into(),
             HomeAction::Login(name) => match self.profiles.get(&name).cloned() {
                 Some(p) => {

@@ -74,6 +74,8 @@ pub enum Command {
     /// `Msg::ImportPlanned`.
     PlanImport {
         path: String,
+        /// Another name for it, or leave to replace the profile of its name (after a clash).
+        request: crate::flows::import::Request,
     },
     /// Import a file whose plan the user confirmed; the answer is `Msg::Imported`.
     Import {

@@ -189,7 +189,7 @@ impl Executor {
                 name,
             }),
             Command::Discover { attempt, issuer } => self.discover(attempt, issuer),
-            Command::PlanImport { path } => self.plan_import(path),
+            Command::PlanImport { path, request } => self.plan_import(path, request),
             Command::Import { prepared } => self.import(*prepared),
             Command::CheckVault { attempt, at } => self.reply_blocking(move || Msg::VaultChecked {
                 attempt,
@@ -291,7 +291,7 @@ impl Executor {
 
     /// Read and check a profile file: nothing in it is contacted or run yet; the answer is the
     /// plan the user confirms (`Msg::ImportPlanned`).
-    fn plan_import(&self, path: String) {
+    fn plan_import(&self, path: String, request: crate::flows::import::Request) {
         let tx = self.tx.clone();
         let accounts = self.deps.accounts.clone();
         tokio::task::spawn_blocking(move || {
@@ -299,12 +299,7 @@ impl Executor {
             let home = crate::stores::config_dir::home_dir();
             let path = crate::flows::import::expand_home(&path, home.as_deref());
             let result = crate::flows::import::read(&path).and_then(|shared| {
-                crate::flows::import::prepare(
-                    &accounts,
-                    &shared,
-                    &crate::flows::import::Request::default(),
-                    &env,
-                )
+                crate::flows::import::prepare(&accounts, &shared, &request, &env)
             });
             let _ = tx.send(Msg::ImportPlanned(Box::new(result)));
         });

@@ -34,6 +34,16 @@ pub struct Home {
     pub confirm_import: Option<Box<Prepared>>,
     /// The profile to put the cursor on once the profiles are read again.
     pub select: Option<String>,
+    /// The file's profile name is taken: the import box now asks for the name to import it
+    /// under (the taken one replaces that profile, once the new one has passed).
+    pub import_as: Option<ImportAs>,
+}
+
+/// A file to import whose profile name is taken.
+#[derive(Debug)]
+pub struct ImportAs {
+    pub path: String,
+    pub taken: String,
 }
 
 /// What the home screen tells the user about the last thing that happened.
@@ -116,8 +126,11 @@ pub enum HomeAction {
     Delete(String),
     /// Sign in again for a profile of a user grant.
     Login(String),
-    /// Import the profile file at this path.
-    Import(String),
+    /// Import the profile file at this path, as `request` says (a name, replace).
+    Import {
+        path: String,
+        request: crate::flows::import::Request,
+    },
     /// Import the file whose plan the user just confirmed.
     ConfirmImport(Box<Prepared>),
     Quit,
@@ -152,6 +165,24 @@ impl Home {
             note,
             ..Self::default()
         }
+    }
+
+    /// The file's profile name is taken: the box asks for another name (one that is free is
+    /// suggested), or the taken one to replace that profile.
+    pub fn name_clash(&mut self, taken: String, profiles: &ProfilesFile) {
+        let path = match (&self.import_as, &self.import) {
+            (Some(clash), _) => clash.path.clone(),
+            (None, Some(field)) => field.value().trim().to_string(),
+            (None, None) => return,
+        };
+        let free = crate::rules::fields::free_profile_name(&taken, |n| profiles.get(n).is_some());
+        let mut field = TextField::new("Name for the imported profile");
+        field.suggest(&free);
+        field.error = Some(format!(
+            "a profile named {taken} exists: Enter imports this one as {free}, or type {taken} to replace it once the new one has passed its test"
+        ));
+        self.import = Some(Box::new(field));
+        self.import_as = Some(ImportAs { path, taken });
     }
 
     /// The name of the profile the cursor is on.
@@ -238,16 +269,34 @@ impl Home {
         }
         if let Some(field) = self.import.as_mut() {
             match act {
-                Some(Act::CancelImport) => self.import = None,
+                Some(Act::CancelImport) => {
+                    self.import = None;
+                    self.import_as = None;
+                }
                 // The box stays open until the file is read: a bad path is said under it and
                 // can be mended, and the next keys go on into it, not to home's hotkeys.
                 Some(_) => {
-                    let path = field.value().trim().to_string();
-                    if path.is_empty() {
-                        field.error = Some("type the path of the file, or Esc".into());
-                    } else {
-                        return HomeAction::Import(path);
+                    let value = field.value().trim().to_string();
+                    if value.is_empty() {
+                        field.error = Some(match self.import_as {
+                            Some(_) => "type a name for the profile, or Esc".into(),
+                            None => "type the path of the file, or Esc".into(),
+                        });
+                        return HomeAction::None;
                     }
+                    let path = self
+                        .import_as
+                        .as_ref()
+                        .map_or(value.clone(), |c| c.path.clone());
+                    let request = match &self.import_as {
+                        Some(clash) => crate::flows::import::Request {
+                            replace: value == clash.taken,
+                            name: Some(value),
+                            ..Default::default()
+                        },
+                        None => crate::flows::import::Request::default(),
+                    };
+                    return HomeAction::Import { path, request };
                 }
                 None => field.on_key(key),
             }

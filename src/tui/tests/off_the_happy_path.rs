@@ -616,7 +616,7 @@ fn a_bad_import_path_keeps_the_box_open() {
     assert!(
         d.take()
             .iter()
-            .any(|c| matches!(c, Command::PlanImport { path } if path == "~/nope.toml")),
+            .any(|c| matches!(c, Command::PlanImport { path, .. } if path == "~/nope.toml")),
         "the path is read"
     );
     let gone = crate::flows::import::ImportError::Read {
@@ -813,4 +813,44 @@ fn the_rotate_header_follows_the_rotation() {
         "{}",
         joined(&d, 80, 24)
     );
+}
+
+/// An import whose profile name is taken asks for another name (a free one suggested), or the
+/// same to replace that profile once the new one has passed.
+#[test]
+fn an_import_name_clash_offers_another_name_or_replacing() {
+    let mut d = Driver::new(Entry::Start, one_profile());
+    d.press(KeyCode::Char('i'))
+        .typ("/tmp/acme.profile.toml")
+        .enter();
+    d.take();
+    let clash = crate::flows::import::ImportError::Exists("acme".into());
+    d.send(Msg::ImportPlanned(Box::new(Err(clash))));
+    let text = joined(&d, 80, 24);
+    assert!(text.contains("a profile named acme exists"), "{text}");
+    assert!(text.contains("acme-2"), "a free name is suggested: {text}");
+    // Enter takes the suggestion, for the same file.
+    d.enter();
+    let cmds = d.take();
+    assert!(
+        matches!(cmds.as_slice(), [Command::PlanImport { path, request }]
+            if path == "/tmp/acme.profile.toml"
+                && request.name.as_deref() == Some("acme-2")
+                && !request.replace),
+        "{cmds:?}"
+    );
+    // The taken name again: a replacement, which the plan then says and asks about.
+    d.send(Msg::ImportPlanned(Box::new(Err(
+        crate::flows::import::ImportError::Exists("acme".into()),
+    ))));
+    d.typ("acme").enter();
+    let cmds = d.take();
+    assert!(
+        matches!(cmds.as_slice(), [Command::PlanImport { request, .. }]
+            if request.name.as_deref() == Some("acme") && request.replace),
+        "{cmds:?}"
+    );
+    for (w, h) in [(60, 18), (80, 24)] {
+        assert!(joined(&d, w, h).contains("Esc"), "{w}x{h}");
+    }
 }

@@ -337,7 +337,7 @@ fn home_imports_a_profile_file() {
     d.typ("/tmp/acme.profile.toml").enter();
     let cmds = d.take();
     assert!(
-        matches!(cmds.last(), Some(Command::PlanImport { path }) if path == "/tmp/acme.profile.toml"),
+        matches!(cmds.last(), Some(Command::PlanImport { path, .. }) if path == "/tmp/acme.profile.toml"),
         "{cmds:?}"
     );
     d.send(Msg::Imported(Box::new(Err(

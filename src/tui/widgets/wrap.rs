@@ -90,8 +90,8 @@ pub fn hanging(line: Line<'static>, width: u16) -> Vec<Line<'static>> {
 /// `text` broken at spaces only: a host or URL with a hyphen (acme.service-now.com) stays whole
 /// unless it is wider than the line by itself.
 fn words(text: &str, width: usize) -> Vec<std::borrow::Cow<'_, str>> {
-    let options = textwrap::Options::new(width.max(1))
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let options =
+        textwrap::Options::new(width.max(1)).word_splitter(textwrap::WordSplitter::NoHyphenation);
     textwrap::wrap(text, options)
 }
 
@@ -126,7 +126,9 @@ mod tests {
 
     #[test]
     fn a_hyphenated_address_is_never_broken_at_its_hyphen() {
-        let line = Line::raw("Your ServiceNow address: acme, acme.service-now.com or https://acme.service-now.com.");
+        let line = Line::raw(
+            "Your ServiceNow address: acme, acme.service-now.com or https://acme.service-now.com.",
+        );
         // From the width of the longest word on: a narrower line must break a word somewhere.
         for width in 30..90 {
             let joined = text(&hanging(line.clone(), width)).join("\n");
