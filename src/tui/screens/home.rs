@@ -1,6 +1,9 @@
 //! The home screen: the profiles, and what to do with them.
 
+mod import_box;
 mod table;
+
+pub use import_box::ImportAs;
 
 use std::time::SystemTime;
 
@@ -37,13 +40,6 @@ pub struct Home {
     /// The file's profile name is taken: the import box now asks for the name to import it
     /// under (the taken one replaces that profile, once the new one has passed).
     pub import_as: Option<ImportAs>,
-}
-
-/// A file to import whose profile name is taken.
-#[derive(Debug)]
-pub struct ImportAs {
-    pub path: String,
-    pub taken: String,
 }
 
 /// What the home screen tells the user about the last thing that happened.
@@ -167,24 +163,6 @@ impl Home {
         }
     }
 
-    /// The file's profile name is taken: the box asks for another name (one that is free is
-    /// suggested), or the taken one to replace that profile.
-    pub fn name_clash(&mut self, taken: String, profiles: &ProfilesFile) {
-        let path = match (&self.import_as, &self.import) {
-            (Some(clash), _) => clash.path.clone(),
-            (None, Some(field)) => field.value().trim().to_string(),
-            (None, None) => return,
-        };
-        let free = crate::rules::fields::free_profile_name(&taken, |n| profiles.get(n).is_some());
-        let mut field = TextField::new("Name for the imported profile");
-        field.suggest(&free);
-        field.error = Some(format!(
-            "a profile named {taken} exists: Enter imports this one as {free}, or type {taken} to replace it once the new one has passed its test"
-        ));
-        self.import = Some(Box::new(field));
-        self.import_as = Some(ImportAs { path, taken });
-    }
-
     /// The name of the profile the cursor is on.
     pub fn current(&self, profiles: &ProfilesFile) -> Option<String> {
         let last = profiles.profiles.len().saturating_sub(1);
@@ -267,40 +245,8 @@ impl Home {
             }
             return HomeAction::None;
         }
-        if let Some(field) = self.import.as_mut() {
-            match act {
-                Some(Act::CancelImport) => {
-                    self.import = None;
-                    self.import_as = None;
-                }
-                // The box stays open until the file is read: a bad path is said under it and
-                // can be mended, and the next keys go on into it, not to home's hotkeys.
-                Some(_) => {
-                    let value = field.value().trim().to_string();
-                    if value.is_empty() {
-                        field.error = Some(match self.import_as {
-                            Some(_) => "type a name for the profile, or Esc".into(),
-                            None => "type the path of the file, or Esc".into(),
-                        });
-                        return HomeAction::None;
-                    }
-                    let path = self
-                        .import_as
-                        .as_ref()
-                        .map_or(value.clone(), |c| c.path.clone());
-                    let request = match &self.import_as {
-                        Some(clash) => crate::flows::import::Request {
-                            replace: value == clash.taken,
-                            name: Some(value),
-                            ..Default::default()
-                        },
-                        None => crate::flows::import::Request::default(),
-                    };
-                    return HomeAction::Import { path, request };
-                }
-                None => field.on_key(key),
-            }
-            return HomeAction::None;
+        if self.import.is_some() {
+            return self.on_import_key(act, key);
         }
         if let Some(name) = self.confirm_delete.take() {
             return match act {
@@ -375,7 +321,7 @@ impl Home {
             lines.push(Line::raw(""));
         }
         if let Some(prepared) = &self.confirm_import {
-            lines.extend(plan_lines(prepared, theme));
+            lines.extend(import_box::plan_lines(prepared, theme));
         }
         if let Some(name) = &self.confirm_delete {
             lines.push(Line::styled(
@@ -444,23 +390,4 @@ impl Home {
         }
         lines
     }
-}
-
-/// What an import would contact or run, and the question.
-fn plan_lines(prepared: &Prepared, theme: Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::styled(
-        format!(
-            "Profile {} would contact or run (nothing has been yet):",
-            prepared.new.name
-        ),
-        theme.warn(),
-    )];
-    for line in crate::report::import_plan_lines(prepared) {
-        lines.push(Line::raw(format!("  {line}")));
-    }
-    lines.push(Line::styled(
-        "Import it? y imports and tests it, n or Esc imports nothing",
-        theme.warn(),
-    ));
-    lines
 }
