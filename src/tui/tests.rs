@@ -4,6 +4,7 @@
     reason = "test diagnostics go straight to the test output"
 )]
 mod driver;
+mod home_table;
 mod off_the_happy_path;
 mod profile_view;
 mod random_walks;

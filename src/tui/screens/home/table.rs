@@ -22,6 +22,9 @@ pub struct Column {
     /// Its values tell the rows apart: where they share a beginning, they are cut at the
     /// start, so the part that differs stays in view.
     pub distinct: bool,
+    /// At least this wide whatever its values: a time that ticks ("59 min", "1 h") never moves
+    /// the columns after it.
+    pub steady: usize,
 }
 
 /// The profiles table: name and instance say which profile it is, the verdict whether it works,
@@ -32,6 +35,7 @@ pub const COLUMNS: [Column; 8] = [
         min: 8,
         whole: false,
         distinct: true,
+        steady: 0,
         rank: 7,
     },
     Column {
@@ -39,6 +43,7 @@ pub const COLUMNS: [Column; 8] = [
         min: 12,
         whole: false,
         distinct: true,
+        steady: 0,
         rank: 5,
     },
     Column {
@@ -46,6 +51,7 @@ pub const COLUMNS: [Column; 8] = [
         min: 12,
         whole: false,
         distinct: false,
+        steady: 0,
         rank: 2,
     },
     Column {
@@ -53,6 +59,7 @@ pub const COLUMNS: [Column; 8] = [
         min: 9,
         whole: false,
         distinct: false,
+        steady: 9,
         rank: 3,
     },
     Column {
@@ -60,6 +67,7 @@ pub const COLUMNS: [Column; 8] = [
         min: 9,
         whole: false,
         distinct: false,
+        steady: 12,
         rank: 4,
     },
     Column {
@@ -67,6 +75,7 @@ pub const COLUMNS: [Column; 8] = [
         min: 8,
         whole: false,
         distinct: false,
+        steady: 0,
         rank: 1,
     },
     Column {
@@ -74,6 +83,7 @@ pub const COLUMNS: [Column; 8] = [
         min: 7,
         whole: false,
         distinct: false,
+        steady: 0,
         rank: 0,
     },
     Column {
@@ -81,12 +91,13 @@ pub const COLUMNS: [Column; 8] = [
         min: 13,
         whole: true,
         distinct: false,
+        steady: 0,
         rank: 8,
     },
 ];
 
-/// The cells of each profile, in the order of `COLUMNS`; the token columns stay empty until the
-/// statuses are read.
+/// The cells of each profile, in the order of `COLUMNS`; the token columns hold "…" until the
+/// statuses are read (so they keep their place until it is known whether they carry anything).
 pub fn profile_cells(
     profiles: &ProfilesFile,
     statuses: &BTreeMap<String, SessionStatus>,
@@ -102,8 +113,13 @@ pub fn profile_cells(
                 name.clone(),
                 p.instance_url.trim_start_matches("https://").to_string(),
                 p.grant_type.short_label().to_string(),
-                status.map_or_else(String::new, |s| s.access_words(now)),
-                status.map_or_else(String::new, |s| s.refresh_words(p, now)),
+                status.map_or_else(|| "…".into(), |s| s.access_words(now)),
+                // Known from the grant alone: no refresh token without a user.
+                match status {
+                    Some(s) => s.refresh_words(p, now),
+                    None if !p.grant_type.is_user_grant() => "-".into(),
+                    None => "…".into(),
+                },
                 p.provider.clone(),
                 p.secret.kind().as_str().to_string(),
                 verified,
@@ -125,7 +141,7 @@ pub fn widths(columns: &[Column], cells: &[Vec<String>], width: usize) -> Vec<Op
             cells
                 .iter()
                 .map(|row| row.get(i).map_or(0, |v| v.width()))
-                .chain([c.header.width()])
+                .chain([c.header.width(), c.steady])
                 .max()
                 .unwrap_or(0)
         })
