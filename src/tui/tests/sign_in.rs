@@ -384,3 +384,52 @@ fn the_waiting_address_can_be_copied_or_shown_alone() {
     d.send(ctrl('o'));
     assert!(matches!(d.take()[..], [Command::ShowAlone(ref u)] if u == url));
 }
+
+/// At 60x18 Vault's refusal and its fix are taller than what the save step has left: the
+/// legend offers PgDn, and the end of the message can be scrolled into view.
+#[test]
+fn a_vault_refusal_at_60x18_scrolls_into_view() {
+    let mut d = at_save();
+    d.press(KeyCode::Tab).press(KeyCode::Tab);
+    d.press(KeyCode::Char(' ')).press(KeyCode::Char(' '));
+    d.press(KeyCode::Tab);
+    for _ in 0..40 {
+        d.press(KeyCode::Backspace);
+    }
+    d.typ("https://vault.example.com:8200").enter();
+    let attempt = match d.take().last() {
+        Some(Command::CheckVault { attempt, .. }) => *attempt,
+        other => panic!("{other:?}"),
+    };
+    d.send(Msg::VaultChecked {
+        attempt,
+        result: Err(crate::stores::secret_store::StoreError::Vault(
+            crate::stores::vault::VaultError::Other {
+                status: 500,
+                errors: "1 error occurred: * internal error: the storage backend could not \
+                         complete the request within its deadline; retry later or ask the \
+                         operator to look at the server log, where the request id is recorded"
+                    .into(),
+            },
+        )),
+    });
+    let end = "recorded";
+    let first = joined(&d, 60, 18);
+    assert!(
+        first.contains("✗ Vault"),
+        "the refusal is in view first:\n{first}"
+    );
+    assert!(first.contains("PgDn"), "scrolling is offered:\n{first}");
+    let mut seen = first.contains(end);
+    for _ in 0..10 {
+        d.press(KeyCode::PageDown);
+        seen |= joined(&d, 60, 18).contains(end);
+    }
+    assert!(
+        seen,
+        "the refusal's words come into view:\n{}",
+        joined(&d, 60, 18)
+    );
+    // And at 80x24 it all fits: nothing to scroll.
+    assert!(!joined(&d, 80, 24).contains("PgDn"));
+}

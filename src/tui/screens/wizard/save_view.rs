@@ -29,17 +29,7 @@ impl Wizard {
 
     pub(super) fn render_save(&self, frame: &mut Frame, area: Rect, paint: &Paint) {
         let theme = paint.theme;
-        let name_area = Rect {
-            height: area.height.min(4),
-            ..area
-        };
-        self.save.name.render(
-            frame,
-            name_area,
-            self.save.focus == SaveFocus::Name,
-            theme,
-            None,
-        );
+        let name_area = self.render_save_name(frame, area, theme);
         let options = wrap::hanging_all(self.save_options(theme), area.width);
         let mut lines = self.place_lines(paint);
         lines.extend(self.save_problems(paint));
@@ -78,7 +68,38 @@ impl Wizard {
             height: bottom.saturating_sub(y),
             ..area
         };
-        frame.render_widget(wrap::paragraph(lines, rest), rest);
+        // What the store said (a Vault refusal and its fix) may be taller than what is left at
+        // 60x18: it scrolls, and the legend offers PgUp/PgDn exactly then.
+        let lines = wrap::hanging_all(lines, rest.width);
+        let (top, _) = self.body.fit(lines.len(), usize::from(rest.height));
+        let shown: Vec<Line> = lines.into_iter().skip(top).collect();
+        frame.render_widget(ratatui::widgets::Paragraph::new(shown), rest);
+    }
+
+    /// The profile name: its field, or on a short screen while another option has the focus,
+    /// one line. Returns the rows it took.
+    fn render_save_name(&self, frame: &mut Frame, area: Rect, theme: Theme) -> Rect {
+        let compact = area.height < super::view::SAVE_ROOM && self.save.focus != SaveFocus::Name;
+        let name_area = Rect {
+            height: area.height.min(if compact { 2 } else { 4 }),
+            ..area
+        };
+        if compact {
+            let line = Line::from(vec![
+                Span::styled(format!("  {}: ", self.save.name.label), theme.dim()),
+                Span::raw(self.save.name.value().to_string()),
+            ]);
+            frame.render_widget(wrap::paragraph(vec![line], name_area), name_area);
+        } else {
+            self.save.name.render(
+                frame,
+                name_area,
+                self.save.focus == SaveFocus::Name,
+                theme,
+                None,
+            );
+        }
+        name_area
     }
 
     /// Under the Vault address or the command: what will be used, and the preflight.
@@ -92,11 +113,25 @@ impl Wizard {
             return lines;
         }
         let name = self.save.name.value().trim();
-        lines.push(Line::raw(format!(
-            "  path: {}/{} (KV version 2); token from BAO_TOKEN, VAULT_TOKEN or ~/.vault-token",
-            crate::stores::vault::DEFAULT_MOUNT,
-            crate::stores::vault::default_path(if name.is_empty() { "<profile>" } else { name })
-        )));
+        // An edit that keeps its Vault location shows that one, not a default path.
+        let (mount, path) = match self.kept_location() {
+            Some(crate::stores::secret_store::SecretLocation::Vault(at)) => (at.mount, at.path),
+            _ => (
+                crate::stores::vault::DEFAULT_MOUNT.to_string(),
+                crate::stores::vault::default_path(if name.is_empty() {
+                    "<profile>"
+                } else {
+                    name
+                }),
+            ),
+        };
+        let path_line = Line::raw(format!(
+            "  path: {mount}/{path} (KV version 2); token from BAO_TOKEN, VAULT_TOKEN or ~/.vault-token"
+        ));
+        // A refusal comes first: it is what the user must read, and may be scrolled to.
+        if !matches!(self.save.preflight, Preflight::Failed(_)) {
+            lines.push(path_line.clone());
+        }
         match &self.save.preflight {
             Preflight::NotYet => lines.push(Line::styled(
                 "  Enter checks the mount and the token's rights, then saves",
@@ -113,6 +148,7 @@ impl Wizard {
                 let name = self.save.name.value().trim();
                 let fix = e.fix(paint.dir, name, crate::protocol::token::Surface::App);
                 lines.push(Line::styled(format!("  ✗ {e}; {fix}"), theme.error()));
+                lines.push(path_line);
             }
         }
         lines

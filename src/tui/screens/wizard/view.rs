@@ -336,3 +336,7 @@ fn choice_lines<'a>(
         })
         .collect()
 }
+
+/// Below this many rows the save step shows the profile name on one line while another option
+/// has the focus, so what the stores say has room.
+pub(super) const SAVE_ROOM: u16 = 16;
