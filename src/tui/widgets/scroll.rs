@@ -9,6 +9,8 @@ pub struct Scroll {
     top: usize,
     /// The last first line there is, as of the last drawing.
     bottom: Cell<usize>,
+    /// How many rows the last drawing showed.
+    rows: Cell<usize>,
 }
 
 impl Scroll {
@@ -17,6 +19,7 @@ impl Scroll {
         Self {
             top: 0,
             bottom: Cell::new(bottom),
+            rows: Cell::new(10),
         }
     }
 
@@ -34,11 +37,19 @@ impl Scroll {
             .min(bottom);
     }
 
+    /// A page down (or up, `forward` false): the rows last shown, less one kept for context,
+    /// so nothing is skipped however few rows there are.
+    pub fn page(&mut self, forward: bool) {
+        let step = isize::try_from(self.rows.get().saturating_sub(1).max(1)).unwrap_or(1);
+        self.by(if forward { step } else { -step });
+    }
+
     /// Drawing `total` lines in `height` rows: the first line to show, and whether more lie
     /// below it.
     pub fn fit(&self, total: usize, height: usize) -> (usize, bool) {
         let bottom = total.saturating_sub(height);
         self.bottom.set(bottom);
+        self.rows.set(height);
         let top = self.top.min(bottom);
         (top, top < bottom)
     }

@@ -179,7 +179,11 @@ pub fn widths(columns: &[Column], cells: &[Vec<String>], width: usize) -> Vec<Op
     // and any column that says the same for every row (it tells no two profiles apart).
     let extra = |i: usize| {
         columns[i].rank < EXTRA_BELOW
-            || (!columns[i].whole && !columns[i].distinct && same_in_all(cells, i))
+            // A time says the same for every row only for a moment: it is no extra.
+            || (!columns[i].whole
+                && !columns[i].distinct
+                && columns[i].steady == 0
+                && same_in_all(cells, i))
     };
     for &i in by_rank.iter().filter(|&&i| extra(i)) {
         let out = fit.spread(&shown, &by_rank);

@@ -208,7 +208,7 @@ impl Wizard {
             Act::Next => self.submit(),
             Act::Back => return self.step_back(),
             Act::Scroll(by) => {
-                self.body.by(by);
+                self.body.page(by > 0);
                 vec![]
             }
             Act::StopReading => {
