@@ -315,6 +315,15 @@ fn a_managers_words_reach_the_apps_message_not_its_screen() {
         .filter(|l| l.contains("MANAGER-STDERR"))
         .collect();
     assert_eq!(lines.len(), 1, "once, in the message: {screen}");
+    // The screen holds only what the app drew: a full redraw from its state (a resize away and
+    // back makes one) leaves it exactly as it was.
+    app.resize(80, 25);
+    app.wait_until("the redraw at 25 rows", |t| t.lines().count() == 25);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    app.resize(80, 24);
+    app.wait_until("the redraw at 24 rows", |t| t.lines().count() == 24);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(app.text(), screen, "the screen is the app's own drawing");
     app.send("\x1b");
     app.wait_exit();
     assert_eq!(

@@ -120,10 +120,14 @@ impl ProfileView {
     }
 
     pub fn typing(&self) -> bool {
-        self.name_box.is_some()
+        self.name_box.is_some() && !self.busy
     }
 
     fn keymap(&self) -> Keymap<Act> {
+        // A rename, copy or default is being written: keys wait for its answer.
+        if self.busy {
+            return Keymap::new().keys("?", "help", &[]);
+        }
         if let Some(b) = &self.name_box {
             let shares = self.info.as_ref().is_some_and(|i| {
                 b.purpose == Purpose::Copy && i.profile.secret.local_entry().is_none()

@@ -52,7 +52,7 @@ fn act() -> impl Strategy<Value = Act> {
     // rarer, as it walks back (and leaves on the first step).
     let keys = prop_oneof![
         8 => Just(KeyCode::Enter),
-        1 => prop::sample::select(vec!['n', 'v', 'a', 'd']).prop_map(KeyCode::Char),
+        1 => prop::sample::select(vec!['n', 'v', 'a', 'd', 'e', 'c', 'm', 'l']).prop_map(KeyCode::Char),
         1 => Just(KeyCode::Esc),
         1 => Just(KeyCode::Tab),
         1 => Just(KeyCode::BackTab),
@@ -185,6 +185,9 @@ fn draws_everywhere(d: &Driver) {
             !last.is_empty() || d.app.overlay.is_some(),
             "{w}x{h}: no legend:\n{text}"
         );
+        if d.app.overlay.is_none() {
+            selection_and_primary_action_shown(d, &text, w, h);
+        }
         if let Screen::Wizard(wz) = &d.app.screen
             && d.app.overlay.is_none()
         {
@@ -218,6 +221,59 @@ fn draws_everywhere(d: &Driver) {
                 "{w}x{h}: the hidden secret was drawn"
             );
         }
+    }
+}
+
+/// While the terminal is too small, a key changes nothing: drawn at 40x12 first, the key
+/// leaves the state as it was and asks for no work; drawn at 80x24 again, the walk goes on.
+fn no_key_acts_while_too_small(d: &mut Driver, act: &Act) {
+    let Act::Key(code) = act else {
+        return;
+    };
+    let before = fingerprint(d);
+    // Work asked for earlier is the walk's, not this key's.
+    let earlier = d.take();
+    let _ = draw(&d.app, 40, 12);
+    d.send(Msg::Key(KeyEvent::new(*code, KeyModifiers::NONE)));
+    let cmds = d.take();
+    assert!(
+        cmds.is_empty(),
+        "{code:?} acted while too small on {}: {cmds:?}",
+        d.app.screen_name()
+    );
+    assert!(d.ended.is_none(), "{code:?} ended the app while too small");
+    assert_eq!(
+        fingerprint(d),
+        before,
+        "{code:?} changed the state while too small"
+    );
+    d.commands = earlier;
+    let _ = draw(&d.app, 80, 24);
+}
+
+/// The row the cursor is on is drawn (marked ▸) wherever there is a list to choose from, and
+/// the screen's first key (its primary action) is in the legend.
+fn selection_and_primary_action_shown(d: &Driver, text: &str, w: u16, h: u16) {
+    use crate::tui::screens::wizard::step::Step;
+    let lists = match &d.app.screen {
+        Screen::Home(home) => {
+            !d.app.profiles.profiles.is_empty()
+                && home.import.is_none()
+                && home.confirm_import.is_none()
+        }
+        Screen::Wizard(wz) => matches!(wz.step, Step::Provider | Step::GrantType | Step::Review),
+        _ => false,
+    };
+    assert!(
+        !lists || text.contains('▸'),
+        "{w}x{h}: the selected row is not drawn:\n{text}"
+    );
+    if let Some((key, does)) = d.app.legend().first() {
+        let legend: String = text.lines().rev().take(3).collect::<Vec<_>>().join(" ");
+        assert!(
+            legend.contains(&format!("{key} {does}")),
+            "{w}x{h}: the primary action '{key} {does}' is not in the legend:\n{text}"
+        );
     }
 }
 
@@ -303,11 +359,44 @@ fn run(provider: usize, prefilled: bool, acts: &[Act]) -> Driver {
         let Some(msg) = message(a, &mut pending) else {
             continue;
         };
+        no_key_acts_while_too_small(&mut d, a);
         d.send(msg);
         for c in d.take() {
             match c {
                 Command::Test { attempt, .. } => pending.test = Some(attempt),
-                Command::Save { .. } => pending.save = true,
+                Command::Save { .. } | Command::SaveEdit { .. } => pending.save = true,
+                Command::Describe { name } => {
+                    let file = one_profile();
+                    let info = file.get(&name).map(|p| crate::flows::show::ProfileInfo {
+                        name: name.clone(),
+                        profile: p.clone(),
+                        is_default: true,
+                        secret: Some(crate::flows::show::Presence::Present),
+                        location: "OS keyring".into(),
+                        session: crate::session::status::SessionStatus::default(),
+                        history: None,
+                        at: std::time::SystemTime::now(),
+                    });
+                    pending.work.push(Msg::Described(Box::new(info)));
+                }
+                Command::ReadForEdit { name, .. } => pending.work.push(Msg::EditReady {
+                    name,
+                    secret: Ok(Some(crate::rules::secret::ClientSecret::from(
+                        crate::rules::secret::Secret::new("stored-secret-9".to_string()),
+                    ))),
+                }),
+                Command::Rename { from, .. } => pending.work.push(Msg::Renamed {
+                    from,
+                    result: Err(crate::flows::manage::ManageError::Exists("b".into())),
+                }),
+                Command::Copy { from, .. } => pending.work.push(Msg::Copied {
+                    from,
+                    result: Err(crate::flows::manage::ManageError::CannotCopyCommand),
+                }),
+                Command::MakeDefault { name } => pending.work.push(Msg::DefaultMade {
+                    name,
+                    result: Ok(()),
+                }),
                 Command::Rotate { attempt, .. } => {
                     let update = crate::flows::rotate::Progress::Tested(granted());
                     pending.work.push(Msg::RotateProgress { attempt, update });
