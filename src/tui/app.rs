@@ -174,7 +174,7 @@ impl App {
     fn typing(&self) -> bool {
         match &self.screen {
             Screen::Wizard(w) => w.typing(),
-            Screen::Rotate(_) => true,
+            Screen::Rotate(r) => r.typing(),
             Screen::Login(l) => l.typing(),
             Screen::Home(h) => h.import.is_some(),
             Screen::Profile(v) => v.typing(),

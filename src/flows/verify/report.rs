@@ -90,8 +90,9 @@ pub fn check(name: CheckName, status: Status, detail: impl Into<String>) -> Chec
     }
 }
 
-/// The widest check name ("refresh token"), so the details line up.
-pub const NAME_WIDTH: usize = 13;
+/// The widest check name ("refresh token"), so the details line up,
+/// and one space more, so even it stands two spaces from its text like the others.
+pub const NAME_WIDTH: usize = "refresh token".len() + 1;
 
 impl ProfileReport {
     /// The first failed check, as one line for `last_verification`.

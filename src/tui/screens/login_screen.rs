@@ -121,7 +121,11 @@ impl LoginScreen {
                 )
                 .on(KeyCode::Esc, "Esc", "back", Act::Back)
         } else {
-            Keymap::new().embed(self.panel.keymap(), Act::Panel)
+            // Help is the app's key; the legend names the one that works here.
+            let help = if self.typing() { "F1" } else { "?" };
+            Keymap::new()
+                .embed(self.panel.keymap(), Act::Panel)
+                .keys(help, "help", &[])
         }
     }
 

@@ -62,6 +62,11 @@ impl Rotate {
         }
     }
 
+    /// The secret field takes keys (so `?` is a character) while a secret can be entered.
+    pub fn typing(&self) -> bool {
+        matches!(self.state, RotateState::Editing | RotateState::Failed(_))
+    }
+
     pub fn is_busy(&self) -> bool {
         matches!(
             self.state,
@@ -119,7 +124,8 @@ impl Rotate {
             RotateState::Done(_) => Keymap::new()
                 .on(KeyCode::Enter, "Enter", "finish", Act::Finish)
                 .quiet(KeyCode::Esc, Act::Finish)
-                .quiet('q', Act::Finish),
+                .quiet('q', Act::Finish)
+                .keys("?", "help", &[]),
             RotateState::Editing | RotateState::Failed(_) => Keymap::new()
                 .on(KeyCode::Enter, "Enter", "test and replace", Act::Test)
                 .on(Key::Ctrl('r'), "Ctrl+R", "show/hide", Act::Reveal)

@@ -231,10 +231,12 @@ impl SignInPanel {
             PanelState::Done { .. } => {
                 Keymap::new().on(KeyCode::Enter, "Enter", "continue", PanelKey::Continue)
             }
+            // q leaves a finished screen here as on verify and rotate.
             PanelState::Failed(_) | PanelState::Cancelled => Keymap::new()
                 .on('r', "r", "try again", PanelKey::Retry)
                 .quiet(KeyCode::Enter, PanelKey::Retry)
-                .on(KeyCode::Esc, "Esc", "back", PanelKey::Back),
+                .on(KeyCode::Esc, "Esc", "back", PanelKey::Back)
+                .quiet('q', PanelKey::Back),
         }
     }
 
