@@ -256,7 +256,9 @@ fn rotations_are_recorded_listed_and_rolled_back() {
 fn a_machine_whose_secret_was_rotated_meanwhile_reads_vault_again() {
     let bao = std::sync::Arc::new(Bao::start());
     let oauth = OAuthConfig::new("id", SECRET, &["core.common.read"]);
-    let (bao2, oauth2) = (bao.clone(), oauth.clone());
+    // The server's handler outlives the test (its thread is never joined): it holds the Bao
+    // weakly, so the test's end stops the Bao server.
+    let (bao2, oauth2) = (std::sync::Arc::downgrade(&bao), oauth.clone());
     let armed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let trigger = armed.clone();
     // Once armed, the next token request arrives just after another machine rotated the secret.
@@ -264,8 +266,11 @@ fn a_machine_whose_secret_was_rotated_meanwhile_reads_vault_again() {
         if trigger.swap(false, std::sync::atomic::Ordering::SeqCst) {
             let body =
                 serde_json::json!({ "data": { "client_secret": "rotated-elsewhere" } }).to_string();
+            let bao = bao2
+                .upgrade()
+                .expect("the Bao server runs while the test does");
             assert_eq!(
-                bao2.call("POST", "secret/data/oauth-setup/team", Some(&body))
+                bao.call("POST", "secret/data/oauth-setup/team", Some(&body))
                     .0,
                 200
             );
