@@ -810,3 +810,121 @@ fn an_imported_sign_in_profile_logs_in_with_its_secret_and_keeps_it() {
     second.run(&["token", "acme", "--no-cache"]).expect(0);
     second.run(&["verify", "acme"]).expect(0);
 }
+
+/// An edit of a signed-in profile that changes what the server sees is its sign-in again: the
+/// new refresh token is kept; one that changes nothing it sees keeps the old tokens.
+#[test]
+fn an_edit_of_a_signed_in_profile_signs_in_again_and_keeps_the_new_session() {
+    let oidc = coupa_server("always");
+    let env = Env::new();
+    let b = Browser::new(&env, "consent");
+    setup(&env, &oidc, &b, &[]).expect(0);
+    let signed_in = || {
+        b.lines()
+            .iter()
+            .filter(|l| l.starts_with("callback "))
+            .count()
+    };
+    let before = signed_in();
+    let unseen = Run::from_output(
+        with_browser(env.cmd(), &b)
+            .args([
+                "edit",
+                "acme",
+                "--non-interactive",
+                "--client-name",
+                "Reports",
+            ])
+            .output()
+            .unwrap(),
+    );
+    unseen.expect(0);
+    assert_eq!(signed_in(), before, "nothing the server sees: no sign-in");
+    env.run(&["token", "acme", "--no-cache"]).expect(0);
+
+    let seen = Run::from_output(
+        with_browser(env.cmd(), &b)
+            .args([
+                "edit",
+                "acme",
+                "--non-interactive",
+                "--scopes",
+                "openid offline_access api.read",
+            ])
+            .output()
+            .unwrap(),
+    );
+    seen.expect(0);
+    assert!(seen.stdout.contains("signed in"), "{}", seen.all());
+    assert_eq!(signed_in(), before + 1, "the edit signed in again");
+    let refreshed = oidc.token_requests("refresh_token");
+    env.run(&["token", "acme", "--no-cache"]).expect(0);
+    assert_eq!(
+        oidc.token_requests("refresh_token"),
+        refreshed + 1,
+        "the new session's refresh token works"
+    );
+    let profiles = env.read_profiles();
+    assert!(profiles.contains("\"api.read\""), "{profiles}");
+}
+
+/// A change of grant is a change the server sees: client credentials to authorization code
+/// signs the user in, and the profile then works from its refresh token.
+#[test]
+fn an_edit_to_another_grant_signs_in_and_then_refreshes() {
+    let oidc = coupa_server("always");
+    let env = Env::new();
+    let b = Browser::new(&env, "consent");
+    env.run_stdin(
+        &[
+            "setup",
+            "--non-interactive",
+            "--provider",
+            "coupa",
+            "--profile",
+            "acme",
+            "--instance",
+            &oidc.issuer,
+            "--client-id",
+            "app",
+            "--scopes",
+            "api.read",
+            "--secret-store",
+            "file",
+            "--client-secret-stdin",
+        ],
+        SECRET,
+    )
+    .expect(0);
+    let moved = Run::from_output(
+        with_browser(env.cmd(), &b)
+            .args([
+                "edit",
+                "acme",
+                "--non-interactive",
+                "--grant-type",
+                "authorization-code",
+                "--scopes",
+                "openid offline_access",
+                "--redirect-uri",
+                ANY_PORT,
+            ])
+            .output()
+            .unwrap(),
+    );
+    moved.expect(0);
+    assert!(
+        moved
+            .stdout
+            .contains("changing profile acme: grant type, scopes, redirect URIs"),
+        "{}",
+        moved.all()
+    );
+    assert!(
+        env.read_profiles()
+            .contains("grant_type = \"authorization_code\"")
+    );
+    let refreshed = oidc.token_requests("refresh_token");
+    env.run(&["token", "acme", "--no-cache"]).expect(0);
+    assert_eq!(oidc.token_requests("refresh_token"), refreshed + 1);
+}
