@@ -207,12 +207,23 @@ impl Wizard {
             return commands;
         };
         self.given.remove(i);
+        let step = self.step;
         // An edit's address is the profile's own: taken as it is, without reading metadata.
-        if self.edit_skips() {
-            return self.accept_instance_as_typed();
-        }
         // The submit goes on through `advance`, which comes back here for the next step.
-        self.submit()
+        let take = |w: &mut Self| {
+            if w.edit_skips() {
+                w.accept_instance_as_typed()
+            } else {
+                w.submit()
+            }
+        };
+        let commands = take(self);
+        // An edit's values were accepted when the profile was saved: a warning (a host outside
+        // the provider's domains) is taken as the second Enter would, a refusal still stops.
+        if self.editing.is_some() && self.step == step && commands.is_empty() {
+            return take(self);
+        }
+        commands
     }
 
     /// The steps of this setup.

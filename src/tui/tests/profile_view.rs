@@ -266,3 +266,26 @@ fn home_opens_the_view_on_enter_and_verifies_on_v() {
     d.press(KeyCode::Char('v'));
     assert!(matches!(d.app.screen, Screen::Verify(_)));
 }
+
+/// A value the profile was saved with despite a warning (a host outside Coupa's domains) does
+/// not stop the edit: it opens on the review all the same.
+#[test]
+fn an_edit_takes_the_profiles_warned_values_as_they_were_accepted() {
+    let mut file = one_profile();
+    let p = file.profiles.get_mut("acme").unwrap();
+    p.instance_url = "http://127.0.0.1:9".into();
+    p.token_url = crate::rules::fields::Endpoint::parse(
+        crate::rules::fields::Field::InstanceUrl,
+        "the token URL",
+        "http://127.0.0.1:9/oauth2/token",
+    )
+    .unwrap();
+    let mut d = viewing(file);
+    d.press(KeyCode::Char('e'));
+    d.take();
+    d.send(Msg::EditReady {
+        name: "acme".into(),
+        secret: Ok(Some(ClientSecret::from(Secret::new("stored".to_string())))),
+    });
+    assert_eq!(d.step(), Step::Review, "{}", joined(&d, 80, 24));
+}

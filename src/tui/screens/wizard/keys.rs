@@ -102,6 +102,9 @@ impl Wizard {
                 "show/hide",
                 Act::Reveal,
             )),
+            Step::Review if self.saves_untested() => {
+                back(enter(ends(choose(Keymap::new())), "edit or save"))
+            }
             Step::Review if self.route().signs_in() => {
                 back(enter(ends(choose(Keymap::new())), "edit or sign in"))
             }
