@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::keyring::{keyring_session, lookup};
 use crate::support::bao::{Bao, ROOT, vault_setup_args};
 use crate::support::cli::{Env, Run};
-use crate::support::oauth::{OAuthConfig, TokenServer};
+use crate::support::oauth::OAuthConfig;
 use crate::support::oidc::Oidc;
 
 const SECRET: &str = "edit-secret-0123456789";
@@ -138,7 +138,7 @@ fn an_edit_the_server_does_not_see_asks_nothing_and_keeps_the_tokens() {
     let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
     let env = Env::with_profile(&server);
     env.run(&["token", "acme"]).expect(0);
-    let asked = posts(&server);
+    let asked = server.posts();
     let same = env.run(&["edit", "acme", "--non-interactive"]);
     same.expect(0);
     assert!(same.stdout.contains("nothing to change"), "{}", same.all());
@@ -154,7 +154,7 @@ fn an_edit_the_server_does_not_see_asks_nothing_and_keeps_the_tokens() {
     named.expect(0);
     assert!(named.stdout.contains("client details"), "{}", named.all());
     assert_eq!(
-        posts(&server),
+        server.posts(),
         asked,
         "nothing the server sees changed: no request"
     );
@@ -182,21 +182,13 @@ fn an_edit_the_server_does_not_see_asks_nothing_and_keeps_the_tokens() {
     );
 }
 
-fn posts(server: &TokenServer) -> usize {
-    server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST")
-        .count()
-}
-
 #[test]
 fn rename_keeps_secret_tokens_and_history_and_leaves_nothing_under_the_old_name() {
     let server = OAuthConfig::new("id", "sec", &["core.common.read"]).start();
     let env = Env::with_profile(&server);
     env.run(&["verify", "acme"]).expect(0);
     env.run(&["token", "acme"]).expect(0);
-    let asked = posts(&server);
+    let asked = server.posts();
     let record = profile_field(&env, "acme", "last_verification");
 
     let renamed = env.run(&["rename", "acme", "acme-prod"]);
@@ -213,7 +205,7 @@ fn rename_keeps_secret_tokens_and_history_and_leaves_nothing_under_the_old_name(
         "the cache came along: {}",
         token.stdout
     );
-    assert_eq!(posts(&server), asked);
+    assert_eq!(server.posts(), asked);
     assert_eq!(
         profile_field(&env, "acme-prod", "last_verification"),
         record

@@ -7,11 +7,7 @@ use crate::support::oauth::{OAuthConfig, TokenServer};
 const TOKEN: &str = "tok-ordinary-0123456789";
 
 fn token_requests(server: &TokenServer) -> usize {
-    server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST")
-        .count()
+    server.posts()
 }
 
 #[test]

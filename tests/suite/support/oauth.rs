@@ -125,6 +125,14 @@ impl std::ops::Deref for TokenServer {
 }
 
 impl TokenServer {
+    /// How many token requests (POSTs) the server has received.
+    pub fn posts(&self) -> usize {
+        self.requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count()
+    }
+
     /// The secret the server accepts first.
     pub fn secret(&self) -> String {
         self.config.secrets.lock().unwrap()[0].clone()

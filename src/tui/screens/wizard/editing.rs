@@ -99,41 +99,30 @@ impl Wizard {
         (e.original.as_ref() != Some(&typed)).then_some(typed)
     }
 
-    /// Whether the edit as it stands changes what the server sees (or the secret), so the
-    /// live test runs before the save; `None` outside an edit.
-    pub fn edit_needs_test(&self) -> Option<bool> {
+    /// The edit as it stands (the store as the profile has it: where the secret goes does
+    /// not change what is tested); `None` outside an edit or before every value is accepted.
+    fn edit_plan(&self) -> Option<manage::EditPlan> {
         let e = self.editing.as_ref()?;
-        let account = self.edited_account()?;
         let new = NewProfile {
             name: e.name.clone(),
-            account,
+            account: self.edited_account()?,
             secret: e.before.secret.clone(),
             verdict: Verdict::Untested,
             make_default: false,
         };
         let given = self.new_secret().is_some();
-        Some(manage::plan_edit(&e.name, &e.before, &new, None, given).needs_test)
+        Some(manage::plan_edit(&e.name, &e.before, &new, None, given))
+    }
+
+    /// Whether the edit as it stands changes what the server sees (or the secret), so the
+    /// live test runs before the save; `None` outside an edit.
+    pub fn edit_needs_test(&self) -> Option<bool> {
+        self.edit_plan().map(|p| p.needs_test)
     }
 
     /// Whether anything differs from the saved profile (what leaving would lose).
     pub(super) fn edit_changes(&self) -> bool {
-        let Some(e) = self.editing.as_ref() else {
-            return false;
-        };
-        let Some(account) = self.edited_account() else {
-            return true;
-        };
-        let new = NewProfile {
-            name: e.name.clone(),
-            account,
-            secret: e.before.secret.clone(),
-            verdict: Verdict::Untested,
-            make_default: false,
-        };
-        let given = self.new_secret().is_some();
-        !manage::plan_edit(&e.name, &e.before, &new, None, given)
-            .changes
-            .is_empty()
+        self.editing.is_some() && self.edit_plan().is_none_or(|p| !p.changes.is_empty())
     }
 
     /// Whether the review's last row saves at once (an edit nothing the server sees changed).
