@@ -2,15 +2,13 @@
 //! option not given, setup's field rules check the result, a change the server sees is tested
 //! as setup tests, and [`crate::flows::manage::save_edit`] writes it.
 
-use super::setup::{EditOf, Target, check, finish};
+use super::setup::{EditOf, Target, check, finish, save_edit};
 use super::{CmdError, Ctx, unknown_profile};
 use crate::cli::args::{EditArgs, SetupArgs, StoreChoice};
 use crate::flows::manage::{self, Change};
 use crate::rules::fields;
 use crate::rules::provider::Provider;
 use crate::rules::secret::ClientSecret;
-use crate::session::Session;
-use crate::stores::account::NewProfile;
 use crate::stores::profile::{Profile, Verdict};
 use crate::stores::secret_store::{SecretLocation, SecretStoreKind};
 
@@ -61,7 +59,7 @@ pub async fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CmdError> {
     };
     if !plan.needs_test {
         new.verdict = Verdict::Untested;
-        return save(ctx, &new, checked.secret.as_ref(), None, &[], &edit);
+        return save_edit(ctx, &new, checked.secret.as_ref(), None, &[], &edit);
     }
     finish(
         ctx,
@@ -174,31 +172,4 @@ fn changes(list: &[Change]) -> String {
         .map(|c| crate::report::change_word(*c))
         .collect();
     words.join(", ")
-}
-
-/// Write the edit (setup's last step for [`Target::Edit`]).
-pub(super) fn save(
-    ctx: &Ctx,
-    new: &NewProfile,
-    secret: Option<&ClientSecret>,
-    session: Option<&Session>,
-    next: &[String],
-    edit: &EditOf,
-) -> Result<(), CmdError> {
-    let given = edit.given_secret.then(|| secret.cloned()).flatten();
-    let plan = manage::plan_edit(&new.name, &edit.before, new, given, edit.given_secret);
-    let moved = plan.changes.contains(&Change::SecretStore);
-    let done = manage::save_edit(&ctx.accounts, plan, &new.verdict, session, new.make_default)
-        .map_err(|e| super::manage::error(ctx, e.into(), &new.name))?;
-    crate::say!("{} profile {}", ctx.style.ok("saved:"), new.name);
-    if moved || edit.given_secret {
-        super::manage::say_secret(&done);
-    }
-    if !next.is_empty() {
-        crate::say!("next:");
-        for line in next {
-            crate::say!("  {line}");
-        }
-    }
-    Ok(())
 }

@@ -1,7 +1,10 @@
 //! `setup --non-interactive`: check every field, prove the credentials, save.
 
 pub(super) mod check;
+mod edit_save;
 mod user;
+
+pub(super) use edit_save::save_edit;
 
 use super::{CmdError, Ctx};
 use crate::cli::args::SetupArgs;
@@ -269,7 +272,7 @@ fn save(
     target: &Target,
 ) -> Result<(), CmdError> {
     if let Target::Edit(edit) = target {
-        return super::edit::save(ctx, new, secret, session, next, edit);
+        return save_edit(ctx, new, secret, session, next, edit);
     }
     let saved = ctx
         .accounts
