@@ -212,7 +212,7 @@ fn browser_sign_in_then_tokens_from_the_rotated_refresh_token() {
     v.expect(0);
     assert!(
         v.stdout
-            .contains("ok    refresh token stored, issued just now"),
+            .contains("ok    refresh token  stored, issued just now"),
         "{}",
         v.stdout
     );
@@ -333,12 +333,12 @@ fn a_public_client_signs_in_with_pkce_alone() {
     v.expect(4);
     assert!(
         v.stdout
-            .contains("ok    endpoints     as http://127.0.0.1:"),
+            .contains("ok    endpoints      as http://127.0.0.1:"),
         "re-discovered: {}",
         v.stdout
     );
     assert!(
-        v.stdout.contains("FAIL  refresh token none stored"),
+        v.stdout.contains("FAIL  refresh token  none stored"),
         "{}",
         v.stdout
     );
