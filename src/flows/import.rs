@@ -61,6 +61,10 @@ pub enum ImportError {
     Fields(Vec<FieldError>),
     #[error("profile \"{0}\" already exists")]
     Exists(String),
+    #[error(
+        "the file's profile cannot be tested here before it is saved (its secret or sign-in is yours to add), so it would replace {0} untested; nothing was changed"
+    )]
+    ReplaceUntested(String),
     #[error("the secret could not be read: {0}")]
     Secret(StoreError),
     #[error("the live test failed; nothing was imported")]
@@ -158,6 +162,10 @@ pub fn prepare(
     if exists && !request.replace {
         return Err(ImportError::Exists(name));
     }
+    // Said before the user agrees to anything: see [`import`].
+    if exists && !testable_here(&account.grant, &secret) {
+        return Err(ImportError::ReplaceUntested(name));
+    }
     Ok(Prepared {
         new: NewProfile {
             name,
@@ -203,8 +211,22 @@ pub async fn import(
         }
         (false, false) => Next::AddSecret,
     };
+    // Only a profile that passed its test here may take the place of a working one: anything
+    // else would leave the name without a secret (or a session) that worked.
+    if prepared.replaces && next != Next::Ready {
+        return Err(ImportError::ReplaceUntested(new.name.clone()));
+    }
     let saved = accounts.create_replacing(&new, prepared.replaces)?;
     Ok(Imported { saved, next })
+}
+
+/// Whether an imported profile is tested live before it is saved: a client-credentials one
+/// whose secret is in Vault or a password manager. The others wait for a secret or a sign-in.
+fn testable_here(
+    grant: &crate::protocol::token::GrantType,
+    secret: &crate::stores::secret_store::SecretLocation,
+) -> bool {
+    !grant.is_user_grant() && secret.local_entry().is_none()
 }
 
 /// The live test with the secret read from Vault or the password manager.

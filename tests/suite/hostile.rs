@@ -322,6 +322,30 @@ fn a_failed_replace_leaves_the_old_profile_and_its_secret_as_they_were() {
     assert!(!refusing.requests().is_empty(), "tested, with consent");
 }
 
+/// A file whose profile cannot be tested here (its secret is the importer's to add) never
+/// replaces a working profile: it would leave the name without a secret that works.
+#[test]
+fn an_untestable_file_never_replaces_a_working_profile() {
+    let v = Victim::new();
+    let server =
+        Server::start(|_| Reply::json(200, &json!({"access_token": "t", "token_type": "Bearer"})));
+    let text = profile_file(&server.url("/oauth2/token"), "secret_store = \"file\"\n");
+    let run = v.import(
+        &text,
+        &["--replace", "--allow-endpoint", &server.url("")],
+        &[],
+    );
+    run.expect(2);
+    assert!(
+        run.stderr
+            .contains("would replace victim untested; nothing was changed"),
+        "{}",
+        run.stderr
+    );
+    v.unharmed(&run);
+    assert!(server.requests().is_empty(), "nothing was contacted");
+}
+
 #[test]
 fn hostile_text_in_a_file_is_refused_and_shown_escaped() {
     let v = Victim::new();
