@@ -149,14 +149,21 @@ impl Accounts {
                 Ok(value) => self
                     .secrets
                     .set(to.local_store(), &entry(&to.secret_ref), &value),
+                // None there, or a keyring this session cannot use (a password manager's or
+                // Vault's tokens live in it): nothing to carry, and no reason to refuse a change
+                // of a store that is not the keyring.
                 Err(StoreError::Missing { .. }) => Ok(()),
+                Err(e) if e.is_keyring() => Ok(()),
                 Err(e) => Err(e),
             }
         };
         match change.session {
             SessionCarry::None => Ok(()),
             SessionCarry::RefreshOnly => copy(refresh_ref),
-            SessionCarry::All => copy(refresh_ref).and_then(|()| copy(cache_ref)),
+            // The cached token is a convenience: one that cannot be carried is asked for again.
+            SessionCarry::All => copy(refresh_ref).map(|()| {
+                let _ = copy(cache_ref);
+            }),
             SessionCarry::New(session) => match self.keep_locked(to, session, "rewrite").refresh {
                 Some(e) => Err(e),
                 None => Ok(()),
