@@ -80,6 +80,8 @@ pub struct Saved {
 pub struct Deleted {
     pub secret_location: String,
     pub secret_removed: Result<bool, StoreError>,
+    /// The secret is in Vault or a password manager, which are not ours alone: it stays there.
+    pub secret_kept: bool,
 }
 
 /// Where the secret of one run came from.
@@ -353,6 +355,7 @@ impl Accounts {
         let _lock = profiles.lock()?;
         let session_cleared = self.clear_session(&removed);
         let deleted = Deleted {
+            secret_kept: removed.has_secret() && removed.secret.local_entry().is_none(),
             secret_location: self.describe(&removed),
             secret_removed: self.secret_delete(&removed),
         };

@@ -128,14 +128,11 @@ impl App {
                 app.screen = Screen::Verify(screen);
                 vec![cmd]
             }
-            Entry::Edit(name) => match app.profiles.get(&name).cloned() {
-                Some(p) => {
+            Entry::Edit(name) => match app.profiles.get(&name) {
+                Some(_) => {
                     let (view, _) = ProfileView::open(name.clone());
                     app.screen = Screen::Profile(Box::new(view));
-                    vec![Command::ReadForEdit {
-                        name,
-                        profile: Box::new(p),
-                    }]
+                    vec![Command::ReadForEdit { name }]
                 }
                 None => vec![Command::Quit(Ending::NoProfile(name))],
             },
@@ -274,7 +271,11 @@ impl App {
                     self.screen = Screen::Home(Home::selecting(select, note));
                     vec![Command::LoadProfiles].into()
                 }
-                Msg::EditReady { name, secret } => self.open_edit(name, secret),
+                Msg::EditReady {
+                    name,
+                    profile,
+                    secret,
+                } => self.open_edit(name, profile, secret),
                 msg => {
                     let (action, outcome) = v.update(msg);
                     let name = v.name.clone();
@@ -325,10 +326,7 @@ impl App {
         let home = match action {
             ViewAction::None => return None,
             ViewAction::Back => HomeAction::None,
-            ViewAction::Edit => {
-                let profile = Box::new(self.profiles.get(&name)?.clone());
-                return Some(vec![Command::ReadForEdit { name, profile }].into());
-            }
+            ViewAction::Edit => return Some(vec![Command::ReadForEdit { name }].into()),
             ViewAction::Rotate => HomeAction::Rotate(name.clone()),
             ViewAction::Verify => HomeAction::Verify(vec![name.clone()]),
             ViewAction::Login => HomeAction::Login(name.clone()),
@@ -346,14 +344,19 @@ impl App {
     fn open_edit(
         &mut self,
         name: String,
+        profile: Option<Box<crate::stores::profile::Profile>>,
         secret: Result<
             Option<crate::rules::secret::ClientSecret>,
             crate::stores::secret_store::StoreError,
         >,
     ) -> Outcome {
-        let Some(before) = self.profiles.get(&name).cloned() else {
-            return Outcome::none();
+        // Gone meanwhile: home says what there is now.
+        let Some(before) = profile.map(|p| *p) else {
+            self.screen = Screen::Home(Home::selecting(None, None));
+            return vec![Command::LoadProfiles].into();
         };
+        // As profiles.toml holds it now, not as it was when the view was drawn.
+        self.profiles.profiles.insert(name.clone(), before.clone());
         self.from_view = true;
         self.return_to = Some(name.clone());
         let wizard = super::screens::wizard::Wizard::edit(

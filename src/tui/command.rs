@@ -86,10 +86,10 @@ pub enum Command {
     Describe {
         name: String,
     },
-    /// Read the stored secret of a profile to edit; the answer is `Msg::EditReady`.
+    /// Read a profile to edit afresh from profiles.toml, and its stored secret; the answer is
+    /// `Msg::EditReady`.
     ReadForEdit {
         name: String,
-        profile: Box<Profile>,
     },
     /// Save an edit of `name` (as it was: `before`); the answer is `Msg::Saved`.
     SaveEdit {

@@ -82,6 +82,8 @@ pub enum Msg {
     /// not be read.
     EditReady {
         name: String,
+        /// The profile as profiles.toml holds it now (`None`: gone meanwhile).
+        profile: Option<Box<crate::stores::profile::Profile>>,
         secret: Result<Option<crate::rules::secret::ClientSecret>, StoreError>,
     },
     Renamed {

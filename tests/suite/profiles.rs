@@ -434,6 +434,42 @@ fn a_password_managers_entry_is_shared_only_by_choice() {
     env.run(&["copy", "acme", "acme-2", "--share-secret"])
         .expect(0);
     env.run(&["token", "acme-2"]).expect(0);
+    // Out of the password manager into the file, where no keyring can be used: the keyring
+    // (where such a profile's tokens would be) is no reason to refuse.
+    let moved = Run::from_output(
+        env.cmd()
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+            .args([
+                "edit",
+                "acme",
+                "--non-interactive",
+                "--secret-store",
+                "file",
+            ])
+            .output()
+            .unwrap(),
+    );
+    moved.expect(0);
+    assert!(
+        stores(&env).1.contains("cmd-sec"),
+        "the secret moved into the file"
+    );
+    assert!(
+        moved.stdout.contains("the old secret stays"),
+        "{}",
+        moved.all()
+    );
+    env.run(&["token", "acme", "--no-cache"]).expect(0);
+    // Deleting the profile that shares the manager's entry says the entry stays, as it does.
+    let gone = env.run(&["delete", "acme-2", "--yes"]);
+    gone.expect(0);
+    assert!(
+        gone.stdout
+            .contains("its secret stays in the password manager"),
+        "{}",
+        gone.all()
+    );
+    assert!(secret_file.exists());
 }
 
 #[test]

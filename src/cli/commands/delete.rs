@@ -32,6 +32,10 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<(), CmdError> {
         .map_err(|e| ctx.account_error(e, &name))?;
     crate::say!("deleted profile {name}");
     match deleted.secret_removed {
+        _ if deleted.secret_kept => crate::say!(
+            "its secret stays in the {} (not oauth-setup's alone to remove); remove it there when nothing else uses it",
+            deleted.secret_location
+        ),
         Ok(true) => crate::say!("deleted its secret from the {}", deleted.secret_location),
         Ok(false) => crate::say!("it had no stored secret"),
         Err(e) => {

@@ -149,6 +149,20 @@ pub fn parse_profile_name(input: &str) -> Result<String, FieldError> {
             ),
         ));
     }
+    // "." and ".." name folders, and a leading dot hides a file: the name also names files
+    // (its lock) and store entries.
+    if value.starts_with('.') {
+        return Err(FieldError::new(
+            Field::Profile,
+            format!(
+                "\"{value}\" starts with '.'; start with a letter or digit, e.g. {}",
+                match value.trim_start_matches('.') {
+                    "" => "acme",
+                    rest => rest,
+                }
+            ),
+        ));
+    }
     if let Some(bad) = value
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
@@ -292,6 +306,12 @@ mod tests {
         );
         assert!(parse_profile_name("ácme").is_err());
         assert!(parse_profile_name("a b").is_err());
+        // Names that are folders or hidden files: they also name a lock file and store entries.
+        for dots in [".", "..", ".acme"] {
+            let e = parse_profile_name(dots).unwrap_err();
+            assert!(e.message.contains("starts with '.'"), "{dots}: {e}");
+        }
+        assert_eq!(parse_profile_name("acme.v2"), Ok("acme.v2".into()));
     }
 
     #[test]

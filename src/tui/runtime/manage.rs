@@ -21,12 +21,18 @@ impl Executor {
                     .and_then(|f| crate::flows::show::gather(&accounts, &f, &name));
                 Msg::Described(Box::new(info))
             }),
-            Command::ReadForEdit { name, profile } => self.reply_blocking(move || Msg::EditReady {
-                secret: match profile.has_secret() {
-                    true => accounts.client_secret(&profile).map(Some),
-                    false => Ok(None),
-                },
-                name,
+            Command::ReadForEdit { name } => self.reply_blocking(move || {
+                // Afresh: another process may have changed it since the view was drawn.
+                let profile = accounts.load().ok().and_then(|f| f.get(&name).cloned());
+                let secret = match &profile {
+                    Some(p) if p.has_secret() => accounts.client_secret(p).map(Some),
+                    _ => Ok(None),
+                };
+                Msg::EditReady {
+                    name,
+                    profile: profile.map(Box::new),
+                    secret,
+                }
             }),
             Command::SaveEdit {
                 name,

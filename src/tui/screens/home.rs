@@ -65,10 +65,15 @@ impl Note {
                 name,
                 result: Ok(d),
             } => Some(match &d.secret_removed {
-                Ok(_) => format!(
+                _ if d.secret_kept => format!(
+                    "deleted profile {name}; its secret stays in the {} (not oauth-setup's alone to remove)",
+                    d.secret_location
+                ),
+                Ok(true) => format!(
                     "deleted profile {name} and its secret from the {}",
                     d.secret_location
                 ),
+                Ok(false) => format!("deleted profile {name} (it had no stored secret)"),
                 Err(e) => format!(
                     "delete {name}: the profile is gone, but its secret is still in the {}: {e}",
                     d.secret_location

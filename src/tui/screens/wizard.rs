@@ -315,6 +315,10 @@ impl Wizard {
         if self.editing.is_some() && self.step == Step::Review {
             return Outcome::Back;
         }
+        // Nothing was tested on the way to this save: back is the review, not a test.
+        if self.step == Step::Save && self.saves_untested() {
+            return self.go(Step::Review).into();
+        }
         match self.route().prev(self.step) {
             Some(prev) if self.step != Step::Done => self.go(prev).into(),
             _ => Outcome::Back,

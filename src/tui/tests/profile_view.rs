@@ -157,8 +157,10 @@ fn delete_from_the_view_asks_then_goes_home() {
 fn editing() -> Driver {
     let mut d = viewing(one_profile());
     d.press(KeyCode::Char('e'));
-    assert!(matches!(d.take().as_slice(), [Command::ReadForEdit { name, .. }] if name == "acme"));
+    assert!(matches!(d.take().as_slice(), [Command::ReadForEdit { name }] if name == "acme"));
+    let profile = d.app.profiles.get("acme").cloned().map(Box::new);
     d.send(Msg::EditReady {
+        profile,
         name: "acme".into(),
         secret: Ok(Some(ClientSecret::from(Secret::new(
             "stored-secret".to_string(),
@@ -250,7 +252,9 @@ fn an_edit_whose_secret_cannot_be_read_asks_for_it() {
     let mut d = viewing(one_profile());
     d.press(KeyCode::Char('e'));
     d.take();
+    let profile = d.app.profiles.get("acme").cloned().map(Box::new);
     d.send(Msg::EditReady {
+        profile,
         name: "acme".into(),
         secret: Err(crate::stores::secret_store::StoreError::Missing {
             store: "OS keyring".into(),
@@ -283,9 +287,62 @@ fn an_edit_takes_the_profiles_warned_values_as_they_were_accepted() {
     let mut d = viewing(file);
     d.press(KeyCode::Char('e'));
     d.take();
+    let profile = d.app.profiles.get("acme").cloned().map(Box::new);
     d.send(Msg::EditReady {
+        profile,
         name: "acme".into(),
         secret: Ok(Some(ClientSecret::from(Secret::new("stored".to_string())))),
     });
     assert_eq!(d.step(), Step::Review, "{}", joined(&d, 80, 24));
+}
+
+/// The edit starts from the profile as profiles.toml holds it when `e` is pressed, not as the
+/// view last drew it (another process may have changed it).
+#[test]
+fn an_edit_starts_from_the_profile_as_it_is_now() {
+    let mut d = viewing(one_profile());
+    d.press(KeyCode::Char('e'));
+    d.take();
+    let mut now = d.app.profiles.get("acme").cloned().unwrap();
+    now.client_id = "changed-elsewhere".into();
+    now.client_auth = crate::protocol::token::ClientAuth::Basic;
+    d.send(Msg::EditReady {
+        name: "acme".into(),
+        profile: Some(Box::new(now)),
+        secret: Ok(Some(ClientSecret::from(Secret::new("stored".to_string())))),
+    });
+    assert_eq!(d.step(), Step::Review);
+    assert!(joined(&d, 80, 24).contains("changed-elsewhere"));
+    assert!(
+        d.w().saves_untested(),
+        "nothing differs from the profile as it is now"
+    );
+    // And a profile deleted meanwhile goes home.
+    let mut d = viewing(one_profile());
+    d.press(KeyCode::Char('e'));
+    d.take();
+    d.send(Msg::EditReady {
+        name: "acme".into(),
+        profile: None,
+        secret: Ok(None),
+    });
+    assert_eq!(d.app.screen_name(), "home");
+}
+
+/// Esc on the save step of an untested edit goes back to the review; it never starts a test.
+#[test]
+fn esc_on_an_untested_edits_save_returns_to_the_review_without_a_request() {
+    let mut d = editing();
+    while d.w().review_at != Step::Test {
+        d.press(KeyCode::Down);
+    }
+    d.enter();
+    assert_eq!(d.step(), Step::Save);
+    d.take();
+    d.press(KeyCode::Esc);
+    assert_eq!(d.step(), Step::Review);
+    assert!(
+        !d.take().iter().any(|c| matches!(c, Command::Test { .. })),
+        "no token request"
+    );
 }

@@ -379,7 +379,8 @@ fn run(provider: usize, prefilled: bool, acts: &[Act]) -> Driver {
                     });
                     pending.work.push(Msg::Described(Box::new(info)));
                 }
-                Command::ReadForEdit { name, .. } => pending.work.push(Msg::EditReady {
+                Command::ReadForEdit { name } => pending.work.push(Msg::EditReady {
+                    profile: one_profile().get(&name).cloned().map(Box::new),
                     name,
                     secret: Ok(Some(crate::rules::secret::ClientSecret::from(
                         crate::rules::secret::Secret::new("stored-secret-9".to_string()),
