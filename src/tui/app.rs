@@ -6,7 +6,7 @@ use super::command::{Command, Ending, Outcome};
 use super::msg::Msg;
 use super::screens::home::{Home, HomeAction, Note};
 use super::screens::login_screen::LoginScreen;
-use super::screens::profile_view::{ProfileView, ViewAction};
+use super::screens::profile_view::ProfileView;
 use super::screens::rotate::Rotate;
 use super::screens::verify_screen::VerifyScreen;
 use super::screens::wizard::{Prefill, Wizard};
@@ -17,6 +17,7 @@ use crate::stores::profile::ProfilesFile;
 use crate::stores::vault::VaultEnv;
 use std::collections::BTreeMap;
 
+mod profile;
 mod view;
 
 /// Where the app opens.
@@ -259,32 +260,7 @@ impl App {
             Screen::Rotate(r) => r.update(msg),
             Screen::Verify(v) => v.update(msg),
             Screen::Login(l) => l.update(msg),
-            Screen::Profile(v) => match msg {
-                Msg::Deleted { name, result } => {
-                    let failed = result.is_err();
-                    let note = Some(Note::Deleted {
-                        name: name.clone(),
-                        result,
-                    });
-                    // A refused delete keeps the cursor on the profile.
-                    let select = failed.then_some(name);
-                    self.screen = Screen::Home(Home::selecting(select, note));
-                    vec![Command::LoadProfiles].into()
-                }
-                Msg::EditReady {
-                    name,
-                    profile,
-                    secret,
-                } => self.open_edit(name, profile, secret),
-                msg => {
-                    let (action, outcome) = v.update(msg);
-                    let name = v.name.clone();
-                    match self.on_view_action(action, name) {
-                        Some(opened) => opened,
-                        None => outcome,
-                    }
-                }
-            },
+            Screen::Profile(_) => self.route_view(msg),
             Screen::Home(h) => match msg {
                 Msg::Key(key) => {
                     let action = h.on_key(key, &self.profiles);
@@ -318,56 +294,6 @@ impl App {
                 _ => Outcome::none(),
             },
         }
-    }
-
-    /// What the profile view asked for; `None` when it needs nothing from the app.
-    fn on_view_action(&mut self, action: ViewAction, name: String) -> Option<Outcome> {
-        self.return_to = Some(name.clone());
-        let home = match action {
-            ViewAction::None => return None,
-            ViewAction::Back => HomeAction::None,
-            ViewAction::Edit => return Some(vec![Command::ReadForEdit { name }].into()),
-            ViewAction::Rotate => HomeAction::Rotate(name.clone()),
-            ViewAction::Verify => HomeAction::Verify(vec![name.clone()]),
-            ViewAction::Login => HomeAction::Login(name.clone()),
-        };
-        if matches!(home, HomeAction::None) {
-            self.screen = Screen::Home(Home::selecting(Some(name), None));
-            return Some(vec![Command::LoadProfiles].into());
-        }
-        self.from_view = true;
-        Some(self.on_home_action(home))
-    }
-
-    /// The edit's wizard, once the stored secret was read (or could not be: the secret step
-    /// then asks for it).
-    fn open_edit(
-        &mut self,
-        name: String,
-        profile: Option<Box<crate::stores::profile::Profile>>,
-        secret: Result<
-            Option<crate::rules::secret::ClientSecret>,
-            crate::stores::secret_store::StoreError,
-        >,
-    ) -> Outcome {
-        // Gone meanwhile: home says what there is now.
-        let Some(before) = profile.map(|p| *p) else {
-            self.screen = Screen::Home(Home::selecting(None, None));
-            return vec![Command::LoadProfiles].into();
-        };
-        // As profiles.toml holds it now, not as it was when the view was drawn.
-        self.profiles.profiles.insert(name.clone(), before.clone());
-        self.from_view = true;
-        self.return_to = Some(name.clone());
-        let wizard = super::screens::wizard::Wizard::edit(
-            self.profiles.clone(),
-            &name,
-            before,
-            secret.ok().flatten(),
-            self.vault_env.clone(),
-        );
-        self.screen = Screen::Wizard(Box::new(wizard));
-        Outcome::none()
     }
 
     fn on_home_action(&mut self, action: HomeAction) -> Outcome {
