@@ -399,7 +399,11 @@ pub struct DefaultArgs {
     pub profile: String,
 }
 
-const EDIT_EXAMPLES: &str = "Examples:
+const EDIT_EXAMPLES: &str = "Options given change the profile at once, in a terminal too (as with
+--non-interactive); `edit NAME` alone, in a terminal, opens the app's edit. --profile
+is refused: rename with `oauth-setup rename`.
+
+Examples:
   # Add a scope the administrator just granted (tested live first):
   oauth-setup edit acme --non-interactive \\
       --scopes \"core.common.read core.invoice.read core.invoice.write\"
@@ -408,7 +412,8 @@ const EDIT_EXAMPLES: &str = "Examples:
   # A new client id and its secret:
   printf '%s' \"$SECRET\" | oauth-setup edit acme --non-interactive \\
       --client-id acme-api-2 --client-secret-stdin
-  # In a terminal, without --non-interactive: the app's wizard, filled in";
+  # In a terminal, the app's edit of the saved profile:
+  oauth-setup edit acme";
 
 const COPY_EXAMPLES: &str = "Examples:
   oauth-setup copy acme acme-ci

@@ -112,6 +112,8 @@ pub fn copy(
     let mut copy = renamed(old, &to);
     copy.created_at = timestamp::now();
     copy.secret_rotated_at = None;
+    // The copy has not been verified yet: the original's record is not its own.
+    copy.last_verification = None;
     copy.secret = copy_location(&old.secret, &to, how)?;
     let done = accounts.rewrite(Rewrite {
         from_name: from,
@@ -149,9 +151,11 @@ fn copy_location(
     })
 }
 
-/// `default PROFILE`.
-pub fn make_default(accounts: &Accounts, name: &str) -> Result<(), ManageError> {
-    Ok(accounts.set_default(name)?)
+/// `default PROFILE`; `Ok(false)` when it was the default already.
+pub fn make_default(accounts: &Accounts, name: &str) -> Result<bool, ManageError> {
+    let was = accounts.load().map_err(AccountError::from)?.default_profile;
+    accounts.set_default(name)?;
+    Ok(was.as_deref() != Some(name))
 }
 
 /// The same grant at the same instance keeps the endpoints the profile found (an issuer's

@@ -277,10 +277,13 @@ impl App {
                         Ok(prepared) => {
                             h.import = None;
                             h.import_as = None;
+                            // What an earlier attempt said no longer holds.
+                            h.note = None;
                             h.confirm_import = Some(Box::new(prepared));
                         }
                         // The name is taken: the box asks for another, or the same to replace.
                         Err(crate::flows::import::ImportError::Exists(taken)) => {
+                            h.note = None;
                             h.name_clash(taken, &self.profiles);
                         }
                         Err(e) => h.note = Some(Note::Imported(Err(e))),

@@ -31,8 +31,13 @@ pub fn copy(ctx: &Ctx, args: &CopyArgs) -> Result<(), CmdError> {
 }
 
 pub fn default(ctx: &Ctx, args: &DefaultArgs) -> Result<(), CmdError> {
-    manage::make_default(&ctx.accounts, &args.profile).map_err(|e| error(ctx, e, &args.profile))?;
-    crate::say!("{} is now the default profile", args.profile);
+    let changed = manage::make_default(&ctx.accounts, &args.profile)
+        .map_err(|e| error(ctx, e, &args.profile))?;
+    if changed {
+        crate::say!("{} is now the default profile", args.profile);
+    } else {
+        crate::say!("{} is the default profile already", args.profile);
+    }
     Ok(())
 }
 
@@ -52,7 +57,10 @@ pub(super) fn error(ctx: &Ctx, e: ManageError, profile: &str) -> CmdError {
             Ok(file) => unknown_profile(&name, &file),
             Err(e) => e.into(),
         },
-        ManageError::Name(field) => CmdError::fields(&[field]),
+        // The new name is an argument here, not setup's --profile.
+        ManageError::Name(field) => {
+            CmdError::usage(format!("the new name {}", field.message)).with_fix("use letters, digits, '.', '_' and '-', e.g. acme-prod")
+        }
         ManageError::Exists(name) => CmdError::usage(format!(
             "profile \"{name}\" already exists; nothing was changed"
         ))

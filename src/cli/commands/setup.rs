@@ -258,7 +258,7 @@ fn refused_scopes(not_granted: &[String], must_grant: &[String]) -> Option<(Stri
         refused.join(" ")
     );
     let err = CmdError::new(crate::base::exit::ExitCode::Rejected, summary.clone()).with_fix(
-        "grant the scope to the client on the server (in Coupa: the client's Scopes), then edit again",
+        "grant the scope to the client on the server (its client form's scopes), then edit again",
     );
     Some((summary, err))
 }

@@ -66,7 +66,7 @@ impl Executor {
                 }
             }),
             Command::MakeDefault { name } => self.reply_blocking(move || Msg::DefaultMade {
-                result: manage::make_default(&accounts, &name),
+                result: manage::make_default(&accounts, &name).map(|_| ()),
                 name,
             }),
             _ => {}

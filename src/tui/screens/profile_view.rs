@@ -241,14 +241,20 @@ impl ProfileView {
     /// A refusal the name box can mend stays in it, under the name; anything else closes it
     /// and becomes the note.
     fn refused(&mut self, e: ManageError) -> Option<ViewNote> {
+        // A taken name, a bad one, or a password manager's entry (Tab shares it): the box
+        // stays, with what was typed.
         let mendable = matches!(
             e,
-            ManageError::Name(_) | ManageError::Exists(_) | ManageError::SameName(_)
+            ManageError::Name(_)
+                | ManageError::Exists(_)
+                | ManageError::SameName(_)
+                | ManageError::CannotCopyCommand
         );
         match self.name_box.as_mut() {
             Some(b) if mendable => {
                 b.field.error = Some(match &e {
                     ManageError::Name(f) => f.message.clone(),
+                    ManageError::CannotCopyCommand => format!("{e}: Tab shares the same entry"),
                     other => format!("{other}; choose another name"),
                 });
                 None

@@ -854,3 +854,25 @@ fn an_import_name_clash_offers_another_name_or_replacing() {
         assert!(joined(&d, w, h).contains("Esc"), "{w}x{h}");
     }
 }
+
+/// Another provider chosen from the review leaves values to accept again: the live test's row
+/// then opens the first of them instead of doing nothing.
+#[test]
+fn the_live_test_opens_a_value_still_to_be_accepted() {
+    let mut d = Driver::wizard();
+    d.walk_to_review();
+    d.edit(Step::Provider);
+    d.press(KeyCode::Down).enter();
+    assert_eq!(d.step(), Step::Review, "{}", joined(&d, 80, 24));
+    assert!(
+        d.w().draft.instance.is_none(),
+        "the other provider's rules apply anew"
+    );
+    while d.w().review_at != Step::Test {
+        d.press(KeyCode::Down);
+    }
+    d.take();
+    d.enter();
+    assert_eq!(d.step(), Step::Instance, "{}", joined(&d, 80, 24));
+    assert!(d.take().iter().all(|c| !matches!(c, Command::Test { .. })));
+}

@@ -15,9 +15,9 @@ use crate::tui::widgets::wrap;
 impl Wizard {
     pub(super) fn start_test(&mut self) -> Vec<Command> {
         let Some(request) = self.draft.request(self.provider, self.auth) else {
-            // Unreachable through the steps, which validate first; go back rather than guess.
-            self.step = Step::Review;
-            return vec![];
+            // A value is still to be accepted (another provider was chosen from the review, say):
+            // its step opens, and Enter there comes back to the review.
+            return self.open_missing();
         };
         self.attempt += 1;
         self.test = TestState::Running {
@@ -27,6 +27,30 @@ impl Wizard {
             attempt: self.attempt,
             request,
         }]
+    }
+
+    /// The first step whose value the test needs and the draft lacks, opened to be answered.
+    pub(super) fn open_missing(&mut self) -> Vec<Command> {
+        let d = &self.draft;
+        let missing = [
+            (Step::Instance, d.instance.is_none()),
+            (Step::GrantType, d.grant.is_none()),
+            (Step::Scopes, d.scopes.is_none()),
+            (Step::ClientId, d.client_id.is_none()),
+            (Step::ClientSecret, d.secret.is_none() && !d.is_public()),
+        ]
+        .into_iter()
+        .find_map(|(step, missing)| missing.then_some(step));
+        match missing {
+            Some(step) => {
+                self.after = After::Review;
+                self.go(step)
+            }
+            None => {
+                self.step = Step::Review;
+                vec![]
+            }
+        }
     }
 
     pub(super) fn on_test_done(&mut self, attempt: u64, result: Result<TestOk, TestFailure>) {

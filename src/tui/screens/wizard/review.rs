@@ -31,8 +31,12 @@ impl Wizard {
     pub fn review_rows(&self) -> Vec<Row> {
         let d = &self.draft;
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        let mut rows = vec![
-            row(Step::Provider, "Provider", &self.provider.display_name),
+        let mut rows = Vec::new();
+        // An edit keeps the profile's provider: another one is another profile (setup).
+        if !self.is_edit() {
+            rows.push(row(Step::Provider, "Provider", &self.provider.display_name));
+        }
+        rows.extend([
             self.instance_row(),
             row(
                 Step::GrantType,
@@ -41,7 +45,7 @@ impl Wizard {
                     .map(|g| g.label().to_lowercase())
                     .unwrap_or_default(),
             ),
-        ];
+        ]);
         if self.route().applies(Step::ClientName) {
             rows.push(row(Step::ClientName, "Client name", text(&d.form.name)));
         }
