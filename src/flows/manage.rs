@@ -172,6 +172,20 @@ pub fn keep_endpoints(before: &Profile, account: &mut NewAccount) {
     }
 }
 
+/// The scopes an edit adds that the server did not grant: such an edit is refused (the
+/// client lacks them), unless saved unverified on purpose.
+pub fn refused_additions(
+    before: &[String],
+    asked: &[String],
+    not_granted: &[String],
+) -> Vec<String> {
+    asked
+        .iter()
+        .filter(|s| !before.contains(s) && not_granted.contains(s))
+        .cloned()
+        .collect()
+}
+
 /// What an edit changes, field by field (words at the edges).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {

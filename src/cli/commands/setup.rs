@@ -84,17 +84,11 @@ pub(super) async fn finish(
         new.account.instance.token_url
     );
     // An edit that adds a scope is refused when the server does not grant it.
-    let added: Vec<String> = match target {
-        Target::Edit(edit) => new
-            .account
-            .scopes
-            .iter()
-            .filter(|s| !edit.before.scopes.contains(s))
-            .cloned()
-            .collect(),
-        Target::New => Vec::new(),
+    let before = match target {
+        Target::Edit(edit) => Some(edit.before.scopes.as_slice()),
+        Target::New => None,
     };
-    if let Some(err) = prove(ctx, &mut new, &secret, &added).await? {
+    if let Some(err) = prove(ctx, &mut new, &secret, before).await? {
         refuse_or_note(ctx, err, args.save_unverified)?;
     }
     let name = new.name.clone();
@@ -188,7 +182,7 @@ async fn prove(
     ctx: &Ctx,
     new: &mut NewProfile,
     secret: &ClientSecret,
-    must_grant: &[String],
+    edited_from: Option<&[String]>,
 ) -> Result<Option<CmdError>, CmdError> {
     let req = new.account.client_side(Some(secret.clone()));
     match test_credentials(&ctx.client()?, &req).await {
@@ -212,7 +206,10 @@ async fn prove(
                 );
                 new.account.client_auth = ok.auth;
             }
-            if let Some((summary, err)) = refused_scopes(&ok.not_granted, must_grant) {
+            let refused = edited_from.map_or_else(Vec::new, |before| {
+                crate::flows::manage::refused_additions(before, &req.scopes, &ok.not_granted)
+            });
+            if let Some((summary, err)) = refused_scopes(&refused) {
                 new.verdict = Verdict::Failed(summary);
                 return Ok(Some(err));
             }
@@ -238,13 +235,8 @@ async fn prove(
     }
 }
 
-/// The scopes of `must_grant` the server left out: the summary to record and the error.
-fn refused_scopes(not_granted: &[String], must_grant: &[String]) -> Option<(String, CmdError)> {
-    let refused: Vec<&str> = must_grant
-        .iter()
-        .filter(|s| not_granted.contains(s))
-        .map(String::as_str)
-        .collect();
+/// Scopes an edit adds that the server left out: the summary to record and the error.
+fn refused_scopes(refused: &[String]) -> Option<(String, CmdError)> {
     if refused.is_empty() {
         return None;
     }

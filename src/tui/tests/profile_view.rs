@@ -346,3 +346,29 @@ fn esc_on_an_untested_edits_save_returns_to_the_review_without_a_request() {
         "no token request"
     );
 }
+
+/// As on the command line: an edit whose added scope the server does not grant is refused
+/// (Enter does not save it); c goes back to the scopes, u saves it on purpose, unverified.
+#[test]
+fn an_edit_whose_added_scope_is_not_granted_is_refused_unless_saved_unverified() {
+    let mut d = editing();
+    d.edit(Step::Scopes);
+    d.typ("core.supplier.read").enter().enter();
+    while d.w().review_at != Step::Test {
+        d.press(KeyCode::Down);
+    }
+    d.enter();
+    let mut ok = granted();
+    ok.not_granted = vec!["core.supplier.read".into()];
+    d.answer_test(Ok(ok));
+    let text = joined(&d, 80, 24);
+    assert!(text.contains("did not grant core.supplier.read"), "{text}");
+    d.enter();
+    assert_eq!(d.step(), Step::Test, "Enter does not save a refused edit");
+    d.press(KeyCode::Char('u'));
+    assert_eq!(d.step(), Step::Save);
+    assert!(matches!(
+        d.w().verdict(),
+        crate::stores::profile::Verdict::Failed(s) if s.contains("core.supplier.read")
+    ));
+}

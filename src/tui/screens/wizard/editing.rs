@@ -125,6 +125,17 @@ impl Wizard {
         self.editing.is_some() && self.edit_plan().is_none_or(|p| !p.changes.is_empty())
     }
 
+    /// After a passed test of an edit: the scopes it adds that the server did not grant (the
+    /// edit is then refused unless saved unverified, as on the command line).
+    pub fn refused_additions(&self) -> Vec<String> {
+        match (&self.editing, &self.test) {
+            (Some(e), super::TestState::Passed(ok)) => {
+                manage::refused_additions(&e.before.scopes, self.draft.scopes(), &ok.not_granted)
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the review's last row saves at once (an edit nothing the server sees changed).
     pub fn saves_untested(&self) -> bool {
         self.edit_needs_test() == Some(false)

@@ -31,6 +31,8 @@ pub enum Act {
     CancelTest,
     Retry,
     ChangeField,
+    /// An edit's added scope was not granted: back to the scopes.
+    ChangeScopes,
     AskUnverified,
     SaveUnverified,
     KeepFailure,
@@ -141,6 +143,11 @@ impl Wizard {
             TestState::Running { .. } => {
                 Keymap::new().on(KeyCode::Esc, "Esc", "cancel", Act::CancelTest)
             }
+            TestState::Passed(_) if !self.refused_additions().is_empty() => back(
+                Keymap::new()
+                    .on('c', "c", "change scopes", Act::ChangeScopes)
+                    .on('u', "u", "save unverified", Act::SaveUnverified),
+            ),
             TestState::Passed(_) => back(enter(Keymap::new(), "continue")),
             TestState::Confirming(_) => Keymap::new()
                 .on('y', "y", "save unverified", Act::SaveUnverified)
@@ -236,9 +243,12 @@ impl Wizard {
                 vec![]
             }
             Act::Finish => return self.finish(),
-            Act::Picker(_) | Act::Panel(_) | Act::CancelTest | Act::Retry | Act::ChangeField => {
-                self.apply_test(act)
-            }
+            Act::Picker(_)
+            | Act::Panel(_)
+            | Act::CancelTest
+            | Act::Retry
+            | Act::ChangeField
+            | Act::ChangeScopes => self.apply_test(act),
             _ => self.apply_save(act),
         };
         commands.into()
@@ -258,6 +268,10 @@ impl Wizard {
             }
             Act::Retry => self.start_test(),
             Act::ChangeField => self.change_failing_field(),
+            Act::ChangeScopes => {
+                self.after = After::Review;
+                self.go(Step::Scopes)
+            }
             _ => vec![],
         }
     }

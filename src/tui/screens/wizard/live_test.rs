@@ -161,6 +161,16 @@ impl Wizard {
             )
         };
         let mut lines = vec![verdict, Line::raw(format!("  asked for:  {asked}"))];
+        let refused = self.refused_additions();
+        if !refused.is_empty() {
+            lines.push(Line::styled(
+                format!(
+                    "✗ the server did not grant {}, which the edit adds: the profile stays as it is. c changes the scopes; u saves anyway, unverified",
+                    refused.join(" ")
+                ),
+                theme.error(),
+            ));
+        }
         for l in test_ok_lines(ok, self.draft.scopes()) {
             lines.push(Line::raw(format!("  {l}")));
         }
@@ -170,10 +180,12 @@ impl Wizard {
                 ok.auth
             )));
         }
-        lines.push(Line::styled(
-            "Press Enter to save the profile.",
-            theme.focus(),
-        ));
+        if refused.is_empty() {
+            lines.push(Line::styled(
+                "Press Enter to save the profile.",
+                theme.focus(),
+            ));
+        }
         lines
     }
 

@@ -71,6 +71,10 @@ impl Wizard {
         if self.saves_untested() {
             return Verdict::Untested;
         }
+        let refused = self.refused_additions();
+        if !refused.is_empty() {
+            return Verdict::Failed(format!("the server did not grant {}", refused.join(" ")));
+        }
         match self.test.failure() {
             Some(failure) => Verdict::of_test(failure, &self.diagnosis_context()),
             None => Verdict::Passed,
