@@ -349,7 +349,16 @@ impl App {
             Outcome::Stay(commands) => return commands,
             // A screen left with a sign-in running must not leave its listener open.
             Outcome::Back if matches!(self.screen, Screen::Login(_)) => {
-                self.screen = Screen::Home(Home::selecting(self.return_to.take(), None));
+                let name = self.return_to.take();
+                // Opened from a profile's view: back to it.
+                if std::mem::take(&mut self.from_view)
+                    && let Some(name) = name.clone()
+                {
+                    let (view, describe) = ProfileView::open(name);
+                    self.screen = Screen::Profile(Box::new(view));
+                    return vec![Command::CancelSignIn, Command::LoadProfiles, describe];
+                }
+                self.screen = Screen::Home(Home::selecting(name, None));
                 return vec![Command::CancelSignIn, Command::LoadProfiles];
             }
             Outcome::Done(ending) => ending,

@@ -372,3 +372,26 @@ fn an_edit_whose_added_scope_is_not_granted_is_refused_unless_saved_unverified()
         crate::stores::profile::Verdict::Failed(s) if s.contains("core.supplier.read")
     ));
 }
+
+/// A screen opened from the view (here: log in again, left with Esc) comes back to the view.
+#[test]
+fn leaving_log_in_again_returns_to_the_view_it_was_opened_from() {
+    let mut file = one_profile();
+    let p = file.profiles.get_mut("acme").unwrap();
+    p.grant_type = crate::protocol::token::GrantType::AuthorizationCode;
+    p.user_grant = Some(crate::stores::profile::UserGrant {
+        authorize_url: Some("https://acme.coupahost.com/oauth2/authorizations/new".into()),
+        redirect_uris: vec!["http://127.0.0.1:8765/callback".into()],
+        ..Default::default()
+    });
+    let mut d = viewing(file);
+    d.press(KeyCode::Char('l'));
+    assert!(
+        d.app.screen_name().starts_with("login"),
+        "{}",
+        d.app.screen_name()
+    );
+    d.press(KeyCode::Esc);
+    d.press(KeyCode::Esc);
+    assert_eq!(d.app.screen_name(), "profile acme");
+}
