@@ -248,12 +248,7 @@ fn interactive_entry(command: Option<&Command>, ctx: &Ctx) -> Result<Option<Entr
             }))
         }
         Some(Command::Rotate(a))
-            if terminal
-                && !a.non_interactive
-                && !a.rollback
-                && !a.secret.client_secret_stdin
-                && a.secret.client_secret_file.is_none()
-                && std::env::var_os(crate::rules::fields::ENV_CLIENT_SECRET).is_none() =>
+            if terminal && !a.non_interactive && !a.rollback && !a.secret.given() =>
         {
             Entry::Rotate(a.profile.clone())
         }

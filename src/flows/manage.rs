@@ -153,9 +153,7 @@ fn copy_location(
 
 /// `default PROFILE`; `Ok(false)` when it was the default already.
 pub fn make_default(accounts: &Accounts, name: &str) -> Result<bool, ManageError> {
-    let was = accounts.load().map_err(AccountError::from)?.default_profile;
-    accounts.set_default(name)?;
-    Ok(was.as_deref() != Some(name))
+    Ok(accounts.set_default(name)?)
 }
 
 /// The same grant at the same instance keeps the endpoints the profile found (an issuer's
@@ -214,14 +212,14 @@ pub struct EditPlan {
 }
 
 /// The plan of `name`'s edit into `new` (built by setup's field rules from the profile and
-/// what the user changed). `secret`: the one given with the edit, or the profile's own.
+/// what the user changed). `secret`: a new one given with the edit (`None` keeps the stored one).
 pub fn plan_edit(
     name: &str,
     before: &Profile,
     new: &NewProfile,
     secret: Option<ClientSecret>,
-    given_secret: bool,
 ) -> EditPlan {
+    let given_secret = secret.is_some();
     let mut after = Profile::new(
         &new.account,
         new.secret.clone(),

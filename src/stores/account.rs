@@ -237,21 +237,26 @@ impl Accounts {
             }
             Ok(Err(e)) => Err(e),
             Err(e) => {
-                // The profile was not written, so the secret just stored would be orphaned.
-                if let Ok(_lock) = profiles.lock()
-                    && self.secret_delete(&profile).is_ok()
-                    && self.clear_session(&profile)
-                {
-                    self.journal_done(&profile);
-                }
+                self.forget_unsaved(&profiles, &profile);
                 Err(e.into())
             }
         }
     }
 
+    /// A profile that was not written: what was stored for it (a local secret entry and its
+    /// session) goes, so it is not orphaned; a Vault path or password manager is not cleared.
+    pub(super) fn forget_unsaved(&self, profiles: &ProfileStore, profile: &Profile) {
+        if let Ok(_lock) = profiles.lock()
+            && self.secret_delete(profile).is_ok()
+            && self.clear_session(profile)
+        {
+            self.journal_done(profile);
+        }
+    }
+
     /// After a new profile is written: the old one's local entries go (a shared store, Vault or
     /// a password manager, keeps its secret, as delete does), and the journal is struck.
-    fn saved_over(&self, profiles: &ProfileStore, old: Option<&Profile>, new: &Profile) {
+    pub(super) fn saved_over(&self, profiles: &ProfileStore, old: Option<&Profile>, new: &Profile) {
         if let Ok(_lock) = profiles.lock() {
             if let Some(old) = old
                 && self.clear_session(old)

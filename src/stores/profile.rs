@@ -129,6 +129,15 @@ impl Profile {
         self.secret.local()
     }
 
+    /// The instance as setup takes it again: the address, or for a preset without a token path
+    /// of its own (a standard server) the token URL in full. An edit starts from this.
+    pub fn instance_input(&self) -> String {
+        match Provider::get(&self.provider).is_some_and(|pr| pr.token_path.is_some()) {
+            true => self.instance_url.clone(),
+            false => self.token_url.as_str().to_string(),
+        }
+    }
+
     /// Whether the client proves itself with a secret (a public client has none).
     pub fn has_secret(&self) -> bool {
         self.client_auth.has_secret()

@@ -350,16 +350,7 @@ impl App {
             // A screen left with a sign-in running must not leave its listener open.
             Outcome::Back if matches!(self.screen, Screen::Login(_)) => {
                 let name = self.return_to.take();
-                // Opened from a profile's view: back to it.
-                if std::mem::take(&mut self.from_view)
-                    && let Some(name) = name.clone()
-                {
-                    let (view, describe) = ProfileView::open(name);
-                    self.screen = Screen::Profile(Box::new(view));
-                    return vec![Command::CancelSignIn, Command::LoadProfiles, describe];
-                }
-                self.screen = Screen::Home(Home::selecting(name, None));
-                return vec![Command::CancelSignIn, Command::LoadProfiles];
+                return self.back_from_screen(name, None);
             }
             Outcome::Done(ending) => ending,
             Outcome::Back if matches!(self.screen, Screen::Verify(_)) => Ending::Quiet,
@@ -374,16 +365,23 @@ impl App {
             Ending::Saved { name } | Ending::SignedIn { name } => Some(name.clone()),
             _ => self.return_to.take(),
         };
-        // Opened from a profile's view: back to it, read again.
+        self.back_from_screen(select, Some(ending))
+    }
+
+    /// Back from a finished screen: to the profile's view it was opened from (read again), else
+    /// home on `select`; `ending` is what came of it, said there.
+    fn back_from_screen(&mut self, select: Option<String>, ending: Option<Ending>) -> Vec<Command> {
         if std::mem::take(&mut self.from_view)
             && let Some(name) = select.clone().filter(|n| self.profiles.get(n).is_some())
         {
             let (mut view, describe) = ProfileView::open(name);
-            view.ended(ending);
+            if let Some(ending) = ending {
+                view.ended(ending);
+            }
             self.screen = Screen::Profile(Box::new(view));
             return vec![Command::CancelSignIn, Command::LoadProfiles, describe];
         }
-        self.screen = Screen::Home(Home::selecting(select, Some(Note::Ended(ending))));
+        self.screen = Screen::Home(Home::selecting(select, ending.map(Note::Ended)));
         vec![Command::CancelSignIn, Command::LoadProfiles]
     }
 

@@ -26,6 +26,16 @@ impl SecretArgs {
             (None, false) => SecretSource::Environment,
         }
     }
+
+    /// A secret option was given (`--client-secret-stdin` or `--client-secret-file`).
+    pub fn option_given(&self) -> bool {
+        self.client_secret_stdin || self.client_secret_file.is_some()
+    }
+
+    /// A secret was given for this run: an option, or `OAUTH_SETUP_CLIENT_SECRET`.
+    pub fn given(&self) -> bool {
+        self.option_given() || std::env::var_os(crate::rules::fields::ENV_CLIENT_SECRET).is_some()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -134,8 +144,7 @@ impl SetupArgs {
         texts.iter().all(|t| t.is_none())
             && self.secret_store.is_none()
             && self.redirect_uri.is_empty()
-            && !(self.secret.client_secret_stdin
-                || self.secret.client_secret_file.is_some()
+            && !(self.secret.option_given()
                 || self.save_unverified
                 || self.default
                 || self.public_client

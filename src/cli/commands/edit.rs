@@ -6,8 +6,6 @@ use super::setup::{EditOf, Target, check, finish, save_edit};
 use super::{CmdError, Ctx, unknown_profile};
 use crate::cli::args::{EditArgs, SetupArgs, StoreChoice};
 use crate::flows::manage::{self, Change};
-use crate::rules::fields;
-use crate::rules::provider::Provider;
 use crate::rules::secret::ClientSecret;
 use crate::stores::profile::{Profile, Verdict};
 use crate::stores::secret_store::{SecretLocation, SecretStoreKind};
@@ -25,9 +23,7 @@ pub async fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CmdError> {
     let Some(before) = file.get(&name).cloned() else {
         return Err(unknown_profile(&name, &file));
     };
-    let given_secret = setup.secret.client_secret_stdin
-        || setup.secret.client_secret_file.is_some()
-        || std::env::var_os(fields::ENV_CLIENT_SECRET).is_some();
+    let given_secret = setup.secret.given();
     prefill(&mut setup, &name, &before);
     let discovered = match setup.issuer.clone() {
         Some(issuer) => Some((
@@ -47,7 +43,8 @@ pub async fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CmdError> {
     if setup.issuer.is_none() {
         manage::keep_endpoints(&before, &mut new.account);
     }
-    let plan = manage::plan_edit(&name, &before, &new, None, given_secret);
+    let new_secret = checked.secret.clone().filter(|_| given_secret);
+    let plan = manage::plan_edit(&name, &before, &new, new_secret);
     if plan.changes.is_empty() {
         crate::say!("profile {name}: nothing to change");
         return Ok(());
@@ -82,14 +79,7 @@ fn prefill(setup: &mut SetupArgs, name: &str, p: &Profile) {
     };
     keep(&mut setup.provider, Some(&p.provider));
     if setup.issuer.is_none() {
-        // A preset that knows its token path takes the instance; the others, the token URL.
-        let knows_path = Provider::get(&p.provider).is_some_and(|pr| pr.token_path.is_some());
-        let instance = if knows_path {
-            p.instance_url.clone()
-        } else {
-            p.token_url.as_str().to_string()
-        };
-        keep(&mut setup.instance, Some(&instance));
+        keep(&mut setup.instance, Some(&p.instance_input()));
     }
     keep(
         &mut setup.grant_type,

@@ -54,7 +54,7 @@ async fn secret(
     profile: &Profile,
     args: &LoginArgs,
 ) -> Result<(Option<ClientSecret>, bool), CmdError> {
-    let given = args.secret.client_secret_stdin || args.secret.client_secret_file.is_some();
+    let given = args.secret.option_given();
     match ctx.accounts.secret_for_run(profile).await {
         Ok((s, _)) if !given => Ok((s, false)),
         Err(RunSecretError::Store(StoreError::Missing { .. })) | Ok(_) => {

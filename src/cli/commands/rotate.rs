@@ -65,8 +65,7 @@ fn given_secret(
         .command()
         .filter(|c| c.write.is_none())
         .is_some()
-        && !args.secret.client_secret_stdin
-        && args.secret.client_secret_file.is_none();
+        && !args.secret.option_given();
     let secret = if from_manager {
         // No write command: the user updates the password manager, and the test reads it there.
         crate::say!("reading the new secret from the password manager (update it there first)");

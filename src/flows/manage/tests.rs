@@ -145,7 +145,7 @@ fn edit(
     let before = file.get(name).unwrap();
     let secret =
         given.then(|| ClientSecret::from(crate::rules::secret::Secret::new(format!("e{f}"))));
-    let plan = plan_edit(name, before, &new_profile(name, f), secret, given);
+    let plan = plan_edit(name, before, &new_profile(name, f), secret);
     let tested = plan.needs_test;
     let verdict = if tested {
         Verdict::Passed
@@ -236,7 +236,7 @@ fn an_edit_is_tested_exactly_when_the_server_would_see_it() {
     let plan = |change: &dyn Fn(&mut NewProfile)| {
         let mut new = new_profile("a", 0);
         change(&mut new);
-        plan_edit("a", &before, &new, None, false)
+        plan_edit("a", &before, &new, None)
     };
     let generic = Provider::get("generic").unwrap();
     let seen: [(&str, ChangeFn, Change); 4] = [
@@ -278,7 +278,7 @@ fn an_edit_is_tested_exactly_when_the_server_would_see_it() {
     assert_eq!(unseen.changes, [Change::ClientForm, Change::SecretStore]);
     assert!(plan(&|_| {}).changes.is_empty());
     assert!(
-        plan_edit("a", &before, &new_profile("a", 0), None, true).needs_test,
+        plan_edit("a", &before, &new_profile("a", 0), Some(secret.clone())).needs_test,
         "a new secret"
     );
 }

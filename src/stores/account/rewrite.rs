@@ -8,7 +8,7 @@ use super::{AccountError, Accounts, cache_ref, refresh_ref};
 use crate::base::fault::crash_point;
 use crate::rules::secret::ClientSecret;
 use crate::session::response::Session;
-use crate::stores::profile::Profile;
+use crate::stores::profile::{Profile, ProfileStore};
 use crate::stores::secret_store::StoreError;
 
 /// What the new profile's session (refresh token, cached access token) starts from.
@@ -16,8 +16,6 @@ use crate::stores::secret_store::StoreError;
 pub enum SessionCarry<'a> {
     /// Nothing: the server would see another client, or the copy signs in on its own.
     None,
-    /// The old profile's refresh token only (the scopes changed, so the cached token is stale).
-    RefreshOnly,
     /// The old profile's refresh token and cached token (nothing the server sees changed).
     All,
     /// What a sign-in of the new profile just left.
@@ -54,14 +52,14 @@ pub struct Rewritten {
 }
 
 impl Accounts {
-    /// Make `name` the default profile.
-    pub fn set_default(&self, name: &str) -> Result<(), AccountError> {
+    /// Make `name` the default profile; `false` when it was the default already.
+    pub fn set_default(&self, name: &str) -> Result<bool, AccountError> {
         self.profiles().update(|file| {
             if file.get(name).is_none() {
                 return Err(AccountError::Missing(name.to_string()));
             }
-            file.default_profile = Some(name.to_string());
-            Ok(())
+            let was = file.default_profile.replace(name.to_string());
+            Ok(was.as_deref() != Some(name))
         })?
     }
 
@@ -89,7 +87,13 @@ impl Accounts {
             if change.to_name != change.from_name && file.get(change.to_name).is_some() {
                 return Err(AccountError::Exists(change.to_name.to_string()));
             }
-            self.journal_note(&[&change.to, change.from])?;
+            // The old profile's entries are noted only when they are to go.
+            let retired = (!change.keep_from).then_some(change.from);
+            self.journal_note(
+                &std::iter::once(&change.to)
+                    .chain(retired)
+                    .collect::<Vec<_>>(),
+            )?;
             if let Some(secret) = &secret {
                 self.secret_set(&change.to, secret, None)?;
             }
@@ -110,13 +114,13 @@ impl Accounts {
             Ok(())
         });
         match outcome {
-            Ok(Ok(())) => Ok(self.after_rewrite(&change)),
+            Ok(Ok(())) => Ok(self.after_rewrite(&profiles, &change)),
             Ok(Err(e)) => {
-                self.undo_rewrite(&change);
+                self.forget_unsaved(&profiles, &change.to);
                 Err(e)
             }
             Err(e) => {
-                self.undo_rewrite(&change);
+                self.forget_unsaved(&profiles, &change.to);
                 Err(e.into())
             }
         }
@@ -159,7 +163,6 @@ impl Accounts {
         };
         match change.session {
             SessionCarry::None => Ok(()),
-            SessionCarry::RefreshOnly => copy(refresh_ref),
             // The cached token is a convenience: one that cannot be carried is asked for again.
             SessionCarry::All => copy(refresh_ref).map(|()| {
                 let _ = copy(cache_ref);
@@ -173,34 +176,17 @@ impl Accounts {
 
     /// After profiles.toml was written: the old local entries go (unless the old profile
     /// stays), and the journal is struck for what is done.
-    fn after_rewrite(&self, change: &Rewrite<'_>) -> Rewritten {
+    fn after_rewrite(&self, profiles: &ProfileStore, change: &Rewrite<'_>) -> Rewritten {
         let old_secret_left = (!change.keep_from
             && change.from.has_secret()
             && change.from.secret.local_entry().is_none()
             && change.from.secret != change.to.secret)
             .then(|| self.describe(change.from));
-        if let Ok(_lock) = self.profiles().lock() {
-            let done = change.keep_from
-                || (self.clear_session(change.from) && self.secret_delete(change.from).is_ok());
-            if done {
-                self.journal_done(change.from);
-            }
-            self.journal_done(&change.to);
-        }
+        let retired = (!change.keep_from).then_some(change.from);
+        self.saved_over(profiles, retired, &change.to);
         Rewritten {
             secret_location: self.describe(&change.to),
             old_secret_left,
-        }
-    }
-
-    /// The new profile was not written: what was stored for it goes (a local secret entry and
-    /// its session; a Vault path or password manager is not cleared, as in setup).
-    fn undo_rewrite(&self, change: &Rewrite<'_>) {
-        if let Ok(_lock) = self.profiles().lock()
-            && self.secret_delete(&change.to).is_ok()
-            && self.clear_session(&change.to)
-        {
-            self.journal_done(&change.to);
         }
     }
 }

@@ -83,8 +83,7 @@ fn save_edit(
     secret: Option<ClientSecret>,
     session: Option<&Session>,
 ) -> Result<Saved, AccountError> {
-    let given = secret.is_some();
-    let plan = manage::plan_edit(name, before, new, secret, given);
+    let plan = manage::plan_edit(name, before, new, secret);
     let done = manage::save_edit(accounts, plan, &new.verdict, session, new.make_default)?;
     Ok(Saved {
         name: name.to_string(),

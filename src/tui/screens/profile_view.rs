@@ -146,12 +146,6 @@ impl ProfileView {
             );
         }
         let p = self.info.as_ref().map(|i| (&i.profile, i.is_default));
-        let scroll = [
-            (KeyCode::Up.into(), Act::Scroll(-1)),
-            (KeyCode::Down.into(), Act::Scroll(1)),
-            (KeyCode::PageUp.into(), Act::Scroll(-10)),
-            (KeyCode::PageDown.into(), Act::Scroll(10)),
-        ];
         Keymap::new()
             .when(p.is_some(), |k| {
                 k.on('e', "e", "edit", Act::Edit)
@@ -169,9 +163,7 @@ impl ProfileView {
                 k.on('l', "l", "log in again", Act::Login)
             })
             .when(p.is_some(), |k| k.on('d', "d", "delete", Act::Delete))
-            .when(self.scroll.overflows(), |k| {
-                k.keys("↑↓ PgUp PgDn", "scroll", &scroll)
-            })
+            .when(self.scroll.overflows(), |k| k.scrolling(Act::Scroll))
             .on(KeyCode::Esc, "Esc", "back", Act::Back)
             .keys("?", "help", &[])
     }

@@ -86,14 +86,8 @@ impl VerifyScreen {
 
     /// The keys of the screen as it is now: the key handling and the legend read this table.
     fn keymap(&self) -> Keymap<Act> {
-        let scroll = [
-            (KeyCode::Up.into(), Act::Scroll(-1)),
-            (KeyCode::Down.into(), Act::Scroll(1)),
-            (KeyCode::PageUp.into(), Act::Scroll(-10)),
-            (KeyCode::PageDown.into(), Act::Scroll(10)),
-        ];
         Keymap::new()
-            .keys("↑↓ PgUp PgDn", "scroll", &scroll)
+            .scrolling(Act::Scroll)
             .quiet(KeyCode::Home, Act::Scroll(isize::MIN / 2))
             .quiet(KeyCode::End, Act::Scroll(isize::MAX / 2))
             .when(self.running, |k| {

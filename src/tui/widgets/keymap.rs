@@ -94,6 +94,17 @@ impl<A: Copy> Keymap<A> {
         self
     }
 
+    /// ↑↓ by a line and PgUp/PgDn by ten, as one legend entry: what a scrolled view offers.
+    pub fn scrolling(self, by: impl Fn(isize) -> A) -> Self {
+        let keys = [
+            (KeyCode::Up.into(), by(-1)),
+            (KeyCode::Down.into(), by(1)),
+            (KeyCode::PageUp.into(), by(-10)),
+            (KeyCode::PageDown.into(), by(10)),
+        ];
+        self.keys("↑↓ PgUp PgDn", "scroll", &keys)
+    }
+
     /// Rows added only when `cond` holds, so a key exists exactly when its legend entry does.
     pub fn when(self, cond: bool, add: impl FnOnce(Self) -> Self) -> Self {
         if cond { add(self) } else { self }

@@ -282,7 +282,7 @@ fn secret(
     p: &mut Problems,
 ) -> Option<Option<ClientSecret>> {
     if args.public_client {
-        let given = args.secret.client_secret_stdin || args.secret.client_secret_file.is_some();
+        let given = args.secret.option_given();
         if given {
             p.errors.push(FieldError::new(
                 Field::ClientSecret,
@@ -291,9 +291,7 @@ fn secret(
         }
         return Some(None);
     }
-    let given = args.secret.client_secret_stdin
-        || args.secret.client_secret_file.is_some()
-        || std::env::var_os(fields::ENV_CLIENT_SECRET).is_some();
+    let given = args.secret.given();
     if !given && own.is_some() {
         return Some(own);
     }

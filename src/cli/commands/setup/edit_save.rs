@@ -18,7 +18,7 @@ pub(in crate::cli::commands) fn save_edit(
     edit: &EditOf,
 ) -> Result<(), CmdError> {
     let given = edit.given_secret.then(|| secret.cloned()).flatten();
-    let plan = manage::plan_edit(&new.name, &edit.before, new, given, edit.given_secret);
+    let plan = manage::plan_edit(&new.name, &edit.before, new, given);
     let moved = plan.changes.contains(&Change::SecretStore);
     let done = manage::save_edit(&ctx.accounts, plan, &new.verdict, session, new.make_default)
         .map_err(|e| words::error(ctx, e.into(), &new.name))?;

@@ -5,7 +5,6 @@
 use super::step::Step;
 use super::{Client, Prefill, SaveFocus, StoreChoice, Wizard};
 use crate::flows::manage;
-use crate::rules::provider::Provider;
 use crate::rules::secret::ClientSecret;
 use crate::stores::account::NewProfile;
 use crate::stores::profile::{Profile, ProfilesFile, Verdict};
@@ -110,8 +109,12 @@ impl Wizard {
             verdict: Verdict::Untested,
             make_default: false,
         };
-        let given = self.new_secret().is_some();
-        Some(manage::plan_edit(&e.name, &e.before, &new, None, given))
+        Some(manage::plan_edit(
+            &e.name,
+            &e.before,
+            &new,
+            self.new_secret(),
+        ))
     }
 
     /// Whether the edit as it stands changes what the server sees (or the secret), so the
@@ -162,15 +165,10 @@ impl Wizard {
 
 /// The profile's values, as `setup` options would give them.
 fn prefill_of(p: &Profile) -> Prefill {
-    let knows_path = Provider::get(&p.provider).is_some_and(|pr| pr.token_path.is_some());
     let some = |v: &Option<String>| Some(v.clone().unwrap_or_default());
     Prefill {
         provider: Some(p.provider.clone()),
-        instance: Some(if knows_path {
-            p.instance_url.clone()
-        } else {
-            p.token_url.as_str().to_string()
-        }),
+        instance: Some(p.instance_input()),
         client_name: some(&p.client_name),
         login: some(&p.login),
         first_name: some(&p.contact_first_name),
