@@ -16,7 +16,7 @@ fn main() {
             if let Some(fix) = &e.fix {
                 oauth_setup::tell!("  fix: {fix}");
             }
-            e.code.code()
+            e.exit_code()
         }
     };
     // A closed pipe (`| head`) is what the reader asked for; a failed write is not.

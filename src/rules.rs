@@ -8,3 +8,4 @@ pub mod sanitize;
 pub mod secret;
 pub(crate) mod timeouts;
 pub(crate) mod timestamp;
+pub mod variable;

@@ -3,10 +3,13 @@
 mod manage_args;
 mod profile_names;
 mod setup_args;
+mod token_args;
 
 use manage_args::{COPY_EXAMPLES, EDIT_EXAMPLES};
 pub use manage_args::{CopyArgs, DefaultArgs, EditArgs, RenameArgs};
 pub use setup_args::{SecretArgs, SetupArgs, SignInArgs, VaultArgs};
+use token_args::{EXEC_EXAMPLES, TOKEN_EXAMPLES};
+pub use token_args::{ExecArgs, TokenArgs, TokenFormat};
 
 use std::path::PathBuf;
 
@@ -89,6 +92,9 @@ pub enum Command {
     /// Print an access token for scripts (the only command that prints a token)
     #[command(after_help = TOKEN_EXAMPLES)]
     Token(TokenArgs),
+    /// Run a command with a valid access token in its environment (never in its arguments)
+    #[command(after_help = EXEC_EXAMPLES)]
+    Exec(ExecArgs),
     /// List the profiles
     #[command(
         after_help = "Examples:\n  oauth-setup list\n  oauth-setup list --json | jq -r '.profiles[].name'"
@@ -248,33 +254,6 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TokenFormat {
-    /// The token alone
-    Raw,
-    /// Authorization: Bearer <token>
-    Header,
-    /// access_token, token_type, expires_in, expires_at, scope
-    Json,
-}
-
-#[derive(Debug, Args)]
-pub struct TokenArgs {
-    /// Profile [default: the default profile]
-    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
-    pub profile: Option<String>,
-    /// How the token is printed
-    #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
-    pub format: TokenFormat,
-    /// How long the token must stay valid, e.g. 60s, 10m, 4h (a cached one that expires sooner
-    /// is replaced)
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
-    pub min_valid: std::time::Duration,
-    /// Ask the server even when a cached token would do, and cache nothing
-    #[arg(long)]
-    pub no_cache: bool,
-}
-
 #[derive(Debug, Args)]
 pub struct DiscoverArgs {
     /// The server's issuer URL, e.g. https://auth.example.com
@@ -402,11 +381,6 @@ const LOGIN_EXAMPLES: &str = "Examples:
 const VERIFY_EXAMPLES: &str = "Examples:
   oauth-setup verify acme
   oauth-setup verify --all --json | jq '.profiles[] | {name, ok}'";
-
-const TOKEN_EXAMPLES: &str = "Examples:
-  TOKEN=$(oauth-setup token acme)
-  curl -H \"$(oauth-setup token acme --format header)\" \\
-      \"https://acme.coupahost.com/api/currencies?limit=1\"";
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@ mod delete;
 mod discover;
 mod doctor;
 mod edit;
+mod exec;
 mod export;
 mod import;
 mod list;
@@ -46,6 +47,8 @@ pub struct CmdError {
     pub code: ExitCode,
     pub message: String,
     pub fix: Option<String>,
+    /// The exit code of a command `exec` ran, passed on as it is (nothing is said).
+    pub child: Option<i32>,
 }
 
 impl CmdError {
@@ -54,7 +57,21 @@ impl CmdError {
             code,
             message: message.into(),
             fix: None,
+            child: None,
         }
+    }
+
+    /// End with the exit code of the command `exec` ran, saying nothing.
+    pub fn child_exit(code: i32) -> Self {
+        Self {
+            child: Some(code),
+            ..Self::new(ExitCode::Ok, "")
+        }
+    }
+
+    /// The process's exit code.
+    pub fn exit_code(&self) -> i32 {
+        self.child.unwrap_or(self.code.code())
     }
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
@@ -133,6 +150,11 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
     {
         return Ok(());
     }
+    if let Some(Command::Exec(a)) = &command
+        && exec::from_cache_now(&ctx, a)?
+    {
+        return Ok(());
+    }
     // One thread is plenty: the work is a few concurrent HTTP requests, and it starts fastest.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -154,6 +176,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
             Command::Rotate(a) => rotate::run(&ctx, a).await,
             Command::Verify(a) => verify::run(&ctx, a).await,
             Command::Token(a) => token::run(&ctx, a).await,
+            Command::Exec(a) => exec::run(&ctx, a).await,
             Command::List(a) => list::run(&ctx, &a),
             Command::Show(a) => show::run(&ctx, &a),
             Command::Delete(a) => delete::run(&ctx, &a),

@@ -47,6 +47,9 @@ pub struct Provider {
     pub client_form: FormFields,
     pub instance: Option<InstanceRules>,
     pub help: FieldHelp,
+    /// Variables that `exec` and `token --format env` set besides `BEARER_TOKEN`.
+    #[serde(default)]
+    pub token_env: Vec<String>,
 }
 
 impl Provider {
@@ -61,6 +64,12 @@ impl Provider {
     /// Whether a preset has this id, without loading the presets when only built-in ones exist.
     pub fn is_known(id: &str) -> bool {
         registry::is_known(id)
+    }
+
+    /// The preset's own token variables (`token_env`), parsing no other preset: `exec` runs per
+    /// job and should start as quickly as `token`.
+    pub fn token_env(id: &str) -> Vec<String> {
+        registry::one(id).map(|p| p.token_env).unwrap_or_default()
     }
 
     pub fn ids() -> Vec<&'static str> {

@@ -2,7 +2,7 @@
 //! [`crate::session::get`]; this module reads the options, and puts notes, errors and the
 //! token into words and formats.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use super::{CmdError, Ctx, pick_profile};
 use crate::base::exit::ExitCode;
@@ -10,36 +10,79 @@ use crate::cli::args::{TokenArgs, TokenFormat};
 use crate::protocol::token::Context;
 use crate::rules::secret::Secret;
 use crate::session::cache::Cached;
-use crate::session::get::{GetError, Note, Want, from_cache, get};
+use crate::session::get::{GetError, Got, Note, Want, from_cache, get};
 use crate::session::refresh::RefreshError;
 use crate::stores::account::RunSecretError;
 use crate::stores::profile::Profile;
 
+mod format;
+
 /// A secret given for one run stores nothing, so it neither reads nor writes the cache.
-fn caching(args: &TokenArgs) -> bool {
-    !args.no_cache && std::env::var_os(crate::rules::fields::ENV_CLIENT_SECRET).is_none()
+pub fn caching(no_cache: bool) -> bool {
+    !no_cache && std::env::var_os(crate::rules::fields::ENV_CLIENT_SECRET).is_none()
 }
 
 /// Print a cached token that will do, with no lock, network or runtime; `false` when there is
-/// none (the caller then runs the command).
+/// none (the caller then runs the command). `--check` is always answered here.
 pub fn from_cache_now(ctx: &Ctx, args: &TokenArgs) -> Result<bool, CmdError> {
-    if !caching(args) {
+    if args.check {
+        return check(ctx, args).map(|()| true);
+    }
+    if !caching(args.no_cache) {
         return Ok(false);
     }
     let file = ctx.accounts.load()?;
     let (_, profile) = pick_profile(args.profile.as_deref(), &file)?;
     match from_cache(&ctx.accounts, profile, args.min_valid) {
-        Some(hit) => print(&hit, true, args.format).map(|()| true),
+        Some(hit) => deliver(&hit, true, args, profile).map(|()| true),
         None => Ok(false),
+    }
+}
+
+/// `--check`: whether a cached token stays valid for `--min-valid`, from the cache alone.
+fn check(ctx: &Ctx, args: &TokenArgs) -> Result<(), CmdError> {
+    let file = ctx.accounts.load()?;
+    let (name, profile) = pick_profile(args.profile.as_deref(), &file)?;
+    let min = humantime::format_duration(args.min_valid);
+    match from_cache(&ctx.accounts, profile, args.min_valid) {
+        Some(hit) => {
+            let left = hit
+                .remaining(SystemTime::now())
+                .map(|d| humantime::format_duration(Duration::from_secs(d.as_secs())));
+            crate::tell!(
+                "{} profile {name} has a cached token valid for {}",
+                ctx.style.ok("ok:"),
+                left.map_or_else(|| "an unknown time".to_string(), |d| d.to_string())
+            );
+            Ok(())
+        }
+        None => Err(CmdError::new(
+            ExitCode::NotCached,
+            format!("profile {name} has no cached token valid for --min-valid {min}"),
+        )
+        .with_fix(format!("oauth-setup token {name} gets one"))),
     }
 }
 
 pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
     let file = ctx.accounts.load()?;
     let (name, profile) = pick_profile(args.profile.as_deref(), &file)?;
+    let got = fetch(ctx, name, profile, args.no_cache, args.min_valid).await?;
+    warn_if_short(ctx, &got, args.min_valid);
+    deliver(&got.token, got.from_cache, &args, profile)
+}
+
+/// A token for `exec` and `token` alike: from the cache or the server, with the notes told.
+pub async fn fetch(
+    ctx: &Ctx,
+    name: &str,
+    profile: &Profile,
+    no_cache: bool,
+    min_valid: Duration,
+) -> Result<Got, CmdError> {
     let want = Want {
-        caching: caching(&args),
-        min_valid: args.min_valid,
+        caching: caching(no_cache),
+        min_valid,
     };
     let got = get(&ctx.accounts, &ctx.http, name, profile, want)
         .await
@@ -47,18 +90,113 @@ pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
     for note in &got.notes {
         tell_note(ctx, name, note);
     }
+    checked(got)
+}
+
+/// A warning when even a new token stays valid less than `min_valid`.
+pub fn warn_if_short(ctx: &Ctx, got: &Got, min_valid: Duration) {
     if !got.from_cache
         && let Some(left) = got.token.remaining(SystemTime::now())
-        && left < args.min_valid
+        && left < min_valid
     {
         crate::tell!(
             "{} even a new token stays valid only {}, less than --min-valid {}",
             ctx.style.warn("warning:"),
-            humantime::format_duration(std::time::Duration::from_secs(left.as_secs())),
-            humantime::format_duration(args.min_valid)
+            humantime::format_duration(Duration::from_secs(left.as_secs())),
+            humantime::format_duration(min_valid)
         );
     }
-    print(&got.token, got.from_cache, args.format)
+}
+
+/// Checked when it arrived; checked again, since a cache entry may predate the check.
+fn checked(got: Got) -> Result<Got, CmdError> {
+    crate::protocol::token::check_token(got.token.access_token.expose()).map_err(|p| {
+        CmdError::new(
+            ExitCode::Network,
+            format!("the access token is refused: {p}"),
+        )
+        .with_fix("ask the server's operators; oauth-setup token --no-cache asks the server again")
+    })?;
+    Ok(got)
+}
+
+/// The variables that get the token: those given (each checked), else `BEARER_TOKEN` and the
+/// provider's own.
+pub fn variable_names(given: &[String], profile: &Profile) -> Result<Vec<String>, CmdError> {
+    if let Some(bad) = given
+        .iter()
+        .find(|n| !crate::rules::variable::is_variable_name(n))
+    {
+        return Err(CmdError::usage(format!(
+            "--env {}: not a variable name",
+            crate::rules::sanitize::one_line(bad, 64)
+        ))
+        .with_fix("use letters, digits and _, not starting with a digit, e.g. --env API_TOKEN"));
+    }
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let mut names = vec![DEFAULT_VARIABLE.to_string()];
+    names.extend(crate::rules::provider::Provider::token_env(
+        &profile.provider,
+    ));
+    Ok(names)
+}
+
+/// The WLCG bearer token discovery variable, which most tools that take a token read.
+pub const DEFAULT_VARIABLE: &str = "BEARER_TOKEN";
+
+fn deliver(
+    token: &Cached,
+    cached: bool,
+    args: &TokenArgs,
+    profile: &Profile,
+) -> Result<(), CmdError> {
+    let shell = matches!(
+        args.format,
+        TokenFormat::Env | TokenFormat::Fish | TokenFormat::Powershell
+    );
+    let names = if shell {
+        variable_names(&args.env, profile)?
+    } else {
+        Vec::new()
+    };
+    if !shell && !args.env.is_empty() {
+        return Err(CmdError::usage(
+            "--env names the variables of --format env, fish and powershell",
+        )
+        .with_fix("add --format env (or fish, powershell), or leave out --env"));
+    }
+    let info = std::env::var("KUBERNETES_EXEC_INFO").ok();
+    let now = SystemTime::now();
+    let text = format::render(token, cached, args.format, &names, info.as_deref(), now).map_err(
+        |format::FormatError::NotBearer(e)| {
+            CmdError::new(ExitCode::Network, format!("{e}; --format header writes only Bearer headers"))
+                .with_fix("use --format json, which names the token_type, and build the header the server expects")
+        },
+    )?;
+    match &args.write_file {
+        Some(path) => write_file(path, &text),
+        None => {
+            crate::base::out::stdout_secret(&text);
+            Ok(())
+        }
+    }
+}
+
+/// `--write-file`: the text and a newline, through a private temporary file renamed into place
+/// (a link at the path is replaced, never followed).
+fn write_file(path: &std::path::Path, text: &Secret) -> Result<(), CmdError> {
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(text.expose().len() + 1));
+    bytes.extend_from_slice(text.expose().as_bytes());
+    bytes.push(b'\n');
+    crate::stores::atomic_file::write_atomic_no_follow(path, &bytes).map_err(|e| {
+        CmdError::new(
+            ExitCode::Usage,
+            format!("--write-file {}: cannot write it ({e})", path.display()),
+        )
+        .with_fix("name a file in a folder you can write to")
+    })
 }
 
 fn tell_note(ctx: &Ctx, name: &str, note: &Note) {
@@ -119,49 +257,4 @@ fn refresh_error(e: RefreshError, ctx: &Ctx, name: &str, dctx: &Context) -> CmdE
             }
         }
     }
-}
-
-fn print(token: &Cached, cached: bool, format: TokenFormat) -> Result<(), CmdError> {
-    let value = token.access_token.expose();
-    // Checked when it arrived; checked again, since a cache entry may predate the check.
-    crate::protocol::token::check_token(value).map_err(|p| {
-        CmdError::new(
-            ExitCode::Network,
-            format!("the access token is refused: {p}"),
-        )
-        .with_fix("ask the server's operators; oauth-setup token --no-cache asks the server again")
-    })?;
-    let out = match format {
-        TokenFormat::Raw => Secret::new(value),
-        TokenFormat::Header => match crate::protocol::token::bearer_value(&token.token_type, value)
-        {
-            Ok(v) => Secret::new(format!("Authorization: {v}")),
-            Err(e) => {
-                return Err(CmdError::new(
-                    ExitCode::Network,
-                    format!("{e}; --format header writes only Bearer headers"),
-                )
-                .with_fix("use --format json, which names the token_type, and build the header the server expects"));
-            }
-        },
-        TokenFormat::Json => {
-            let now = SystemTime::now();
-            Secret::new(
-                serde_json::json!({
-                    "schema_version": 1,
-                    "access_token": value,
-                    "token_type": token.token_type,
-                    "expires_in": token.remaining(now).map(|d| d.as_secs()),
-                    "expires_at": token
-                        .expires_at
-                        .map(|at| humantime::format_rfc3339_seconds(at).to_string()),
-                    "scope": token.scope.as_ref().map(|s| s.join(" ")),
-                    "cached": cached,
-                })
-                .to_string(),
-            )
-        }
-    };
-    crate::base::out::stdout_secret(&out);
-    Ok(())
 }

@@ -99,11 +99,7 @@ fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(
     }
     match code {
         0 => Ok(()),
-        _ => Err(CmdError {
-            code: exit_from(code),
-            message: String::new(),
-            fix: None,
-        }),
+        _ => Err(CmdError::new(exit_from(code), "")),
     }
 }
 

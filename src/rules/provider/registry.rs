@@ -21,6 +21,16 @@ pub(super) fn is_known(id: &str) -> bool {
     }
 }
 
+/// The preset `id`, parsing only its own file while the full set is not loaded yet.
+pub(super) fn one(id: &str) -> Option<Provider> {
+    if let Some(all) = ALL.get() {
+        return all.iter().find(|p| p.id == id).cloned();
+    }
+    let name = format!("{id}.toml");
+    let (_, text) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
+    toml::from_str(text).ok()
+}
+
 static ALL: OnceLock<Vec<Provider>> = OnceLock::new();
 
 #[derive(Debug, thiserror::Error)]
@@ -107,10 +117,24 @@ fn read(path: &Path) -> Result<Provider, PresetError> {
         path: shown.clone(),
         source,
     })?;
-    toml::from_str(&text).map_err(|e| PresetError::Invalid {
-        path: shown,
+    let preset: Provider = toml::from_str(&text).map_err(|e| PresetError::Invalid {
+        path: shown.clone(),
         message: e.to_string().trim_end().replace('\n', " "),
-    })
+    })?;
+    if let Some(bad) = preset
+        .token_env
+        .iter()
+        .find(|n| !crate::rules::variable::is_variable_name(n))
+    {
+        return Err(PresetError::Invalid {
+            path: shown,
+            message: format!(
+                "token_env: {} is not a variable name (letters, digits and _, not starting with a digit)",
+                crate::rules::sanitize::one_line(bad, 64)
+            ),
+        });
+    }
+    Ok(preset)
 }
 
 #[cfg(test)]
@@ -123,6 +147,12 @@ mod tests {
             let p: Provider = toml::from_str(text).unwrap();
             assert_eq!(format!("{}.toml", p.id), *name);
             assert!(is_known(&p.id));
+            assert_eq!(one(&p.id).unwrap().token_env, p.token_env);
+            assert!(
+                p.token_env
+                    .iter()
+                    .all(|n| crate::rules::variable::is_variable_name(n))
+            );
         }
         assert!(!is_known("sap"));
     }

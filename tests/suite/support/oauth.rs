@@ -18,6 +18,10 @@ pub struct OAuthConfig {
     pub echo_scope: bool,
     pub token: String,
     pub path: String,
+    /// The lifetime of the tokens it issues.
+    pub expires_in: u64,
+    /// When set, each token is `token-N`, N counting the tokens issued (from 1).
+    pub numbered: Option<Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 impl OAuthConfig {
@@ -31,6 +35,8 @@ impl OAuthConfig {
             echo_scope: true,
             token: "tok-ordinary-0123456789".into(),
             path: "/oauth2/token".into(),
+            expires_in: 86399,
+            numbered: None,
         }
     }
 
@@ -85,8 +91,16 @@ impl OAuthConfig {
         } else {
             requested
         };
+        let token = match &self.numbered {
+            Some(n) => format!(
+                "{}-{}",
+                self.token,
+                n.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+            ),
+            None => self.token.clone(),
+        };
         let mut body =
-            json!({"access_token": self.token, "token_type": "bearer", "expires_in": 86399});
+            json!({"access_token": token, "token_type": "bearer", "expires_in": self.expires_in});
         if self.echo_scope {
             body["scope"] = json!(granted.join(" "));
         }

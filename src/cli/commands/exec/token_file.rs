@@ -1,0 +1,97 @@
+//! The token file of `exec --keep-fresh`: alone in a private folder (0700) in
+//! `$XDG_RUNTIME_DIR`, else the temporary folder; the file 0600, replaced atomically so a
+//! reader never sees half a token, and gone with its folder when this value is dropped.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::rules::secret::AccessToken;
+use crate::stores::atomic_file::write_atomic_no_follow;
+
+pub struct TokenFile {
+    /// Removed, with the file, on drop.
+    dir: tempfile::TempDir,
+}
+
+impl TokenFile {
+    pub fn create() -> io::Result<Self> {
+        let base = runtime_dir().unwrap_or_else(std::env::temp_dir);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("oauth-setup-exec-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        Ok(Self {
+            dir: builder.tempdir_in(base)?,
+        })
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("token")
+    }
+
+    /// The token and a newline, as WLCG token files hold it.
+    pub fn write(&self, token: &AccessToken) -> io::Result<()> {
+        let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(token.expose().len() + 1));
+        bytes.extend_from_slice(token.expose().as_bytes());
+        bytes.push(b'\n');
+        write_atomic_no_follow(&self.path(), &bytes)
+    }
+}
+
+/// `$XDG_RUNTIME_DIR` when it is a folder of this user's that nobody else may write to: the
+/// variable comes from the environment, and is checked like anything from outside.
+fn runtime_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("XDG_RUNTIME_DIR")?);
+    private_folder(&dir).then_some(dir)
+}
+
+#[cfg(unix)]
+fn private_folder(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    dir.is_absolute()
+        && std::fs::symlink_metadata(dir).is_ok_and(|m| {
+            m.is_dir() && m.uid() == rustix::process::getuid().as_raw() && m.mode() & 0o022 == 0
+        })
+}
+
+#[cfg(not(unix))]
+fn private_folder(dir: &Path) -> bool {
+    dir.is_absolute() && dir.is_dir()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn private_and_gone_when_dropped() {
+        let file = TokenFile::create().unwrap();
+        file.write(&AccessToken::new("tok-1")).unwrap();
+        let path = file.path();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "tok-1\n");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        file.write(&AccessToken::new("tok-2")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "tok-2\n");
+        drop(file);
+        assert!(!path.exists() && !path.parent().unwrap().exists());
+    }
+
+    #[test]
+    fn a_runtime_folder_others_can_write_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(private_folder(dir.path()));
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(!private_folder(dir.path()));
+        assert!(!private_folder(Path::new("relative")));
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("/", &link).unwrap();
+        assert!(!private_folder(&link));
+    }
+}
