@@ -4,6 +4,7 @@
 pub(crate) mod account;
 pub(crate) mod atomic_file;
 pub mod config_dir;
+pub(crate) mod entry_index;
 pub mod profile;
 pub(crate) mod secret_store;
 pub(crate) mod vault;

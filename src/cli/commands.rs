@@ -415,6 +415,18 @@ pub fn unknown_profile(name: &str, file: &ProfilesFile) -> CmdError {
 }
 
 /// The profile to act on: the one named, else the default.
+/// One profile, for a command that needs no other (`token`, `exec`): read through the index
+/// without parsing the others when it can tell, else from the whole file, which also words
+/// every error as before.
+pub fn one_profile(ctx: &Ctx, name: Option<&str>) -> Result<(String, Profile), CmdError> {
+    if let Some(found) = ctx.accounts.profiles().quick(name) {
+        return Ok(found);
+    }
+    let file = ctx.accounts.load()?;
+    let (name, profile) = pick_profile(name, &file)?;
+    Ok((name.to_string(), profile.clone()))
+}
+
 pub fn pick_profile<'a>(
     name: Option<&'a str>,
     file: &'a ProfilesFile,

@@ -341,21 +341,17 @@ pub async fn check_each_and_record(
 /// Remember each verified profile's result; a failure to record is a warning, not a failed verify.
 pub fn record(profiles: &ProfileStore, reports: &[ProfileReport]) -> Result<(), ProfileError> {
     let now = timestamp::now();
-    profiles
-        .update(|file| {
-            for r in reports {
-                if let Some(p) = file.profiles.get_mut(&r.name) {
-                    let verdict = if r.ok {
-                        Verdict::Passed
-                    } else {
-                        Verdict::CheckFailed(r.summary())
-                    };
-                    p.record(&verdict, now.clone());
-                }
-            }
-            Ok::<(), ()>(())
-        })
-        .map(|_| ())
+    let names: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
+    profiles.update_each(&names, |name, p| {
+        if let Some(r) = reports.iter().find(|r| r.name == name) {
+            let verdict = if r.ok {
+                Verdict::Passed
+            } else {
+                Verdict::CheckFailed(r.summary())
+            };
+            p.record(&verdict, now.clone());
+        }
+    })
 }
 
 /// The permissions check, once for all profiles: loose permissions are tightened and reported.
@@ -380,6 +376,9 @@ pub fn permission_check(profiles: &ProfileStore) -> Check {
 
 /// Verify `names` concurrently, telling `each` of every report as it arrives; the reports come
 /// back in the order of `names`.
+/// How many profiles are checked at once (each may hold a connection and a TLS session).
+const IN_FLIGHT: usize = 32;
+
 async fn verify_many(
     file: &ProfilesFile,
     names: &[String],
@@ -388,17 +387,25 @@ async fn verify_many(
     mut each: impl FnMut(usize, &ProfileReport),
 ) -> Vec<ProfileReport> {
     let mut tasks = tokio::task::JoinSet::new();
-    for (i, name) in names.iter().enumerate() {
-        let profile = file.get(name).cloned();
-        let (name, perm, client, accounts) =
-            (name.clone(), perm.clone(), client.clone(), accounts.clone());
-        tasks.spawn(async move {
-            let report = verify_one(name, profile, perm, &client, accounts, surface).await;
-            (i, report)
-        });
+    let mut next = names.iter().enumerate();
+    let mut start = |tasks: &mut tokio::task::JoinSet<(usize, ProfileReport)>| {
+        if let Some((i, name)) = next.next() {
+            let profile = file.get(name).cloned();
+            let (name, perm, client, accounts) =
+                (name.clone(), perm.clone(), client.clone(), accounts.clone());
+            tasks.spawn(async move {
+                let report = verify_one(name, profile, perm, &client, accounts, surface).await;
+                (i, report)
+            });
+        }
+    };
+    // At most IN_FLIGHT at once: a thousand profiles are a thousand connections otherwise.
+    for _ in 0..IN_FLIGHT {
+        start(&mut tasks);
     }
-    let mut reports: Vec<(usize, ProfileReport)> = Vec::new();
+    let mut reports: Vec<(usize, ProfileReport)> = Vec::with_capacity(names.len());
     while let Some(joined) = tasks.join_next().await {
+        start(&mut tasks);
         match joined {
             Ok((i, r)) => {
                 each(i, &r);

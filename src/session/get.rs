@@ -96,13 +96,7 @@ pub async fn get(
         });
     }
     // Deleted while this process waited for the lock: nothing may be cached for it now.
-    if lock.is_some()
-        && accounts
-            .load()
-            .map_err(GetError::Profiles)?
-            .get(name)
-            .is_none()
-    {
+    if lock.is_some() && !still_there(accounts, name)? {
         return Err(GetError::Deleted(name.to_string()));
     }
     let client = TokenClient::new(http.clone()).map_err(GetError::Client)?;
@@ -122,6 +116,19 @@ pub async fn get(
         from_cache: false,
         notes,
     })
+}
+
+/// Whether profile `name` still exists: through the index when it can tell, else from the
+/// whole file.
+fn still_there(accounts: &Accounts, name: &str) -> Result<bool, GetError> {
+    if accounts.profiles().quick(Some(name)).is_some() {
+        return Ok(true);
+    }
+    Ok(accounts
+        .load()
+        .map_err(GetError::Profiles)?
+        .get(name)
+        .is_some())
 }
 
 /// Ask the server: a refresh for a user grant, client credentials otherwise.

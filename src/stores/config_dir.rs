@@ -82,6 +82,11 @@ impl ConfigDir {
         self.root.join("profiles.toml")
     }
 
+    /// Where each profile sits in `profiles.toml` (a cache, see `stores/entry_index.rs`).
+    pub fn profiles_index_path(&self) -> PathBuf {
+        self.root.join("profiles.index")
+    }
+
     pub fn backup_path(&self) -> PathBuf {
         self.root.join("profiles.toml.bak")
     }

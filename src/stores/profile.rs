@@ -1,5 +1,6 @@
 //! Account profiles: every non-secret field, kept in `profiles.toml`.
 
+mod fragments;
 mod migrate;
 mod new_account;
 pub mod shared;

@@ -15,14 +15,16 @@ use crate::support::cli::{Env, FILE_STORE, Run, setup_args};
 use crate::support::oauth::OAuthConfig;
 use crate::support::report;
 
-const POINTS: [&str; 13] = [
+const POINTS: [&str; 15] = [
     "profiles.toml:temp-written",
     "profiles.toml:temp-synced",
     "profiles.toml:backup-kept",
     "profiles.toml:renamed",
+    "profiles.index:temp-synced",
     "secrets.toml:temp-written",
     "secrets.toml:temp-synced",
     "secrets.toml:renamed",
+    "secrets.index:renamed",
     "create:secret-stored",
     "rotate:secret-stored",
     "delete:profile-removed",
@@ -38,6 +40,8 @@ enum Op {
     Delete,
     Rename,
     Copy,
+    /// Records the result: one profile's tables written anew through the index.
+    Verify,
 }
 
 fn names(env: &Env) -> BTreeSet<String> {
@@ -72,6 +76,9 @@ fn op_args(op: Op, url: &str) -> Vec<String> {
         Op::Delete => ["delete", "a", "--yes"].map(String::from).to_vec(),
         Op::Rename => ["rename", "a", "b"].map(String::from).to_vec(),
         Op::Copy => ["copy", "a", "b"].map(String::from).to_vec(),
+        Op::Verify => ["verify", "a", "--non-interactive"]
+            .map(String::from)
+            .to_vec(),
     }
 }
 
@@ -107,7 +114,7 @@ fn check(env: &Env, op: Op, before: &BTreeSet<String>, run: &Run, tally: &mut Ta
         Op::Setup => {
             new.insert("b".into());
         }
-        Op::Rotate => {}
+        Op::Rotate | Op::Verify => {}
         Op::Delete => {
             new.remove("a");
         }
@@ -124,6 +131,18 @@ fn check(env: &Env, op: Op, before: &BTreeSet<String>, run: &Run, tally: &mut Ta
         "{what}: neither old {before:?} nor new {new:?}: {after:?}"
     );
     tally.old_or_new += 1;
+    // The index, whatever the kill left of it, never gives another profile than the file has.
+    let store = ProfileStore::new(ConfigDir::new(env.config()));
+    let file = store.load().unwrap();
+    for (name, profile) in &file.profiles {
+        if let Some((found, quick)) = store.quick(Some(name)) {
+            assert_eq!(
+                (&found, &quick),
+                (name, profile),
+                "{what}: the index disagrees"
+            );
+        }
+    }
     assert!(backup_parses(env), "{what}: the backup does not parse");
     tally.backup_ok += 1;
     // Every remaining profile either works or says exactly what is wrong and how to fix it.
@@ -168,7 +187,14 @@ fn sigkill_at_every_point_of_the_write_paths() {
     let mut tally = Tally::default();
     for round in 0..rounds {
         for point in POINTS {
-            for op in [Op::Setup, Op::Rotate, Op::Delete, Op::Rename, Op::Copy] {
+            for op in [
+                Op::Setup,
+                Op::Rotate,
+                Op::Delete,
+                Op::Rename,
+                Op::Copy,
+                Op::Verify,
+            ] {
                 let env = fresh(&url);
                 let before = names(&env);
                 let run = run_op(&env, op, &url, point);
@@ -221,7 +247,7 @@ fn sigkill_at_every_point_of_the_write_paths() {
         tally.runs
     );
     report::row(
-        "SIGKILL at crash points (save, rotate, delete, rename, copy)",
+        "SIGKILL at crash points (save, rotate, delete, rename, copy, verify)",
         tally.runs,
         &format!(
             "{} killed; profiles.toml parsed and old-or-new {}/{}; backup valid {}/{}; profiles left without a secret: {}, each reported by verify with the fix",

@@ -29,26 +29,24 @@ pub fn from_cache_now(ctx: &Ctx, args: &ExecArgs) -> Result<bool, CmdError> {
     if args.keep_fresh || !super::token::caching(args.no_cache) {
         return Ok(false);
     }
-    let file = ctx.accounts.load()?;
-    let (_, profile) = super::pick_profile(Some(&args.profile), &file)?;
-    match from_cache(&ctx.accounts, profile, args.min_valid) {
-        Some(hit) => Err(become_command(args, profile, &hit.access_token)?),
+    let (_, profile) = super::one_profile(ctx, Some(&args.profile))?;
+    match from_cache(&ctx.accounts, &profile, args.min_valid) {
+        Some(hit) => Err(become_command(args, &profile, &hit.access_token)?),
         None => Ok(false),
     }
 }
 
 pub async fn run(ctx: &Ctx, args: ExecArgs) -> Result<(), CmdError> {
-    let file = ctx.accounts.load()?;
-    let (name, profile) = super::pick_profile(Some(&args.profile), &file)?;
-    let got = fetch(ctx, name, profile, args.no_cache, args.min_valid).await?;
+    let (name, profile) = super::one_profile(ctx, Some(&args.profile))?;
+    let got = fetch(ctx, &name, &profile, args.no_cache, args.min_valid).await?;
     warn_if_short(ctx, &got, args.min_valid);
     if args.keep_fresh {
         #[cfg(unix)]
-        return keep_fresh::run(ctx, &args, name, profile, got).await;
+        return keep_fresh::run(ctx, &args, &name, &profile, got).await;
         #[cfg(not(unix))]
         return Err(CmdError::usage("--keep-fresh needs a Unix system"));
     }
-    Err(become_command(&args, profile, &got.token.access_token)?)
+    Err(become_command(&args, &profile, &got.token.access_token)?)
 }
 
 /// The command as the user gave it, without what this program holds for itself: a secret

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::{CmdError, Ctx, pick_profile};
+use super::{CmdError, Ctx, one_profile};
 use crate::base::exit::ExitCode;
 use crate::cli::args::{TokenArgs, TokenFormat};
 use crate::protocol::token::Context;
@@ -31,20 +31,18 @@ pub fn from_cache_now(ctx: &Ctx, args: &TokenArgs) -> Result<bool, CmdError> {
     if !caching(args.no_cache) {
         return Ok(false);
     }
-    let file = ctx.accounts.load()?;
-    let (_, profile) = pick_profile(args.profile.as_deref(), &file)?;
-    match from_cache(&ctx.accounts, profile, args.min_valid) {
-        Some(hit) => deliver(&hit, true, args, profile).map(|()| true),
+    let (_, profile) = one_profile(ctx, args.profile.as_deref())?;
+    match from_cache(&ctx.accounts, &profile, args.min_valid) {
+        Some(hit) => deliver(&hit, true, args, &profile).map(|()| true),
         None => Ok(false),
     }
 }
 
 /// `--check`: whether a cached token stays valid for `--min-valid`, from the cache alone.
 fn check(ctx: &Ctx, args: &TokenArgs) -> Result<(), CmdError> {
-    let file = ctx.accounts.load()?;
-    let (name, profile) = pick_profile(args.profile.as_deref(), &file)?;
+    let (name, profile) = one_profile(ctx, args.profile.as_deref())?;
     let min = humantime::format_duration(args.min_valid);
-    match from_cache(&ctx.accounts, profile, args.min_valid) {
+    match from_cache(&ctx.accounts, &profile, args.min_valid) {
         Some(hit) => {
             let left = hit
                 .remaining(SystemTime::now())
@@ -65,11 +63,10 @@ fn check(ctx: &Ctx, args: &TokenArgs) -> Result<(), CmdError> {
 }
 
 pub async fn run(ctx: &Ctx, args: TokenArgs) -> Result<(), CmdError> {
-    let file = ctx.accounts.load()?;
-    let (name, profile) = pick_profile(args.profile.as_deref(), &file)?;
-    let got = fetch(ctx, name, profile, args.no_cache, args.min_valid).await?;
+    let (name, profile) = one_profile(ctx, args.profile.as_deref())?;
+    let got = fetch(ctx, &name, &profile, args.no_cache, args.min_valid).await?;
     warn_if_short(ctx, &got, args.min_valid);
-    deliver(&got.token, got.from_cache, &args, profile)
+    deliver(&got.token, got.from_cache, &args, &profile)
 }
 
 /// A token for `exec` and `token` alike: from the cache or the server, with the notes told.

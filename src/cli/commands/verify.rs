@@ -36,8 +36,30 @@ pub fn verify_names(args: &VerifyArgs, file: &ProfilesFile) -> Result<Vec<String
     }
 }
 
+/// The named profiles (or the default one) alone, read through the index, so that verifying
+/// one profile among 2,000 reads one; `None` when the whole file must be read (`--all`, or the
+/// index cannot tell, and then the whole file also words what is wrong).
+fn just_these(ctx: &Ctx, args: &VerifyArgs) -> Option<ProfilesFile> {
+    if args.all {
+        return None;
+    }
+    let store = ctx.accounts.profiles();
+    let mut file = ProfilesFile::default();
+    if args.profiles.is_empty() {
+        let (name, profile) = store.quick(None)?;
+        file.default_profile = Some(name.clone());
+        file.profiles.insert(name, profile);
+    }
+    for name in &args.profiles {
+        let (name, profile) = store.quick(Some(name))?;
+        file.profiles.insert(name, profile);
+    }
+    Some(file)
+}
+
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<(), CmdError> {
-    let file = match ctx.accounts.load() {
+    let loaded = just_these(ctx, &args).map_or_else(|| ctx.accounts.load(), Ok);
+    let file = match loaded {
         Ok(f) => f,
         Err(e) => {
             let name = args.profiles.first().cloned().unwrap_or_else(|| "*".into());

@@ -5,11 +5,12 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{ProfilesFile, SCHEMA_VERSION};
+use super::{Profile, ProfilesFile, SCHEMA_VERSION};
 use crate::rules::fields::parse_profile_name;
 use crate::rules::provider::Provider;
 use crate::stores::atomic_file::{private_file, write_atomic};
 use crate::stores::config_dir::{ConfigDir, ConfigDirError, WriteLock};
+use crate::stores::entry_index;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -94,6 +95,70 @@ impl ProfileStore {
         Ok(Ok(out))
     }
 
+    /// Run `change` on each named profile under the write lock and save the result. Through the
+    /// index only those profiles' tables are parsed and written anew, the rest of the file is
+    /// copied as it is (`verify` of one profile among 2,000 then costs what it costs alone);
+    /// without a fresh index, the whole file is read and written as [`Self::update`] does.
+    /// Names that are not profiles are left out.
+    pub fn update_each(
+        &self,
+        names: &[String],
+        mut change: impl FnMut(&str, &mut Profile),
+    ) -> Result<(), ProfileError> {
+        let _lock = self.lock()?;
+        let path = self.path();
+        if let Some((text, index)) = self.spliced(names, &mut change) {
+            write_atomic(&path, text.as_bytes(), Some(&self.dir.backup_path()))
+                .map_err(|e| write_error(&path, e))?;
+            let index_path = self.dir.profiles_index_path();
+            entry_index::write(&index_path, &path, index.default, index.entries);
+            crate::base::log::debug(format_args!(
+                "profiles.toml: {} profile(s) written anew, the rest copied",
+                names.len()
+            ));
+            return Ok(());
+        }
+        let mut file = self.load()?;
+        for name in names {
+            if let Some(p) = file.profiles.get_mut(name) {
+                change(name, p);
+            }
+        }
+        self.save_locked(&file)
+    }
+
+    /// The text with the named profiles changed, through a fresh index; `None` when the index
+    /// cannot tell (or a changed profile no longer passes its rules, which the full path names).
+    fn spliced(
+        &self,
+        names: &[String],
+        change: &mut impl FnMut(&str, &mut Profile),
+    ) -> Option<(String, entry_index::Index)> {
+        use std::io::Read;
+        let mut file = fs::File::open(self.path()).ok()?;
+        let index = entry_index::fresh(&file, &self.dir.profiles_index_path())?;
+        let mut text = String::new();
+        file.read_to_string(&mut text).ok()?;
+        let mut changed = std::collections::BTreeMap::new();
+        for name in names {
+            let Some(range) = index.range(name) else {
+                continue;
+            };
+            let bytes = text
+                .as_bytes()
+                .get(range.start as usize..range.end as usize)?;
+            let mut profile = super::fragments::parse_one(name, bytes)?;
+            change(name, &mut profile);
+            check_profile(name, &profile).ok()?;
+            changed.insert(
+                name.clone(),
+                super::fragments::render_one(name, &profile).ok()?,
+            );
+        }
+        let (text, entries) = super::fragments::splice(&text, &index.entries, &changed)?;
+        Some((text, entry_index::Index { entries, ..index }))
+    }
+
     /// Take the config folder's write lock (blocking), for writes beside the profiles file. Temporary
     /// files left by a writer that crashed are removed: under the lock, nobody else is writing.
     pub fn lock(&self) -> Result<WriteLock, ProfileError> {
@@ -133,17 +198,35 @@ impl ProfileStore {
 
     fn save_locked(&self, file: &ProfilesFile) -> Result<(), ProfileError> {
         let path = self.path();
-        let mut text = String::from(
-            "# oauth-setup profiles. No secrets here: each profile names the store that holds its secret.\n",
-        );
-        text.push_str(
-            &toml::to_string_pretty(file).map_err(|e| ProfileError::Invalid {
-                path: path.display().to_string(),
-                message: format!("cannot be written ({e})"),
-            })?,
-        );
+        let (text, ranges) = super::fragments::render(file).map_err(|e| ProfileError::Invalid {
+            path: path.display().to_string(),
+            message: format!("cannot be written ({e})"),
+        })?;
         write_atomic(&path, text.as_bytes(), Some(&self.dir.backup_path()))
-            .map_err(|e| write_error(&path, e))
+            .map_err(|e| write_error(&path, e))?;
+        entry_index::write(
+            &self.dir.profiles_index_path(),
+            &path,
+            file.default_profile.clone(),
+            ranges,
+        );
+        Ok(())
+    }
+
+    /// One profile (`None`: the default one) read through the index, without parsing the
+    /// others; `None` when the index cannot tell (stale, missing, or the profile is not in
+    /// it), and the caller then loads the whole file, which also words any error.
+    pub fn quick(&self, name: Option<&str>) -> Option<(String, Profile)> {
+        let file = fs::File::open(self.path()).ok()?;
+        let hit = entry_index::find(&file, &self.dir.profiles_index_path(), name)?;
+        let bytes = entry_index::read_range(&file, hit.range?).ok()?;
+        let name = hit.key;
+        let profile = super::fragments::parse_one(&name, &bytes)?;
+        check_profile(&name, &profile).ok()?;
+        crate::base::log::debug(format_args!(
+            "profile {name}: read alone through profiles.index"
+        ));
+        Some((name, profile))
     }
 
     /// Tighten the folder and files if other users can read them; returns what was changed.
@@ -196,7 +279,8 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
     };
     // Read the schema version first, so a newer file gets "upgrade" rather than a field error,
     // and an older one is migrated.
-    if let Ok(table) = text.parse::<toml::Table>()
+    let table = text.parse::<toml::Table>().ok();
+    if let Some(table) = &table
         && let Some(v) = table.get("schema_version")
     {
         let Some(v) = v.as_integer() else {
@@ -222,9 +306,15 @@ fn parse(text: &str, path: &Path, backup: &Path) -> Result<ProfilesFile, Profile
             });
         }
         if v == 1 {
-            let file = super::migrate::from_v1(table).map_err(|e| invalid(e.to_string()))?;
+            let file =
+                super::migrate::from_v1(table.clone()).map_err(|e| invalid(e.to_string()))?;
             return checked(file, &invalid);
         }
+    }
+    // The table already parsed is read into the types; only a file that does not fit them is
+    // parsed again, for the line and column of the error.
+    if let Some(file) = table.and_then(|t| toml::Value::Table(t).try_into::<ProfilesFile>().ok()) {
+        return checked(file, &invalid);
     }
     let file: ProfilesFile = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
@@ -269,7 +359,7 @@ fn checked(
 
 /// One profile's rules beyond its types: its name and a known provider (the type carries the
 /// store with its location).
-fn check_profile(name: &str, p: &crate::stores::profile::Profile) -> Result<(), Broken> {
+fn check_profile(name: &str, p: &Profile) -> Result<(), Broken> {
     parse_profile_name(name).map_err(|e| Broken::Name {
         name: name.to_string(),
         why: e,

@@ -1,15 +1,17 @@
-//! The file store: one private TOML file of secrets, chosen explicitly for headless machines.
+//! The file store: one private TOML file of secrets, chosen explicitly for headless machines,
+//! with an index beside it (`secrets.index`: keys and offsets) so one entry is read alone.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::StoreError;
 use crate::rules::secret::Secret;
 use crate::stores::atomic_file::{private_file, write_atomic_no_follow};
+use crate::stores::entry_index::{self, Ranges};
 
 /// The parsed file; every value is wiped when it is dropped.
 #[derive(Default)]
@@ -94,23 +96,31 @@ fn check_owner(_path: &Path, _meta: &fs::Metadata) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn write(path: &Path, secrets: &Secrets) -> Result<(), StoreError> {
-    let mut table = toml::Table::new();
-    for (k, v) in &secrets.0 {
-        table.insert(k.clone(), toml::Value::String(v.clone()));
-    }
-    let mut text = String::from(
+/// The file's text, one `ref = "value"` line per entry, and each line's byte range (for the
+/// index, so `get` reads one line). Wiped when dropped.
+fn render(secrets: &Secrets) -> (Zeroizing<String>, Ranges) {
+    let mut text = Zeroizing::new(String::from(
         "# oauth-setup secrets, UNENCRYPTED. Readable only by you (0600). Do not copy or commit.\n",
-    );
-    text.push_str(&table.to_string());
-    for (_, v) in table.iter_mut() {
-        if let toml::Value::String(s) = v {
+    ));
+    let mut ranges = Vec::with_capacity(secrets.0.len());
+    for (k, v) in &secrets.0 {
+        let mut one = toml::Table::new();
+        one.insert(k.clone(), toml::Value::String(v.clone()));
+        let start = text.len() as u64;
+        let mut line = one.to_string();
+        text.push_str(&line);
+        line.zeroize();
+        if let Some(toml::Value::String(mut s)) = one.remove(k) {
             s.zeroize();
         }
+        ranges.push((k.clone(), start..text.len() as u64));
     }
-    let result = write_atomic_no_follow(path, text.as_bytes());
-    text.zeroize();
-    result.map_err(|e| {
+    (text, ranges)
+}
+
+fn write(path: &Path, secrets: &Secrets) -> Result<(), StoreError> {
+    let (text, ranges) = render(secrets);
+    write_atomic_no_follow(path, text.as_bytes()).map_err(|e| {
         if crate::stores::atomic_file::is_disk_full(&e) {
             StoreError::DiskFull {
                 path: path.display().to_string(),
@@ -118,17 +128,70 @@ fn write(path: &Path, secrets: &Secrets) -> Result<(), StoreError> {
         } else {
             err(path, format!("cannot write it ({e})"))
         }
-    })
+    })?;
+    entry_index::write(&index_path(path), path, None, ranges);
+    Ok(())
+}
+
+/// The index beside the secrets file: `secrets.index` for `secrets.toml`.
+fn index_path(path: &Path) -> PathBuf {
+    path.with_extension("index")
+}
+
+/// One entry through the index, reading one line; `None` when the index cannot tell (the
+/// whole file is then read, with every check).
+fn quick(path: &Path, secret_ref: &str) -> Option<Result<Secret, StoreError>> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() {
+        return None;
+    }
+    let file = fs::File::open(path).ok()?;
+    let opened = file.metadata().ok()?;
+    // The file opened is the one checked (not a link swapped in), and still private.
+    let same = entry_index::Identity::of(&opened)? == entry_index::Identity::of(&meta)?;
+    if !same || check_owner(path, &opened).is_err() {
+        return None;
+    }
+    let hit = entry_index::find(&file, &index_path(path), Some(secret_ref))?;
+    let Some(range) = hit.range else {
+        return Some(Err(missing(path)));
+    };
+    let bytes = entry_index::read_range(&file, range).ok()?;
+    let mut table: toml::Table = std::str::from_utf8(&bytes).ok()?.parse().ok()?;
+    let found = match table.remove(secret_ref) {
+        Some(toml::Value::String(mut s)) if table.is_empty() => {
+            let secret = Secret::new(s.as_str());
+            s.zeroize();
+            crate::base::log::debug(format_args!(
+                "secrets file: entry {secret_ref} read alone through secrets.index"
+            ));
+            Some(Ok(secret))
+        }
+        _ => None,
+    };
+    for (_, v) in table.iter_mut() {
+        if let toml::Value::String(s) = v {
+            s.zeroize();
+        }
+    }
+    found
+}
+
+fn missing(path: &Path) -> StoreError {
+    StoreError::Missing {
+        store: format!("secrets file {}", path.display()),
+    }
 }
 
 pub fn get(path: &Path, secret_ref: &str) -> Result<Secret, StoreError> {
+    if let Some(found) = quick(path, secret_ref) {
+        return found;
+    }
     read(path)?
         .0
         .get(secret_ref)
         .map(|s| Secret::new(s.as_str()))
-        .ok_or_else(|| StoreError::Missing {
-            store: format!("secrets file {}", path.display()),
-        })
+        .ok_or_else(|| missing(path))
 }
 
 pub fn refs(path: &Path) -> Result<Vec<String>, StoreError> {
