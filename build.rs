@@ -36,5 +36,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Path::new(&out_dir).join("preset_ids.rs"),
         format!("&[{}]", ids.join(", ")),
     )?;
+    // Each preset's `token_env`, so that `exec` parses no preset (the Coupa one is 30 KiB).
+    let mut envs = String::from("&[\n");
+    for (name, id) in names.iter().zip(&ids) {
+        let table: toml::Table = std::fs::read_to_string(dir.join(name))?.parse()?;
+        let vars: Vec<String> = table
+            .get("token_env")
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str())
+                    .map(|s| format!("{s:?}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        writeln!(envs, "    ({id}, &[{}]),", vars.join(", "))?;
+    }
+    envs.push(']');
+    std::fs::write(Path::new(&out_dir).join("preset_token_env.rs"), envs)?;
     Ok(())
 }

@@ -1,12 +1,10 @@
-use clap::Parser;
 use oauth_setup::base::out::{StdoutState, stdout_state};
-use oauth_setup::cli::args::Cli;
 use oauth_setup::cli::commands;
 
 fn main() {
     oauth_setup::base::hardening::no_core_dumps();
     oauth_setup::cli::completions::answer_if_asked();
-    let cli = Cli::parse();
+    let cli = oauth_setup::cli::args::parse();
     let mut code = match commands::run(cli) {
         Ok(()) => 0,
         Err(e) => {

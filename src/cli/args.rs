@@ -29,6 +29,18 @@ use crate::base::exit::EXIT_CODES_HELP;
     after_help = EXIT_CODES_HELP,
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// Without a command, in a terminal: the interactive app (profiles, setup wizard, rotate,
+    /// verify); `setup`, `rotate` and `verify` open their screen of it in a terminal too, unless
+    /// given --non-interactive (or, for rotate, a secret; for verify, --json)
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
     /// Config folder [default: $OAUTH_SETUP_CONFIG_DIR, else ~/.config/oauth-setup]
     #[arg(
         long,
@@ -55,11 +67,58 @@ pub struct Cli {
     /// Log what is sent and received, with secrets and tokens redacted
     #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Global options")]
     pub verbose: u8,
-    /// Without a command, in a terminal: the interactive app (profiles, setup wizard, rotate,
-    /// verify); `setup`, `rotate` and `verify` open their screen of it in a terminal too, unless
-    /// given --non-interactive (or, for rotate, a secret; for verify, --json)
+}
+
+/// `token` and `exec` alone, for [`parse`]: their arguments are the same types as in [`Cli`].
+#[derive(Debug, Parser)]
+#[command(
+    name = "oauth-setup",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
+struct HotCli {
+    #[command(flatten)]
+    global: GlobalArgs,
     #[command(subcommand)]
-    pub command: Option<Command>,
+    command: HotCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum HotCommand {
+    #[command(disable_help_flag = true)]
+    Token(TokenArgs),
+    #[command(disable_help_flag = true)]
+    Exec(ExecArgs),
+}
+
+/// The command line. `token` and `exec` run once per API call in scripts, and building the
+/// parser of every command is most of their start-up, so they are parsed first by one that
+/// knows only them; anything else (their `--help`, a mistake) goes to the full parser, which
+/// answers as it always does.
+pub fn parse() -> Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if matches!(args.get(1).and_then(|a| a.to_str()), Some("token" | "exec"))
+        && let Ok(hot) = HotCli::try_parse_from(&args)
+    {
+        let command = match hot.command {
+            HotCommand::Token(a) => Command::Token(a),
+            HotCommand::Exec(a) => Command::Exec(a),
+        };
+        return Cli {
+            global: hot.global,
+            command: Some(command),
+        };
+    }
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let parsed = cmd
+        .try_get_matches_from_mut(&args)
+        .and_then(|mut m| <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut m))
+        .map_err(|e| e.format(&mut cmd));
+    // Freed at exit, not here: dropping the parser's many small allocations costs a tenth of
+    // a short run.
+    std::mem::forget(cmd);
+    parsed.unwrap_or_else(|e| e.exit())
 }
 
 #[derive(Debug, Subcommand)]
@@ -385,6 +444,61 @@ const VERIFY_EXAMPLES: &str = "Examples:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quick parser reads `token` and `exec` exactly as the full one does, and leaves help,
+    /// version and every mistake to it.
+    #[test]
+    fn the_quick_parser_agrees_with_the_full_one() {
+        let same = [
+            "token",
+            "token acme",
+            "token acme --format env --env A --env B",
+            "token --check --min-valid 10m",
+            "token acme -v --config-dir /tmp/x --timeout 5 --no-color --ca-file ca.pem",
+            "token acme --write-file /tmp/t --format exec-credential",
+            "exec acme -- sh -c true",
+            "exec acme --keep-fresh -- ./job --flag",
+            "exec acme --env X --min-valid 5m ls -la",
+            "exec -v acme -- env",
+        ];
+        for line in same {
+            let argv: Vec<&str> = std::iter::once("oauth-setup")
+                .chain(line.split(' '))
+                .collect();
+            let hot = HotCli::try_parse_from(&argv).unwrap_or_else(|e| panic!("{line}: {e}"));
+            let full = Cli::try_parse_from(&argv).unwrap();
+            let hot_cmd = match hot.command {
+                HotCommand::Token(a) => Command::Token(a),
+                HotCommand::Exec(a) => Command::Exec(a),
+            };
+            assert_eq!(
+                format!("{:?}", hot.global),
+                format!("{:?}", full.global),
+                "{line}"
+            );
+            assert_eq!(
+                format!("{hot_cmd:?}"),
+                format!("{:?}", full.command.unwrap()),
+                "{line}"
+            );
+        }
+        let left_to_the_full_parser = [
+            "token --help",
+            "token -h",
+            "exec --help",
+            "token --version",
+            "token acme --format nope",
+            "token acme --check --no-cache",
+            "exec acme",
+            "token a b",
+        ];
+        for line in left_to_the_full_parser {
+            let argv: Vec<&str> = std::iter::once("oauth-setup")
+                .chain(line.split(' '))
+                .collect();
+            assert!(HotCli::try_parse_from(&argv).is_err(), "{line}");
+        }
+    }
 
     #[test]
     fn every_option_and_argument_is_described() {

@@ -130,7 +130,7 @@ impl From<ClientError> for CmdError {
 }
 
 pub fn run(cli: Cli) -> Result<(), CmdError> {
-    crate::base::log::set_verbosity(cli.verbose);
+    crate::base::log::set_verbosity(cli.global.verbose);
     // Generated from the command line alone: they work without a config folder or a HOME, and
     // a broken user preset must not break the shell's completion.
     let command = match cli.command {
@@ -138,8 +138,9 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         Some(Command::Man(a)) => return shell_docs::man(&a),
         other => other,
     };
-    let ctx = Ctx::from_options(cli.config_dir, cli.timeout, cli.ca_file, cli.no_color)?;
-    let colour = output::colour_allowed(cli.no_color);
+    let g = cli.global;
+    let ctx = Ctx::from_options(g.config_dir, g.timeout, g.ca_file, g.no_color)?;
+    let colour = output::colour_allowed(g.no_color);
     // Verify reports loose permissions as one of its checks; everything else fixes them first.
     if !matches!(command, Some(Command::Verify(_))) {
         ctx.fix_permissions()?;

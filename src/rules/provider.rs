@@ -69,7 +69,7 @@ impl Provider {
     /// The preset's own token variables (`token_env`), parsing no other preset: `exec` runs per
     /// job and should start as quickly as `token`.
     pub fn token_env(id: &str) -> Vec<String> {
-        registry::one(id).map(|p| p.token_env).unwrap_or_default()
+        registry::token_env(id)
     }
 
     pub fn ids() -> Vec<&'static str> {

@@ -21,14 +21,25 @@ pub(super) fn is_known(id: &str) -> bool {
     }
 }
 
-/// The preset `id`, parsing only its own file while the full set is not loaded yet.
-pub(super) fn one(id: &str) -> Option<Provider> {
+/// Each built-in preset's `token_env`, read by build.rs, so that `exec` parses no preset.
+const BUILT_IN_TOKEN_ENV: &[(&str, &[&str])] =
+    include!(concat!(env!("OUT_DIR"), "/preset_token_env.rs"));
+
+/// The preset's `token_env`: from the loaded presets when the user has their own (then all
+/// are loaded at start-up), else from build.rs's table.
+pub(super) fn token_env(id: &str) -> Vec<String> {
     if let Some(all) = ALL.get() {
-        return all.iter().find(|p| p.id == id).cloned();
+        return all
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.token_env.clone())
+            .unwrap_or_default();
     }
-    let name = format!("{id}.toml");
-    let (_, text) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
-    toml::from_str(text).ok()
+    BUILT_IN_TOKEN_ENV
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, vars)| vars.iter().map(|v| (*v).to_string()).collect())
+        .unwrap_or_default()
 }
 
 static ALL: OnceLock<Vec<Provider>> = OnceLock::new();
@@ -147,7 +158,7 @@ mod tests {
             let p: Provider = toml::from_str(text).unwrap();
             assert_eq!(format!("{}.toml", p.id), *name);
             assert!(is_known(&p.id));
-            assert_eq!(one(&p.id).unwrap().token_env, p.token_env);
+            assert_eq!(token_env(&p.id), p.token_env);
             assert!(
                 p.token_env
                     .iter()
