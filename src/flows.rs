@@ -1,6 +1,7 @@
 //! The use cases both front ends call: sign in, rotate, import and verify. Each returns typed
 //! outcomes; the command line and the app put them into words.
 
+pub mod api;
 pub(crate) mod import;
 pub(crate) mod manage;
 pub(crate) mod rotate;

@@ -10,6 +10,8 @@ pub enum ExitCode {
     Network = 5,
     /// `token --check`: no cached token stays valid for `--min-valid` (nothing was asked).
     NotCached = 6,
+    /// `api`: the API answered an error (HTTP 4xx or 5xx, or GraphQL `errors`).
+    Api = 7,
     /// `exec`: the command was found but could not be run (as shells and env(1) say).
     CommandNotRun = 126,
     /// `exec`: no such command.
@@ -34,6 +36,7 @@ Exit codes:
   4  credentials rejected by the server
   5  network, TLS, or a server that does not answer as OAuth
   6  token --check: no cached token stays valid for --min-valid
+  7  api: the API answered an error (HTTP 4xx or 5xx, or a GraphQL answer with errors)
   126, 127  exec: the command could not be run, or was not found (otherwise exec
      exits with the command's own code, 128+N when signal N ended it)
   130  cancelled: Ctrl+C, Esc out of the app before saving, or SIGINT/SIGTERM

@@ -114,6 +114,23 @@ pub fn stdout_secret(value: &Secret) {
     );
 }
 
+/// Data from a server for a program (`api`'s answers): the bytes as they are when stdout is
+/// a pipe or a file; on a terminal, control and bidi characters shown escaped, like every other
+/// text from outside.
+pub fn stdout_data(bytes: &[u8]) {
+    if stdout_state() != StdoutState::Ok {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let result = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        let text = String::from_utf8_lossy(bytes);
+        out.write_all(crate::rules::sanitize::for_terminal(&text, &[]).as_bytes())
+    } else {
+        out.write_all(bytes)
+    };
+    record(result.and_then(|()| out.flush()));
+}
+
 /// A JSON document on stdout, pretty-printed. serde_json leaves DEL, C1 and bidi controls as
 /// they are; here they become `\uXXXX` escapes, so the document stays valid JSON and safe to
 /// show.

@@ -1,10 +1,13 @@
 //! The command line (clap). Parsing only; the commands live in `commands`.
 
+mod api_args;
 mod manage_args;
 mod profile_names;
 mod setup_args;
 mod token_args;
 
+use api_args::API_EXAMPLES;
+pub use api_args::ApiArgs;
 use manage_args::{COPY_EXAMPLES, EDIT_EXAMPLES};
 pub use manage_args::{CopyArgs, DefaultArgs, EditArgs, RenameArgs};
 pub use setup_args::{SecretArgs, SetupArgs, SignInArgs, VaultArgs};
@@ -154,6 +157,10 @@ pub enum Command {
     /// Run a command with a valid access token in its environment (never in its arguments)
     #[command(after_help = EXEC_EXAMPLES)]
     Exec(ExecArgs),
+    /// Call the provider's API with a profile's token, as gh api does: paths below the API
+    /// base, fields, pages followed, jq filters
+    #[command(after_help = API_EXAMPLES)]
+    Api(Box<ApiArgs>),
     /// List the profiles
     #[command(
         after_help = "Examples:\n  oauth-setup list\n  oauth-setup list --json | jq -r '.profiles[].name'"

@@ -1,5 +1,6 @@
 //! The commands: each reads the shared context, does its one job and returns an exit code.
 
+mod api;
 mod delete;
 mod discover;
 mod doctor;
@@ -178,6 +179,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
             Command::Verify(a) => verify::run(&ctx, a).await,
             Command::Token(a) => token::run(&ctx, a).await,
             Command::Exec(a) => exec::run(&ctx, a).await,
+            Command::Api(a) => api::run(&ctx, *a).await,
             Command::List(a) => list::run(&ctx, &a),
             Command::Show(a) => show::run(&ctx, &a),
             Command::Delete(a) => delete::run(&ctx, &a),

@@ -2,6 +2,7 @@
 //! is data in `assets/providers/*.toml` (compiled in) and in `providers/*.toml` of the config
 //! folder (the user's own), never a test of the provider's id in code.
 
+mod api;
 mod preset;
 mod registry;
 
@@ -9,6 +10,7 @@ use serde::Deserialize;
 
 use crate::protocol::token::{ClientAuth, Context, GrantType};
 
+pub use api::{ApiFacts, PageStyle, Pages, ResetHeader, ResetUnit};
 pub use preset::{
     Access, DomainRule, FieldHelp, FormField, FormFields, GrantEndpoints, InstanceRules, Need,
     ScopeGrammar, ScopeInfo,
@@ -50,6 +52,9 @@ pub struct Provider {
     /// Variables that `exec` and `token --format env` set besides `BEARER_TOKEN`.
     #[serde(default)]
     pub token_env: Vec<String>,
+    /// The provider's REST API, for `api`.
+    #[serde(default)]
+    pub api: ApiFacts,
 }
 
 impl Provider {

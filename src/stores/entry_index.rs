@@ -189,6 +189,7 @@ impl Read {
 /// `key`'s range in the entry lines, by binary search over the sorted lines, each line met
 /// checked; `None` for a garbled index. (The entry it points to is checked by its reader.)
 fn scan(body: &str, key: &str, len: u64) -> Option<Option<Range<u64>>> {
+    let body = body.strip_suffix('\n').unwrap_or(body);
     let bytes = body.as_bytes();
     // `lo` is always at the start of a line, `hi` just past the end of one.
     let (mut lo, mut hi) = (0usize, bytes.len());

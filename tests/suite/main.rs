@@ -10,6 +10,7 @@
     reason = "test code: a failure should stop the test loudly, and scenarios read top to bottom"
 )]
 
+mod api;
 mod at_scale;
 mod authcode;
 mod bad_input;

@@ -196,7 +196,7 @@ fn write_file(path: &std::path::Path, text: &Secret) -> Result<(), CmdError> {
     })
 }
 
-fn tell_note(ctx: &Ctx, name: &str, note: &Note) {
+pub(super) fn tell_note(ctx: &Ctx, name: &str, note: &Note) {
     match note {
         Note::RefreshTokenNotSaved(e) => crate::tell!(
             "{} the server replaced the refresh token, but the new one could not be saved ({}); the next refresh will probably fail and need oauth-setup login {name}",
@@ -215,7 +215,7 @@ fn tell_note(ctx: &Ctx, name: &str, note: &Note) {
     }
 }
 
-fn get_error(e: GetError, ctx: &Ctx, name: &str, profile: &Profile) -> CmdError {
+pub(super) fn get_error(e: GetError, ctx: &Ctx, name: &str, profile: &Profile) -> CmdError {
     let dctx = profile.diagnosis_context();
     match e {
         GetError::Lock(e) => CmdError::new(ExitCode::Usage, e.to_string()),

@@ -15,6 +15,8 @@ use super::response::{Granted, RawResponse, interpret, redact_body};
 use crate::base::log;
 
 const BODY_CAP: usize = 1024 * 1024;
+/// One page of an API's answer is held at a time; larger than any page a list API gives.
+pub const API_BODY_CAP: usize = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
@@ -195,6 +197,73 @@ impl TokenClient {
                 .body(body.expose().to_owned());
         }
         self.read(builder, call.url, false).await
+    }
+
+    /// One call to a provider's API with an access token (a sensitive header, never logged).
+    /// Like every request here it follows no redirect; the body is capped at [`API_BODY_CAP`].
+    pub async fn api(
+        &self,
+        call: &crate::protocol::api::Call,
+        token: &crate::rules::secret::AccessToken,
+    ) -> Result<crate::protocol::api::Answer, Failure> {
+        let url = call.url.as_str();
+        log::debug(format_args!("{} {url}", call.method));
+        let method = reqwest::Method::from_bytes(call.method.as_bytes()).map_err(|_| {
+            Failure::Connection {
+                detail: format!("{} is not an HTTP method", call.method),
+            }
+        })?;
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                Failure::Connection {
+                    detail: "the token cannot be sent in a header".into(),
+                }
+            })?;
+        auth.set_sensitive(true);
+        let mut builder = self.http.request(method, url).header(AUTHORIZATION, auth);
+        log::debug("  Authorization: Bearer [redacted]");
+        for (name, value) in &call.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+            log::debug(format_args!("  {name}: {value}"));
+        }
+        if let Some(body) = &call.body {
+            log::debug(format_args!("  body: [{} bytes]", body.len()));
+            builder = builder.body(body.clone());
+        }
+        let mut resp = builder.send().await.map_err(|e| self.classify(&e, url))?;
+        let mut answer = crate::protocol::api::Answer {
+            status: resp.status().as_u16(),
+            reason: resp
+                .status()
+                .canonical_reason()
+                .unwrap_or_default()
+                .to_string(),
+            headers: resp
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: Vec::new(),
+        };
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e, url))? {
+            if answer.body.len() + chunk.len() > API_BODY_CAP {
+                return Err(Failure::Connection {
+                    detail: format!("the answer is larger than {} MiB", API_BODY_CAP >> 20),
+                });
+            }
+            answer.body.extend_from_slice(&chunk);
+        }
+        log::debug(format_args!(
+            "response: HTTP {}, {} bytes",
+            answer.status,
+            answer.body.len()
+        ));
+        Ok(answer)
     }
 
     async fn read(
