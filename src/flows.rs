@@ -3,6 +3,7 @@
 
 pub mod api;
 pub(crate) mod import;
+pub mod inspect;
 pub(crate) mod manage;
 pub(crate) mod rotate;
 pub(crate) mod show;

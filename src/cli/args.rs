@@ -12,7 +12,7 @@ use manage_args::{COPY_EXAMPLES, EDIT_EXAMPLES};
 pub use manage_args::{CopyArgs, DefaultArgs, EditArgs, RenameArgs};
 pub use setup_args::{SecretArgs, SetupArgs, SignInArgs, VaultArgs};
 use token_args::{EXEC_EXAMPLES, TOKEN_EXAMPLES};
-pub use token_args::{ExecArgs, TokenArgs, TokenFormat};
+pub use token_args::{ExecArgs, InspectArgs, TokenArgs, TokenFormat};
 
 use std::path::PathBuf;
 
@@ -161,6 +161,13 @@ pub enum Command {
     /// base, fields, pages followed, jq filters
     #[command(after_help = API_EXAMPLES)]
     Api(Box<ApiArgs>),
+    /// Show what a profile's token is, never the token: a JWT's claims (not verified), its
+    /// expiry and audience, the scopes granted against those asked, or the server's
+    /// introspection of an opaque token
+    #[command(
+        after_help = "Examples:\n  oauth-setup inspect acme\n  oauth-setup inspect acme --json | jq .scopes.missing"
+    )]
+    Inspect(InspectArgs),
     /// List the profiles
     #[command(
         after_help = "Examples:\n  oauth-setup list\n  oauth-setup list --json | jq -r '.profiles[].name'"

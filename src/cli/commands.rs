@@ -8,6 +8,7 @@ mod edit;
 mod exec;
 mod export;
 mod import;
+mod inspect;
 mod list;
 mod login;
 mod logout;
@@ -180,6 +181,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
             Command::Token(a) => token::run(&ctx, a).await,
             Command::Exec(a) => exec::run(&ctx, a).await,
             Command::Api(a) => api::run(&ctx, *a).await,
+            Command::Inspect(a) => inspect::run(&ctx, &a).await,
             Command::List(a) => list::run(&ctx, &a),
             Command::Show(a) => show::run(&ctx, &a),
             Command::Delete(a) => delete::run(&ctx, &a),

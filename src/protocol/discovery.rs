@@ -19,6 +19,9 @@ pub struct Metadata {
     pub authorization_endpoint: Option<String>,
     pub device_authorization_endpoint: Option<String>,
     pub revocation_endpoint: Option<String>,
+    /// RFC 7662, for `inspect` of an opaque token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introspection_endpoint: Option<String>,
     pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
     pub grant_types_supported: Option<Vec<String>>,
     pub scopes_supported: Option<Vec<String>>,
@@ -182,6 +185,7 @@ fn check_endpoints(url: &str, meta: &Metadata) -> Result<(), DiscoveryError> {
             &meta.device_authorization_endpoint,
         ),
         ("revocation_endpoint", &meta.revocation_endpoint),
+        ("introspection_endpoint", &meta.introspection_endpoint),
     ];
     for (field, value) in endpoints {
         let Some(endpoint) = value else { continue };

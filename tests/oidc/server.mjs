@@ -34,6 +34,21 @@ const provider = new Provider(issuer, {
     deviceFlow: { enabled: true },
     revocation: { enabled: true },
     clientCredentials: { enabled: true },
+    introspection: { enabled: true },
+    // With config.jwt_resource, client-credentials tokens are JWTs for that resource (RFC 8707),
+    // as API gateways issue them; without, they are opaque (and introspection tells about them).
+    resourceIndicators: config.jwt_resource
+      ? {
+          enabled: true,
+          defaultResource: () => config.jwt_resource,
+          useGrantedResource: () => true,
+          getResourceServerInfo: () => ({
+            scope: 'api.read api.write',
+            audience: config.jwt_resource,
+            accessTokenFormat: 'jwt',
+          }),
+        }
+      : { enabled: false },
   },
   ttl: {
     AccessToken: config.access_ttl ?? 3600,

@@ -26,6 +26,7 @@ mod fuzz_props;
 mod handover;
 mod hostile;
 mod hygiene;
+mod inspect;
 mod keyring;
 mod leaks;
 mod local_files;

@@ -12,7 +12,7 @@ use crate::support::cli::{Env, Run};
 use crate::support::oauth::OAuthConfig;
 
 const BASE: &str = "https://oauth-setup.invalid/schemas/";
-const OUTPUTS: [&str; 5] = ["verify", "list", "show", "token", "discover"];
+const OUTPUTS: [&str; 6] = ["verify", "list", "show", "token", "discover", "inspect"];
 
 fn schema_file(name: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -43,7 +43,7 @@ fn assert_closed(schema: &Value, at: &str) {
 
 /// The output of `oauth-setup <args>` checked against schema `name`; its problems, if any.
 #[track_caller]
-fn check(name: &str, stdout: &str) -> Value {
+pub fn check(name: &str, stdout: &str) -> Value {
     let doc: Value = serde_json::from_str(stdout)
         .unwrap_or_else(|e| panic!("{name}: not JSON ({e}):\n{stdout}"));
     let registry = jsonschema::Registry::new()

@@ -104,3 +104,16 @@ Examples:
       https://acme.coupahost.com/api/currencies?limit=1'
   oauth-setup exec acme --env API_TOKEN -- ./sync.py
   oauth-setup exec acme --keep-fresh -- ./nightly-export.sh   # reads $BEARER_TOKEN_FILE";
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Profile [default: the default profile]
+    #[arg(add = ArgValueCompleter::new(profile_names::profile_names))]
+    pub profile: Option<String>,
+    /// A stable JSON document (schema_version 1) instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// The token inspected is the one `token` would hand out with this --min-valid
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub min_valid: Duration,
+}

@@ -53,6 +53,9 @@ pub enum GrantForm {
     /// Not a grant: revoking a refresh token (RFC 7009 §2.1), sent to the revocation endpoint
     /// with the same client authentication.
     Revocation { refresh_token: RefreshToken },
+    /// Not a grant: asking about an access token (RFC 7662 §2.1), sent to the introspection
+    /// endpoint with the same client authentication.
+    Introspection { access_token: Secret },
 }
 
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -140,6 +143,10 @@ fn form(req: &TokenRequest, shown: &dyn Fn(&Secret) -> String) -> String {
         GrantForm::Revocation { refresh_token } => {
             form.append_pair("token", &shown(refresh_token.as_secret()));
             form.append_pair("token_type_hint", "refresh_token");
+        }
+        GrantForm::Introspection { access_token } => {
+            form.append_pair("token", &shown(access_token));
+            form.append_pair("token_type_hint", "access_token");
         }
     }
     match req.client.auth {

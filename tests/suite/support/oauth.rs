@@ -22,6 +22,8 @@ pub struct OAuthConfig {
     pub expires_in: u64,
     /// When set, each token is `token-N`, N counting the tokens issued (from 1).
     pub numbered: Option<Arc<std::sync::atomic::AtomicUsize>>,
+    /// When set, the scope the server says it granted, whatever was asked.
+    pub grant_only: Option<String>,
 }
 
 impl OAuthConfig {
@@ -37,6 +39,7 @@ impl OAuthConfig {
             path: "/oauth2/token".into(),
             expires_in: 86399,
             numbered: None,
+            grant_only: None,
         }
     }
 
@@ -102,7 +105,7 @@ impl OAuthConfig {
         let mut body =
             json!({"access_token": token, "token_type": "bearer", "expires_in": self.expires_in});
         if self.echo_scope {
-            body["scope"] = json!(granted.join(" "));
+            body["scope"] = json!(self.grant_only.clone().unwrap_or_else(|| granted.join(" ")));
         }
         Reply::json(200, &body)
     }
