@@ -28,6 +28,14 @@ fn canaries_stay_in_their_store() {
         env.run(&["show", "acme"]),
         env.run(&["show", "acme", "--json"]),
         env.run_stdin(&["-v", "rotate", "acme", "--client-secret-stdin"], "wrong"),
+        // The hand-over commands: the token goes into the command's environment, a request's
+        // header or nowhere, never into a log or an output of theirs.
+        env.run(&["-v", "exec", "acme", "--", "true"]),
+        env.run(&["-v", "exec", "acme", "--keep-fresh", "--", "true"]),
+        env.run(&["-v", "api", "acme", "currencies"]),
+        env.run(&["-v", "inspect", "acme"]),
+        env.run(&["-v", "inspect", "acme", "--json"]),
+        env.run(&["-v", "token", "acme", "--check"]),
     ];
     oauth.set_secrets(&[SECRET2]);
     runs.push(env.run_stdin(&["-v", "rotate", "acme", "--client-secret-stdin"], SECRET2));
