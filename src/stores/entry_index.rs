@@ -273,17 +273,23 @@ fn read_exact_at(_file: &File, _buf: &mut [u8], _offset: u64) -> io::Result<()> 
 /// did). Best effort: on any failure the old index is removed, so it cannot be taken for this
 /// file (it could not anyway: it names another).
 pub fn write(index_path: &Path, data_path: &Path, default: Option<String>, entries: Ranges) {
-    let text = fs::metadata(data_path)
-        .ok()
-        .and_then(|m| Identity::of(&m))
-        .and_then(|identity| {
-            Index {
-                identity,
-                default,
-                entries,
-            }
-            .encode()
-        });
+    match fs::metadata(data_path).ok().and_then(|m| Identity::of(&m)) {
+        Some(identity) => write_for(index_path, identity, default, entries),
+        None => {
+            let _ = fs::remove_file(index_path);
+        }
+    }
+}
+
+/// Write the index of the version `identity` of a file, as it was read (no lock is needed: the
+/// index is used only for that version).
+pub fn write_for(index_path: &Path, identity: Identity, default: Option<String>, entries: Ranges) {
+    let text = Index {
+        identity,
+        default,
+        entries,
+    }
+    .encode();
     let written = text.is_some_and(|t| write_atomic_no_follow(index_path, t.as_bytes()).is_ok());
     if !written {
         let _ = fs::remove_file(index_path);

@@ -92,6 +92,18 @@ fn a_jwt_is_decoded_and_marked_not_verified() {
     );
     never_the_token(&env, &run);
     never_the_token(&env, &text);
+    // exec hands a command the same token, from the cache.
+    let token = env.run(&["token", "acme"]);
+    let exec = env.run(&[
+        "exec",
+        "acme",
+        "--",
+        "sh",
+        "-c",
+        "printf %s \"$BEARER_TOKEN\"",
+    ]);
+    exec.expect(0);
+    assert_eq!(exec.stdout, token.stdout.trim());
 }
 
 #[test]

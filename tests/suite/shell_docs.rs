@@ -54,6 +54,11 @@ fn bash_completes_commands_options_and_profile_names() {
         env.add_profile(name, &server);
     }
     assert_eq!(bash_completes(&env, &["oauth-setup", "tok"]), ["token"]);
+    assert_eq!(bash_completes(&env, &["oauth-setup", "ins"]), ["inspect"]);
+    assert_eq!(
+        bash_completes(&env, &["oauth-setup", "exec", "ac"]),
+        ["acme", "acme-eu"]
+    );
     assert_eq!(
         bash_completes(&env, &["oauth-setup", "token", "ac"]),
         ["acme", "acme-eu"]
@@ -98,6 +103,9 @@ fn man_writes_a_page_per_command_and_each_renders_without_warnings() {
         "rotate",
         "verify",
         "token",
+        "exec",
+        "api",
+        "inspect",
         "show",
         "import",
         "completions",
@@ -142,6 +150,17 @@ fn man_writes_a_page_per_command_and_each_renders_without_warnings() {
     );
     let token = std::fs::read_to_string(dir.join("oauth-setup-token.1")).unwrap();
     assert!(token.contains("min\\-valid"), "the options are in the page");
+    assert!(
+        token.contains("exec\\-credential"),
+        "the hand-over formats are in the page"
+    );
+    let exec = std::fs::read_to_string(dir.join("oauth-setup-exec.1")).unwrap();
+    assert!(
+        exec.contains("keep\\-fresh") && exec.contains("BEARER_TOKEN_FILE"),
+        "{exec}"
+    );
+    let api = std::fs::read_to_string(dir.join("oauth-setup-api.1")).unwrap();
+    assert!(api.contains("paginate") && api.contains("jq"), "{api}");
     // Without --dir: the main page on stdout, and nothing written where the command ran.
     let here = env.dir.path().join("here");
     std::fs::create_dir_all(&here).unwrap();

@@ -33,9 +33,15 @@ fn err(path: &Path, detail: impl Into<String>) -> StoreError {
 }
 
 fn read(path: &Path) -> Result<Secrets, StoreError> {
+    read_whole(path).map(|(secrets, _)| secrets)
+}
+
+/// The whole file, and the identity of the version read. A file in this program's own layout
+/// whose index is missing or stale gets its index here, so the next lookups read one line.
+fn read_whole(path: &Path) -> Result<(Secrets, Option<entry_index::Identity>), StoreError> {
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Secrets::default()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Secrets::default(), None)),
         Err(e) => return Err(err(path, format!("cannot read it ({e})"))),
     };
     // A symlink could point into another user's file; refuse rather than follow.
@@ -46,14 +52,17 @@ fn read(path: &Path) -> Result<Secrets, StoreError> {
         ));
     }
     check_owner(path, &meta)?;
-    let mut text = String::new();
-    fs::File::open(path)
-        .and_then(|mut f| f.read_to_string(&mut text))
+    let mut text = Zeroizing::new(String::new());
+    let mut file = fs::File::open(path).map_err(|e| err(path, format!("cannot read it ({e})")))?;
+    let identity = file
+        .metadata()
+        .ok()
+        .and_then(|m| entry_index::Identity::of(&m));
+    file.read_to_string(&mut text)
         .map_err(|e| err(path, format!("cannot read it ({e})")))?;
-    let parsed: Result<toml::Table, _> = text.parse();
-    text.zeroize();
-    let table =
-        parsed.map_err(|e| err(path, format!("does not parse ({})", e.message().trim())))?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        err(path, format!("does not parse ({})", e.message().trim()))
+    })?;
     let mut secrets = Secrets::default();
     for (k, v) in table {
         match v {
@@ -63,7 +72,33 @@ fn read(path: &Path) -> Result<Secrets, StoreError> {
             _ => return Err(err(path, format!("entry {k} is not a string"))),
         }
     }
-    Ok(secrets)
+    let (canonical, ranges) = render(&secrets);
+    if let Some(identity) = identity
+        && *canonical == *text
+    {
+        entry_index::write_for(&index_path(path), identity, None, ranges);
+    }
+    Ok((secrets, identity))
+}
+
+/// The last file read whole, for the lookups that follow in the same process (`verify --all`
+/// and `list` read every profile's entries): used only while the file is that very version,
+/// and wiped when replaced.
+static LAST: std::sync::Mutex<Option<(entry_index::Identity, Secrets)>> =
+    std::sync::Mutex::new(None);
+
+fn from_last(path: &Path, secret_ref: &str) -> Option<Result<Secret, StoreError>> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    let now = entry_index::Identity::of(&meta)?;
+    let last = LAST.lock().ok()?;
+    let (identity, secrets) = last.as_ref()?;
+    (*identity == now).then(|| {
+        secrets
+            .0
+            .get(secret_ref)
+            .map(|s| Secret::new(s.as_str()))
+            .ok_or_else(|| missing(path))
+    })
 }
 
 #[cfg(unix)]
@@ -184,14 +219,19 @@ fn missing(path: &Path) -> StoreError {
 }
 
 pub fn get(path: &Path, secret_ref: &str) -> Result<Secret, StoreError> {
-    if let Some(found) = quick(path, secret_ref) {
+    if let Some(found) = quick(path, secret_ref).or_else(|| from_last(path, secret_ref)) {
         return found;
     }
-    read(path)?
+    let (secrets, identity) = read_whole(path)?;
+    let found = secrets
         .0
         .get(secret_ref)
         .map(|s| Secret::new(s.as_str()))
-        .ok_or_else(|| missing(path))
+        .ok_or_else(|| missing(path));
+    if let (Some(identity), Ok(mut last)) = (identity, LAST.lock()) {
+        *last = Some((identity, secrets));
+    }
+    found
 }
 
 pub fn refs(path: &Path) -> Result<Vec<String>, StoreError> {
@@ -250,5 +290,39 @@ mod tests {
         std::os::unix::fs::symlink(&path, &link).unwrap();
         let e = get(&link, "beta-2").unwrap_err();
         assert!(e.to_string().contains("refusing to follow"), "{e}");
+    }
+
+    /// A file in this program's layout whose index is gone gets one at the next whole read; a
+    /// file in another layout gets none, and its entries are still found, read once per version.
+    #[test]
+    fn an_index_is_made_only_for_the_programs_own_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secrets.toml");
+        let index = index_path(&path);
+        set(&path, "a", &Secret::new("one")).unwrap();
+        set(&path, "b", &Secret::new("two")).unwrap();
+        fs::remove_file(&index).unwrap();
+        assert_eq!(get(&path, "b").unwrap().expose(), "two");
+        assert!(index.exists(), "the canonical file got its index again");
+        assert_eq!(quick(&path, "a").unwrap().unwrap().expose(), "one");
+
+        // Written by hand: out of order, with a comment. No index; the memo answers.
+        fs::write(&path, "# mine\nz = \"last\"\na = \"first\"\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        fs::remove_file(&index).unwrap();
+        assert_eq!(get(&path, "a").unwrap().expose(), "first");
+        assert!(!index.exists());
+        assert_eq!(from_last(&path, "z").unwrap().unwrap().expose(), "last");
+        assert!(matches!(
+            from_last(&path, "nope"),
+            Some(Err(StoreError::Missing { .. }))
+        ));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        fs::write(&path, "a = \"changed\"\n").unwrap();
+        assert!(
+            from_last(&path, "a").is_none(),
+            "another version: read again"
+        );
+        assert_eq!(get(&path, "a").unwrap().expose(), "changed");
     }
 }
