@@ -87,6 +87,12 @@ impl ConfigDir {
         self.root.join("profiles.index")
     }
 
+    /// The profiles as JSON, for the version of `profiles.toml` it names (a cache, quicker to
+    /// read than the TOML when every profile is needed).
+    pub fn profiles_copy_path(&self) -> PathBuf {
+        self.root.join("profiles.json")
+    }
+
     pub fn backup_path(&self) -> PathBuf {
         self.root.join("profiles.toml.bak")
     }

@@ -251,6 +251,39 @@ pub fn fresh(file: &File, index_path: &Path) -> Option<Index> {
     Index::decode(&fs::read_to_string(index_path).ok()?).filter(|i| i.identity == now)
 }
 
+const COPY_MAGIC: &str = "oauth-setup copy 1";
+
+/// Write `payload`, another form of the version `identity` of a file (the profiles as JSON,
+/// quicker to read than their TOML), for [`fresh_copy`]. Best effort, like [`write`].
+pub fn write_copy(copy_path: &Path, identity: Identity, payload: &str) {
+    let i = identity;
+    let text = format!(
+        "{COPY_MAGIC}\nidentity {} {} {} {} {}\n{payload}",
+        i.dev, i.ino, i.len, i.mtime_ns, i.ctime_ns
+    );
+    if write_atomic_no_follow(copy_path, text.as_bytes()).is_err() {
+        let _ = fs::remove_file(copy_path);
+    }
+}
+
+/// The payload [`write_copy`] wrote for `file` as it is now; `None` for any other version.
+pub fn fresh_copy(file: &File, copy_path: &Path) -> Option<String> {
+    let now = Identity::of(&file.metadata().ok()?)?;
+    let text = fs::read_to_string(copy_path).ok()?;
+    let rest = text.strip_prefix(COPY_MAGIC)?.strip_prefix('\n')?;
+    let (id_line, payload) = rest.split_once('\n')?;
+    let mut id = id_line.strip_prefix("identity ")?.split(' ');
+    let mut num = || id.next()?.parse::<i128>().ok();
+    let written = Identity {
+        dev: u64::try_from(num()?).ok()?,
+        ino: u64::try_from(num()?).ok()?,
+        len: u64::try_from(num()?).ok()?,
+        mtime_ns: num()?,
+        ctime_ns: num()?,
+    };
+    (written == now).then(|| payload.to_string())
+}
+
 /// The bytes of `range` in `file` (wiped when dropped: an entry may be a secret).
 pub fn read_range(file: &File, range: Range<u64>) -> io::Result<Zeroizing<Vec<u8>>> {
     let len = usize::try_from(range.end - range.start).map_err(io::Error::other)?;
@@ -411,5 +444,19 @@ mod tests {
         assert!(find(&File::open(&data).unwrap(), &index, Some("c")).is_none());
         std::fs::write(&index, "garbage").unwrap();
         assert!(find(&File::open(&data).unwrap(), &index, Some("c")).is_none());
+
+        // The copy: for the version it was written for only.
+        let copy = dir.path().join("data.copy");
+        let now = Identity::of(&std::fs::metadata(&data).unwrap()).unwrap();
+        write_copy(&copy, now, "{\"x\":1}");
+        assert_eq!(
+            fresh_copy(&File::open(&data).unwrap(), &copy).as_deref(),
+            Some("{\"x\":1}")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        std::fs::write(&data, b"gggggg").unwrap();
+        assert_eq!(fresh_copy(&File::open(&data).unwrap(), &copy), None);
+        std::fs::write(&copy, "oauth-setup copy 1\nidentity x\n{}").unwrap();
+        assert_eq!(fresh_copy(&File::open(&data).unwrap(), &copy), None);
     }
 }

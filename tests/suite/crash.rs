@@ -134,6 +134,11 @@ fn check(env: &Env, op: Op, before: &BTreeSet<String>, run: &Run, tally: &mut Ta
     // The index, whatever the kill left of it, never gives another profile than the file has.
     let store = ProfileStore::new(ConfigDir::new(env.config()));
     let file = store.load().unwrap();
+    // Nor does the JSON copy: what load gives is what the TOML says.
+    let text = std::fs::read_to_string(env.profiles()).unwrap_or_default();
+    if !text.is_empty() {
+        assert_eq!(store.parse_text(&text).unwrap(), file, "{what}: the JSON copy disagrees");
+    }
     for (name, profile) in &file.profiles {
         if let Some((found, quick)) = store.quick(Some(name)) {
             assert_eq!(

@@ -97,13 +97,16 @@ fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(
         };
         crate::base::out::json(&doc);
     } else {
+        use std::fmt::Write as _;
         for r in &reports {
             let where_ = r
                 .instance_url
                 .as_deref()
                 .map(|u| format!(" ({u})"))
                 .unwrap_or_default();
-            crate::say!("{}{where_}", r.name);
+            // One write per profile: `verify --all` over a thousand profiles is thousands of
+            // lines.
+            let mut block = format!("{}{where_}", r.name);
             for c in &r.checks {
                 let label = c.status.label();
                 let word = match c.status {
@@ -112,11 +115,18 @@ fn finish(ctx: &Ctx, args: &VerifyArgs, reports: Vec<ProfileReport>) -> Result<(
                     Status::Fail => ctx.style.fail(label),
                     Status::Skip => label.to_string(),
                 };
-                crate::say!("  {word}  {:<w$} {}", c.name, c.detail, w = NAME_WIDTH);
+                let _ = write!(
+                    block,
+                    "\n  {word}  {:<w$} {}",
+                    c.name,
+                    c.detail,
+                    w = NAME_WIDTH
+                );
                 if let Some(fix) = &c.fix {
-                    crate::say!("        {:<w$} fix: {fix}", "", w = NAME_WIDTH);
+                    let _ = write!(block, "\n        {:<w$} fix: {fix}", "", w = NAME_WIDTH);
                 }
             }
+            crate::say!("{block}");
         }
     }
     match code {

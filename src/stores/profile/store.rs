@@ -12,6 +12,8 @@ use crate::stores::atomic_file::{private_file, write_atomic};
 use crate::stores::config_dir::{ConfigDir, ConfigDirError, WriteLock};
 use crate::stores::entry_index;
 
+mod by_index;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
     #[error(
@@ -65,12 +67,28 @@ impl ProfileStore {
     /// The profiles, or an empty set when the file does not exist yet. Reading needs no lock:
     /// writers replace the file by rename, so a reader sees one whole version.
     pub fn load(&self) -> Result<ProfilesFile, ProfileError> {
+        use std::io::Read;
         let path = self.path();
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
+        let mut file = match fs::File::open(&path) {
+            Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ProfilesFile::default()),
             Err(source) => return Err(io_err(&path, "read it", source)),
         };
+        // The JSON copy of this very version, when the program wrote one: the same profiles,
+        // read several times quicker, and checked by the same rules.
+        if let Some(json) = entry_index::fresh_copy(&file, &self.dir.profiles_copy_path())
+            && let Ok(copy) = serde_json::from_str::<ProfilesFile>(&json)
+        {
+            let shown = path.display().to_string();
+            let invalid = |message: String| ProfileError::Invalid {
+                path: shown.clone(),
+                message,
+            };
+            return checked(copy, &invalid);
+        }
+        let mut text = String::new();
+        file.read_to_string(&mut text)
+            .map_err(|source| io_err(&path, "read it", source))?;
         parse(&text, &path, &self.dir.backup_path())
     }
 
@@ -93,70 +111,6 @@ impl ProfileStore {
         };
         self.save_locked(&file)?;
         Ok(Ok(out))
-    }
-
-    /// Run `change` on each named profile under the write lock and save the result. Through the
-    /// index only those profiles' tables are parsed and written anew, the rest of the file is
-    /// copied as it is (`verify` of one profile among 2,000 then costs what it costs alone);
-    /// without a fresh index, the whole file is read and written as [`Self::update`] does.
-    /// Names that are not profiles are left out.
-    pub fn update_each(
-        &self,
-        names: &[String],
-        mut change: impl FnMut(&str, &mut Profile),
-    ) -> Result<(), ProfileError> {
-        let _lock = self.lock()?;
-        let path = self.path();
-        if let Some((text, index)) = self.spliced(names, &mut change) {
-            write_atomic(&path, text.as_bytes(), Some(&self.dir.backup_path()))
-                .map_err(|e| write_error(&path, e))?;
-            let index_path = self.dir.profiles_index_path();
-            entry_index::write(&index_path, &path, index.default, index.entries);
-            crate::base::log::debug(format_args!(
-                "profiles.toml: {} profile(s) written anew, the rest copied",
-                names.len()
-            ));
-            return Ok(());
-        }
-        let mut file = self.load()?;
-        for name in names {
-            if let Some(p) = file.profiles.get_mut(name) {
-                change(name, p);
-            }
-        }
-        self.save_locked(&file)
-    }
-
-    /// The text with the named profiles changed, through a fresh index; `None` when the index
-    /// cannot tell (or a changed profile no longer passes its rules, which the full path names).
-    fn spliced(
-        &self,
-        names: &[String],
-        change: &mut impl FnMut(&str, &mut Profile),
-    ) -> Option<(String, entry_index::Index)> {
-        use std::io::Read;
-        let mut file = fs::File::open(self.path()).ok()?;
-        let index = entry_index::fresh(&file, &self.dir.profiles_index_path())?;
-        let mut text = String::new();
-        file.read_to_string(&mut text).ok()?;
-        let mut changed = std::collections::BTreeMap::new();
-        for name in names {
-            let Some(range) = index.range(name) else {
-                continue;
-            };
-            let bytes = text
-                .as_bytes()
-                .get(range.start as usize..range.end as usize)?;
-            let mut profile = super::fragments::parse_one(name, bytes)?;
-            change(name, &mut profile);
-            check_profile(name, &profile).ok()?;
-            changed.insert(
-                name.clone(),
-                super::fragments::render_one(name, &profile).ok()?,
-            );
-        }
-        let (text, entries) = super::fragments::splice(&text, &index.entries, &changed)?;
-        Some((text, entry_index::Index { entries, ..index }))
     }
 
     /// Take the config folder's write lock (blocking), for writes beside the profiles file. Temporary
@@ -210,23 +164,8 @@ impl ProfileStore {
             file.default_profile.clone(),
             ranges,
         );
+        self.write_copy(&path, file);
         Ok(())
-    }
-
-    /// One profile (`None`: the default one) read through the index, without parsing the
-    /// others; `None` when the index cannot tell (stale, missing, or the profile is not in
-    /// it), and the caller then loads the whole file, which also words any error.
-    pub fn quick(&self, name: Option<&str>) -> Option<(String, Profile)> {
-        let file = fs::File::open(self.path()).ok()?;
-        let hit = entry_index::find(&file, &self.dir.profiles_index_path(), name)?;
-        let bytes = entry_index::read_range(&file, hit.range?).ok()?;
-        let name = hit.key;
-        let profile = super::fragments::parse_one(&name, &bytes)?;
-        check_profile(&name, &profile).ok()?;
-        crate::base::log::debug(format_args!(
-            "profile {name}: read alone through profiles.index"
-        ));
-        Some((name, profile))
     }
 
     /// Tighten the folder and files if other users can read them; returns what was changed.
