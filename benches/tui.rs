@@ -88,50 +88,10 @@ fn scope_picker_frames() {
 }
 
 fn start_to_first_frame() {
-    let bin = env!("CARGO_BIN_EXE_oauth-setup");
     let config = tempfile::tempdir().unwrap();
-    let mut samples = Vec::new();
-    for _ in 0..30 {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(bin);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("OAUTH_SETUP_CONFIG_DIR", config.path());
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let (tx, rx) = mpsc::channel();
-        let start = Instant::now();
-        let mut child = pair.slave.spawn_command(cmd).unwrap();
-        std::thread::spawn(move || {
-            let mut parser = vt100::Parser::new(
-                NonZeroU16::new(24).unwrap(),
-                NonZeroU16::new(80).unwrap(),
-                0,
-            );
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                parser.process(&buf[..n]);
-                if parser.screen().contents().contains("1/14 Provider") {
-                    let _ = tx.send(start.elapsed());
-                    break;
-                }
-            }
-        });
-        let elapsed = rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("no first frame within 10 s");
-        samples.push(elapsed);
-        let _ = child.kill();
-        let _ = child.wait();
-    }
+    let samples = (0..30)
+        .map(|_| first_frame(config.path(), "1/14 Provider"))
+        .collect();
     let (median, p90) = percentiles(samples);
     println!("start to first frame: median {median:?}, p90 {p90:?} (target <= 30 ms)");
 }

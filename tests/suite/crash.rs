@@ -137,7 +137,11 @@ fn check(env: &Env, op: Op, before: &BTreeSet<String>, run: &Run, tally: &mut Ta
     // Nor does the JSON copy: what load gives is what the TOML says.
     let text = std::fs::read_to_string(env.profiles()).unwrap_or_default();
     if !text.is_empty() {
-        assert_eq!(store.parse_text(&text).unwrap(), file, "{what}: the JSON copy disagrees");
+        assert_eq!(
+            store.parse_text(&text).unwrap(),
+            file,
+            "{what}: the JSON copy disagrees"
+        );
     }
     for (name, profile) in &file.profiles {
         if let Some((found, quick)) = store.quick(Some(name)) {

@@ -191,27 +191,13 @@ fn a_real_kubectl_uses_the_exec_credential() {
         "token_endpoint_auth_method": "client_secret_post", "scope": "api.read",
     }]}));
     let env = Env::new();
-    env.run_stdin(
-        &[
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "generic",
-            "--profile",
-            "kube",
-            "--instance",
-            &format!("{}/token", oidc.issuer),
-            "--client-id",
-            "kube-cc",
-            "--scopes",
-            "api.read",
-            "--client-secret-stdin",
-            "--secret-store",
-            "file",
-        ],
+    env.setup_generic(
+        "kube",
+        &format!("{}/token", oidc.issuer),
+        "kube-cc",
+        "api.read",
         "kube-secret-0123",
-    )
-    .expect(0);
+    );
     let ca = crate::support::tls::make(&["localhost"]);
     let api = Server::start_tls(ca.server_config.clone(), |req| {
         if req

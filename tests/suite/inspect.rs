@@ -23,27 +23,13 @@ fn server(jwt: bool) -> Oidc {
 }
 
 fn setup(env: &Env, oidc: &Oidc) {
-    env.run_stdin(
-        &[
-            "setup",
-            "--non-interactive",
-            "--provider",
-            "generic",
-            "--profile",
-            "acme",
-            "--instance",
-            &format!("{}/token", oidc.issuer),
-            "--client-id",
-            "acme-cc",
-            "--scopes",
-            "api.read",
-            "--client-secret-stdin",
-            "--secret-store",
-            "file",
-        ],
+    env.setup_generic(
+        "acme",
+        &format!("{}/token", oidc.issuer),
+        "acme-cc",
+        "api.read",
         SECRET,
-    )
-    .expect(0);
+    );
 }
 
 fn never_the_token(env: &Env, run: &Run) {

@@ -151,6 +151,39 @@ impl Env {
         self.run_stdin(&args, secret)
     }
 
+    /// `setup --non-interactive` of a generic-provider profile at a full token URL (file
+    /// store), as for oidc-provider's clients; it must succeed.
+    pub fn setup_generic(
+        &self,
+        profile: &str,
+        token_url: &str,
+        client_id: &str,
+        scopes: &str,
+        secret: &str,
+    ) {
+        self.run_stdin(
+            &[
+                "setup",
+                "--non-interactive",
+                "--provider",
+                "generic",
+                "--profile",
+                profile,
+                "--instance",
+                token_url,
+                "--client-id",
+                client_id,
+                "--scopes",
+                scopes,
+                "--client-secret-stdin",
+                "--secret-store",
+                "file",
+            ],
+            secret,
+        )
+        .expect(0);
+    }
+
     /// A fresh config folder holding profile `acme`, set up against `server` with the client,
     /// the first secret and the scopes the server knows (file store).
     pub fn with_profile(server: &TokenServer) -> Self {
