@@ -14,6 +14,9 @@ use crate::session::get::{GetError, Got, Note, Want, get};
 use crate::stores::account::Accounts;
 use crate::stores::profile::Profile;
 
+/// The most pages one run follows.
+const MAX_PAGES: usize = 100_000;
+
 /// What to send, and how.
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
@@ -87,6 +90,8 @@ pub async fn run(
         (req.call.url.clone(), None)
     };
     let (mut renewed, mut waited, mut pages) = (false, Duration::ZERO, 0usize);
+    // Every page asked for: a server whose next pages come round again would never end.
+    let mut fetched = std::collections::HashSet::new();
     loop {
         let call = Call {
             url: url.clone(),
@@ -126,10 +131,32 @@ pub async fn run(
         let page = records(&facts.pages, value);
         let count = page.len();
         sink(Event::Records(page));
-        match pager.next(&url, &answer, count).map_err(ApiError::Target)? {
+        fetched.insert(url.clone());
+        match next_page(pager, &url, &answer, count, &fetched, pages)? {
             Some(next) => url = next,
             None => return Ok(done),
         }
+    }
+}
+
+/// The page after `url`; refused when it was asked for before or the list runs past
+/// `MAX_PAGES`, since such a list would never end.
+fn next_page(
+    pager: &Pager,
+    url: &url::Url,
+    answer: &Answer,
+    count: usize,
+    fetched: &std::collections::HashSet<url::Url>,
+    pages: usize,
+) -> Result<Option<url::Url>, ApiError> {
+    match pager.next(url, answer, count).map_err(ApiError::Target)? {
+        Some(next) if fetched.contains(&next) || pages >= MAX_PAGES => {
+            Err(ApiError::Target(TargetError::Invalid(format!(
+                "the list does not end: page {} would be {next}, asked for before or past {MAX_PAGES} pages",
+                pages + 1
+            ))))
+        }
+        other => Ok(other),
     }
 }
 
@@ -146,9 +173,12 @@ fn rate_wait(
     if !limited {
         return Ok(None);
     }
-    match retry_after(answer, facts.rate_limit_reset.as_ref(), SystemTime::now()) {
+    // At least a second each time, so that `Retry-After: 0` cannot make a loop of requests.
+    let asked = retry_after(answer, facts.rate_limit_reset.as_ref(), SystemTime::now())
+        .map(|w| w.max(Duration::from_secs(1)));
+    match asked {
         Some(wait) if waited + wait <= bound => Ok(Some(wait)),
-        asked => Err(ApiError::RateLimited {
+        _ => Err(ApiError::RateLimited {
             status: answer.status,
             asked,
             bound,

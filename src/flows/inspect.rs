@@ -135,7 +135,11 @@ pub async fn inspect(
 ) -> Result<(Got, Inspection), GetError> {
     let got = get(accounts, http, name, profile, want).await?;
     let value = got.token.access_token.expose();
-    let jwt = decode_jwt(value);
+    let mut jwt = decode_jwt(value);
+    if let Some(j) = jwt.as_mut() {
+        scrub(&mut j.claims, &[value]);
+        scrub(&mut j.header, &[value]);
+    }
     let introspection = match &jwt {
         Some(_) => Introspection::NotNeeded,
         None => introspect(accounts, http, profile, value).await,
@@ -191,9 +195,21 @@ async fn introspect(
         .with_grant(GrantForm::Introspection {
             access_token: Secret::new(token),
         });
+    let secret_text = req
+        .client
+        .secret
+        .as_ref()
+        .map(|s| s.as_secret().expose().to_string());
     match client.post_form(&req).await {
         Ok(raw) if raw.status == 200 => match serde_json::from_slice::<Value>(&raw.body) {
-            Ok(v) if v.is_object() => Introspection::Answer(v),
+            Ok(mut v) if v.is_object() => {
+                let needles: Vec<&str> = [Some(token), secret_text.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                scrub(&mut v, &needles);
+                Introspection::Answer(v)
+            }
             _ => Introspection::Failed(Failure::Connection {
                 detail: "the introspection endpoint's answer is not a JSON object".into(),
             }),
@@ -202,6 +218,19 @@ async fn introspect(
             detail: format!("the introspection endpoint answered HTTP {}", raw.status),
         }),
         Err(f) => Introspection::Failed(f),
+    }
+}
+
+/// Every string in `v` that holds one of `needles` (the token, the client secret) replaced: a
+/// server may echo them under any name, and what inspect prints never holds them.
+pub fn scrub(v: &mut Value, needles: &[&str]) {
+    match v {
+        Value::String(s) if needles.iter().any(|n| !n.is_empty() && s.contains(n)) => {
+            *s = "[redacted]".into();
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| scrub(i, needles)),
+        Value::Object(map) => map.values_mut().for_each(|i| scrub(i, needles)),
+        _ => {}
     }
 }
 
@@ -258,6 +287,16 @@ mod tests {
         assert!(
             decode_jwt("e30.e30.").is_some(),
             "an unsigned JWT still decodes"
+        );
+    }
+
+    #[test]
+    fn echoed_secrets_are_scrubbed() {
+        let mut v = json!({"active": true, "echo": "x-tok-1-y", "deep": [{"s": "sec"}], "n": 1});
+        scrub(&mut v, &["tok-1", "sec"]);
+        assert_eq!(
+            v,
+            json!({"active": true, "echo": "[redacted]", "deep": [{"s": "[redacted]"}], "n": 1})
         );
     }
 

@@ -22,7 +22,11 @@ pub fn write_atomic_no_follow(target: &Path, contents: &[u8]) -> io::Result<()> 
 }
 
 fn write_at(target: &Path, contents: &[u8], backup: Option<&Path>) -> io::Result<()> {
-    let dir = target.parent().unwrap_or(Path::new("."));
+    // A bare file name's parent is "", which names no folder to sync.
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = target
         .file_name()
         .and_then(|n| n.to_str())

@@ -208,8 +208,12 @@ fn error(e: ApiError, ctx: &Ctx, name: &str, profile: &Profile) -> CmdError {
         ApiError::Token(e) => super::token::get_error(e, ctx, name, profile),
         ApiError::Client(e) => e.into(),
         ApiError::Send(f) => CmdError::new(f.exit_code(), f.summary(&dctx)).with_fix(f.fix(&dctx)),
+        ApiError::Target(e @ crate::protocol::api::TargetError::OtherHost { .. }) => {
+            CmdError::new(ExitCode::Api, format!("the next page: {e}"))
+                .with_fix("the list's next page is on another host; nothing was sent there")
+        }
         ApiError::Target(e) => CmdError::new(ExitCode::Api, format!("the next page: {e}"))
-            .with_fix("the list's next page is on another host; nothing was sent there"),
+            .with_fix("what came is printed; leave out --paginate to see the first page alone"),
         ApiError::RateLimited {
             status,
             asked,

@@ -16,7 +16,7 @@ use crate::base::log;
 
 const BODY_CAP: usize = 1024 * 1024;
 /// One page of an API's answer is held at a time; larger than any page a list API gives.
-pub const API_BODY_CAP: usize = 256 * 1024 * 1024;
+pub const API_BODY_CAP: usize = 32 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
@@ -163,7 +163,9 @@ impl TokenClient {
             log::debug("  Authorization: Basic [redacted]");
         }
         crate::base::fault::panic_point("token", "sending");
-        self.read(builder, &req.client.token_url, true).await
+        // An introspection answer may echo the token or the secret under any name.
+        let log_body = !matches!(req.grant, super::GrantForm::Introspection { .. });
+        self.read(builder, &req.client.token_url, log_body).await
     }
 
     /// A GET with the same protections (no redirects, timeouts, capped body), for documents

@@ -188,9 +188,8 @@ fn quick(path: &Path, secret_ref: &str) -> Option<Result<Secret, StoreError>> {
         return None;
     }
     let hit = entry_index::find(&file, &index_path(path), Some(secret_ref))?;
-    let Some(range) = hit.range else {
-        return Some(Err(missing(path)));
-    };
+    // No line for the key: the whole file says for sure (once per version, see `LAST`).
+    let range = hit.range?;
     let bytes = entry_index::read_range(&file, range).ok()?;
     let mut table: toml::Table = std::str::from_utf8(&bytes).ok()?.parse().ok()?;
     let found = match table.remove(secret_ref) {

@@ -39,6 +39,10 @@ impl Jq {
 
     /// Each result for the JSON document `input`, as a line.
     pub fn run(&self, input: &[u8], line: &mut dyn FnMut(String)) -> Result<(), String> {
+        // jaq's reader recurses without a bound, and a server's `[[[[…` would overflow the stack.
+        if nesting(input) > MAX_NESTING {
+            return Err(format!("the answer nests deeper than {MAX_NESTING} levels"));
+        }
         let value = jaq_json::read::parse_single(input)
             .map_err(|e| format!("the answer is not JSON ({e})"))?;
         let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
@@ -51,6 +55,28 @@ impl Jq {
         }
         Ok(())
     }
+}
+
+/// As deep as serde_json reads.
+const MAX_NESTING: usize = 128;
+
+/// The deepest nesting of arrays and objects in a JSON text (strings skipped).
+fn nesting(input: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in input {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'[' | b'{' if !in_string => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' if !in_string => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 #[cfg(test)]
@@ -80,5 +106,10 @@ mod tests {
         assert!(lines("nosuchfunction", "{}").is_err());
         assert!(lines(".", "<xml/>").is_err());
         assert!(lines("error(\"x\")", "{}").is_err());
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(
+            lines(".", &deep).is_err(),
+            "too deep: refused, not a stack overflow"
+        );
     }
 }

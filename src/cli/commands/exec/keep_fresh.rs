@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use super::schedule::{margin, renew_in, retry_in};
+use super::schedule::{margin, renew_in, retry_in, too_short};
 use super::token_file::TokenFile;
 use super::{TOKEN_FILE_VARIABLE, cannot_run, command};
 use crate::base::exit::ExitCode;
@@ -46,6 +46,8 @@ pub async fn run(
     profile: &Profile,
     got: Got,
 ) -> Result<(), CmdError> {
+    // Listening first: a signal before the handlers would leave the file behind.
+    let signals = listen()?;
     let file = TokenFile::create()
         .and_then(|f| f.write(&got.token.access_token).map(|()| f))
         .map_err(|e| {
@@ -61,7 +63,6 @@ pub async fn run(
     let mut child = tokio::process::Command::from(cmd)
         .spawn()
         .map_err(|e| cannot_run(&args.command[0], &e))?;
-    let signals = listen()?;
     let status = supervise(ctx, args, name, profile, got, &file, &mut child, signals).await;
     // The file goes before this process does, whatever ended the command.
     drop(file);
@@ -100,10 +101,12 @@ async fn supervise(
                 let need = margin(left, args.min_valid) + Duration::from_secs(1);
                 match fetch(ctx, name, profile, args.no_cache, need).await {
                     Ok(new) => {
-                        failures = 0;
+                        let left = new.token.remaining(std::time::SystemTime::now());
+                        failures = if too_short(left, args.min_valid) { failures + 1 } else { 0 };
                         got = new;
                         wait = match file.write(&got.token.access_token) {
-                            Ok(()) => renew_in(got.token.remaining(std::time::SystemTime::now()), args.min_valid),
+                            Ok(()) if failures > 0 => Some(retry_in(failures)),
+                            Ok(()) => renew_in(left, args.min_valid),
                             Err(e) => {
                                 failures += 1;
                                 crate::tell!("{} cannot write the token file ({e})", ctx.style.warn("warning:"));

@@ -15,6 +15,12 @@ pub fn renew_in(remaining: Option<Duration>, min_valid: Duration) -> Option<Dura
     Some(remaining - margin(remaining, min_valid))
 }
 
+/// Whether a new token is worth keeping as renewed: one that would be due again within a
+/// second (a server's `expires_in: 0`) counts as a failed renewal, so the waits back off.
+pub fn too_short(remaining: Option<Duration>, min_valid: Duration) -> bool {
+    renew_in(remaining, min_valid).is_some_and(|d| d < Duration::from_secs(1))
+}
+
 /// The wait before another try after `failures` failed renewals in a row: 1 s, doubling, at
 /// most a minute.
 pub fn retry_in(failures: u32) -> Duration {
@@ -38,6 +44,8 @@ mod tests {
         );
         assert_eq!(renew_in(None, S(60)), None);
         assert_eq!(renew_in(Some(S(0)), S(60)), Some(S(0)));
+        assert!(too_short(Some(S(0)), S(60)) && too_short(Some(S(1)), S(60)));
+        assert!(!too_short(Some(S(2)), S(60)) && !too_short(None, S(60)));
         let retries: Vec<u64> = (1..=9).map(|n| retry_in(n).as_secs()).collect();
         assert_eq!(retries, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
     }
