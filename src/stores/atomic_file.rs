@@ -21,6 +21,15 @@ pub fn write_atomic_no_follow(target: &Path, contents: &[u8]) -> io::Result<()> 
     write_at(target, contents, None)
 }
 
+/// [`write_atomic_no_follow`] of `text` and a newline, for a file a program reads a secret
+/// from (a token file): the copy with the newline is wiped when written.
+pub fn write_line_no_follow(target: &Path, text: &str) -> io::Result<()> {
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(text.len() + 1));
+    bytes.extend_from_slice(text.as_bytes());
+    bytes.push(b'\n');
+    write_atomic_no_follow(target, &bytes)
+}
+
 fn write_at(target: &Path, contents: &[u8], backup: Option<&Path>) -> io::Result<()> {
     // A bare file name's parent is "", which names no folder to sync.
     let dir = target

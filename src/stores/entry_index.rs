@@ -48,6 +48,28 @@ impl Identity {
     pub fn of(_meta: &fs::Metadata) -> Option<Self> {
         None
     }
+
+    /// `identity DEV INO LEN MTIME CTIME`, as the index and the copy carry it.
+    fn line(&self) -> String {
+        let i = self;
+        format!(
+            "identity {} {} {} {} {}",
+            i.dev, i.ino, i.len, i.mtime_ns, i.ctime_ns
+        )
+    }
+
+    /// The identity a [`Self::line`] names; `None` for anything else.
+    fn parse_line(line: &str) -> Option<Self> {
+        let mut id = line.strip_prefix("identity ")?.split(' ');
+        let mut num = || id.next()?.parse::<i128>().ok();
+        Some(Self {
+            dev: u64::try_from(num()?).ok()?,
+            ino: u64::try_from(num()?).ok()?,
+            len: u64::try_from(num()?).ok()?,
+            mtime_ns: num()?,
+            ctime_ns: num()?,
+        })
+    }
 }
 
 /// Each entry's key and byte range, in key order: what a writer gives [`write`].
@@ -83,14 +105,9 @@ impl Index {
         {
             return None;
         }
-        let i = &self.identity;
         let mut out = format!(
-            "{MAGIC}\nidentity {} {} {} {} {}\ndefault {}\n",
-            i.dev,
-            i.ino,
-            i.len,
-            i.mtime_ns,
-            i.ctime_ns,
+            "{MAGIC}\n{}\ndefault {}\n",
+            self.identity.line(),
             self.default.as_deref().unwrap_or("")
         );
         for (key, r) in &self.entries {
@@ -124,16 +141,7 @@ impl Index {
 fn header(text: &str) -> Option<(Identity, Option<&str>, &str)> {
     let rest = text.strip_prefix(MAGIC)?.strip_prefix('\n')?;
     let (id_line, rest) = rest.split_once('\n')?;
-    let mut id = id_line.strip_prefix("identity ")?.split(' ');
-    let mut num = || id.next()?.parse::<i128>().ok();
-    let (dev, ino, len, mtime_ns, ctime_ns) = (num()?, num()?, num()?, num()?, num()?);
-    let identity = Identity {
-        dev: u64::try_from(dev).ok()?,
-        ino: u64::try_from(ino).ok()?,
-        len: u64::try_from(len).ok()?,
-        mtime_ns,
-        ctime_ns,
-    };
+    let identity = Identity::parse_line(id_line)?;
     let (default_line, body) = rest.split_once('\n')?;
     let default = default_line.strip_prefix("default ")?;
     Some((identity, (!default.is_empty()).then_some(default), body))
@@ -256,11 +264,7 @@ const COPY_MAGIC: &str = "oauth-setup copy 1";
 /// Write `payload`, another form of the version `identity` of a file (the profiles as JSON,
 /// quicker to read than their TOML), for [`fresh_copy`]. Best effort, like [`write`].
 pub fn write_copy(copy_path: &Path, identity: Identity, payload: &str) {
-    let i = identity;
-    let text = format!(
-        "{COPY_MAGIC}\nidentity {} {} {} {} {}\n{payload}",
-        i.dev, i.ino, i.len, i.mtime_ns, i.ctime_ns
-    );
+    let text = format!("{COPY_MAGIC}\n{}\n{payload}", identity.line());
     if write_atomic_no_follow(copy_path, text.as_bytes()).is_err() {
         let _ = fs::remove_file(copy_path);
     }
@@ -272,16 +276,7 @@ pub fn fresh_copy(file: &File, copy_path: &Path) -> Option<String> {
     let text = fs::read_to_string(copy_path).ok()?;
     let rest = text.strip_prefix(COPY_MAGIC)?.strip_prefix('\n')?;
     let (id_line, payload) = rest.split_once('\n')?;
-    let mut id = id_line.strip_prefix("identity ")?.split(' ');
-    let mut num = || id.next()?.parse::<i128>().ok();
-    let written = Identity {
-        dev: u64::try_from(num()?).ok()?,
-        ino: u64::try_from(num()?).ok()?,
-        len: u64::try_from(num()?).ok()?,
-        mtime_ns: num()?,
-        ctime_ns: num()?,
-    };
-    (written == now).then(|| payload.to_string())
+    (Identity::parse_line(id_line)? == now).then(|| payload.to_string())
 }
 
 /// The bytes of `range` in `file` (wiped when dropped: an entry may be a secret).

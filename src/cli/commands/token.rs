@@ -184,10 +184,7 @@ fn deliver(
 /// `--write-file`: the text and a newline, through a private temporary file renamed into place
 /// (a link at the path is replaced, never followed).
 fn write_file(path: &std::path::Path, text: &Secret) -> Result<(), CmdError> {
-    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(text.expose().len() + 1));
-    bytes.extend_from_slice(text.expose().as_bytes());
-    bytes.push(b'\n');
-    crate::stores::atomic_file::write_atomic_no_follow(path, &bytes).map_err(|e| {
+    crate::stores::atomic_file::write_line_no_follow(path, text.expose()).map_err(|e| {
         CmdError::new(
             ExitCode::Usage,
             format!("--write-file {}: cannot write it ({e})", path.display()),

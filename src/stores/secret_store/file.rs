@@ -32,13 +32,27 @@ fn err(path: &Path, detail: impl Into<String>) -> StoreError {
     }
 }
 
-fn read(path: &Path) -> Result<Secrets, StoreError> {
-    read_whole(path).map(|(secrets, _)| secrets)
+impl Secrets {
+    fn lookup(&self, path: &Path, secret_ref: &str) -> Result<Secret, StoreError> {
+        self.0
+            .get(secret_ref)
+            .map(|s| Secret::new(s.as_str()))
+            .ok_or_else(|| missing(path))
+    }
 }
 
-/// The whole file, and the identity of the version read. A file in this program's own layout
-/// whose index is missing or stale gets its index here, so the next lookups read one line.
-fn read_whole(path: &Path) -> Result<(Secrets, Option<entry_index::Identity>), StoreError> {
+/// The whole file, for a write (which writes the index itself).
+fn read(path: &Path) -> Result<Secrets, StoreError> {
+    read_whole(path, false).map(|(secrets, _)| secrets)
+}
+
+/// The whole file, and the identity of the version read. With `index`, a file in this
+/// program's own layout whose index is missing or stale gets its index, so the next lookups
+/// read one line.
+fn read_whole(
+    path: &Path,
+    index: bool,
+) -> Result<(Secrets, Option<entry_index::Identity>), StoreError> {
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Secrets::default(), None)),
@@ -72,11 +86,11 @@ fn read_whole(path: &Path) -> Result<(Secrets, Option<entry_index::Identity>), S
             _ => return Err(err(path, format!("entry {k} is not a string"))),
         }
     }
-    let (canonical, ranges) = render(&secrets);
-    if let Some(identity) = identity
-        && *canonical == *text
-    {
-        entry_index::write_for(&index_path(path), identity, None, ranges);
+    if let Some(identity) = identity.filter(|_| index) {
+        let (canonical, ranges) = render(&secrets);
+        if *canonical == *text {
+            entry_index::write_for(&index_path(path), identity, None, ranges);
+        }
     }
     Ok((secrets, identity))
 }
@@ -92,13 +106,7 @@ fn from_last(path: &Path, secret_ref: &str) -> Option<Result<Secret, StoreError>
     let now = entry_index::Identity::of(&meta)?;
     let last = LAST.lock().ok()?;
     let (identity, secrets) = last.as_ref()?;
-    (*identity == now).then(|| {
-        secrets
-            .0
-            .get(secret_ref)
-            .map(|s| Secret::new(s.as_str()))
-            .ok_or_else(|| missing(path))
-    })
+    (*identity == now).then(|| secrets.lookup(path, secret_ref))
 }
 
 #[cfg(unix)]
@@ -229,12 +237,8 @@ pub fn get(path: &Path, secret_ref: &str) -> Result<Secret, StoreError> {
     if !many && let Some(found) = quick(path, secret_ref) {
         return found;
     }
-    let (secrets, identity) = read_whole(path)?;
-    let found = secrets
-        .0
-        .get(secret_ref)
-        .map(|s| Secret::new(s.as_str()))
-        .ok_or_else(|| missing(path));
+    let (secrets, identity) = read_whole(path, true)?;
+    let found = secrets.lookup(path, secret_ref);
     if let (Some(identity), Ok(mut last)) = (identity, LAST.lock()) {
         *last = Some((identity, secrets));
     }

@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::rules::secret::AccessToken;
-use crate::stores::atomic_file::write_atomic_no_follow;
+use crate::stores::atomic_file::write_line_no_follow;
 
 pub struct TokenFile {
     /// Removed, with the file, on drop.
@@ -34,10 +34,7 @@ impl TokenFile {
 
     /// The token and a newline, as WLCG token files hold it.
     pub fn write(&self, token: &AccessToken) -> io::Result<()> {
-        let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(token.expose().len() + 1));
-        bytes.extend_from_slice(token.expose().as_bytes());
-        bytes.push(b'\n');
-        write_atomic_no_follow(&self.path(), &bytes)
+        write_line_no_follow(&self.path(), token.expose())
     }
 }
 
