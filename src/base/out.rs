@@ -138,6 +138,68 @@ pub fn json(value: &impl serde::Serialize) {
     stdout_line(format_args!("{}", json_text(value)));
 }
 
+/// A JSON document on stdout whose one list is written an item at a time, as [`json`] would
+/// print the whole, so a long list (`verify --all`) is never held whole. The fields before the
+/// list are known at the start and those after it at the end.
+pub struct JsonList {
+    items: usize,
+}
+
+impl JsonList {
+    /// Open the document: `head`'s fields (an object), then the list named `key`.
+    pub fn open(head: &impl serde::Serialize, key: &str) -> Self {
+        stdout_raw(&Self::open_text(head, key));
+        Self { items: 0 }
+    }
+
+    pub fn item(&mut self, value: &impl serde::Serialize) {
+        stdout_raw(&self.item_text(value));
+    }
+
+    /// Close the list and the document with `tail`'s fields (an object).
+    pub fn close(self, tail: &impl serde::Serialize) {
+        stdout_raw(&self.close_text(tail));
+    }
+
+    fn open_text(head: &impl serde::Serialize, key: &str) -> String {
+        let head = json_text(head);
+        // `{}` is a head without fields; otherwise its closing brace goes.
+        let fields = head.trim_end().strip_suffix('}').unwrap_or("{").trim_end();
+        let sep = if fields == "{" { "" } else { "," };
+        let key = serde_json::to_string(key).unwrap_or_default();
+        format!("{fields}{sep}\n  {key}: [")
+    }
+
+    fn item_text(&mut self, value: &impl serde::Serialize) -> String {
+        // Indented line by line: a JSON string holds no raw newline.
+        let text = json_text(value).replace('\n', "\n    ");
+        let sep = if self.items == 0 { "" } else { "," };
+        self.items += 1;
+        format!("{sep}\n    {text}")
+    }
+
+    fn close_text(&self, tail: &impl serde::Serialize) -> String {
+        let end = if self.items == 0 { "]" } else { "\n  ]" };
+        let tail = json_text(tail);
+        let fields = tail
+            .trim_start()
+            .strip_prefix('{')
+            .unwrap_or("}")
+            .trim_start();
+        let sep = if fields == "}" { "\n" } else { ",\n  " };
+        format!("{end}{sep}{fields}\n")
+    }
+}
+
+/// Text already made safe, as it is.
+fn stdout_raw(text: &str) {
+    if stdout_state() != StdoutState::Ok {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    record(out.write_all(text.as_bytes()).and_then(|()| out.flush()));
+}
+
 fn json_text(value: &impl serde::Serialize) -> String {
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
     let mut safe = String::with_capacity(text.len());
@@ -188,5 +250,67 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, v, "the same document");
+    }
+
+    /// Written an item at a time, the document is the one printed whole, byte for byte.
+    #[test]
+    fn a_list_written_item_by_item_is_the_whole_document() {
+        use serde_json::{Value, json};
+        #[derive(serde::Serialize)]
+        struct Head {
+            v: u32,
+        }
+        #[derive(serde::Serialize)]
+        struct Tail {
+            ok: bool,
+            code: i32,
+        }
+        #[derive(serde::Serialize)]
+        struct Whole<'a> {
+            v: u32,
+            list: &'a [Value],
+            ok: bool,
+            code: i32,
+        }
+        #[derive(serde::Serialize)]
+        struct Bare<'a> {
+            list: &'a [Value],
+        }
+        let written = |head: &dyn Fn() -> String,
+                       items: &[Value],
+                       tail: &dyn Fn(&super::JsonList) -> String| {
+            let mut list = super::JsonList { items: 0 };
+            let mut text = head();
+            for i in items {
+                text.push_str(&list.item_text(i));
+            }
+            text + &tail(&list)
+        };
+        let item = json!({"name": "a\u{1b}", "checks": [{"s": 1}, {"s": [2, {}]}]});
+        for n in 0..3 {
+            let items = vec![item.clone(); n];
+            let text = written(
+                &|| super::JsonList::open_text(&Head { v: 1 }, "list"),
+                &items,
+                &|l| l.close_text(&Tail { ok: true, code: 0 }),
+            );
+            let whole = Whole {
+                v: 1,
+                list: &items,
+                ok: true,
+                code: 0,
+            };
+            assert_eq!(text, super::json_text(&whole) + "\n", "{n} items");
+            let text = written(
+                &|| super::JsonList::open_text(&json!({}), "list"),
+                &items,
+                &|l| l.close_text(&json!({})),
+            );
+            assert_eq!(
+                text,
+                super::json_text(&Bare { list: &items }) + "\n",
+                "{n} items, bare"
+            );
+        }
     }
 }

@@ -308,47 +308,38 @@ pub fn unreadable_file(name: String, error: &ProfileError) -> ProfileReport {
     }
 }
 
-/// Permissions once, every named profile's checks concurrently, then the results recorded in
-/// the profiles file (a failure to record is returned beside the reports, not instead of them).
-pub async fn check_and_record(
-    accounts: &Accounts,
-    file: &ProfilesFile,
-    names: &[String],
-    client: &TokenClient,
-    surface: Surface,
-) -> (Vec<ProfileReport>, Result<(), ProfileError>) {
-    check_each_and_record(accounts, file, names, client, surface, |_, _| {}).await
-}
-
-/// As [`check_and_record`], telling `each` every report (with its index in `names`) as soon as
-/// it is ready, so a screen can show results while the rest still run.
+/// Permissions once, every named profile's checks concurrently, each report told to `each`
+/// (with its index in `names`) in the order of `names` as soon as it and those before it are
+/// ready, then the results recorded in the profiles file. Reports are not kept: over a
+/// thousand profiles, memory stays that of the few in flight. A failure to record is a warning
+/// for the caller, not a failed verify. Each profile is taken out of `file` when its check
+/// starts, so `names` are distinct.
 pub async fn check_each_and_record(
     accounts: &Accounts,
-    file: &ProfilesFile,
+    file: ProfilesFile,
     names: &[String],
     client: &TokenClient,
     surface: Surface,
-    each: impl FnMut(usize, &ProfileReport),
-) -> (Vec<ProfileReport>, Result<(), ProfileError>) {
+    each: impl FnMut(usize, ProfileReport),
+) -> Result<(), ProfileError> {
     let profiles = accounts.profiles();
     let perm = permission_check(&profiles);
     let run = (client, accounts, surface);
-    let reports = verify_many(file, names, &perm, run, each).await;
-    let recorded = record(&profiles, &reports);
-    (reports, recorded)
+    let verdicts = verify_many(file, names, &perm, run, each).await;
+    record(&profiles, names, verdicts)
 }
 
-/// Remember each verified profile's result; a failure to record is a warning, not a failed verify.
-pub fn record(profiles: &ProfileStore, reports: &[ProfileReport]) -> Result<(), ProfileError> {
+/// Remember each verified profile's result (`verdicts` in the order of `names`).
+fn record(
+    profiles: &ProfileStore,
+    names: &[String],
+    verdicts: Vec<Verdict>,
+) -> Result<(), ProfileError> {
     let now = timestamp::now();
-    let names: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
-    profiles.update_each(&names, |name, p| {
-        if let Some(r) = reports.iter().find(|r| r.name == name) {
-            let verdict = if r.ok {
-                Verdict::Passed
-            } else {
-                Verdict::CheckFailed(r.summary())
-            };
+    let mut by_name: std::collections::HashMap<&str, Verdict> =
+        names.iter().map(String::as_str).zip(verdicts).collect();
+    profiles.update_each(names, |name, p| {
+        if let Some(verdict) = by_name.remove(name) {
             p.record(&verdict, now.clone());
         }
     })
@@ -374,49 +365,82 @@ pub fn permission_check(profiles: &ProfileStore) -> Check {
     }
 }
 
-/// Verify `names` concurrently, telling `each` of every report as it arrives; the reports come
-/// back in the order of `names`.
 /// How many profiles are checked at once (each may hold a connection and a TLS session).
 const IN_FLIGHT: usize = 32;
 
+/// How far past the first untold report checks may start: reports that finish early wait for
+/// those before them, and this bounds how many wait.
+const AHEAD: usize = 4 * IN_FLIGHT;
+
+/// Verify `names` concurrently, telling `each` every report in the order of `names`; the
+/// verdicts come back in that order.
 async fn verify_many(
-    file: &ProfilesFile,
+    mut file: ProfilesFile,
     names: &[String],
     perm: &Check,
     (client, accounts, surface): (&TokenClient, &Accounts, Surface),
-    mut each: impl FnMut(usize, &ProfileReport),
-) -> Vec<ProfileReport> {
+    mut each: impl FnMut(usize, ProfileReport),
+) -> Vec<Verdict> {
     let mut tasks = tokio::task::JoinSet::new();
-    let mut next = names.iter().enumerate();
-    let mut start = |tasks: &mut tokio::task::JoinSet<(usize, ProfileReport)>| {
-        if let Some((i, name)) = next.next() {
-            let profile = file.get(name).cloned();
-            let (name, perm, client, accounts) =
-                (name.clone(), perm.clone(), client.clone(), accounts.clone());
-            tasks.spawn(async move {
-                let report = verify_one(name, profile, perm, &client, accounts, surface).await;
-                (i, report)
+    let mut index_of = std::collections::HashMap::new();
+    let mut waiting = std::collections::BTreeMap::new();
+    let (mut started, mut told) = (0, 0);
+    let mut verdicts = Vec::with_capacity(names.len());
+    loop {
+        // At most IN_FLIGHT at once: a thousand profiles are a thousand connections otherwise.
+        while tasks.len() < IN_FLIGHT && started < names.len() && started < told + AHEAD {
+            let name = names[started].clone();
+            let profile = file.profiles.remove(&name);
+            let (perm, client, accounts) = (perm.clone(), client.clone(), accounts.clone());
+            let task = tasks.spawn(async move {
+                verify_one(name, profile, perm, &client, accounts, surface).await
             });
+            index_of.insert(task.id(), started);
+            started += 1;
         }
-    };
-    // At most IN_FLIGHT at once: a thousand profiles are a thousand connections otherwise.
-    for _ in 0..IN_FLIGHT {
-        start(&mut tasks);
-    }
-    let mut reports: Vec<(usize, ProfileReport)> = Vec::with_capacity(names.len());
-    while let Some(joined) = tasks.join_next().await {
-        start(&mut tasks);
-        match joined {
-            Ok((i, r)) => {
-                each(i, &r);
-                reports.push((i, r));
+        let Some(joined) = tasks.join_next_with_id().await else {
+            break;
+        };
+        let (i, report) = match joined {
+            Ok((id, report)) => (index_of.remove(&id), report),
+            // A panicking check is a bug; it is reported as one, and the others still run.
+            Err(e) => {
+                crate::base::log::debug(format_args!("a verification task failed: {e}"));
+                let i = index_of.remove(&e.id());
+                (i, stopped(i.map_or("", |i| names[i].as_str())))
             }
-            // A panicking check is a bug; the others still report.
-            Err(e) => crate::base::log::debug(format_args!("a verification task failed: {e}")),
+        };
+        if let Some(i) = i {
+            waiting.insert(i, report);
+        }
+        while let Some(report) = waiting.remove(&told) {
+            verdicts.push(if report.ok {
+                Verdict::Passed
+            } else {
+                Verdict::CheckFailed(report.summary())
+            });
+            each(told, report);
+            told += 1;
         }
     }
-    reports.sort_by_key(|(i, _)| *i);
-    reports.into_iter().map(|(_, r)| r).collect()
+    verdicts
+}
+
+/// The report of a check that stopped before it ended (a bug, logged with -v).
+fn stopped(name: &str) -> ProfileReport {
+    let report = ProfileReport {
+        name: name.to_string(),
+        provider: None,
+        instance_url: None,
+        ok: false,
+        exit_code: 0,
+        checks: vec![check(
+            CheckName::Profile,
+            Status::Fail,
+            "the check stopped unexpectedly (a bug: run with -v and report it)",
+        )],
+    };
+    finalise(report, ExitCode::Internal)
 }
 
 #[cfg(test)]

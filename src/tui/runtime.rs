@@ -363,14 +363,12 @@ impl Executor {
                     Ok(())
                 }
                 Ok(file) => {
-                    let each = |index, report: &_| {
-                        let report = Box::new(Clone::clone(report));
+                    let each = |index, report| {
+                        let report = Box::new(report);
                         let _ = tx.send(Msg::Verified { index, report });
                     };
                     let (accounts, client) = (&deps.accounts, &deps.client);
-                    check_each_and_record(accounts, &file, &names, client, Surface::App, each)
-                        .await
-                        .1
+                    check_each_and_record(accounts, file, &names, client, Surface::App, each).await
                 }
             };
             let _ = tx.send(Msg::VerifyDone(recorded));

@@ -213,3 +213,88 @@ fn verify_all_has_bounded_concurrency() {
     let most = most.load(Ordering::SeqCst);
     assert!((8..=32).contains(&most), "{most} token requests at once");
 }
+
+/// `verify --all` writes each report as soon as it and those before it are done, in the order
+/// of the names, and holds only a bounded window of finished reports: while one profile's
+/// server keeps its answer, the reports before it are already out, those after it wait, and
+/// no more than 128 checks past it have started.
+#[test]
+fn verify_all_streams_reports_in_order_within_a_window() {
+    use std::io::Read;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+    let (server, env) = many();
+    let released = Arc::new(AtomicBool::new(false));
+    let (r, oauth) = (released.clone(), server.config.clone());
+    let held = crate::support::server::Server::start(move |req| {
+        let until = Instant::now() + Duration::from_secs(20);
+        while !r.load(Ordering::SeqCst) && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        oauth.handle(req)
+    });
+    // acme-0150 (the 152nd name, after acme and acme-0000..0149) asks the holding server.
+    let text = fs::read_to_string(env.profiles()).unwrap();
+    let at = text.find("[profiles.acme-0150]").unwrap();
+    let end = at
+        + text[at + 1..]
+            .find("\n[profiles.")
+            .map_or(text.len() - at, |e| e + 1);
+    let block = text[at..end].replace(&server.url(""), &held.url(""));
+    fs::write(
+        env.profiles(),
+        format!("{}{block}{}", &text[..at], &text[end..]),
+    )
+    .unwrap();
+    let before = server.posts();
+
+    let mut child = env
+        .std_cmd()
+        .args(["verify", "--all", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = Arc::new(Mutex::new(String::new()));
+    let (o, mut stdout) = (out.clone(), child.stdout.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = stdout.read(&mut buf) {
+            o.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !out.lock().unwrap().contains("\"name\": \"acme-0149\"") {
+        assert!(Instant::now() < deadline, "no report before the held one");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let so_far = out.lock().unwrap().clone();
+    let started = server.posts() - before;
+    released.store(true, Ordering::SeqCst);
+    assert!(
+        !so_far.contains("\"name\": \"acme-0150\"") && !so_far.contains("\"name\": \"acme-0151\""),
+        "a report after the held one was written before it"
+    );
+    assert!(
+        (170..=278).contains(&started),
+        "{started} other checks ran while one was held (window: 128 past it)"
+    );
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&out.lock().unwrap()).unwrap();
+    let names: Vec<&str> = doc["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted, "in the order of the names");
+    assert_eq!(names.len(), COPIES + 1);
+    assert_eq!(doc["ok"], true);
+    assert_eq!(doc["exit_code"], 0);
+}

@@ -249,3 +249,65 @@ fn kill(pid: u32, signal: &str) {
         .success();
     assert!(ok);
 }
+
+/// While a renewal waits on a server that holds its answer, SIGTERM still reaches the command
+/// at once, and the file goes as soon as the command ends (not when the server answers).
+#[test]
+fn keep_fresh_sees_signals_and_the_end_during_a_slow_renewal() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let server = server(3);
+    let env = Env::with_profile(&server);
+    let (posts, released) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let (p, r, oauth) = (posts.clone(), released.clone(), server.config.clone());
+    // The first token comes at once; every renewal is held for up to 25 s.
+    let holding = crate::support::server::Server::start(move |req| {
+        if p.fetch_add(1, Ordering::SeqCst) >= 1 {
+            let until = Instant::now() + Duration::from_secs(25);
+            while !r.load(Ordering::SeqCst) && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        oauth.handle(req)
+    });
+    let text = std::fs::read_to_string(env.profiles()).unwrap();
+    std::fs::write(
+        env.profiles(),
+        text.replace(&server.url(""), &holding.url("")),
+    )
+    .unwrap();
+    let runtime = runtime_dir(&env);
+    let dir = env.dir.path();
+    let script = format!(
+        "trap 'exit 9' TERM; : > {d}/ready; while :; do sleep 0.05; done",
+        d = dir.display()
+    );
+    let mut cmd = env.std_cmd();
+    cmd.env("XDG_RUNTIME_DIR", &runtime);
+    cmd.args(["exec", "acme", "--keep-fresh", "--", "sh", "-c", &script]);
+    let mut parent = cmd.spawn().unwrap();
+    wait_for(&dir.join("ready"), "the command to start");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while posts.load(Ordering::SeqCst) < 2 {
+        assert!(Instant::now() < deadline, "no renewal was asked for");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = Instant::now();
+    kill(parent.id(), "TERM");
+    let status = parent.wait().unwrap();
+    let took = sent.elapsed();
+    released.store(true, Ordering::SeqCst);
+    assert_eq!(status.code(), Some(9), "the command's own exit code");
+    assert!(
+        took < Duration::from_secs(5),
+        "ended {took:?} after SIGTERM"
+    );
+    assert!(
+        entries(&runtime).is_empty(),
+        "left behind: {:?}",
+        entries(&runtime)
+    );
+}

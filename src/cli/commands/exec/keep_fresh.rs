@@ -75,36 +75,30 @@ async fn supervise(
     args: &ExecArgs,
     name: &str,
     profile: &Profile,
-    mut got: Got,
+    got: Got,
     file: &TokenFile,
     child: &mut tokio::process::Child,
     mut signals: mpsc::UnboundedReceiver<i32>,
 ) -> i32 {
     let mut failures = 0u32;
-    let mut wait = renew_in(
-        got.token.remaining(std::time::SystemTime::now()),
-        args.min_valid,
-    );
+    let mut expires_at = got.token.expires_at;
+    let now = std::time::SystemTime::now();
+    let first = renew_in(got.token.remaining(now), args.min_valid);
+    // The renewal runs beside the command and the signals, never instead of them: while a
+    // server takes its time, the command's end and a signal are still seen at once (dropping
+    // the renewal cancels its request).
+    let mut renewal = Box::pin(renew(ctx, args, name, profile, first, expires_at));
     loop {
-        let renewal = async {
-            match wait {
-                Some(d) => tokio::time::sleep(d).await,
-                None => std::future::pending().await,
-            }
-        };
         tokio::select! {
             status = child.wait() => return exit_code(status),
             Some(sig) = signals.recv() => forward(child, sig),
-            () = renewal => {
-                let left = got.token.remaining(std::time::SystemTime::now()).unwrap_or_default();
-                // Beat the margin by a second, so the cache's token now due is not handed back.
-                let need = margin(left, args.min_valid) + Duration::from_secs(1);
-                match fetch(ctx, name, profile, args.no_cache, need).await {
+            fetched = &mut renewal => {
+                let wait = match fetched {
                     Ok(new) => {
                         let left = new.token.remaining(std::time::SystemTime::now());
                         failures = if too_short(left, args.min_valid) { failures + 1 } else { 0 };
-                        got = new;
-                        wait = match file.write(&got.token.access_token) {
+                        expires_at = new.token.expires_at;
+                        match file.write(&new.token.access_token) {
                             Ok(()) if failures > 0 => Some(retry_in(failures)),
                             Ok(()) => renew_in(left, args.min_valid),
                             Err(e) => {
@@ -112,7 +106,7 @@ async fn supervise(
                                 crate::tell!("{} cannot write the token file ({e})", ctx.style.warn("warning:"));
                                 Some(retry_in(failures))
                             }
-                        };
+                        }
                     }
                     Err(e) => {
                         failures += 1;
@@ -123,12 +117,35 @@ async fn supervise(
                             e.message,
                             humantime::format_duration(again)
                         );
-                        wait = Some(again);
+                        Some(again)
                     }
-                }
+                };
+                renewal = Box::pin(renew(ctx, args, name, profile, wait, expires_at));
             }
         }
     }
+}
+
+/// After `wait` (never, when `None`), a token that outlasts the current one's margin.
+async fn renew(
+    ctx: &Ctx,
+    args: &ExecArgs,
+    name: &str,
+    profile: &Profile,
+    wait: Option<Duration>,
+    expires_at: Option<std::time::SystemTime>,
+) -> Result<Got, CmdError> {
+    match wait {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
+    }
+    let now = std::time::SystemTime::now();
+    let left = expires_at
+        .and_then(|at| at.duration_since(now).ok())
+        .unwrap_or_default();
+    // Beat the margin by a second, so the cache's token now due is not handed back.
+    let need = margin(left, args.min_valid) + Duration::from_secs(1);
+    fetch(ctx, name, profile, args.no_cache, need).await
 }
 
 /// One channel for every forwarded signal, so the loop waits on one thing.
@@ -164,9 +181,12 @@ fn forward(child: &tokio::process::Child, raw: i32) {
 }
 
 /// Whether this process (and so the command, which shares its group) is in the foreground of
-/// the terminal: then the terminal's own signals reached the command already.
+/// its controlling terminal: then the terminal's own signals reached the command already.
+/// Asked of /dev/tty, so redirected stdin, stdout or stderr do not hide the terminal.
 fn in_terminal_foreground() -> bool {
-    rustix::termios::tcgetpgrp(std::io::stdin()).is_ok_and(|fg| fg == rustix::process::getpgrp())
+    std::fs::File::open("/dev/tty").is_ok_and(|tty| {
+        rustix::termios::tcgetpgrp(&tty).is_ok_and(|fg| fg == rustix::process::getpgrp())
+    })
 }
 
 fn exit_code(status: std::io::Result<std::process::ExitStatus>) -> i32 {

@@ -15,7 +15,9 @@ pub struct TokenFile {
 
 impl TokenFile {
     pub fn create() -> io::Result<Self> {
-        let base = runtime_dir().unwrap_or_else(std::env::temp_dir);
+        let base = runtime_dir().or_else(temp_dir).ok_or_else(|| {
+            io::Error::other("neither XDG_RUNTIME_DIR nor the temporary folder is private")
+        })?;
         let mut builder = tempfile::Builder::new();
         builder.prefix("oauth-setup-exec-");
         #[cfg(unix)]
@@ -43,6 +45,30 @@ impl TokenFile {
 fn runtime_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(std::env::var_os("XDG_RUNTIME_DIR")?);
     private_folder(&dir).then_some(dir)
+}
+
+/// The temporary folder (TMPDIR, else /tmp) when nobody else can move what is made in it:
+/// this user's or root's, and either closed to others' writes or sticky (as /tmp is). In a
+/// folder anyone may rename entries in, another user could swap the private folder for theirs
+/// between two renewals.
+fn temp_dir() -> Option<PathBuf> {
+    let dir = std::env::temp_dir().canonicalize().ok()?;
+    shared_but_safe(&dir).then_some(dir)
+}
+
+#[cfg(unix)]
+fn shared_but_safe(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let me = rustix::process::getuid().as_raw();
+    std::fs::metadata(dir).is_ok_and(|m| {
+        let sticky = m.mode() & 0o1000 != 0;
+        m.is_dir() && (m.uid() == me || m.uid() == 0) && (sticky || m.mode() & 0o022 == 0)
+    })
+}
+
+#[cfg(not(unix))]
+fn shared_but_safe(dir: &Path) -> bool {
+    dir.is_dir()
 }
 
 #[cfg(unix)]
@@ -90,5 +116,29 @@ mod tests {
         let link = dir.path().join("link");
         std::os::unix::fs::symlink("/", &link).unwrap();
         assert!(!private_folder(&link));
+    }
+
+    /// The fallback may be shared only when others cannot move its entries: sticky, or closed.
+    #[test]
+    fn a_temporary_folder_others_can_rename_in_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let set =
+            |mode| std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(mode));
+        set(0o700).unwrap();
+        assert!(shared_but_safe(dir.path()));
+        set(0o1777).unwrap();
+        assert!(shared_but_safe(dir.path()), "sticky, as /tmp is");
+        set(0o777).unwrap();
+        assert!(
+            !shared_but_safe(dir.path()),
+            "world-writable and not sticky"
+        );
+        set(0o770).unwrap();
+        assert!(
+            !shared_but_safe(dir.path()),
+            "group-writable and not sticky"
+        );
+        set(0o700).unwrap();
+        assert!(!shared_but_safe(&dir.path().join("missing")));
     }
 }
