@@ -279,21 +279,47 @@ pub fn fresh_copy(file: &File, copy_path: &Path) -> Option<String> {
     (Identity::parse_line(id_line)? == now).then(|| payload.to_string())
 }
 
-/// The bytes of `range` in `file` (wiped when dropped: an entry may be a secret).
+/// The bytes of `range` in `file` (wiped when dropped: an entry may be a secret), which must
+/// be whole lines: the byte before it a newline (or none), and its last byte one (or the
+/// file's last). An index that points into a line is refused, so no entry is read from the
+/// middle of another.
 pub fn read_range(file: &File, range: Range<u64>) -> io::Result<Zeroizing<Vec<u8>>> {
-    let len = usize::try_from(range.end - range.start).map_err(io::Error::other)?;
-    let mut buf = Zeroizing::new(vec![0u8; len]);
-    read_exact_at(file, &mut buf, range.start)?;
-    Ok(buf)
+    let from = range.start.saturating_sub(1);
+    let skip = usize::try_from(range.start - from).map_err(io::Error::other)?;
+    let len = usize::try_from(range.end.saturating_sub(from)).map_err(io::Error::other)?;
+    // One byte more than the range, to see whether the file ends with it.
+    let mut buf = Zeroizing::new(vec![0u8; len + 1]);
+    let got = read_at_most(file, &mut buf, from)?;
+    if got < len {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    let inner = &buf[skip..len];
+    let starts_line = skip == 0 || buf[0] == b'\n';
+    let ends_line = inner.last() == Some(&b'\n') || (got == len && !inner.is_empty());
+    if !(starts_line && ends_line) {
+        return Err(io::Error::other("the index does not point at whole lines"));
+    }
+    Ok(Zeroizing::new(inner.to_vec()))
 }
 
+/// Read into `buf` from `offset` until it is full or the file ends; the bytes read.
 #[cfg(unix)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+fn read_at_most(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read_at(&mut buf[got..], offset + got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 #[cfg(not(unix))]
-fn read_exact_at(_file: &File, _buf: &mut [u8], _offset: u64) -> io::Result<()> {
+fn read_at_most(_file: &File, _buf: &mut [u8], _offset: u64) -> io::Result<usize> {
     Err(io::Error::other("no index on this platform"))
 }
 
@@ -395,6 +421,27 @@ mod tests {
         }
     }
 
+    /// Only whole lines are read: a range that starts or ends inside a line is refused.
+    #[test]
+    fn a_range_inside_a_line_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data");
+        fs::write(&path, "[a]\nx = 1\n[b]\ny = 2").unwrap();
+        let file = File::open(&path).unwrap();
+        let read =
+            |r: Range<u64>| read_range(&file, r).map(|b| String::from_utf8(b.to_vec()).unwrap());
+        assert_eq!(read(0..10).unwrap(), "[a]\nx = 1\n");
+        assert_eq!(
+            read(10..19).unwrap(),
+            "[b]\ny = 2",
+            "the last line, without a newline"
+        );
+        for inside in [1..10, 0..9, 5..10, 10..18, 4..4, 10..10] {
+            assert!(read(inside.clone()).is_err(), "{inside:?}");
+        }
+        assert!(read(10..25).is_err(), "past the end");
+    }
+
     #[test]
     fn a_range_past_the_file_is_refused() {
         let text = format!("{MAGIC}\nidentity 1 2 10 3 4\ndefault \n0 11 acme\n");
@@ -407,7 +454,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let index = dir.path().join("data.index");
-        crate::stores::atomic_file::write_atomic(&data, b"aaabbb", None).unwrap();
+        crate::stores::atomic_file::write_atomic(&data, b"aa\nbb\n", None).unwrap();
         write(
             &index,
             &data,
@@ -419,7 +466,7 @@ mod tests {
         assert_eq!(default.key, "b");
         assert_eq!(
             &read_range(&file, default.range.unwrap()).unwrap()[..],
-            b"bbb"
+            b"bb\n"
         );
         // Again (the decoded index), and a key it does not have.
         assert_eq!(find(&file, &index, Some("a")).unwrap().range, Some(0..3));

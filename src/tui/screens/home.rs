@@ -1,6 +1,7 @@
 //! The home screen: the profiles, and what to do with them.
 
 mod import_box;
+mod scroll;
 mod table;
 
 pub use import_box::ImportAs;
@@ -40,6 +41,9 @@ pub struct Home {
     /// The file's profile name is taken: the import box now asks for the name to import it
     /// under (the taken one replaces that profile, once the new one has passed).
     pub import_as: Option<ImportAs>,
+    /// The first profile row in view, kept between frames so the view moves only as far as
+    /// the cursor needs.
+    top: std::cell::Cell<usize>,
 }
 
 /// What the home screen tells the user about the last thing that happened.
@@ -216,12 +220,8 @@ impl Home {
             .values()
             .nth(self.cursor)
             .is_some_and(|p| p.grant_type.is_user_grant());
-        let choose = [
-            (KeyCode::Up.into(), Act::Move(-1)),
-            (KeyCode::Down.into(), Act::Move(1)),
-        ];
         Keymap::new()
-            .when(count > 1, |k| k.keys("↑↓", "choose", &choose))
+            .when(count > 1, choosing)
             .when(count > 0, |k| {
                 k.on(KeyCode::Enter, "Enter", "open", Act::Open)
                     .on('v', "v", "verify", Act::Verify)
@@ -317,30 +317,36 @@ impl Home {
             keys,
         };
         let area = layout::draw(frame, theme, &chrome);
-        // The plan of an import needs the room at small sizes: the table waits.
-        let mut lines = match self.confirm_import {
-            Some(_) => Vec::new(),
-            None => self.table_lines(profiles, statuses, area.width, paint.theme),
-        };
+        let mut below = Vec::new();
         if self.confirm_import.is_none() {
-            lines.push(Line::raw(""));
+            below.push(Line::raw(""));
         }
         if let Some(prepared) = &self.confirm_import {
-            lines.extend(import_box::plan_lines(prepared, theme));
+            below.extend(import_box::plan_lines(prepared, theme));
         }
         if let Some(name) = &self.confirm_delete {
-            lines.push(Line::styled(
+            below.push(Line::styled(
                 format!("Delete profile {name} and its stored secret? y/n"),
                 theme.warn(),
             ));
         }
         if let Some(m) = self.note.as_ref().and_then(|n| n.text(paint.dir)) {
-            lines.push(Line::from(vec![
+            below.push(Line::from(vec![
                 Span::styled("• ", theme.ok()),
                 Span::raw(m),
             ]));
         }
-        let lines = wrap::hanging_all(lines, area.width);
+        let below = wrap::hanging_all(below, area.width);
+        // The plan of an import needs the room at small sizes: the table waits. Otherwise the
+        // table gets what the lines below leave, its rows scrolled to keep the cursor in view.
+        let mut lines = match self.confirm_import {
+            Some(_) => Vec::new(),
+            None => {
+                let room = usize::from(area.height).saturating_sub(below.len());
+                self.table_lines(profiles, statuses, (area.width, room), paint.theme)
+            }
+        };
+        lines.extend(below);
         let text_h = u16::try_from(lines.len())
             .unwrap_or(u16::MAX)
             .min(area.height);
@@ -357,12 +363,14 @@ impl Home {
         }
     }
 
-    /// The profiles table: a heading, then one line per profile, fitted to `width`.
+    /// The profiles table: a heading, then the profiles in view, one line each, fitted to
+    /// `width` (the columns as wide as all profiles need, so they stay put while scrolling);
+    /// `height` lines in all.
     fn table_lines(
         &self,
         profiles: &ProfilesFile,
         statuses: &BTreeMap<String, SessionStatus>,
-        width: u16,
+        (width, height): (u16, usize),
         theme: Theme,
     ) -> Vec<Line<'static>> {
         if profiles.profiles.is_empty() {
@@ -379,7 +387,11 @@ impl Home {
             format!("  {}", fitted.header(&COLUMNS)),
             theme.dim(),
         )];
-        for (i, (name, row)) in profiles.profiles.keys().zip(&cells).enumerate() {
+        let rows = height.saturating_sub(1).max(1);
+        let top = scroll::top(self.top.get(), self.cursor, cells.len(), rows);
+        self.top.set(top);
+        let in_view = profiles.profiles.keys().zip(&cells).enumerate();
+        for (i, (name, row)) in in_view.skip(top).take(rows) {
             let default = if profiles.default_profile.as_deref() == Some(name) {
                 "*"
             } else {
@@ -395,4 +407,23 @@ impl Home {
         }
         lines
     }
+}
+
+/// ↑↓ in the legend; a page and either end in the help, for long lists.
+fn choosing(keys: Keymap<Act>) -> Keymap<Act> {
+    let choose = [
+        (KeyCode::Up.into(), Act::Move(-1)),
+        (KeyCode::Down.into(), Act::Move(1)),
+    ];
+    let (first, last) = (Act::Move(isize::MIN), Act::Move(isize::MAX));
+    keys.keys("↑↓", "choose", &choose)
+        .alias(KeyCode::PageUp, "PgUp", "ten profiles up", Act::Move(-10))
+        .alias(
+            KeyCode::PageDown,
+            "PgDn",
+            "ten profiles down",
+            Act::Move(10),
+        )
+        .alias(KeyCode::Home, "Home", "the first profile", first)
+        .alias(KeyCode::End, "End", "the last profile", last)
 }

@@ -106,6 +106,39 @@ proptest! {
         }
     }
 
+    /// However far the cursor goes in a long list (a line, a page, to either end), at every
+    /// size its row is drawn, marked, and it is the cursor's profile.
+    #[test]
+    fn the_cursor_row_stays_in_view_in_a_long_list(
+        n in 20usize..200,
+        keys in proptest::collection::vec(0usize..6, 1..16),
+    ) {
+        use ratatui::crossterm::event::KeyCode;
+        let parts: Vec<_> = (0..n).map(|i| (0u8, 0u8, 0u8, i % 7 == 0)).collect();
+        let mut file = ProfilesFile::default();
+        let base = fleet(&parts[..1]).profiles.into_values().next().unwrap();
+        for i in 0..n {
+            file.profiles.insert(format!("p{i:04}"), base.clone());
+        }
+        let mut d = Driver::new(Entry::Start, file.clone());
+        for k in keys {
+            let key = [KeyCode::Down, KeyCode::Up, KeyCode::PageDown, KeyCode::PageUp, KeyCode::End, KeyCode::Home][k];
+            for _ in 0..if k < 2 { 7 } else { 1 } {
+                d.press(key);
+            }
+            let crate::tui::app::Screen::Home(home) = &d.app.screen else {
+                panic!("not on the home screen")
+            };
+            let name = home.current(&file).unwrap();
+            for (w, h) in SIZES {
+                let text = screen_text(&draw(&d.app, w, h));
+                let marked: Vec<&str> = text.lines().filter(|l| l.contains('▸')).collect();
+                prop_assert_eq!(marked.len(), 1, "{}x{}: {} marked rows:\n{}", w, h, marked.len(), text);
+                prop_assert!(marked[0].contains(&name), "{}x{}: the marked row is not {}:\n{}", w, h, name, text);
+            }
+        }
+    }
+
     #[test]
     fn columns_stay_put_while_times_tick_and_statuses_are_read_again(
         parts in proptest::collection::btree_set((0u8..4, 0u8..3, 0u8..3, any::<bool>()), 1..6),

@@ -26,9 +26,24 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A node on fresh ports; again on others when it exits at once (a port taken between
+/// `free_port` and the server's bind, or the two ports alike).
 fn start_node(dir: &Path, id: usize) -> Node {
-    let (api, cluster) = (free_port(), free_port());
+    for _ in 0..3 {
+        if let Some(node) = try_node(dir, id) {
+            return node;
+        }
+    }
+    panic!("node {id} did not start");
+}
+
+fn try_node(dir: &Path, id: usize) -> Option<Node> {
+    let (api, mut cluster) = (free_port(), free_port());
+    while cluster == api {
+        cluster = free_port();
+    }
     let data = dir.join(format!("n{id}"));
+    let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).unwrap();
     let config = format!(
         "storage \"raft\" {{\n  path = \"{}\"\n  node_id = \"n{id}\"\n  performance_multiplier = 1\n}}\nlistener \"tcp\" {{\n  address = \"127.0.0.1:{api}\"\n  cluster_address = \"127.0.0.1:{cluster}\"\n  tls_disable = true\n}}\napi_addr = \"http://127.0.0.1:{api}\"\ncluster_addr = \"http://127.0.0.1:{cluster}\"\ndisable_mlock = true\n",
@@ -36,7 +51,7 @@ fn start_node(dir: &Path, id: usize) -> Node {
     );
     let file = dir.join(format!("n{id}.hcl"));
     std::fs::write(&file, config).unwrap();
-    let child = Command::new(bao_bin())
+    let mut child = Command::new(bao_bin())
         .arg("server")
         .arg(format!("-config={}", file.display()))
         .env("HOME", dir)
@@ -46,12 +61,15 @@ fn start_node(dir: &Path, id: usize) -> Node {
         .spawn()
         .unwrap();
     let addr = format!("http://127.0.0.1:{api}");
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while call(&addr, "", "GET", "sys/health", None).0 == 0 {
+        if child.try_wait().ok().flatten().is_some() {
+            return None;
+        }
         assert!(Instant::now() < deadline, "node {id} did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
-    Node { child, addr }
+    Some(Node { child, addr })
 }
 
 fn wait(what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
