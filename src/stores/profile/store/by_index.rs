@@ -93,15 +93,23 @@ impl ProfileStore {
             let Some(range) = index.range(name) else {
                 continue;
             };
-            let bytes = text
-                .as_bytes()
-                .get(range.start as usize..range.end as usize)?;
-            let mut profile = fragments::parse_one(name, bytes)?;
+            // The copy holds this very version's profile, and JSON reads faster than TOML
+            // (recording `verify --all` over a thousand profiles changes them all).
+            let from_copy = copy.as_mut().and_then(|c| c.profiles.remove(name));
+            let mut profile = match from_copy {
+                Some(p) => p,
+                None => {
+                    let bytes = text
+                        .as_bytes()
+                        .get(range.start as usize..range.end as usize)?;
+                    fragments::parse_one(name, bytes)?
+                }
+            };
             change(name, &mut profile);
             check_profile(name, &profile).ok()?;
             changed.insert(name.clone(), fragments::render_one(name, &profile).ok()?);
-            if let Some(slot) = copy.as_mut().and_then(|c| c.profiles.get_mut(name)) {
-                *slot = profile;
+            if let Some(c) = copy.as_mut() {
+                c.profiles.insert(name.clone(), profile);
             }
         }
         let (text, entries) = fragments::splice(&text, &index.entries, &changed)?;
