@@ -228,10 +228,7 @@ fn verify_all_streams_reports_in_order_within_a_window() {
     let released = Arc::new(AtomicBool::new(false));
     let (r, oauth) = (released.clone(), server.config.clone());
     let held = crate::support::server::Server::start(move |req| {
-        let until = Instant::now() + Duration::from_secs(20);
-        while !r.load(Ordering::SeqCst) && Instant::now() < until {
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        crate::support::server::hold_until_released(&r, Duration::from_secs(20));
         oauth.handle(req)
     });
     // acme-0150 (the 152nd name, after acme and acme-0000..0149) asks the holding server.

@@ -214,16 +214,11 @@ fn keep_fresh_passes_sigterm_on_and_still_removes_the_file() {
     let env = Env::with_profile(&server);
     let runtime = runtime_dir(&env);
     let dir = env.dir.path();
-    let script = format!(
-        "trap 'cat \"$BEARER_TOKEN_FILE\" > {d}/at-term; exit 9' TERM; : > {d}/ready; \
-         while :; do sleep 0.05; done",
-        d = dir.display()
+    let trap = format!(
+        "cat \"$BEARER_TOKEN_FILE\" > {}/at-term; exit 9",
+        dir.display()
     );
-    let mut cmd = env.std_cmd();
-    cmd.env("XDG_RUNTIME_DIR", &runtime);
-    cmd.args(["exec", "acme", "--keep-fresh", "--", "sh", "-c", &script]);
-    let mut parent = cmd.spawn().unwrap();
-    wait_for(&dir.join("ready"), "the command to start");
+    let mut parent = spawn_until_term(&env, &runtime, &trap);
     assert_eq!(entries(&runtime).len(), 1, "the token file's folder");
     kill(parent.id(), "TERM");
     let status = parent.wait().unwrap();
@@ -238,6 +233,22 @@ fn keep_fresh_passes_sigterm_on_and_still_removes_the_file() {
         "left behind: {:?}",
         entries(&runtime)
     );
+}
+
+/// `exec acme --keep-fresh` of a command that runs until SIGTERM, which runs `on_term`; once
+/// the command has started.
+fn spawn_until_term(env: &Env, runtime: &Path, on_term: &str) -> std::process::Child {
+    let dir = env.dir.path();
+    let script = format!(
+        "trap '{on_term}' TERM; : > {d}/ready; while :; do sleep 0.05; done",
+        d = dir.display()
+    );
+    let mut cmd = env.std_cmd();
+    cmd.env("XDG_RUNTIME_DIR", runtime);
+    cmd.args(["exec", "acme", "--keep-fresh", "--", "sh", "-c", &script]);
+    let parent = cmd.spawn().unwrap();
+    wait_for(&dir.join("ready"), "the command to start");
+    parent
 }
 
 /// kill(1), so the test needs no unsafe code.
@@ -265,10 +276,7 @@ fn keep_fresh_sees_signals_and_the_end_during_a_slow_renewal() {
     // The first token comes at once; every renewal is held for up to 25 s.
     let holding = crate::support::server::Server::start(move |req| {
         if p.fetch_add(1, Ordering::SeqCst) >= 1 {
-            let until = Instant::now() + Duration::from_secs(25);
-            while !r.load(Ordering::SeqCst) && Instant::now() < until {
-                std::thread::sleep(Duration::from_millis(20));
-            }
+            crate::support::server::hold_until_released(&r, Duration::from_secs(25));
         }
         oauth.handle(req)
     });
@@ -279,16 +287,7 @@ fn keep_fresh_sees_signals_and_the_end_during_a_slow_renewal() {
     )
     .unwrap();
     let runtime = runtime_dir(&env);
-    let dir = env.dir.path();
-    let script = format!(
-        "trap 'exit 9' TERM; : > {d}/ready; while :; do sleep 0.05; done",
-        d = dir.display()
-    );
-    let mut cmd = env.std_cmd();
-    cmd.env("XDG_RUNTIME_DIR", &runtime);
-    cmd.args(["exec", "acme", "--keep-fresh", "--", "sh", "-c", &script]);
-    let mut parent = cmd.spawn().unwrap();
-    wait_for(&dir.join("ready"), "the command to start");
+    let mut parent = spawn_until_term(&env, &runtime, "exit 9");
     let deadline = Instant::now() + Duration::from_secs(15);
     while posts.load(Ordering::SeqCst) < 2 {
         assert!(Instant::now() < deadline, "no renewal was asked for");

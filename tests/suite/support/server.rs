@@ -309,3 +309,12 @@ pub fn closed_port() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
+
+/// For a handler that holds its answer: wait until `released` is set, or `at_most` has passed
+/// (so a failed test never leaves a server thread waiting for good).
+pub fn hold_until_released(released: &std::sync::atomic::AtomicBool, at_most: Duration) {
+    let until = std::time::Instant::now() + at_most;
+    while !released.load(std::sync::atomic::Ordering::SeqCst) && std::time::Instant::now() < until {
+        thread::sleep(Duration::from_millis(10));
+    }
+}
